@@ -1,0 +1,38 @@
+# Two entry points for a fresh machine: `make run` starts the app, `make test` runs every test.
+# Both install what they need (virtual environment, Python packages, Chromium for browser tests).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8501
+
+.PHONY: run test unit e2e system-deps clean-db help
+
+help:
+	@echo "make run    start the app at http://localhost:$(PORT) on data/tracker.db (demo data on first start)"
+	@echo "make test   run the whole test suite, browser tests included"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# Debian's Chromium drives the browser tests; Playwright's own browser download is not reachable here.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: $(STAMP) system-deps
+	$(BIN)/pytest -q
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -m "not e2e"
+
+e2e: $(STAMP) system-deps
+	$(BIN)/pytest -q -m e2e
+
+clean-db:
+	rm -f data/tracker.db data/tracker.db-wal data/tracker.db-shm

@@ -1,0 +1,1 @@
+"""Vendor and subcontractor oversight tracker."""

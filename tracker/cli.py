@@ -1,0 +1,96 @@
+"""The `tracker` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import config
+from .services import setup
+from .services.context import SYSTEM, Context
+
+
+def _context(ctx: click.Context) -> Context:
+    return Context(db_path=ctx.obj["db"], actor=SYSTEM)
+
+
+@click.group()
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="TRACKER_DB",
+    default=None,
+    help="SQLite database file (default: $TRACKER_DB, else data/tracker.db).",
+)
+@click.pass_context
+def main(ctx: click.Context, db: Path | None) -> None:
+    """Vendor and subcontractor oversight tracker (委託先・再委託先管理).
+
+    Keeps the registry of entrustees and their sub-processors, the delegation chain of every
+    entrusted business, and the approval of every re-delegation.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = config.db_path(db)
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Also load the demo registry if the database is empty.")
+@click.pass_context
+def init(ctx: click.Context, demo: bool) -> None:
+    """Create the database (if needed) and apply every pending migration."""
+    path = ctx.obj["db"]
+    setup.initialise(path)
+    click.echo(f"Database ready: {path}")
+    if demo and setup.is_empty(path):
+        counts = setup.load_demo(_context(ctx), config.DEMO_REGISTRY)
+        click.echo(_loaded(counts))
+
+
+@main.command()
+@click.option(
+    "--source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=config.DEMO_REGISTRY,
+    show_default=True,
+    help="Demo registry file to load.",
+)
+@click.pass_context
+def demo(ctx: click.Context, source: Path) -> None:
+    """Load the demo registry (a fictional company) into an empty database."""
+    path = ctx.obj["db"]
+    setup.initialise(path)
+    try:
+        counts = setup.load_demo(_context(ctx), source)
+    except setup.DemoError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(_loaded(counts))
+
+
+@main.command()
+@click.pass_context
+def info(ctx: click.Context) -> None:
+    """Show where the database is, its pending migrations and what it holds."""
+    from .store import connection, migrations
+    from .store import registry_queries as q
+
+    path = ctx.obj["db"]
+    if not path.exists():
+        click.echo(f"{path}: no database yet (run `tracker init`)")
+        return
+    click.echo(f"Database: {path}")
+    click.echo(f"Pending migrations: {', '.join(migrations.pending(path)) or 'none'}")
+    with connection.reading(path) as db:
+        for key, value in q.registry_counts(db).items():
+            click.echo(f"{key}: {value}")
+
+
+def _loaded(counts: dict[str, int]) -> str:
+    return "Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+
+
+if __name__ == "__main__":
+    main()

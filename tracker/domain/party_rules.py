@@ -1,0 +1,62 @@
+"""Rules for a party of the registry (委託先候補・委託先): only the name is mandatory."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import corporate_number, countries
+from .problems import Problem
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9０-９()（）\-‐－ ]{6,20}$")
+
+
+@dataclass(frozen=True)
+class PartyDraft:
+    name: str
+    kana: str = ""
+    corporate_number: str = ""
+    address: str = ""
+    country: str = "JP"
+    contact_person: str = ""
+    email: str = ""
+    phone: str = ""
+    parent_party_id: int | None = None
+
+
+def normalised(draft: PartyDraft) -> PartyDraft:
+    """Trimmed text; corporate number with full-width digits and spaces normalised."""
+    return PartyDraft(
+        name=draft.name.strip(),
+        kana=draft.kana.strip(),
+        corporate_number=corporate_number.normalise(draft.corporate_number),
+        address=draft.address.strip(),
+        country=draft.country.strip().upper(),
+        contact_person=draft.contact_person.strip(),
+        email=draft.email.strip(),
+        phone=draft.phone.strip(),
+        parent_party_id=draft.parent_party_id,
+    )
+
+
+def check_party(draft: PartyDraft, own_id: int | None = None, own_descendants: set[int] | None = None) -> list[Problem]:
+    """Problems of a normalised draft. ``own_descendants``: subsidiaries (at any depth) of the party
+    being edited, which cannot become its parent."""
+    problems: list[Problem] = []
+    if not draft.name:
+        problems.append(Problem("name", "error.required"))
+    if draft.corporate_number:
+        bad = corporate_number.problem(draft.corporate_number)
+        if bad:
+            problems.append(bad)
+    if not countries.is_known(draft.country):
+        problems.append(Problem("country", "error.country.unknown", {"country": draft.country}))
+    if draft.email and not _EMAIL.match(draft.email):
+        problems.append(Problem("email", "error.email.invalid"))
+    if draft.phone and not _PHONE.match(draft.phone):
+        problems.append(Problem("phone", "error.phone.invalid"))
+    if draft.parent_party_id is not None and own_id is not None:
+        if draft.parent_party_id == own_id or draft.parent_party_id in (own_descendants or set()):
+            problems.append(Problem("parent_party_id", "error.party.parent_cycle"))
+    return problems

@@ -1,0 +1,31 @@
+"""Who may do what. Services check these; pages only use them to decide what to show."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PROCUREMENT = "procurement"
+    PRIVACY_OFFICER = "privacy_officer"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    READ = "read"
+    EDIT_REGISTRY = "edit_registry"  # parties, businesses, engagements
+    DECIDE_REDELEGATION = "decide_redelegation"
+    MANAGE_USERS = "manage_users"
+
+
+_ALLOWED: dict[Role, frozenset[Action]] = {
+    Role.PROCUREMENT: frozenset({Action.READ, Action.EDIT_REGISTRY}),
+    Role.PRIVACY_OFFICER: frozenset({Action.READ, Action.EDIT_REGISTRY, Action.DECIDE_REDELEGATION}),
+    Role.MANAGER: frozenset({Action.READ}),
+    Role.ADMIN: frozenset({Action.READ, Action.MANAGE_USERS}),
+}
+
+
+def may(role: Role, action: Action) -> bool:
+    return action in _ALLOWED[role]

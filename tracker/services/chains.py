@@ -1,0 +1,99 @@
+"""Reading delegation chains: a business from us down, a party's place in every chain, paths."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ..domain.approvals import ApprovalFinding, LinkApprovalState, findings_for, is_subsidiary_redelegation
+from ..domain.chain import ids_in_path
+from ..domain.models import ApprovalStatus, EngagementStatus, parse_categories
+from ..store import registry_queries as q
+from .context import Context
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """One link as the chain screens show it."""
+
+    id: int
+    business_id: int
+    business_name: str
+    tier: int
+    entruster_name: str | None  # None: us
+    entrustee_id: int
+    entrustee_name: str
+    work: str
+    status: str
+    data_categories: list[str]
+    approval_status: str | None  # None: tier 1, no approval needed
+    approval_version: int | None
+    subsidiary: bool
+    findings: list[ApprovalFinding]
+    path: list[str]  # entrustee names from tier 1 down to this link
+
+
+def approval_state(row: dict) -> LinkApprovalState:
+    return LinkApprovalState(
+        engagement_id=row["id"],
+        tier=row["tier"],
+        status=EngagementStatus(row["status"]),
+        data_categories=parse_categories(json.loads(row["data_categories"])),
+        approval_status=ApprovalStatus(row["approval_status"]) if row["approval_status"] else None,
+        approver_party_id=row["approver_party_id"],
+    )
+
+
+def to_links(db, rows: list[dict]) -> list[ChainLink]:
+    on_paths = q.path_entrustees(db, [r["path_key"] for r in rows])
+    return [
+        ChainLink(
+            id=r["id"],
+            business_id=r["business_id"],
+            business_name=r["business_name"],
+            tier=r["tier"],
+            entruster_name=r["entruster_name"],
+            entrustee_id=r["entrustee_party_id"],
+            entrustee_name=r["entrustee_name"],
+            work=r["work"],
+            status=r["status"],
+            data_categories=json.loads(r["data_categories"]),
+            approval_status=r["approval_status"],
+            approval_version=r["approval_version"],
+            subsidiary=is_subsidiary_redelegation(r["entrustee_parent_party_id"], r["entruster_party_id"]),
+            findings=findings_for(approval_state(r)),
+            path=[on_paths[i]["entrustee_name"] for i in ids_in_path(r["path_key"])],
+        )
+        for r in rows
+    ]
+
+
+def chain_of_business(ctx: Context, business_id: int, limit: int = 200, offset: int = 0):
+    """One page of a business's links in depth-first order; returns (links, total)."""
+    with ctx.read() as db:
+        rows, total = q.chain_page(db, business_id, limit, offset)
+        return to_links(db, rows), total
+
+
+def parties_in_business(ctx: Context, business_id: int) -> list[dict]:
+    with ctx.read() as db:
+        return q.chain_parties(db, business_id)
+
+
+def paths_to_party(ctx: Context, business_id: int, party_id: int) -> list[ChainLink]:
+    """Every link through which a party sits in a business, each with its path from us."""
+    with ctx.read() as db:
+        return to_links(db, q.links_of_party_in_business(db, business_id, party_id))
+
+
+def chains_of_party(ctx: Context, party_id: int, limit: int = 50, offset: int = 0):
+    """Every link where the party is the entrustee, across businesses, with tier and path."""
+    with ctx.read() as db:
+        rows, total = q.engagements_page(db, party_id=party_id, limit=limit, offset=offset)
+        return to_links(db, rows), total
+
+
+def link(ctx: Context, engagement_id: int) -> ChainLink | None:
+    with ctx.read() as db:
+        row = q.engagement(db, engagement_id)
+        return to_links(db, [row])[0] if row else None

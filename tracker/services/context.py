@@ -1,0 +1,66 @@
+"""Who is acting, on which database, and what day it is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..domain.permissions import Action, Role, may
+from ..store import connection
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    display_name: str
+    role: Role
+
+
+class PermissionDenied(Exception):
+    def __init__(self, actor: Actor, action: Action):
+        super().__init__(f"{actor.username} ({actor.role}) may not {action}")
+        self.actor = actor
+        self.action = action
+
+
+class NotFound(Exception):
+    def __init__(self, what: str, row_id: int):
+        super().__init__(f"{what} {row_id} does not exist")
+        self.what = what
+        self.row_id = row_id
+
+
+@dataclass(frozen=True)
+class Context:
+    """Passed to every service call. ``today`` is settable so that tests control the date."""
+
+    db_path: Path
+    actor: Actor
+    today: date = field(default_factory=date.today)
+
+    def require(self, action: Action) -> None:
+        if not may(self.actor.role, action):
+            raise PermissionDenied(self.actor, action)
+
+    def can(self, action: Action) -> bool:
+        return may(self.actor.role, action)
+
+    @contextmanager
+    def read(self) -> Iterator[Database]:
+        self.require(Action.READ)
+        with connection.reading(self.db_path) as db:
+            yield db
+
+    @contextmanager
+    def write(self, action: Action) -> Iterator[Database]:
+        self.require(action)
+        with connection.writing(self.db_path) as db:
+            yield db
+
+
+SYSTEM = Actor("system", "System", Role.PRIVACY_OFFICER)

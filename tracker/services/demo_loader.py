@@ -1,0 +1,64 @@
+"""Turns the demo registry file (data/demo_registry.toml) into service calls."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..domain.party_rules import PartyDraft
+from .approvals import decide_redelegation
+from .businesses import create_business
+from .context import Context
+from .engagements import EngagementInput, create_engagement, get_engagement
+from .parties import create_party
+
+_PARTY_FIELDS = ("name", "kana", "corporate_number", "address", "country", "contact_person", "email", "phone")
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def load(ctx: Context, spec: dict) -> dict[str, int]:
+    parties: dict[str, int] = {}
+    for item in spec.get("parties", []):
+        fields = {k: item[k] for k in _PARTY_FIELDS if k in item}
+        parent = parties[item["parent"]] if "parent" in item else None
+        parties[item["key"]] = create_party(ctx, PartyDraft(**fields, parent_party_id=parent))
+
+    businesses = {
+        item["key"]: create_business(ctx, item["name"], item["owner_department"], item.get("description", ""))
+        for item in spec.get("businesses", [])
+    }
+
+    engagements: dict[str, int] = {}
+    for item in spec.get("engagements", []):
+        data = EngagementInput(
+            entrustee_party_id=parties[item["entrustee"]],
+            work=item["work"],
+            purpose=item.get("purpose", ""),
+            data_categories=item["data_categories"],
+            business_id=businesses[item["business"]],
+            parent_engagement_id=engagements[item["parent"]] if "parent" in item else None,
+            individuals_count=item.get("individuals_count"),
+            processing_countries=item.get("processing_countries", ["JP"]),
+            storage_countries=item.get("storage_countries", ["JP"]),
+            start_date=_date(item.get("start_date")),
+            end_date=_date(item.get("end_date")),
+            status=item.get("status", "proposed"),
+        )
+        engagement_id = create_engagement(ctx, data)
+        engagements[item["key"]] = engagement_id
+        approval = item.get("approval")
+        if approval:
+            approver = approval.get("approver", "us")
+            decide_redelegation(
+                ctx,
+                engagement_id,
+                get_engagement(ctx, engagement_id)["approval_version"],
+                approval["status"],
+                _date(approval["decided_on"]),
+                approver_party_id=None if approver == "us" else parties[approver],
+                conditions=approval.get("conditions", ""),
+                note=approval.get("note", ""),
+            )
+    return {"parties": len(parties), "businesses": len(businesses), "engagements": len(engagements)}

@@ -1,0 +1,1 @@
+"""SQLite through sqlite-utils: connections, schema migrations and queries."""

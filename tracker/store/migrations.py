@@ -1,0 +1,136 @@
+"""The schema, built by sqlite-utils migrations. Add a new function for every change; never edit
+one that has shipped, so that existing databases upgrade without losing data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from .connection import connect
+
+migrations = Migrations("tracker")
+
+
+@migrations()
+def m001_registry(db: Database) -> None:
+    for statement in _REGISTRY_DDL:
+        db.execute(statement)
+
+
+_REGISTRY_DDL = [
+    """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE parties (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL CHECK (trim(name) <> ''),
+        kana TEXT,
+        corporate_number TEXT UNIQUE,
+        address TEXT,
+        country TEXT NOT NULL DEFAULT 'JP',
+        contact_person TEXT,
+        email TEXT,
+        phone TEXT,
+        parent_party_id INTEGER REFERENCES parties(id),
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX idx_parties_name ON parties(name)",
+    "CREATE INDEX idx_parties_parent ON parties(parent_party_id)",
+    """
+    CREATE TABLE businesses (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE CHECK (trim(name) <> ''),
+        owner_department TEXT NOT NULL CHECK (trim(owner_department) <> ''),
+        description TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    )
+    """,
+    # entruster_party_id NULL means us. tier and path_key are computed from the parent when the
+    # link is created (the parent never changes afterwards): path_key orders a whole business
+    # depth-first through one index, and finds ancestors and sub-trees without recursion.
+    """
+    CREATE TABLE engagements (
+        id INTEGER PRIMARY KEY,
+        business_id INTEGER NOT NULL REFERENCES businesses(id),
+        parent_engagement_id INTEGER REFERENCES engagements(id),
+        entruster_party_id INTEGER REFERENCES parties(id),
+        entrustee_party_id INTEGER NOT NULL REFERENCES parties(id),
+        tier INTEGER NOT NULL CHECK (tier >= 1),
+        path_key TEXT NOT NULL UNIQUE,
+        work TEXT NOT NULL CHECK (trim(work) <> ''),
+        purpose TEXT,
+        data_categories TEXT NOT NULL,
+        individuals_count INTEGER CHECK (individuals_count IS NULL OR individuals_count >= 0),
+        processing_countries TEXT NOT NULL DEFAULT '[]',
+        storage_countries TEXT NOT NULL DEFAULT '[]',
+        start_date TEXT,
+        end_date TEXT,
+        status TEXT NOT NULL CHECK (status IN ('proposed', 'active', 'ended')),
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        CHECK ((parent_engagement_id IS NULL) = (tier = 1)),
+        CHECK ((parent_engagement_id IS NULL) = (entruster_party_id IS NULL))
+    )
+    """,
+    "CREATE INDEX idx_engagements_business_path ON engagements(business_id, path_key)",
+    "CREATE INDEX idx_engagements_parent ON engagements(parent_engagement_id)",
+    "CREATE INDEX idx_engagements_entrustee ON engagements(entrustee_party_id)",
+    "CREATE INDEX idx_engagements_entruster ON engagements(entruster_party_id)",
+    "CREATE INDEX idx_engagements_status_tier ON engagements(status, tier)",
+    # approver_party_id NULL means we (the original entruster) decided.
+    """
+    CREATE TABLE approvals (
+        id INTEGER PRIMARY KEY,
+        engagement_id INTEGER NOT NULL UNIQUE REFERENCES engagements(id),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        approver_party_id INTEGER REFERENCES parties(id),
+        decided_by TEXT,
+        decided_on TEXT,
+        conditions TEXT,
+        note TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX idx_approvals_status ON approvals(status)",
+]
+
+
+def migrate(path: Path | str) -> None:
+    """Create the database file if needed, switch it to WAL and apply every pending migration."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = connect(path)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+        migrations.apply(db)
+    finally:
+        db.close()
+
+
+def pending(path: Path | str) -> list[str]:
+    db = connect(path)
+    try:
+        return [m.name for m in migrations.pending(db)]
+    finally:
+        db.close()

@@ -1,0 +1,243 @@
+"""Read queries of the registry. Every list is paged: at 50,000 parties and 200,000 engagements no
+screen loads a whole table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..domain.chain import ids_in_path
+
+Row = dict[str, Any]
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _page(db: Database, select: str, where: list[str], params: list, order: str, limit: int, offset: int):
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    total = db.execute(f"SELECT count(*) FROM ({select} {clause})", params).fetchone()[0]
+    rows = list(db.query(f"{select} {clause} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]))
+    return rows, total
+
+
+# --- parties -------------------------------------------------------------------------------
+
+def party(db: Database, party_id: int) -> Row | None:
+    rows = list(
+        db.query(
+            """SELECT p.*, parent.name AS parent_name FROM parties p
+               LEFT JOIN parties parent ON parent.id = p.parent_party_id WHERE p.id = ?""",
+            [party_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def party_by_corporate_number(db: Database, number: str) -> Row | None:
+    rows = list(db.query("SELECT * FROM parties WHERE corporate_number = ?", [number]))
+    return rows[0] if rows else None
+
+
+def parties_page(db: Database, text: str = "", country: str = "", limit: int = 50, offset: int = 0):
+    where, params = [], []
+    if text.strip():
+        where.append(
+            "(p.name LIKE ? ESCAPE '\\' OR p.kana LIKE ? ESCAPE '\\' OR p.corporate_number LIKE ? ESCAPE '\\')"
+        )
+        params += [_like(text.strip())] * 3
+    if country:
+        where.append("p.country = ?")
+        params.append(country)
+    select = """SELECT p.id, p.name, p.kana, p.corporate_number, p.country, p.contact_person,
+                       parent.name AS parent_name
+                FROM parties p LEFT JOIN parties parent ON parent.id = p.parent_party_id"""
+    return _page(db, select, where, params, "p.name, p.id", limit, offset)
+
+
+def party_choices(db: Database, text: str = "", limit: int = 50) -> list[Row]:
+    """A short list of parties for a picker, matching ``text``."""
+    rows, _ = parties_page(db, text=text, limit=limit)
+    return rows
+
+
+def party_names(db: Database, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    return {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM parties WHERE id IN ({marks})", list(ids))}
+
+
+def descendant_party_ids(db: Database, party_id: int) -> set[int]:
+    rows = db.execute(
+        """WITH RECURSIVE sub(id) AS (SELECT id FROM parties WHERE parent_party_id = ?
+             UNION SELECT p.id FROM parties p JOIN sub ON p.parent_party_id = sub.id)
+           SELECT id FROM sub""",
+        [party_id],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+# --- businesses ----------------------------------------------------------------------------
+
+def businesses(db: Database) -> list[Row]:
+    return list(
+        db.query(
+            """SELECT b.*, (SELECT count(*) FROM engagements e WHERE e.business_id = b.id) AS links
+               FROM businesses b ORDER BY b.name"""
+        )
+    )
+
+
+def business(db: Database, business_id: int) -> Row | None:
+    rows = list(db.query("SELECT * FROM businesses WHERE id = ?", [business_id]))
+    return rows[0] if rows else None
+
+
+# --- engagements ---------------------------------------------------------------------------
+
+_ENGAGEMENT_SELECT = """
+    SELECT e.*, b.name AS business_name, ee.name AS entrustee_name, er.name AS entruster_name,
+           ee.parent_party_id AS entrustee_parent_party_id,
+           a.id AS approval_id, a.status AS approval_status, a.approver_party_id,
+           a.decided_by, a.decided_on, a.conditions AS approval_conditions, a.note AS approval_note,
+           a.version AS approval_version
+    FROM engagements e
+    JOIN businesses b ON b.id = e.business_id
+    JOIN parties ee ON ee.id = e.entrustee_party_id
+    LEFT JOIN parties er ON er.id = e.entruster_party_id
+    LEFT JOIN approvals a ON a.engagement_id = e.id
+"""
+
+
+def engagement(db: Database, engagement_id: int) -> Row | None:
+    rows = list(db.query(f"{_ENGAGEMENT_SELECT} WHERE e.id = ?", [engagement_id]))
+    return rows[0] if rows else None
+
+
+def engagements_by_ids(db: Database, ids: list[int]) -> dict[int, Row]:
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    return {r["id"]: r for r in db.query(f"{_ENGAGEMENT_SELECT} WHERE e.id IN ({marks})", ids)}
+
+
+def engagements_page(
+    db: Database,
+    text: str = "",
+    business_id: int | None = None,
+    tier: int | None = None,
+    status: str = "",
+    category: str = "",
+    party_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    where, params = [], []
+    if text.strip():
+        where.append("(ee.name LIKE ? ESCAPE '\\' OR e.work LIKE ? ESCAPE '\\')")
+        params += [_like(text.strip())] * 2
+    if business_id:
+        where.append("e.business_id = ?")
+        params.append(business_id)
+    if tier:
+        where.append("e.tier = ?")
+        params.append(tier)
+    if status:
+        where.append("e.status = ?")
+        params.append(status)
+    if category:
+        where.append("EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = ?)")
+        params.append(category)
+    if party_id:
+        where.append("e.entrustee_party_id = ?")
+        params.append(party_id)
+    return _page(db, _ENGAGEMENT_SELECT, where, params, "b.name, e.path_key", limit, offset)
+
+
+def child_categories(db: Database, engagement_id: int) -> list[str]:
+    return [r[0] for r in db.execute(
+        "SELECT data_categories FROM engagements WHERE parent_engagement_id = ?", [engagement_id]
+    ).fetchall()]
+
+
+def path_entrustees(db: Database, path_keys: list[str]) -> dict[int, Row]:
+    """id, entrustee id and name of every link named in the given path keys (one query)."""
+    ids = sorted({i for key in path_keys for i in ids_in_path(key)})
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    return {
+        r["id"]: r
+        for r in db.query(
+            f"""SELECT e.id, e.entrustee_party_id, p.name AS entrustee_name FROM engagements e
+                JOIN parties p ON p.id = e.entrustee_party_id WHERE e.id IN ({marks})""",
+            ids,
+        )
+    }
+
+
+def chain_page(db: Database, business_id: int, limit: int, offset: int):
+    """Links of one business in depth-first order (through the path_key index)."""
+    return _page(db, _ENGAGEMENT_SELECT, ["e.business_id = ?"], [business_id], "e.path_key", limit, offset)
+
+
+def chain_parties(db: Database, business_id: int) -> list[Row]:
+    return list(
+        db.query(
+            """SELECT DISTINCT p.id, p.name FROM engagements e JOIN parties p ON p.id = e.entrustee_party_id
+               WHERE e.business_id = ? ORDER BY p.name""",
+            [business_id],
+        )
+    )
+
+
+def links_of_party_in_business(db: Database, business_id: int, party_id: int) -> list[Row]:
+    return list(
+        db.query(
+            f"{_ENGAGEMENT_SELECT} WHERE e.business_id = ? AND e.entrustee_party_id = ? ORDER BY e.path_key",
+            [business_id, party_id],
+        )
+    )
+
+
+# --- approvals and findings ----------------------------------------------------------------
+
+def pending_approvals_page(db: Database, limit: int = 50, offset: int = 0):
+    return _page(db, _ENGAGEMENT_SELECT, ["a.status = 'pending'"], [], "e.created_at, e.id", limit, offset)
+
+
+def count_pending_approvals(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM approvals WHERE status = 'pending'").fetchone()[0]
+
+
+def approval_finding_candidates(db: Database) -> list[Row]:
+    """Active re-delegations that may break an approval rule.
+
+    A superset: the rules themselves (domain.approvals.findings_for) decide. Only links whose
+    approval is missing, not approved, or that carry My Number data (where who approved matters)
+    are read, so Home stays fast on a large registry.
+    """
+    return list(
+        db.query(
+            f"""{_ENGAGEMENT_SELECT}
+                WHERE e.status = 'active' AND e.tier >= 2
+                  AND (a.status IS NULL OR a.status <> 'approved'
+                       OR (a.approver_party_id IS NOT NULL
+                           AND EXISTS (SELECT 1 FROM json_each(e.data_categories) j
+                                       WHERE j.value = 'my_number')))
+                ORDER BY e.path_key"""
+        )
+    )
+
+
+def registry_counts(db: Database) -> dict[str, int]:
+    row = db.execute(
+        """SELECT (SELECT count(*) FROM parties), (SELECT count(*) FROM businesses),
+                  (SELECT count(*) FROM engagements WHERE status <> 'ended'),
+                  (SELECT coalesce(max(tier), 0) FROM engagements)"""
+    ).fetchone()
+    return {"parties": row[0], "businesses": row[1], "open_engagements": row[2], "deepest_tier": row[3]}
