@@ -11,6 +11,7 @@ from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..store import records
 from ..store import registry_queries as q
+from .chains import ChainLink, to_links
 from .context import Context, NotFound
 
 
@@ -66,7 +67,8 @@ def decide_redelegation(
         )
 
 
-def approval_queue(ctx: Context, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
-    """Pending re-delegations, oldest first."""
+def approval_queue(ctx: Context, limit: int = 50, offset: int = 0) -> tuple[list[ChainLink], int]:
+    """Pending re-delegations, oldest first, with their paths from us."""
     with ctx.read() as db:
-        return q.pending_approvals_page(db, limit=limit, offset=offset)
+        rows, total = q.pending_approvals_page(db, limit=limit, offset=offset)
+        return to_links(db, rows), total

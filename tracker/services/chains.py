@@ -17,10 +17,12 @@ class ChainLink:
     """One link as the chain screens show it."""
 
     id: int
+    parent_id: int | None
     business_id: int
     business_name: str
     tier: int
-    entruster_name: str | None  # None: us
+    entruster_id: int | None  # None: us
+    entruster_name: str | None
     entrustee_id: int
     entrustee_name: str
     work: str
@@ -49,9 +51,11 @@ def to_links(db, rows: list[dict]) -> list[ChainLink]:
     return [
         ChainLink(
             id=r["id"],
+            parent_id=r["parent_engagement_id"],
             business_id=r["business_id"],
             business_name=r["business_name"],
             tier=r["tier"],
+            entruster_id=r["entruster_party_id"],
             entruster_name=r["entruster_name"],
             entrustee_id=r["entrustee_party_id"],
             entrustee_name=r["entrustee_name"],
@@ -92,8 +96,3 @@ def chains_of_party(ctx: Context, party_id: int, limit: int = 50, offset: int = 
         rows, total = q.engagements_page(db, party_id=party_id, limit=limit, offset=offset)
         return to_links(db, rows), total
 
-
-def link(ctx: Context, engagement_id: int) -> ChainLink | None:
-    with ctx.read() as db:
-        row = q.engagement(db, engagement_id)
-        return to_links(db, [row])[0] if row else None

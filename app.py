@@ -1,0 +1,51 @@
+"""The frame: database preparation, language switch, who is acting, and navigation."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from tracker import config
+from tracker.i18n import LANGUAGES
+from tracker.services import setup
+from tracker.services.context import SYSTEM, Context
+from tracker.ui.session import actor, tr
+
+st.set_page_config(page_title="委託先管理 / Entrustee oversight", page_icon="🔗", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def prepare_database(path: str) -> str:
+    """Once per process and database: create, migrate, and fill an empty one with the demo data."""
+    db = config.db_path(path)
+    setup.initialise(db)
+    if setup.is_empty(db) and os.environ.get("TRACKER_DEMO", "1") != "0":
+        setup.load_demo(Context(db, SYSTEM), config.DEMO_REGISTRY)
+    return str(db)
+
+
+prepare_database(str(config.db_path()))
+
+with st.sidebar:
+    st.segmented_control(
+        tr("app.language"), LANGUAGES, key="lang", default="ja",
+        format_func=lambda code: {"ja": "日本語", "en": "English"}[code],
+    )
+    if st.session_state.get("lang") is None:  # a deselected control falls back to Japanese
+        st.session_state["lang"] = "ja"
+    who = actor()
+    st.caption(tr("app.acting_as", name=who.display_name, role=tr(f"role.{who.role}")))
+
+pages = {
+    tr("nav.section_oversight"): [
+        st.Page("pages/home.py", title=tr("nav.home"), icon="🏠", url_path="home", default=True),
+        st.Page("pages/chain.py", title=tr("nav.chain"), icon="🔗", url_path="chain"),
+        st.Page("pages/approvals.py", title=tr("nav.approvals"), icon="✅", url_path="approvals"),
+    ],
+    tr("nav.section_registry"): [
+        st.Page("pages/registry.py", title=tr("nav.registry"), icon="📒", url_path="registry"),
+        st.Page("pages/party.py", title=tr("nav.party"), icon="🏢", url_path="party"),
+    ],
+}
+st.navigation(pages).run()

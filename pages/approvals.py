@@ -1,0 +1,72 @@
+"""Approvals: the queue of pending re-delegations; approve or reject with conditions."""
+
+import streamlit as st
+
+from tracker.domain.approvals import only_we_may_approve
+from tracker.domain.models import parse_categories
+from tracker.domain.permissions import Action
+from tracker.services import approvals, setup
+from tracker.ui import labels
+from tracker.ui.forms import clear_keys, field_errors, paged, pager, submit
+from tracker.ui.session import context, lang, show_flash, tr
+from tracker.ui.text import md
+
+ctx = context()
+organisation = setup.organisation_name(ctx, lang())
+st.title(tr("nav.approvals"))
+show_flash()
+
+rows, total = paged(lambda limit, offset: approvals.approval_queue(ctx, limit, offset), "approvals_page")
+if not rows:
+    st.success(tr("approval.queue_empty"))
+    st.stop()
+
+st.subheader(tr("approval.queue"))
+links = {link.id: link for link in rows}
+for link in links.values():
+    st.markdown(f"🟡 **{md(link.entrustee_name)}** ({labels.tier(link.tier)}) — {md(link.work)} · "
+                f"{md(link.business_name)}  \n{md(labels.path(link.path, organisation))}")
+pager(total, "approvals_page")
+
+st.subheader(tr("approval.decide"))
+if not ctx.can(Action.DECIDE_REDELEGATION):
+    st.info(tr("common.read_only"))
+    st.stop()
+
+chosen = st.selectbox(tr("engagement.title"), list(links), key="approval_pick",
+                      format_func=lambda i: f"{links[i].entrustee_name} — {links[i].work} ({labels.tier(links[i].tier)})")
+link = links[chosen]
+my_number = only_we_may_approve(parse_categories(link.data_categories))
+st.caption(tr("approval.my_number_rule") if my_number else tr("approval.appi_rule"))
+if link.subsidiary:
+    st.caption(tr("approval.subsidiary_note"))
+st.markdown(f"**{tr('engagement.data_categories')}**: {labels.categories(link.data_categories)}")
+
+prefix = f"ad_{chosen}_{link.approval_version}_"
+errors = prefix + "errors"
+st.radio(tr("approval.decision"), ["approved", "rejected"], key=prefix + "decision", horizontal=True,
+         format_func=lambda d: tr("approval.approve") if d == "approved" else tr("approval.reject"))
+field_errors(errors, "decision")
+approvers = [None] if my_number else [None, link.entruster_id]
+st.radio(tr("approval.approver"), approvers, key=prefix + "approver",
+         format_func=lambda p: tr("approval.approver_us") if p is None
+         else tr("approval.approver_entruster", name=link.entruster_name))
+field_errors(errors, "approver_party_id")
+st.date_input(tr("approval.decided_on"), value=ctx.today, max_value=ctx.today, key=prefix + "decided_on",
+              format="YYYY-MM-DD")
+field_errors(errors, "decided_on")
+st.text_area(tr("approval.conditions"), key=prefix + "conditions")
+st.text_area(tr("approval.note"), key=prefix + "note")
+field_errors(errors, None)
+
+
+def decide():
+    s = st.session_state
+    approvals.decide_redelegation(
+        ctx, chosen, link.approval_version, s[prefix + "decision"], s[prefix + "decided_on"],
+        approver_party_id=s[prefix + "approver"], conditions=s[prefix + "conditions"], note=s[prefix + "note"],
+    )
+
+
+st.button(tr("approval.decide"), type="primary", key=prefix + "submit",
+          on_click=submit(errors, decide, tr("approval.recorded"), on_success=lambda _: clear_keys(prefix)))

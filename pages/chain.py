@@ -1,0 +1,70 @@
+"""Chain: one entrusted business drawn from us down to the deepest tier."""
+
+import streamlit as st
+
+from tracker.services import businesses, chains, setup
+from tracker.ui import labels
+from tracker.ui.chain_graph import chain_dot
+from tracker.ui.forms import paged, pager
+from tracker.ui.pickers import party_picker
+from tracker.ui.session import context, lang, tr
+from tracker.ui.text import md
+
+GRAPH_LIMIT = 150
+PAGE = 200
+
+ctx = context()
+organisation = setup.organisation_name(ctx, lang())
+st.title(tr("chain.title"))
+
+all_businesses = businesses.list_businesses(ctx)
+if not all_businesses:
+    st.info(tr("chain.no_business"))
+    st.stop()
+
+by_id = {b["id"]: b for b in all_businesses}
+wanted = st.query_params.get("business")
+default = int(wanted) if wanted and wanted.isdigit() and int(wanted) in by_id else all_businesses[0]["id"]
+business_id = st.selectbox(
+    tr("chain.business"), list(by_id), index=list(by_id).index(default), key="chain_business",
+    format_func=lambda i: f"{by_id[i]['name']}（{by_id[i]['owner_department']}）",
+)
+st.query_params["business"] = str(business_id)
+
+links, total = paged(lambda limit, offset: chains.chain_of_business(ctx, business_id, limit, offset),
+                     "chain_page", PAGE)
+st.caption(f"{tr('chain.links')}: {total}  ·  {tr('chain.legend')}: 🟢 {tr('approval.approved')}  "
+           f"🟡 {tr('approval.pending')}  🔴 {tr('approval.rejected')} / {tr('finding.finding')}  "
+           f"⚪ {tr('approval.not_needed')}")
+
+graph_tab, list_tab = st.tabs([tr("chain.graph"), tr("chain.tree")])
+with graph_tab:
+    if total <= GRAPH_LIMIT:
+        st.graphviz_chart(chain_dot(links, organisation, labels.tier))
+    else:
+        st.info(tr("chain.too_large", total=total))
+
+with list_tab:
+    lines = []
+    for link in links:
+        indent = "　　" * (link.tier - 1)
+        finding = f" · ⚠ :red[{tr(link.findings[0].code)}]" if link.findings else ""
+        subsidiary = f" · {tr('engagement.subsidiary')}" if link.subsidiary else ""
+        lines.append(
+            f"{indent}└ {labels.approval(link.approval_status, link.tier)} **{md(link.entrustee_name)}** "
+            f"({labels.tier(link.tier)}) — {md(link.work)} · {labels.status(link.status)}{subsidiary}{finding}"
+        )
+    st.markdown(f"**{md(organisation)}**  \n" + "  \n".join(lines))
+    pager(total, "chain_page", PAGE)
+
+st.subheader(tr("chain.path_to"))
+preset = st.query_params.get("party")
+current = None
+if preset and preset.isdigit():
+    from tracker.services import parties
+
+    current = parties.get_party(ctx, int(preset))
+party_id = party_picker(ctx, tr("chain.path_party"), "chain_party", current=current, allow_none=True)
+if party_id:
+    for link in chains.paths_to_party(ctx, business_id, party_id):
+        st.markdown(f"{labels.approval(link.approval_status, link.tier)} {md(labels.path(link.path, organisation))}")

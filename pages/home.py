@@ -1,0 +1,41 @@
+"""Home: what needs attention today."""
+
+import streamlit as st
+
+from tracker.services import attention, setup
+from tracker.ui import labels
+from tracker.ui.session import context, lang, show_flash, tr
+
+ctx = context()
+state = attention.attention(ctx)
+organisation = setup.organisation_name(ctx, lang())
+
+st.title(tr("home.title"))
+show_flash()
+
+cols = st.columns(5)
+cols[0].metric(tr("home.pending"), state.pending_approvals)
+cols[1].metric(tr("home.findings"), len(state.approval_findings))
+cols[2].metric(tr("home.breaches"), state.breaches)
+cols[3].metric(tr("home.open_links"), state.counts["open_engagements"])
+cols[4].metric(tr("home.parties"), state.counts["parties"])
+
+st.subheader(tr("home.findings_title"))
+if not state.approval_findings:
+    st.success(tr("home.findings_empty"))
+for link in state.approval_findings[:50]:
+    finding = link.findings[0]
+    with st.container(border=True):
+        st.markdown(
+            f"{labels.SEVERITY_ICON[finding.severity]} **{tr(finding.code)}** — "
+            f"{labels.tier(link.tier)} · {link.business_name}"
+        )
+        st.caption(labels.path(link.path, organisation))
+        st.page_link("pages/chain.py", label=tr("nav.chain"), icon="🔗",
+                     query_params={"business": link.business_id, "party": link.entrustee_id})
+
+st.subheader(tr("home.pending_title"))
+if state.pending_approvals == 0:
+    st.info(tr("approval.queue_empty"))
+else:
+    st.page_link("pages/approvals.py", label=f"{tr('home.go_approvals')} ({state.pending_approvals})", icon="✅")

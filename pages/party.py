@@ -1,0 +1,55 @@
+"""Party: who the company is, and every chain it is in, at which tier."""
+
+import streamlit as st
+
+from tracker.services import chains, parties, setup
+from tracker.ui import labels
+from tracker.ui.forms import paged, pager
+from tracker.ui.pickers import party_picker
+from tracker.ui.session import context, lang, tr
+from tracker.ui.text import md
+
+ctx = context()
+organisation = setup.organisation_name(ctx, lang())
+st.title(tr("nav.party"))
+
+wanted = st.query_params.get("party")
+current = parties.get_party(ctx, int(wanted)) if wanted and wanted.isdigit() else None
+party_id = party_picker(ctx, tr("party.pick"), "party_page_pick", current=current)
+if party_id is None:
+    st.stop()
+st.query_params["party"] = str(party_id)
+party = parties.get_party(ctx, party_id)
+
+st.header(party["name"])
+facts = [
+    (tr("party.kana"), party["kana"]),
+    (tr("party.corporate_number"), party["corporate_number"]),
+    (tr("party.address"), party["address"]),
+    (tr("party.country"), labels.country(party["country"])),
+    (tr("party.contact_person"), party["contact_person"]),
+    (tr("party.email"), party["email"]),
+    (tr("party.phone"), party["phone"]),
+    (tr("party.parent"), party["parent_name"]),
+]
+st.markdown("  \n".join(f"**{label}**: {md(value)}" for label, value in facts if value))
+
+st.subheader(tr("party.chains"))
+links, total = paged(lambda limit, offset: chains.chains_of_party(ctx, party_id, limit, offset), "party_links_page")
+if not links:
+    st.info(tr("party.chains_empty"))
+for link in links:
+    with st.container(border=True):
+        finding = f" · ⚠ :red[{tr(link.findings[0].code)}]" if link.findings else ""
+        st.markdown(
+            f"**{md(link.business_name)}** · {labels.tier(link.tier)} · {labels.status(link.status)} · "
+            f"{labels.approval(link.approval_status, link.tier)}{finding}  \n"
+            f"{md(labels.path(link.path, organisation))}  \n"
+            f"{md(link.work)} — {labels.categories(link.data_categories)}"
+        )
+        left, right = st.columns(2)
+        left.page_link("pages/chain.py", label=tr("nav.chain"), icon="🔗",
+                       query_params={"business": link.business_id, "party": party_id})
+        right.page_link("pages/registry.py", label=tr("engagement.add_redelegation"), icon="➕",
+                        query_params={"parent": link.id})
+pager(total, "party_links_page")

@@ -1,0 +1,115 @@
+"""Registry: search, add and edit parties, engagements and entrusted businesses."""
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from tracker.domain.countries import COUNTRIES
+from tracker.domain.models import DataCategory, EngagementStatus
+from tracker.domain.permissions import Action
+from tracker.services import businesses, engagements, parties
+from tracker.ui import business_form, engagement_form, labels, party_form
+from tracker.ui.forms import paged, pager
+from tracker.ui.pickers import engagement_label
+from tracker.ui.session import context, show_flash, tr
+
+ctx = context()
+st.title(tr("nav.registry"))
+show_flash()
+if not ctx.can(Action.EDIT_REGISTRY):
+    st.info(tr("common.read_only"))
+
+preset_parent_id = st.query_params.get("parent")
+party_tab, engagement_tab, business_tab = st.tabs(
+    [tr("party.title"), tr("engagement.title"), tr("business.title")]
+)
+
+with party_tab:
+    left, right = st.columns([2, 1])
+    text = left.text_input(tr("common.search"), key="reg_party_q", placeholder=tr("common.search_placeholder"))
+    country = right.selectbox(tr("party.country"), ["", *COUNTRIES], key="reg_party_country",
+                              format_func=lambda c: tr("common.all") if not c else labels.country(c))
+    rows, total = paged(lambda limit, offset: parties.search_parties(
+        ctx, text=text, country=country, limit=limit, offset=offset), "reg_party_page")
+    if rows:
+        table = pd.DataFrame(rows).rename(columns=lambda c: tr(f"party.{c}") if c != "parent_name" else tr("party.parent"))
+        st.dataframe(table.drop(columns=[tr("party.id")], errors="ignore"), hide_index=True, width="stretch")
+    else:
+        st.info(tr("common.no_rows"))
+    pager(total, "reg_party_page")
+    with st.expander(tr("party.new"), expanded=False):
+        party_form.render(ctx)
+    if rows:
+        by_id = {r["id"]: r["name"] for r in rows}
+        chosen = st.selectbox(tr("party.edit", name="…"), [None, *by_id], key="reg_party_edit",
+                              format_func=lambda i: tr("common.select_row_to_edit") if i is None else by_id[i])
+        if chosen:
+            row = parties.get_party(ctx, chosen)
+            with st.container(border=True):
+                st.subheader(tr("party.edit", name=row["name"]))
+                party_form.render(ctx, row)
+                st.page_link("pages/party.py", label=tr("nav.party"), icon="🏢", query_params={"party": chosen})
+
+with engagement_tab:
+    all_businesses = businesses.list_businesses(ctx)
+    names = {b["id"]: b["name"] for b in all_businesses}
+    c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 1, 2])
+    text = c1.text_input(tr("common.search"), key="reg_eng_q")
+    business_id = c2.selectbox(tr("engagement.business"), [None, *names], key="reg_eng_business",
+                               format_func=lambda i: tr("common.all") if i is None else names[i])
+    tier = c3.number_input(tr("engagement.tier"), min_value=0, step=1, value=0, key="reg_eng_tier")
+    status = c4.selectbox(tr("engagement.status"), ["", *[s.value for s in EngagementStatus]], key="reg_eng_status",
+                          format_func=lambda s: tr("common.all") if not s else labels.status(s))
+    category = c5.selectbox(tr("engagement.data_categories"), ["", *[c.value for c in DataCategory]],
+                            key="reg_eng_category",
+                            format_func=lambda c: tr("common.all") if not c else tr(f"category.{c}"))
+    filters = dict(text=text, business_id=business_id, tier=tier or None, status=status, category=category)
+    rows, total = paged(lambda limit, offset: engagements.search_engagements(
+        ctx, **filters, limit=limit, offset=offset), "reg_eng_page")
+    if rows:
+        st.dataframe(pd.DataFrame([{
+            "#": r["id"],
+            tr("engagement.business"): r["business_name"],
+            tr("engagement.tier"): r["tier"],
+            tr("engagement.entruster"): r["entruster_name"] or tr("app.us"),
+            tr("engagement.entrustee"): r["entrustee_name"],
+            tr("engagement.work"): r["work"],
+            tr("engagement.data_categories"): labels.categories(json.loads(r["data_categories"])),
+            tr("engagement.status"): labels.status(r["status"]),
+            tr("engagement.approval"): labels.approval(r["approval_status"], r["tier"]),
+        } for r in rows]), hide_index=True, width="stretch")
+    else:
+        st.info(tr("common.no_rows"))
+    pager(total, "reg_eng_page")
+
+    preset_parent = None
+    if preset_parent_id and preset_parent_id.isdigit():
+        preset_parent = engagements.get_engagement(ctx, int(preset_parent_id))
+    with st.expander(tr("engagement.new"), expanded=preset_parent is not None):
+        engagement_form.render(ctx, preset_parent=preset_parent)
+    if rows:
+        by_id = {r["id"]: r for r in rows}
+        chosen = st.selectbox(tr("engagement.edit"), [None, *by_id], key="reg_eng_edit",
+                              format_func=lambda i: tr("common.select_row_to_edit") if i is None
+                              else engagement_label(by_id[i]))
+        if chosen:
+            with st.container(border=True):
+                engagement_form.render(ctx, engagements.get_engagement(ctx, chosen))
+                st.page_link("pages/registry.py", label=tr("engagement.add_redelegation"), icon="➕",
+                             query_params={"parent": chosen})
+
+with business_tab:
+    if all_businesses:
+        st.dataframe(pd.DataFrame([{
+            tr("business.name"): b["name"], tr("business.owner_department"): b["owner_department"],
+            tr("business.description"): b["description"], tr("business.links"): b["links"],
+        } for b in all_businesses]), hide_index=True, width="stretch")
+    with st.expander(tr("business.new")):
+        business_form.render(ctx)
+    by_id = {b["id"]: b for b in all_businesses}
+    chosen = st.selectbox(tr("common.select_row_to_edit"), [None, *by_id], key="reg_business_edit",
+                          format_func=lambda i: "—" if i is None else by_id[i]["name"])
+    if chosen:
+        with st.container(border=True):
+            business_form.render(ctx, by_id[chosen])

@@ -1,0 +1,45 @@
+"""Message catalogue: every label the user reads comes from tracker/locales/<lang>.toml."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+from .domain.problems import Problem
+
+LANGUAGES = ("ja", "en")
+DEFAULT_LANGUAGE = "ja"
+_LOCALES = Path(__file__).parent / "locales"
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, str]:
+    with (_LOCALES / f"{lang}.toml").open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **params) -> str:
+    """The message for ``key``; a missing key shows itself rather than failing the page."""
+    text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
+    return text.format(**params) if params else text
+
+
+def describe(problem: Problem, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A problem in the user's words; category codes become their names."""
+    params = dict(problem.params)
+    if "categories" in params:
+        separator = "、" if lang == "ja" else ", "
+        params["categories"] = separator.join(t(f"category.{c}", lang) for c in params["categories"])
+    return t(problem.code, lang, **params)

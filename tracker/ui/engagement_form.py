@@ -1,0 +1,120 @@
+"""The engagement form: a new link (tier 1 or a re-delegation) or an existing one."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..domain.countries import COUNTRIES
+from ..domain.models import DataCategory, EngagementStatus
+from ..domain.permissions import Action
+from ..services import businesses, engagements
+from ..services.context import Context
+from ..services.engagements import EngagementInput
+from . import labels
+from .forms import clear_keys, field_errors, form_errors_elsewhere, submit
+from .pickers import engagement_picker, party_picker
+from .session import tr
+from .text import md
+
+_SHOWN = {"business_id", "parent_engagement_id", "entruster_id", "entrustee_party_id", "work", "purpose",
+          "data_categories", "individuals_count", "processing_countries", "storage_countries", "start_date",
+          "end_date", "status"}
+
+
+def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = None) -> None:
+    prefix = f"ef_{row['id']}_{row['version']}_" if row else "ef_new_"
+    errors = f"{prefix}errors"
+    start = engagements.to_input(row) if row else None
+
+    if row:
+        _placement_read_only(row)
+        business_id, parent_id, entrustee_id = row["business_id"], row["parent_engagement_id"], row["entrustee_party_id"]
+    else:
+        business_id, parent_id = _placement(ctx, prefix, errors, preset_parent)
+        entrustee_id = party_picker(ctx, tr("engagement.entrustee"), prefix + "entrustee")
+        field_errors(errors, "entrustee_party_id")
+
+    st.text_input(tr("engagement.work"), value=start.work if start else "", key=prefix + "work")
+    field_errors(errors, "work")
+    st.text_input(tr("engagement.purpose"), value=start.purpose if start else "", key=prefix + "purpose")
+    categories = [c.value for c in DataCategory]
+    st.multiselect(tr("engagement.data_categories"), categories, default=start.data_categories if start else [],
+                   key=prefix + "categories", format_func=lambda c: tr(f"category.{c}"))
+    field_errors(errors, "data_categories")
+    st.number_input(tr("engagement.individuals_count"), min_value=0, step=100, value=start.individuals_count
+                    if start else None, key=prefix + "individuals")
+    field_errors(errors, "individuals_count")
+    codes = list(COUNTRIES)
+    left, right = st.columns(2)
+    with left:
+        st.multiselect(tr("engagement.processing_countries"), codes, default=start.processing_countries if start
+                       else ["JP"], key=prefix + "processing", format_func=labels.country)
+        field_errors(errors, "processing_countries")
+        st.date_input(tr("engagement.start_date"), value=start.start_date if start else None,
+                      key=prefix + "start", format="YYYY-MM-DD")
+        field_errors(errors, "start_date")
+    with right:
+        st.multiselect(tr("engagement.storage_countries"), codes, default=start.storage_countries if start
+                       else ["JP"], key=prefix + "storage", format_func=labels.country)
+        field_errors(errors, "storage_countries")
+        st.date_input(tr("engagement.end_date"), value=start.end_date if start else None,
+                      key=prefix + "end", format="YYYY-MM-DD")
+        field_errors(errors, "end_date")
+    statuses = [s.value for s in EngagementStatus]
+    st.selectbox(tr("engagement.status"), statuses, index=statuses.index(start.status) if start else 0,
+                 key=prefix + "status", format_func=labels.status)
+    field_errors(errors, "status")
+    form_errors_elsewhere(errors, _SHOWN)
+    field_errors(errors, None)
+
+    def data() -> EngagementInput:
+        s = st.session_state
+        return EngagementInput(
+            entrustee_party_id=entrustee_id, work=s[prefix + "work"], purpose=s[prefix + "purpose"],
+            data_categories=s[prefix + "categories"], business_id=business_id, parent_engagement_id=parent_id,
+            individuals_count=None if s[prefix + "individuals"] is None else int(s[prefix + "individuals"]),
+            processing_countries=s[prefix + "processing"], storage_countries=s[prefix + "storage"],
+            start_date=s[prefix + "start"], end_date=s[prefix + "end"], status=s[prefix + "status"],
+        )
+
+    if row:
+        action = lambda: engagements.update_engagement(ctx, row["id"], row["version"], data())  # noqa: E731
+        label, success = tr("common.save"), tr("common.saved")
+    else:
+        action = lambda: engagements.create_engagement(ctx, data())  # noqa: E731
+        label, success = tr("common.create"), tr("common.created")
+    st.button(label, type="primary", key=prefix + "submit", disabled=not ctx.can(Action.EDIT_REGISTRY),
+              on_click=submit(errors, action, success, original=row, on_success=lambda _: clear_keys(prefix)))
+
+
+def _placement(ctx: Context, prefix: str, errors: str, preset_parent: dict | None):
+    """Business and parent link of a new engagement; the entruster follows from the parent."""
+    all_businesses = businesses.list_businesses(ctx)
+    by_id = {b["id"]: b["name"] for b in all_businesses}
+    options = list(by_id)
+    preset_business = preset_parent["business_id"] if preset_parent else None
+    business_id = st.selectbox(
+        tr("engagement.business"), options, key=prefix + "business", format_func=lambda i: by_id[i],
+        index=options.index(preset_business) if preset_business in options else (0 if options else None),
+    )
+    field_errors(errors, "business_id")
+    parent_id = engagement_picker(ctx, tr("engagement.parent"), prefix + "parent", business_id,
+                                  preset=preset_parent["id"] if preset_parent else None)
+    field_errors(errors, "parent_engagement_id")
+    entruster = tr("app.us")
+    if parent_id:
+        entruster = engagements.get_engagement(ctx, parent_id)["entrustee_name"]
+    st.caption(f"{tr('engagement.entruster')}: {md(entruster)}")
+    field_errors(errors, "entruster_id")
+    return business_id, parent_id
+
+
+def _placement_read_only(row: dict) -> None:
+    entruster = row["entruster_name"] or tr("app.us")
+    st.markdown(
+        f"**{tr('engagement.business')}**: {md(row['business_name'])}  \n"
+        f"**{tr('engagement.tier')}**: {labels.tier(row['tier'])}  \n"
+        f"**{tr('engagement.entruster')}**: {md(entruster)} → **{tr('engagement.entrustee')}**: "
+        f"{md(row['entrustee_name'])}"
+    )
+    st.caption(tr("engagement.fixed_place"))

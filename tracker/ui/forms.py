@@ -1,0 +1,92 @@
+"""Form plumbing: run a service from a button, keep the user's input, show errors by the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from ..domain.problems import Problem, RuleViolation
+from ..i18n import describe
+from ..services.context import PermissionDenied
+from ..store.records import StaleRecord
+from .session import flash, lang, tr
+
+_SKIP_IN_DIFF = {"version", "updated_at", "updated_by", "created_at", "created_by"}
+
+
+def submit(errors_key: str, action: Callable[[], object], success: str, original: dict | None = None,
+           on_success: Callable[[object], None] | None = None) -> Callable[[], None]:
+    """A button callback: run ``action``; on a broken rule keep the problems for ``field_errors``.
+
+    Nothing is saved when the action raises: services write in one transaction.
+    """
+
+    def callback() -> None:
+        try:
+            result = action()
+        except RuleViolation as violation:
+            st.session_state[errors_key] = violation.problems
+            return
+        except StaleRecord as stale:
+            st.session_state[errors_key] = _stale_problems(stale, original)
+            return
+        except PermissionDenied:
+            st.session_state[errors_key] = [Problem(None, "error.permission")]
+            return
+        st.session_state.pop(errors_key, None)
+        flash(success)
+        if on_success:
+            on_success(result)
+
+    return callback
+
+
+def _stale_problems(stale: StaleRecord, original: dict | None) -> list[Problem]:
+    current = stale.current or {}
+    problems = [Problem(None, "error.stale", {"who": current.get("updated_by", "?"),
+                                               "when": current.get("updated_at", "?")})]
+    if original:
+        changed = [k for k, v in current.items() if k not in _SKIP_IN_DIFF and k in original and original[k] != v]
+        if changed:
+            problems.append(Problem(None, "error.stale_changed", {"fields": ", ".join(changed)}))
+    return problems
+
+
+def field_errors(errors_key: str, field: str | None) -> None:
+    """Show, right under a widget, what is wrong with it (``field`` None: the form as a whole)."""
+    for problem in st.session_state.get(errors_key, []):
+        if problem.field == field:
+            st.markdown(f":red[⚠ {describe(problem, lang())}]")
+
+
+def form_errors_elsewhere(errors_key: str, shown_fields: set[str]) -> None:
+    """Problems whose field has no widget on this form (so none is lost)."""
+    for problem in st.session_state.get(errors_key, []):
+        if problem.field is not None and problem.field not in shown_fields:
+            st.markdown(f":red[⚠ {describe(problem, lang())}]")
+
+
+def clear_keys(prefix: str) -> None:
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+
+
+def paged(fetch: Callable[[int, int], tuple[list, int]], key: str, page_size: int = 50) -> tuple[list, int]:
+    """Fetch the page the user is on; a page past the end (filters changed) falls back to the first."""
+    page = st.session_state.get(key, 1)
+    rows, total = fetch(page_size, (page - 1) * page_size)
+    if not rows and total and page > 1:
+        st.session_state[key] = 1
+        rows, total = fetch(page_size, 0)
+    return rows, total
+
+
+def pager(total: int, key: str, page_size: int = 50) -> None:
+    """Page chooser and "1–50 of 1,234" under a list fetched with ``paged``."""
+    pages = max(1, -(-total // page_size))
+    page = min(st.session_state.get(key, 1), pages)
+    if pages > 1:
+        page = st.number_input(tr("common.page"), min_value=1, max_value=pages, step=1, key=key)
+    start = (page - 1) * page_size
+    st.caption(tr("common.page_of", start=min(total, start + 1), end=min(total, start + page_size), total=total))

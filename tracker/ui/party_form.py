@@ -1,0 +1,49 @@
+"""The party form, for a new party or an existing one."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..domain.countries import COUNTRIES
+from ..domain.party_rules import PartyDraft
+from ..domain.permissions import Action
+from ..services import parties
+from ..services.context import Context
+from . import labels
+from .forms import clear_keys, field_errors, submit
+from .pickers import party_picker
+from .session import tr
+
+_TEXT_FIELDS = ("name", "kana", "corporate_number", "address", "contact_person", "email", "phone")
+
+
+def render(ctx: Context, row: dict | None = None) -> None:
+    """Fields with their errors under them; the user's input stays after a refused save."""
+    prefix = f"pf_{row['id']}_{row['version']}_" if row else "pf_new_"
+    errors = f"{prefix}errors"
+    for name in _TEXT_FIELDS:
+        help_text = tr("party.corporate_number_help") if name == "corporate_number" else None
+        st.text_input(tr(f"party.{name}"), value=(row or {}).get(name) or "", key=prefix + name, help=help_text)
+        field_errors(errors, name)
+    codes = list(COUNTRIES)
+    st.selectbox(tr("party.country"), codes, index=codes.index((row or {}).get("country") or "JP"),
+                 key=prefix + "country", format_func=lambda c: f"{labels.country(c)} ({c})")
+    field_errors(errors, "country")
+    parent = {"id": row["parent_party_id"], "name": row["parent_name"]} if row and row["parent_party_id"] else None
+    party_picker(ctx, tr("party.parent"), prefix + "parent", current=parent, allow_none=True)
+    field_errors(errors, "parent_party_id")
+    field_errors(errors, None)
+
+    def draft() -> PartyDraft:
+        values = {name: st.session_state[prefix + name] for name in _TEXT_FIELDS}
+        return PartyDraft(**values, country=st.session_state[prefix + "country"],
+                          parent_party_id=st.session_state[prefix + "parent"])
+
+    if row:
+        action = lambda: parties.update_party(ctx, row["id"], row["version"], draft())  # noqa: E731
+        label, success = tr("common.save"), tr("common.saved")
+    else:
+        action = lambda: parties.create_party(ctx, draft())  # noqa: E731
+        label, success = tr("common.create"), tr("common.created")
+    st.button(label, type="primary", key=prefix + "submit", disabled=not ctx.can(Action.EDIT_REGISTRY),
+              on_click=submit(errors, action, success, original=row, on_success=lambda _: clear_keys(prefix)))
