@@ -12,7 +12,7 @@ from tracker.services import setup
 from tracker.services.context import SYSTEM, Context
 from tracker.ui.session import actor, tr
 
-st.set_page_config(page_title="委託先管理 / Entrustee oversight", page_icon="🔗", layout="wide")
+st.set_page_config(page_title="委託先管理 / Entrustee oversight", page_icon=":material/account_tree:", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,13 +39,13 @@ with st.sidebar:
 
 pages = {
     tr("nav.section_oversight"): [
-        st.Page("pages/home.py", title=tr("nav.home"), icon="🏠", url_path="home", default=True),
-        st.Page("pages/chain.py", title=tr("nav.chain"), icon="🔗", url_path="chain"),
-        st.Page("pages/approvals.py", title=tr("nav.approvals"), icon="✅", url_path="approvals"),
+        st.Page("pages/oversight/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home", default=True),
+        st.Page("pages/oversight/chain.py", title=tr("nav.chain"), icon=":material/account_tree:", url_path="chain"),
+        st.Page("pages/oversight/approvals.py", title=tr("nav.approvals"), icon=":material/task_alt:", url_path="approvals"),
     ],
     tr("nav.section_registry"): [
-        st.Page("pages/registry.py", title=tr("nav.registry"), icon="📒", url_path="registry"),
-        st.Page("pages/party.py", title=tr("nav.party"), icon="🏢", url_path="party"),
+        st.Page("pages/registry/registry.py", title=tr("nav.registry"), icon=":material/menu_book:", url_path="registry"),
+        st.Page("pages/registry/party.py", title=tr("nav.party"), icon=":material/business:", url_path="party"),
     ],
 }
 st.navigation(pages).run()

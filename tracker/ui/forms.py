@@ -57,14 +57,14 @@ def field_errors(errors_key: str, field: str | None) -> None:
     """Show, right under a widget, what is wrong with it (``field`` None: the form as a whole)."""
     for problem in st.session_state.get(errors_key, []):
         if problem.field == field:
-            st.markdown(f":red[⚠ {describe(problem, lang())}]")
+            st.markdown(f":red[:material/error: {describe(problem, lang())}]")
 
 
 def form_errors_elsewhere(errors_key: str, shown_fields: set[str]) -> None:
     """Problems whose field has no widget on this form (so none is lost)."""
     for problem in st.session_state.get(errors_key, []):
         if problem.field is not None and problem.field not in shown_fields:
-            st.markdown(f":red[⚠ {describe(problem, lang())}]")
+            st.markdown(f":red[:material/error: {describe(problem, lang())}]")
 
 
 def clear_keys(prefix: str) -> None:

@@ -1,23 +1,39 @@
-"""Display of codes: statuses, categories, countries, paths; status colours used everywhere."""
+"""Display of codes: statuses, categories, countries, paths; status colours used everywhere.
+
+Colours mean the same on every screen: green ok, orange pending or a guideline finding, red
+missing, rejected or a possible breach of law, gray not applicable. Material icons, not emoji:
+they render without an emoji font.
+"""
 
 from __future__ import annotations
 
 from ..domain import countries
-from ..domain.approvals import Severity
+from ..domain.approvals import ApprovalFinding, Severity
 from .session import lang, tr
+from .text import md
 
-# One colour per meaning, the same on every screen: ok / pending / missing-or-rejected / n.a.
-APPROVAL_COLOUR = {"approved": "green", "pending": "orange", "rejected": "red", None: "gray"}
-APPROVAL_ICON = {"approved": "🟢", "pending": "🟡", "rejected": "🔴", None: "⚪"}
-SEVERITY_ICON = {Severity.BREACH: "🔴", Severity.FINDING: "🟠"}
+APPROVAL_COLOUR = {"approved": "green", "pending": "orange", "rejected": "red", None: "red"}
+SEVERITY_COLOUR = {Severity.BREACH: "red", Severity.FINDING: "orange"}
+_APPROVAL_ICON = {"approved": ":material/check_circle:", "pending": ":material/schedule:",
+                  "rejected": ":material/block:", None: ":material/error:"}
+
+
+def approval_text(status: str | None, tier: int) -> str:
+    """Plain text, for tables."""
+    if tier < 2:
+        return tr("approval.not_needed")
+    return tr("approval.missing") if status is None else tr(f"approval.{status}")
 
 
 def approval(status: str | None, tier: int) -> str:
+    """A coloured badge, for Markdown."""
     if tier < 2:
-        return f"{APPROVAL_ICON[None]} {tr('approval.not_needed')}"
-    if status is None:
-        return f"🔴 {tr('approval.missing')}"
-    return f"{APPROVAL_ICON[status]} {tr('approval.' + status)}"
+        return f":gray-badge[{approval_text(status, tier)}]"
+    return f":{APPROVAL_COLOUR[status]}-badge[{_APPROVAL_ICON[status]} {approval_text(status, tier)}]"
+
+
+def finding(item: ApprovalFinding) -> str:
+    return f":{SEVERITY_COLOUR[item.severity]}-badge[:material/warning: {tr(item.code)}]"
 
 
 def status(code: str) -> str:
@@ -25,8 +41,8 @@ def status(code: str) -> str:
 
 
 def categories(codes: list[str]) -> str:
-    return "、".join(tr(f"category.{c}") for c in codes) if lang() == "ja" else ", ".join(
-        tr(f"category.{c}") for c in codes)
+    separator = "、" if lang() == "ja" else ", "
+    return separator.join(tr(f"category.{c}") for c in codes)
 
 
 def country(code: str) -> str:
@@ -34,8 +50,14 @@ def country(code: str) -> str:
 
 
 def path(names: list[str], organisation: str) -> str:
-    return " → ".join([organisation, *names])
+    """Markdown-safe path from us down to a party."""
+    return " → ".join(md(name) for name in [organisation, *names])
 
 
 def tier(n: int) -> str:
     return tr("engagement.tier_label", tier=n)
+
+
+def legend() -> str:
+    return " ".join([approval("approved", 2), approval("pending", 2), approval("rejected", 2),
+                     approval(None, 2), approval(None, 1)])

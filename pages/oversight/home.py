@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from tracker.services import attention, setup
+from tracker.services import approvals, attention, setup
 from tracker.ui import labels
 from tracker.ui.session import context, lang, show_flash, tr
+from tracker.ui.text import md
 
 ctx = context()
 state = attention.attention(ctx)
@@ -27,15 +28,19 @@ for link in state.approval_findings[:50]:
     finding = link.findings[0]
     with st.container(border=True):
         st.markdown(
-            f"{labels.SEVERITY_ICON[finding.severity]} **{tr(finding.code)}** — "
-            f"{labels.tier(link.tier)} · {link.business_name}"
+            f"{labels.finding(finding)} {labels.tier(link.tier)} · {md(link.business_name)}"
         )
         st.caption(labels.path(link.path, organisation))
-        st.page_link("pages/chain.py", label=tr("nav.chain"), icon="🔗",
+        st.page_link("pages/oversight/chain.py", label=tr("nav.chain"), icon=":material/account_tree:",
                      query_params={"business": link.business_id, "party": link.entrustee_id})
 
 st.subheader(tr("home.pending_title"))
-if state.pending_approvals == 0:
+waiting, _ = approvals.approval_queue(ctx, limit=5)
+if not waiting:
     st.info(tr("approval.queue_empty"))
-else:
-    st.page_link("pages/approvals.py", label=f"{tr('home.go_approvals')} ({state.pending_approvals})", icon="✅")
+for link in waiting:
+    st.markdown(f"{labels.approval(link.approval_status, link.tier)} {labels.tier(link.tier)} · "
+                f"{md(link.business_name)} — {labels.path(link.path, organisation)}")
+if waiting:
+    st.page_link("pages/oversight/approvals.py", label=f"{tr('home.go_approvals')} ({state.pending_approvals})",
+                 icon=":material/task_alt:")

@@ -40,16 +40,16 @@ if not links:
     st.info(tr("party.chains_empty"))
 for link in links:
     with st.container(border=True):
-        finding = f" · ⚠ :red[{tr(link.findings[0].code)}]" if link.findings else ""
+        finding = f" {labels.finding(link.findings[0])}" if link.findings else ""
         st.markdown(
             f"**{md(link.business_name)}** · {labels.tier(link.tier)} · {labels.status(link.status)} · "
             f"{labels.approval(link.approval_status, link.tier)}{finding}  \n"
-            f"{md(labels.path(link.path, organisation))}  \n"
+            f"{labels.path(link.path, organisation)}  \n"
             f"{md(link.work)} — {labels.categories(link.data_categories)}"
         )
         left, right = st.columns(2)
-        left.page_link("pages/chain.py", label=tr("nav.chain"), icon="🔗",
+        left.page_link("pages/oversight/chain.py", label=tr("nav.chain"), icon=":material/account_tree:",
                        query_params={"business": link.business_id, "party": party_id})
-        right.page_link("pages/registry.py", label=tr("engagement.add_redelegation"), icon="➕",
+        right.page_link("pages/registry/registry.py", label=tr("engagement.add_redelegation"), icon=":material/add:",
                         query_params={"parent": link.id})
 pager(total, "party_links_page")

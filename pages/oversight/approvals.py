@@ -24,8 +24,8 @@ if not rows:
 st.subheader(tr("approval.queue"))
 links = {link.id: link for link in rows}
 for link in links.values():
-    st.markdown(f"🟡 **{md(link.entrustee_name)}** ({labels.tier(link.tier)}) — {md(link.work)} · "
-                f"{md(link.business_name)}  \n{md(labels.path(link.path, organisation))}")
+    st.markdown(f"{labels.approval(link.approval_status, link.tier)} **{md(link.entrustee_name)}** ({labels.tier(link.tier)}) — {md(link.work)} · "
+                f"{md(link.business_name)}  \n{labels.path(link.path, organisation)}")
 pager(total, "approvals_page")
 
 st.subheader(tr("approval.decide"))

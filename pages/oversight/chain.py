@@ -33,9 +33,7 @@ st.query_params["business"] = str(business_id)
 
 links, total = paged(lambda limit, offset: chains.chain_of_business(ctx, business_id, limit, offset),
                      "chain_page", PAGE)
-st.caption(f"{tr('chain.links')}: {total}  ·  {tr('chain.legend')}: 🟢 {tr('approval.approved')}  "
-           f"🟡 {tr('approval.pending')}  🔴 {tr('approval.rejected')} / {tr('finding.finding')}  "
-           f"⚪ {tr('approval.not_needed')}")
+st.markdown(f"{tr('chain.links')}: **{total}** · {tr('chain.legend')}: {labels.legend()}")
 
 graph_tab, list_tab = st.tabs([tr("chain.graph"), tr("chain.tree")])
 with graph_tab:
@@ -48,11 +46,11 @@ with list_tab:
     lines = []
     for link in links:
         indent = "　　" * (link.tier - 1)
-        finding = f" · ⚠ :red[{tr(link.findings[0].code)}]" if link.findings else ""
+        finding = f" {labels.finding(link.findings[0])}" if link.findings else ""
         subsidiary = f" · {tr('engagement.subsidiary')}" if link.subsidiary else ""
         lines.append(
-            f"{indent}└ {labels.approval(link.approval_status, link.tier)} **{md(link.entrustee_name)}** "
-            f"({labels.tier(link.tier)}) — {md(link.work)} · {labels.status(link.status)}{subsidiary}{finding}"
+            f"{indent}└ {labels.approval(link.approval_status, link.tier)}{finding} **{md(link.entrustee_name)}** "
+            f"({labels.tier(link.tier)}) — {md(link.work)} · {labels.status(link.status)}{subsidiary}"
         )
     st.markdown(f"**{md(organisation)}**  \n" + "  \n".join(lines))
     pager(total, "chain_page", PAGE)
@@ -67,4 +65,4 @@ if preset and preset.isdigit():
 party_id = party_picker(ctx, tr("chain.path_party"), "chain_party", current=current, allow_none=True)
 if party_id:
     for link in chains.paths_to_party(ctx, business_id, party_id):
-        st.markdown(f"{labels.approval(link.approval_status, link.tier)} {md(labels.path(link.path, organisation))}")
+        st.markdown(f"{labels.approval(link.approval_status, link.tier)} {labels.path(link.path, organisation)}")

@@ -49,7 +49,7 @@ with party_tab:
             with st.container(border=True):
                 st.subheader(tr("party.edit", name=row["name"]))
                 party_form.render(ctx, row)
-                st.page_link("pages/party.py", label=tr("nav.party"), icon="🏢", query_params={"party": chosen})
+                st.page_link("pages/registry/party.py", label=tr("nav.party"), icon=":material/business:", query_params={"party": chosen})
 
 with engagement_tab:
     all_businesses = businesses.list_businesses(ctx)
@@ -77,7 +77,7 @@ with engagement_tab:
             tr("engagement.work"): r["work"],
             tr("engagement.data_categories"): labels.categories(json.loads(r["data_categories"])),
             tr("engagement.status"): labels.status(r["status"]),
-            tr("engagement.approval"): labels.approval(r["approval_status"], r["tier"]),
+            tr("engagement.approval"): labels.approval_text(r["approval_status"], r["tier"]),
         } for r in rows]), hide_index=True, width="stretch")
     else:
         st.info(tr("common.no_rows"))
@@ -96,7 +96,7 @@ with engagement_tab:
         if chosen:
             with st.container(border=True):
                 engagement_form.render(ctx, engagements.get_engagement(ctx, chosen))
-                st.page_link("pages/registry.py", label=tr("engagement.add_redelegation"), icon="➕",
+                st.page_link("pages/registry/registry.py", label=tr("engagement.add_redelegation"), icon=":material/add:",
                              query_params={"parent": chosen})
 
 with business_tab:
