@@ -34,7 +34,8 @@ if not ctx.can(Action.DECIDE_REDELEGATION):
     st.stop()
 
 chosen = st.selectbox(tr("engagement.title"), list(links), key="approval_pick",
-                      format_func=lambda i: f"{links[i].entrustee_name} — {links[i].work} ({labels.tier(links[i].tier)})")
+                      format_func={i: f"{x.entrustee_name} — {x.work} ({labels.tier(x.tier)})"
+                                   for i, x in links.items()}.__getitem__)
 link = links[chosen]
 my_number = only_we_may_approve(parse_categories(link.data_categories))
 st.caption(tr("approval.my_number_rule") if my_number else tr("approval.appi_rule"))
@@ -45,12 +46,12 @@ st.markdown(f"**{tr('engagement.data_categories')}**: {labels.categories(link.da
 prefix = f"ad_{chosen}_{link.approval_version}_"
 errors = prefix + "errors"
 st.radio(tr("approval.decision"), ["approved", "rejected"], key=prefix + "decision", horizontal=True,
-         format_func=lambda d: tr("approval.approve") if d == "approved" else tr("approval.reject"))
+         format_func={"approved": tr("approval.approve"), "rejected": tr("approval.reject")}.__getitem__)
 field_errors(errors, "decision")
-approvers = [None] if my_number else [None, link.entruster_id]
-st.radio(tr("approval.approver"), approvers, key=prefix + "approver",
-         format_func=lambda p: tr("approval.approver_us") if p is None
-         else tr("approval.approver_entruster", name=link.entruster_name))
+approvers = {None: tr("approval.approver_us")}
+if not my_number:
+    approvers[link.entruster_id] = tr("approval.approver_entruster", name=link.entruster_name)
+st.radio(tr("approval.approver"), list(approvers), key=prefix + "approver", format_func=approvers.__getitem__)
 field_errors(errors, "approver_party_id")
 st.date_input(tr("approval.decided_on"), value=ctx.today, max_value=ctx.today, key=prefix + "decided_on",
               format="YYYY-MM-DD")

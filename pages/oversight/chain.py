@@ -27,7 +27,7 @@ wanted = st.query_params.get("business")
 default = int(wanted) if wanted and wanted.isdigit() and int(wanted) in by_id else all_businesses[0]["id"]
 business_id = st.selectbox(
     tr("chain.business"), list(by_id), index=list(by_id).index(default), key="chain_business",
-    format_func=lambda i: f"{by_id[i]['name']}（{by_id[i]['owner_department']}）",
+    format_func={i: f"{b['name']}（{b['owner_department']}）" for i, b in by_id.items()}.__getitem__,
 )
 st.query_params["business"] = str(business_id)
 

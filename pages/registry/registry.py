@@ -28,22 +28,26 @@ party_tab, engagement_tab, business_tab = st.tabs(
 with party_tab:
     left, right = st.columns([2, 1])
     text = left.text_input(tr("common.search"), key="reg_party_q", placeholder=tr("common.search_placeholder"))
-    country = right.selectbox(tr("party.country"), ["", *COUNTRIES], key="reg_party_country",
-                              format_func=lambda c: tr("common.all") if not c else labels.country(c))
+    country_names = {"": tr("common.all")} | {c: labels.country(c) for c in COUNTRIES}
+    country = right.selectbox(tr("party.country"), list(country_names), key="reg_party_country",
+                              format_func=country_names.__getitem__)
     rows, total = paged(lambda limit, offset: parties.search_parties(
         ctx, text=text, country=country, limit=limit, offset=offset), "reg_party_page")
     if rows:
-        table = pd.DataFrame(rows).rename(columns=lambda c: tr(f"party.{c}") if c != "parent_name" else tr("party.parent"))
-        st.dataframe(table.drop(columns=[tr("party.id")], errors="ignore"), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([{
+            tr("party.name"): r["name"], tr("party.kana"): r["kana"],
+            tr("party.corporate_number"): r["corporate_number"], tr("party.country"): labels.country(r["country"]),
+            tr("party.contact_person"): r["contact_person"], tr("party.parent"): r["parent_name"],
+        } for r in rows]), hide_index=True, width="stretch")
     else:
         st.info(tr("common.no_rows"))
     pager(total, "reg_party_page")
     with st.expander(tr("party.new"), expanded=False):
         party_form.render(ctx)
     if rows:
-        by_id = {r["id"]: r["name"] for r in rows}
-        chosen = st.selectbox(tr("party.edit", name="…"), [None, *by_id], key="reg_party_edit",
-                              format_func=lambda i: tr("common.select_row_to_edit") if i is None else by_id[i])
+        by_id = {None: tr("common.select_row_to_edit")} | {r["id"]: r["name"] for r in rows}
+        chosen = st.selectbox(tr("party.edit", name="…"), list(by_id), key="reg_party_edit",
+                              format_func=by_id.__getitem__)
         if chosen:
             row = parties.get_party(ctx, chosen)
             with st.container(border=True):
@@ -53,17 +57,18 @@ with party_tab:
 
 with engagement_tab:
     all_businesses = businesses.list_businesses(ctx)
-    names = {b["id"]: b["name"] for b in all_businesses}
+    names = {None: tr("common.all")} | {b["id"]: b["name"] for b in all_businesses}
     c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 1, 2])
     text = c1.text_input(tr("common.search"), key="reg_eng_q")
-    business_id = c2.selectbox(tr("engagement.business"), [None, *names], key="reg_eng_business",
-                               format_func=lambda i: tr("common.all") if i is None else names[i])
+    business_id = c2.selectbox(tr("engagement.business"), list(names), key="reg_eng_business",
+                               format_func=names.__getitem__)
     tier = c3.number_input(tr("engagement.tier"), min_value=0, step=1, value=0, key="reg_eng_tier")
-    status = c4.selectbox(tr("engagement.status"), ["", *[s.value for s in EngagementStatus]], key="reg_eng_status",
-                          format_func=lambda s: tr("common.all") if not s else labels.status(s))
-    category = c5.selectbox(tr("engagement.data_categories"), ["", *[c.value for c in DataCategory]],
-                            key="reg_eng_category",
-                            format_func=lambda c: tr("common.all") if not c else tr(f"category.{c}"))
+    statuses = {"": tr("common.all")} | {s.value: labels.status(s.value) for s in EngagementStatus}
+    status = c4.selectbox(tr("engagement.status"), list(statuses), key="reg_eng_status",
+                          format_func=statuses.__getitem__)
+    category_names = {"": tr("common.all")} | {c.value: tr(f"category.{c.value}") for c in DataCategory}
+    category = c5.selectbox(tr("engagement.data_categories"), list(category_names), key="reg_eng_category",
+                            format_func=category_names.__getitem__)
     filters = dict(text=text, business_id=business_id, tier=tier or None, status=status, category=category)
     rows, total = paged(lambda limit, offset: engagements.search_engagements(
         ctx, **filters, limit=limit, offset=offset), "reg_eng_page")
@@ -89,10 +94,9 @@ with engagement_tab:
     with st.expander(tr("engagement.new"), expanded=preset_parent is not None):
         engagement_form.render(ctx, preset_parent=preset_parent)
     if rows:
-        by_id = {r["id"]: r for r in rows}
-        chosen = st.selectbox(tr("engagement.edit"), [None, *by_id], key="reg_eng_edit",
-                              format_func=lambda i: tr("common.select_row_to_edit") if i is None
-                              else engagement_label(by_id[i]))
+        link_names = {None: tr("common.select_row_to_edit")} | {r["id"]: engagement_label(r) for r in rows}
+        chosen = st.selectbox(tr("engagement.edit"), list(link_names), key="reg_eng_edit",
+                              format_func=link_names.__getitem__)
         if chosen:
             with st.container(border=True):
                 engagement_form.render(ctx, engagements.get_engagement(ctx, chosen))
@@ -108,8 +112,9 @@ with business_tab:
     with st.expander(tr("business.new")):
         business_form.render(ctx)
     by_id = {b["id"]: b for b in all_businesses}
-    chosen = st.selectbox(tr("common.select_row_to_edit"), [None, *by_id], key="reg_business_edit",
-                          format_func=lambda i: "—" if i is None else by_id[i]["name"])
+    business_names = {None: "—"} | {b["id"]: b["name"] for b in all_businesses}
+    chosen = st.selectbox(tr("common.select_row_to_edit"), list(business_names), key="reg_business_edit",
+                          format_func=business_names.__getitem__)
     if chosen:
         with st.container(border=True):
             business_form.render(ctx, by_id[chosen])

@@ -37,32 +37,33 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
     st.text_input(tr("engagement.work"), value=start.work if start else "", key=prefix + "work")
     field_errors(errors, "work")
     st.text_input(tr("engagement.purpose"), value=start.purpose if start else "", key=prefix + "purpose")
-    categories = [c.value for c in DataCategory]
-    st.multiselect(tr("engagement.data_categories"), categories, default=start.data_categories if start else [],
-                   key=prefix + "categories", format_func=lambda c: tr(f"category.{c}"))
+    categories = {c.value: tr(f"category.{c.value}") for c in DataCategory}
+    st.multiselect(tr("engagement.data_categories"), list(categories), default=start.data_categories if start
+                   else [], key=prefix + "categories", format_func=categories.__getitem__)
     field_errors(errors, "data_categories")
     st.number_input(tr("engagement.individuals_count"), min_value=0, step=100, value=start.individuals_count
                     if start else None, key=prefix + "individuals")
     field_errors(errors, "individuals_count")
     codes = list(COUNTRIES)
+    country_names = {c: labels.country(c) for c in codes}.__getitem__
     left, right = st.columns(2)
     with left:
         st.multiselect(tr("engagement.processing_countries"), codes, default=start.processing_countries if start
-                       else ["JP"], key=prefix + "processing", format_func=labels.country)
+                       else ["JP"], key=prefix + "processing", format_func=country_names)
         field_errors(errors, "processing_countries")
         st.date_input(tr("engagement.start_date"), value=start.start_date if start else None,
                       key=prefix + "start", format="YYYY-MM-DD")
         field_errors(errors, "start_date")
     with right:
         st.multiselect(tr("engagement.storage_countries"), codes, default=start.storage_countries if start
-                       else ["JP"], key=prefix + "storage", format_func=labels.country)
+                       else ["JP"], key=prefix + "storage", format_func=country_names)
         field_errors(errors, "storage_countries")
         st.date_input(tr("engagement.end_date"), value=start.end_date if start else None,
                       key=prefix + "end", format="YYYY-MM-DD")
         field_errors(errors, "end_date")
-    statuses = [s.value for s in EngagementStatus]
-    st.selectbox(tr("engagement.status"), statuses, index=statuses.index(start.status) if start else 0,
-                 key=prefix + "status", format_func=labels.status)
+    statuses = {s.value: labels.status(s.value) for s in EngagementStatus}
+    st.selectbox(tr("engagement.status"), list(statuses), index=list(statuses).index(start.status) if start else 0,
+                 key=prefix + "status", format_func=statuses.__getitem__)
     field_errors(errors, "status")
     form_errors_elsewhere(errors, _SHOWN)
     field_errors(errors, None)

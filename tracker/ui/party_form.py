@@ -25,9 +25,10 @@ def render(ctx: Context, row: dict | None = None) -> None:
         help_text = tr("party.corporate_number_help") if name == "corporate_number" else None
         st.text_input(tr(f"party.{name}"), value=(row or {}).get(name) or "", key=prefix + name, help=help_text)
         field_errors(errors, name)
-    codes = list(COUNTRIES)
-    st.selectbox(tr("party.country"), codes, index=codes.index((row or {}).get("country") or "JP"),
-                 key=prefix + "country", format_func=lambda c: f"{labels.country(c)} ({c})")
+    country_names = {c: f"{labels.country(c)} ({c})" for c in COUNTRIES}
+    st.selectbox(tr("party.country"), list(country_names), key=prefix + "country",
+                 index=list(country_names).index((row or {}).get("country") or "JP"),
+                 format_func=country_names.__getitem__)
     field_errors(errors, "country")
     parent = {"id": row["parent_party_id"], "name": row["parent_name"]} if row and row["parent_party_id"] else None
     party_picker(ctx, tr("party.parent"), prefix + "parent", current=parent, allow_none=True)

@@ -18,7 +18,7 @@ def party_picker(ctx: Context, label: str, key: str, current: dict | None = None
                          placeholder=tr("common.search_placeholder"))
     rows = parties.party_choices(ctx, text, MATCHES)
     options: list[int | None] = [r["id"] for r in rows]
-    names = {r["id"]: _party_label(r) for r in rows}
+    names = {None: tr("common.none")} | {r["id"]: _party_label(r) for r in rows}
     if current and current["id"] not in names:
         options.insert(0, current["id"])
         names[current["id"]] = _party_label(current)
@@ -26,7 +26,7 @@ def party_picker(ctx: Context, label: str, key: str, current: dict | None = None
         options.insert(0, None)
     index = options.index(current["id"]) if current and current["id"] in options else (0 if options else None)
     return st.selectbox(label, options, index=index, key=key,
-                        format_func=lambda i: tr("common.none") if i is None else names.get(i, str(i)))
+                        format_func=names.__getitem__)
 
 
 def _party_label(row: dict) -> str:
@@ -41,14 +41,14 @@ def engagement_picker(ctx: Context, label: str, key: str, business_id: int | Non
     rows, _ = engagements.search_engagements(ctx, text=text, business_id=business_id, limit=MATCHES) \
         if business_id else ([], 0)
     options: list[int | None] = [None] + [r["id"] for r in rows]
-    names = {r["id"]: engagement_label(r) for r in rows}
+    names = {None: tr("engagement.parent_none")} | {r["id"]: engagement_label(r) for r in rows}
     if preset and preset not in names:
         row = engagements.get_engagement(ctx, preset)
         options.insert(1, preset)
         names[preset] = engagement_label(row)
     index = options.index(preset) if preset in options else 0
     return st.selectbox(label, options, index=index, key=key,
-                        format_func=lambda i: tr("engagement.parent_none") if i is None else names[i])
+                        format_func=names.__getitem__)
 
 
 def engagement_label(row: dict) -> str:
