@@ -7,7 +7,7 @@ from tracker.domain.models import parse_categories
 from tracker.domain.permissions import Action
 from tracker.services import approvals, setup
 from tracker.ui import labels
-from tracker.ui.forms import clear_keys, field_errors, paged, pager, submit
+from tracker.ui.forms import field_errors, paged, pager, submit
 from tracker.ui.session import context, lang, show_flash, tr
 from tracker.ui.text import md
 
@@ -70,4 +70,4 @@ def decide():
 
 
 st.button(tr("approval.decide"), type="primary", key=prefix + "submit",
-          on_click=submit(errors, decide, tr("approval.recorded"), on_success=lambda _: clear_keys(prefix)))
+          on_click=submit(errors, decide, tr("approval.recorded"), on_success=None))

@@ -38,7 +38,7 @@ with party_tab:
             tr("party.name"): r["name"], tr("party.kana"): r["kana"],
             tr("party.corporate_number"): r["corporate_number"], tr("party.country"): labels.country(r["country"]),
             tr("party.contact_person"): r["contact_person"], tr("party.parent"): r["parent_name"],
-        } for r in rows]), hide_index=True, width="stretch")
+        } for r in rows]).fillna(""), hide_index=True, width="stretch")
     else:
         st.info(tr("common.no_rows"))
     pager(total, "reg_party_page")
@@ -46,7 +46,7 @@ with party_tab:
         party_form.render(ctx)
     if rows:
         by_id = {None: tr("common.select_row_to_edit")} | {r["id"]: r["name"] for r in rows}
-        chosen = st.selectbox(tr("party.edit", name="…"), list(by_id), key="reg_party_edit",
+        chosen = st.selectbox(tr("common.edit_which", what=tr("party.title")), list(by_id), key="reg_party_edit",
                               format_func=by_id.__getitem__)
         if chosen:
             row = parties.get_party(ctx, chosen)
@@ -83,7 +83,7 @@ with engagement_tab:
             tr("engagement.data_categories"): labels.categories(json.loads(r["data_categories"])),
             tr("engagement.status"): labels.status(r["status"]),
             tr("engagement.approval"): labels.approval_text(r["approval_status"], r["tier"]),
-        } for r in rows]), hide_index=True, width="stretch")
+        } for r in rows]).fillna(""), hide_index=True, width="stretch")
     else:
         st.info(tr("common.no_rows"))
     pager(total, "reg_eng_page")
@@ -95,7 +95,7 @@ with engagement_tab:
         engagement_form.render(ctx, preset_parent=preset_parent)
     if rows:
         link_names = {None: tr("common.select_row_to_edit")} | {r["id"]: engagement_label(r) for r in rows}
-        chosen = st.selectbox(tr("engagement.edit"), list(link_names), key="reg_eng_edit",
+        chosen = st.selectbox(tr("common.edit_which", what=tr("engagement.title")), list(link_names), key="reg_eng_edit",
                               format_func=link_names.__getitem__)
         if chosen:
             with st.container(border=True):
@@ -108,12 +108,12 @@ with business_tab:
         st.dataframe(pd.DataFrame([{
             tr("business.name"): b["name"], tr("business.owner_department"): b["owner_department"],
             tr("business.description"): b["description"], tr("business.links"): b["links"],
-        } for b in all_businesses]), hide_index=True, width="stretch")
+        } for b in all_businesses]).fillna(""), hide_index=True, width="stretch")
     with st.expander(tr("business.new")):
         business_form.render(ctx)
     by_id = {b["id"]: b for b in all_businesses}
-    business_names = {None: "—"} | {b["id"]: b["name"] for b in all_businesses}
-    chosen = st.selectbox(tr("common.select_row_to_edit"), list(business_names), key="reg_business_edit",
+    business_names = {None: tr("common.select_row_to_edit")} | {b["id"]: b["name"] for b in all_businesses}
+    chosen = st.selectbox(tr("common.edit_which", what=tr("business.title")), list(business_names), key="reg_business_edit",
                           format_func=business_names.__getitem__)
     if chosen:
         with st.container(border=True):

@@ -52,25 +52,25 @@ def test_home_lists_the_demo_findings(app_db):
 
 def test_party_form_shows_errors_next_to_fields_keeps_input_and_saves_nothing(app_db):
     at = open_page("pages/registry/registry.py", "en")
-    at.text_input(key="pf_new_name").input("")
-    at.text_input(key="pf_new_corporate_number").input("1234567890123")
-    at.text_input(key="pf_new_email").input("not-an-address")
-    at.button(key="pf_new_submit").click()
+    at.text_input(key="pf_new0_name").input("")
+    at.text_input(key="pf_new0_corporate_number").input("1234567890123")
+    at.text_input(key="pf_new0_email").input("not-an-address")
+    at.button(key="pf_new0_submit").click()
     at.run()
     errors = [m.value for m in at.markdown if m.value.startswith(":red[")]
     assert any("Required." in e for e in errors)
     assert any("check digit" in e for e in errors)
     assert any("e-mail" in e for e in errors)
-    assert at.text_input(key="pf_new_corporate_number").value == "1234567890123"
+    assert at.text_input(key="pf_new0_corporate_number").value == "1234567890123"
     with connection.reading(app_db) as db:
         assert db.execute("SELECT count(*) FROM parties WHERE email = 'not-an-address'").fetchone()[0] == 0
 
 
 def test_party_form_creates_a_party(app_db):
     at = open_page("pages/registry/registry.py", "ja")
-    at.text_input(key="pf_new_name").input("株式会社アップテスト")
-    at.text_input(key="pf_new_corporate_number").input("７０００ ０１２０ ５０００２")
-    at.button(key="pf_new_submit").click()
+    at.text_input(key="pf_new0_name").input("株式会社アップテスト")
+    at.text_input(key="pf_new0_corporate_number").input("７０００ ０１２０ ５０００２")
+    at.button(key="pf_new0_submit").click()
     at.run()
     assert not at.exception
     assert any("登録しました" in s.value for s in at.success)

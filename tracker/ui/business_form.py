@@ -7,12 +7,12 @@ import streamlit as st
 from ..domain.permissions import Action
 from ..services import businesses
 from ..services.context import Context
-from .forms import clear_keys, field_errors, submit
+from .forms import form_prefix, reset_new_form, field_errors, submit
 from .session import tr
 
 
 def render(ctx: Context, row: dict | None = None) -> None:
-    prefix = f"bf_{row['id']}_{row['version']}_" if row else "bf_new_"
+    prefix = form_prefix("bf", row)
     errors = f"{prefix}errors"
     for name in ("name", "owner_department", "description"):
         st.text_input(tr(f"business.{name}"), value=(row or {}).get(name) or "", key=prefix + name)
@@ -29,4 +29,4 @@ def render(ctx: Context, row: dict | None = None) -> None:
         action = lambda: businesses.create_business(ctx, *values())  # noqa: E731
         label, success = tr("common.create"), tr("common.created")
     st.button(label, type="primary", key=prefix + "submit", disabled=not ctx.can(Action.EDIT_REGISTRY),
-              on_click=submit(errors, action, success, original=row, on_success=lambda _: clear_keys(prefix)))
+              on_click=submit(errors, action, success, original=row, on_success=None if row else reset_new_form("bf")))

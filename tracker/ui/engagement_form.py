@@ -11,7 +11,7 @@ from ..services import businesses, engagements
 from ..services.context import Context
 from ..services.engagements import EngagementInput
 from . import labels
-from .forms import clear_keys, field_errors, form_errors_elsewhere, submit
+from .forms import form_prefix, reset_new_form, field_errors, form_errors_elsewhere, submit
 from .pickers import engagement_picker, party_picker
 from .session import tr
 from .text import md
@@ -22,7 +22,7 @@ _SHOWN = {"business_id", "parent_engagement_id", "entruster_id", "entrustee_part
 
 
 def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = None) -> None:
-    prefix = f"ef_{row['id']}_{row['version']}_" if row else "ef_new_"
+    prefix = form_prefix("ef", row)
     errors = f"{prefix}errors"
     start = engagements.to_input(row) if row else None
 
@@ -85,7 +85,7 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
         action = lambda: engagements.create_engagement(ctx, data())  # noqa: E731
         label, success = tr("common.create"), tr("common.created")
     st.button(label, type="primary", key=prefix + "submit", disabled=not ctx.can(Action.EDIT_REGISTRY),
-              on_click=submit(errors, action, success, original=row, on_success=lambda _: clear_keys(prefix)))
+              on_click=submit(errors, action, success, original=row, on_success=None if row else reset_new_form("ef")))
 
 
 def _placement(ctx: Context, prefix: str, errors: str, preset_parent: dict | None):

@@ -67,9 +67,24 @@ def form_errors_elsewhere(errors_key: str, shown_fields: set[str]) -> None:
             st.markdown(f":red[:material/error: {describe(problem, lang())}]")
 
 
-def clear_keys(prefix: str) -> None:
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
-        del st.session_state[key]
+def form_prefix(name: str, row: dict | None) -> str:
+    """Widget-key prefix of a form. An edit form's keys carry the record's version, so a saved
+    record reopens fresh; a new-record form's carry a generation, bumped by ``reset_new_form``."""
+    if row:
+        return f"{name}_{row['id']}_{row['version']}_"
+    return f"{name}_new{st.session_state.get(f'{name}_generation', 0)}_"
+
+
+def reset_new_form(name: str) -> Callable[[object], None]:
+    """on_success callback: the next new-record form starts empty (its old keys are dropped)."""
+
+    def reset(_result: object) -> None:
+        old = form_prefix(name, None)
+        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(old)]:
+            del st.session_state[key]
+        st.session_state[f"{name}_generation"] = st.session_state.get(f"{name}_generation", 0) + 1
+
+    return reset
 
 
 def paged(fetch: Callable[[int, int], tuple[list, int]], key: str, page_size: int = 50) -> tuple[list, int]:

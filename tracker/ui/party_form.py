@@ -10,7 +10,7 @@ from ..domain.permissions import Action
 from ..services import parties
 from ..services.context import Context
 from . import labels
-from .forms import clear_keys, field_errors, submit
+from .forms import form_prefix, reset_new_form, field_errors, submit
 from .pickers import party_picker
 from .session import tr
 
@@ -19,7 +19,7 @@ _TEXT_FIELDS = ("name", "kana", "corporate_number", "address", "contact_person",
 
 def render(ctx: Context, row: dict | None = None) -> None:
     """Fields with their errors under them; the user's input stays after a refused save."""
-    prefix = f"pf_{row['id']}_{row['version']}_" if row else "pf_new_"
+    prefix = form_prefix("pf", row)
     errors = f"{prefix}errors"
     for name in _TEXT_FIELDS:
         help_text = tr("party.corporate_number_help") if name == "corporate_number" else None
@@ -47,4 +47,4 @@ def render(ctx: Context, row: dict | None = None) -> None:
         action = lambda: parties.create_party(ctx, draft())  # noqa: E731
         label, success = tr("common.create"), tr("common.created")
     st.button(label, type="primary", key=prefix + "submit", disabled=not ctx.can(Action.EDIT_REGISTRY),
-              on_click=submit(errors, action, success, original=row, on_success=lambda _: clear_keys(prefix)))
+              on_click=submit(errors, action, success, original=row, on_success=None if row else reset_new_form("pf")))

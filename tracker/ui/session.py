@@ -34,6 +34,9 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
+    """The slot is always there, message or not: an element that comes and goes would shift the
+    ones below it, and Streamlit would remount them (an open expander would snap shut)."""
+    slot = st.empty()
     message = st.session_state.pop("_flash", None)
     if message:
-        st.success(message)
+        slot.success(message)

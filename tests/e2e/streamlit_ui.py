@@ -1,0 +1,54 @@
+"""Driving Streamlit widgets the way a user does: by their visible labels."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+
+def _page(scope: Locator | Page) -> Page:
+    return scope.page if isinstance(scope, Locator) else scope
+
+
+def fill(scope, label: str, text: str) -> None:
+    box = scope.get_by_role("textbox", name=label, exact=True)
+    box.fill(text)
+    box.press("Enter")
+    wait_idle(_page(scope))
+
+
+def choose(scope, label: str, option: str) -> None:
+    """Pick ``option`` (its whole text, else the first that contains it) in the selectbox or multiselect labelled ``label``."""
+    page = _page(scope)
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    box.focus()
+    box.press("ArrowDown")  # opens the whole list, whatever the box shows now
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    exact = options.filter(has_text=re.compile(f"^\\s*{re.escape(option)}\\s*$"))
+    (exact if exact.count() else options.filter(has_text=option)).first.click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+
+
+def click(scope, label: str) -> None:
+    scope.get_by_role("button", name=label, exact=True).click()
+
+
+def wait_idle(page: Page) -> None:
+    """Wait for the rerun an action started to finish (as Streamlit's own browser tests do)."""
+    page.wait_for_timeout(250)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=20_000)
+
+
+def expander(page: Page, title: str) -> Locator:
+    box = page.locator('[data-testid="stExpander"]').filter(has_text=title).first
+    summary = box.locator("summary")
+    if box.locator("details").get_attribute("open") is None:
+        summary.click()
+    return box
+
+
+def tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()

@@ -1,0 +1,81 @@
+"""A procurement clerk and a privacy officer at work, in Chromium against the running app."""
+
+from playwright.sync_api import expect
+
+from tests.e2e.streamlit_ui import choose, click, expander, fill, tab, wait_idle
+from tracker.i18n import t
+
+
+def ja(key: str, **params) -> str:
+    return t(key, "ja", **params)
+
+
+def test_deep_link_on_a_fresh_server_runs_inside_the_frame(app_server, page):
+    url, _ = app_server
+    page.goto(f"{url}/chain")
+    expect(page.get_by_role("heading", name=ja("chain.title"))).to_be_visible()
+    expect(page.get_by_text(ja("app.language"))).to_be_visible()  # the frame's sidebar is there
+
+
+def test_register_parties_link_redelegate_approve_and_see_the_chain(app_server, page):
+    url, _ = app_server
+    page.goto(f"{url}/registry")
+    expect(page.get_by_role("heading", name=ja("nav.registry"))).to_be_visible()
+
+    # procurement registers the processor and its sub-processor
+    for name in ("E2E元請株式会社", "E2E再委託先株式会社"):
+        form = expander(page, ja("party.new"))
+        fill(form, ja("party.name"), name)
+        click(form, ja("common.create"))
+        expect(page.get_by_text(ja("common.created"))).to_be_visible()
+        wait_idle(page)
+
+    # a tier-1 engagement in the payroll business …
+    tab(page, ja("engagement.title"))
+    form = expander(page, ja("engagement.new"))
+    choose(form, ja("engagement.business"), "給与計算・年末調整")
+    fill(form, f"{ja('engagement.entrustee')} — {ja('common.search')}", "E2E元請")
+    wait_idle(page)
+    choose(form, ja("engagement.entrustee"), "E2E元請株式会社")
+    fill(form, ja("engagement.work"), "E2E 給与データ入力")
+    choose(form, ja("engagement.data_categories"), ja("category.ordinary"))
+    choose(form, ja("engagement.status"), ja("status.active"))
+    click(form, ja("common.create"))
+    expect(page.get_by_text(ja("common.created"))).to_be_visible()
+    wait_idle(page)
+
+    # … and a re-delegation under it
+    tab(page, ja("engagement.title"))
+    form = expander(page, ja("engagement.new"))
+    choose(form, ja("engagement.business"), "給与計算・年末調整")
+    fill(form, ja("engagement.parent_search"), "E2E")
+    wait_idle(page)
+    choose(form, ja("engagement.parent"), "E2E元請株式会社")
+    expect(form.get_by_text(f"{ja('engagement.entruster')}: E2E元請株式会社")).to_be_visible()
+    fill(form, f"{ja('engagement.entrustee')} — {ja('common.search')}", "E2E再委託先")
+    wait_idle(page)
+    choose(form, ja("engagement.entrustee"), "E2E再委託先株式会社")
+    fill(form, ja("engagement.work"), "E2E 入力作業の再委託")
+    choose(form, ja("engagement.data_categories"), ja("category.ordinary"))
+    click(form, ja("common.create"))
+    expect(page.get_by_text(ja("common.created"))).to_be_visible()
+
+    # the privacy officer approves it
+    page.goto(f"{url}/approvals")
+    expect(page.get_by_role("heading", name=ja("approval.queue"))).to_be_visible()
+    choose(page, ja("engagement.title"), "E2E再委託先株式会社")
+    wait_idle(page)
+    page.get_by_role("textbox", name=ja("approval.conditions"), exact=True).fill("年1回の報告を条件とする")
+    click(page, ja("approval.decide"))
+    expect(page.get_by_text(ja("approval.recorded"))).to_be_visible()
+
+    # and sees it approved in the chain of the business
+    page.goto(f"{url}/chain")
+    choose(page, ja("chain.business"), "給与計算・年末調整")
+    wait_idle(page)
+    page.get_by_role("tab", name=ja("chain.tree")).click()
+    line = page.locator('[data-testid="stMarkdownContainer"] p').filter(has_text="E2E再委託先株式会社").first
+    expect(line).to_contain_text(ja("approval.approved"))
+    expect(line).to_contain_text(ja("engagement.tier_label", tier=2))
+    page.get_by_role("tab", name=ja("chain.graph")).click()
+    expect(page.locator("svg").get_by_text("E2E再委託先株式会社")).to_be_visible()
