@@ -28,7 +28,11 @@ def choose(scope, label: str, option: str) -> None:
     options.first.wait_for()
     exact = options.filter(has_text=re.compile(f"^\\s*{re.escape(option)}\\s*$"))
     (exact if exact.count() else options.filter(has_text=option)).first.click()
-    page.keyboard.press("Escape")
+    # A multiselect's list stays open and hides the rest of the page from the accessibility tree;
+    # Escape closes it. Never press it on a closed selectbox: there it clears the choice just made.
+    listbox = page.get_by_role("listbox")
+    if listbox.count() and listbox.first.is_visible():
+        page.keyboard.press("Escape")
     wait_idle(page)
 
 
