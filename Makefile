@@ -26,6 +26,7 @@ system-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test: $(STAMP) system-deps
+	$(BIN)/ruff check tracker pages tests app.py
 	$(BIN)/pytest -q
 
 unit: $(STAMP)

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from tracker.services import businesses, chains, setup
+from tracker.services import businesses, chains, parties, setup
 from tracker.ui import labels
 from tracker.ui.chain_graph import chain_dot
 from tracker.ui.forms import paged, pager
+from tracker.ui.links import query_id, query_record
 from tracker.ui.pickers import party_picker
 from tracker.ui.session import context, lang, tr
 from tracker.ui.text import md
@@ -23,8 +24,8 @@ if not all_businesses:
     st.stop()
 
 by_id = {b["id"]: b for b in all_businesses}
-wanted = st.query_params.get("business")
-default = int(wanted) if wanted and wanted.isdigit() and int(wanted) in by_id else all_businesses[0]["id"]
+wanted = query_id("business")
+default = wanted if wanted in by_id else all_businesses[0]["id"]
 business_id = st.selectbox(
     tr("chain.business"), list(by_id), index=list(by_id).index(default), key="chain_business",
     format_func={i: f"{b['name']}（{b['owner_department']}）" for i, b in by_id.items()}.__getitem__,
@@ -56,12 +57,7 @@ with list_tab:
     pager(total, "chain_page", PAGE)
 
 st.subheader(tr("chain.path_to"))
-preset = st.query_params.get("party")
-current = None
-if preset and preset.isdigit():
-    from tracker.services import parties
-
-    current = parties.get_party(ctx, int(preset))
+current = query_record("party", lambda i: parties.get_party(ctx, i))
 party_id = party_picker(ctx, tr("chain.path_party"), "chain_party", current=current, allow_none=True)
 if party_id:
     for link in chains.paths_to_party(ctx, business_id, party_id):

@@ -5,6 +5,7 @@ import streamlit as st
 from tracker.services import chains, parties, setup
 from tracker.ui import labels
 from tracker.ui.forms import paged, pager
+from tracker.ui.links import query_record
 from tracker.ui.pickers import party_picker
 from tracker.ui.session import context, lang, tr
 from tracker.ui.text import md
@@ -13,8 +14,7 @@ ctx = context()
 organisation = setup.organisation_name(ctx, lang())
 st.title(tr("nav.party"))
 
-wanted = st.query_params.get("party")
-current = parties.get_party(ctx, int(wanted)) if wanted and wanted.isdigit() else None
+current = query_record("party", lambda i: parties.get_party(ctx, i))
 party_id = party_picker(ctx, tr("party.pick"), "party_page_pick", current=current)
 if party_id is None:
     st.stop()

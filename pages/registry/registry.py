@@ -11,6 +11,7 @@ from tracker.domain.permissions import Action
 from tracker.services import businesses, engagements, parties
 from tracker.ui import business_form, engagement_form, labels, party_form
 from tracker.ui.forms import paged, pager
+from tracker.ui.links import query_record
 from tracker.ui.pickers import engagement_label
 from tracker.ui.session import context, show_flash, tr
 
@@ -20,7 +21,6 @@ show_flash()
 if not ctx.can(Action.EDIT_REGISTRY):
     st.info(tr("common.read_only"))
 
-preset_parent_id = st.query_params.get("parent")
 party_tab, engagement_tab, business_tab = st.tabs(
     [tr("party.title"), tr("engagement.title"), tr("business.title")]
 )
@@ -88,9 +88,7 @@ with engagement_tab:
         st.info(tr("common.no_rows"))
     pager(total, "reg_eng_page")
 
-    preset_parent = None
-    if preset_parent_id and preset_parent_id.isdigit():
-        preset_parent = engagements.get_engagement(ctx, int(preset_parent_id))
+    preset_parent = query_record("parent", lambda i: engagements.get_engagement(ctx, i))
     with st.expander(tr("engagement.new"), expanded=preset_parent is not None):
         engagement_form.render(ctx, preset_parent=preset_parent)
     if rows:

@@ -83,3 +83,14 @@ def test_chain_page_draws_the_business_from_the_query(app_db):
     at = open_page("pages/oversight/chain.py", "ja", {"business": "3"})
     assert not at.exception
     assert "株式会社セキュア廃棄センター" in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page,query", [
+    ("pages/registry/party.py", {"party": "99999"}),
+    ("pages/registry/registry.py", {"parent": "99999"}),
+    ("pages/oversight/chain.py", {"business": "99999", "party": "99999"}),
+    ("pages/oversight/chain.py", {"business": "abc"}),
+])
+def test_links_to_missing_records_do_not_break_the_page(app_db, page, query):
+    at = open_page(page, "en", query)
+    assert not at.exception, [e.value for e in at.exception]

@@ -140,21 +140,14 @@ def engagements_page(
     if text.strip():
         where.append("(ee.name LIKE ? ESCAPE '\\' OR e.work LIKE ? ESCAPE '\\')")
         params += [_like(text.strip())] * 2
-    if business_id:
-        where.append("e.business_id = ?")
-        params.append(business_id)
-    if tier:
-        where.append("e.tier = ?")
-        params.append(tier)
-    if status:
-        where.append("e.status = ?")
-        params.append(status)
+    for column, value in (("e.business_id", business_id), ("e.tier", tier), ("e.status", status),
+                          ("e.entrustee_party_id", party_id)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
     if category:
         where.append("EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = ?)")
         params.append(category)
-    if party_id:
-        where.append("e.entrustee_party_id = ?")
-        params.append(party_id)
     return _page(db, _ENGAGEMENT_SELECT, where, params, "b.name, e.path_key", limit, offset)
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from ..domain.permissions import Action
 from ..services import businesses
 from ..services.context import Context
-from .forms import form_prefix, reset_new_form, field_errors, submit
+from .forms import field_errors, form_prefix, save_button
 from .session import tr
 
 
@@ -22,11 +22,6 @@ def render(ctx: Context, row: dict | None = None) -> None:
     def values() -> tuple[str, str, str]:
         return tuple(st.session_state[prefix + n] for n in ("name", "owner_department", "description"))
 
-    if row:
-        action = lambda: businesses.update_business(ctx, row["id"], row["version"], *values())  # noqa: E731
-        label, success = tr("common.save"), tr("common.saved")
-    else:
-        action = lambda: businesses.create_business(ctx, *values())  # noqa: E731
-        label, success = tr("common.create"), tr("common.created")
-    st.button(label, type="primary", key=prefix + "submit", disabled=not ctx.can(Action.EDIT_REGISTRY),
-              on_click=submit(errors, action, success, original=row, on_success=None if row else reset_new_form("bf")))
+    save_button("bf", row, create=lambda: businesses.create_business(ctx, *values()),
+                update=lambda: businesses.update_business(ctx, row["id"], row["version"], *values()),
+                allowed=ctx.can(Action.EDIT_REGISTRY))

@@ -11,7 +11,7 @@ from ..services import businesses, engagements
 from ..services.context import Context
 from ..services.engagements import EngagementInput
 from . import labels
-from .forms import form_prefix, reset_new_form, field_errors, form_errors_elsewhere, submit
+from .forms import field_errors, form_errors_elsewhere, form_prefix, save_button
 from .pickers import engagement_picker, party_picker
 from .session import tr
 from .text import md
@@ -78,14 +78,9 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
             start_date=s[prefix + "start"], end_date=s[prefix + "end"], status=s[prefix + "status"],
         )
 
-    if row:
-        action = lambda: engagements.update_engagement(ctx, row["id"], row["version"], data())  # noqa: E731
-        label, success = tr("common.save"), tr("common.saved")
-    else:
-        action = lambda: engagements.create_engagement(ctx, data())  # noqa: E731
-        label, success = tr("common.create"), tr("common.created")
-    st.button(label, type="primary", key=prefix + "submit", disabled=not ctx.can(Action.EDIT_REGISTRY),
-              on_click=submit(errors, action, success, original=row, on_success=None if row else reset_new_form("ef")))
+    save_button("ef", row, create=lambda: engagements.create_engagement(ctx, data()),
+                update=lambda: engagements.update_engagement(ctx, row["id"], row["version"], data()),
+                allowed=ctx.can(Action.EDIT_REGISTRY))
 
 
 def _placement(ctx: Context, prefix: str, errors: str, preset_parent: dict | None):

@@ -42,6 +42,18 @@ def submit(errors_key: str, action: Callable[[], object], success: str, original
     return callback
 
 
+def save_button(name: str, row: dict | None, create: Callable[[], object], update: Callable[[], object],
+                allowed: bool) -> None:
+    """"Create" on a new-record form (which then starts empty again), "Save" on an edit form."""
+    prefix = form_prefix(name, row)
+    if row:
+        action, label, success, after = update, tr("common.save"), tr("common.saved"), None
+    else:
+        action, label, success, after = create, tr("common.create"), tr("common.created"), reset_new_form(name)
+    st.button(label, type="primary", key=prefix + "submit", disabled=not allowed,
+              on_click=submit(prefix + "errors", action, success, original=row, on_success=after))
+
+
 def _stale_problems(stale: StaleRecord, original: dict | None) -> list[Problem]:
     current = stale.current or {}
     problems = [Problem(None, "error.stale", {"who": current.get("updated_by", "?"),

@@ -10,7 +10,7 @@ from ..domain.permissions import Action
 from ..services import parties
 from ..services.context import Context
 from . import labels
-from .forms import form_prefix, reset_new_form, field_errors, submit
+from .forms import field_errors, form_prefix, save_button
 from .pickers import party_picker
 from .session import tr
 
@@ -40,11 +40,6 @@ def render(ctx: Context, row: dict | None = None) -> None:
         return PartyDraft(**values, country=st.session_state[prefix + "country"],
                           parent_party_id=st.session_state[prefix + "parent"])
 
-    if row:
-        action = lambda: parties.update_party(ctx, row["id"], row["version"], draft())  # noqa: E731
-        label, success = tr("common.save"), tr("common.saved")
-    else:
-        action = lambda: parties.create_party(ctx, draft())  # noqa: E731
-        label, success = tr("common.create"), tr("common.created")
-    st.button(label, type="primary", key=prefix + "submit", disabled=not ctx.can(Action.EDIT_REGISTRY),
-              on_click=submit(errors, action, success, original=row, on_success=None if row else reset_new_form("pf")))
+    save_button("pf", row, create=lambda: parties.create_party(ctx, draft()),
+                update=lambda: parties.update_party(ctx, row["id"], row["version"], draft()),
+                allowed=ctx.can(Action.EDIT_REGISTRY))
