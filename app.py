@@ -28,8 +28,10 @@ def prepare_database(path: str) -> str:
 prepare_database(str(config.db_path()))
 
 with st.sidebar:
+    # The label must not change with the language: a widget whose label changes is a new widget
+    # to Streamlit, which would reset the switch to its default just after the user flipped it.
     st.segmented_control(
-        tr("app.language"), LANGUAGES, key="lang", default="ja",
+        "表示言語 / Language", LANGUAGES, key="lang", default="ja",
         format_func=lambda code: {"ja": "日本語", "en": "English"}[code],
     )
     if st.session_state.get("lang") is None:  # a deselected control falls back to Japanese

@@ -62,14 +62,15 @@ with engagement_tab:
     text = c1.text_input(tr("common.search"), key="reg_eng_q")
     business_id = c2.selectbox(tr("engagement.business"), list(names), key="reg_eng_business",
                                format_func=names.__getitem__)
-    tier = c3.number_input(tr("engagement.tier"), min_value=0, step=1, value=0, key="reg_eng_tier")
+    tiers = {None: tr("common.all")} | {n: labels.tier(n) for n in range(1, max(engagements.deepest_tier(ctx), 1) + 1)}
+    tier = c3.selectbox(tr("engagement.tier"), list(tiers), key="reg_eng_tier", format_func=tiers.__getitem__)
     statuses = {"": tr("common.all")} | {s.value: labels.status(s.value) for s in EngagementStatus}
     status = c4.selectbox(tr("engagement.status"), list(statuses), key="reg_eng_status",
                           format_func=statuses.__getitem__)
     category_names = {"": tr("common.all")} | {c.value: tr(f"category.{c.value}") for c in DataCategory}
     category = c5.selectbox(tr("engagement.data_categories"), list(category_names), key="reg_eng_category",
                             format_func=category_names.__getitem__)
-    filters = dict(text=text, business_id=business_id, tier=tier or None, status=status, category=category)
+    filters = dict(text=text, business_id=business_id, tier=tier, status=status, category=category)
     rows, total = paged(lambda limit, offset: engagements.search_engagements(
         ctx, **filters, limit=limit, offset=offset), "reg_eng_page")
     if rows:

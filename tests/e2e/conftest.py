@@ -69,7 +69,9 @@ def _chromium() -> str:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)  # a first rerun on a cold server can take seconds
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -214,6 +214,11 @@ def search_engagements(ctx: Context, **filters) -> tuple[list[dict], int]:
         return q.engagements_page(db, **filters)
 
 
+def deepest_tier(ctx: Context) -> int:
+    with ctx.read() as db:
+        return q.registry_counts(db)["deepest_tier"]
+
+
 def to_input(row: dict) -> EngagementInput:
     """The input a form starts from when editing an existing link."""
     return EngagementInput(
