@@ -45,6 +45,13 @@ pages = {
         st.Page("pages/oversight/chain.py", title=tr("nav.chain"), icon=":material/account_tree:", url_path="chain"),
         st.Page("pages/oversight/approvals.py", title=tr("nav.approvals"), icon=":material/task_alt:", url_path="approvals"),
     ],
+    tr("nav.section_contracts"): [
+        st.Page("pages/contracts/gaps.py", title=tr("nav.gaps"), icon=":material/rule:", url_path="gaps"),
+        st.Page("pages/contracts/contracts.py", title=tr("nav.contracts"), icon=":material/description:",
+                url_path="contracts"),
+        st.Page("pages/contracts/clause_library.py", title=tr("nav.clauses"), icon=":material/library_books:",
+                url_path="clauses"),
+    ],
     tr("nav.section_registry"): [
         st.Page("pages/registry/registry.py", title=tr("nav.registry"), icon=":material/menu_book:", url_path="registry"),
         st.Page("pages/registry/party.py", title=tr("nav.party"), icon=":material/business:", url_path="party"),

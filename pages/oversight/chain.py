@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.services import businesses, chains, parties, setup
+from tracker.services import businesses, chains, gaps, parties, setup
 from tracker.ui import labels
 from tracker.ui.chain_graph import chain_dot
 from tracker.ui.forms import paged, pager
@@ -36,10 +36,12 @@ links, total = paged(lambda limit, offset: chains.chain_of_business(ctx, busines
                      "chain_page", PAGE)
 st.markdown(f"{tr('chain.links')}: **{total}** · {tr('chain.legend')}: {labels.legend()}")
 
+open_gaps = gaps.registry_gaps(ctx)
 graph_tab, list_tab = st.tabs([tr("chain.graph"), tr("chain.tree")])
 with graph_tab:
     if total <= GRAPH_LIMIT:
-        st.graphviz_chart(chain_dot(links, organisation, labels.tier))
+        st.graphviz_chart(chain_dot(links, organisation, labels.tier, lambda link_id: tr(
+            "gap.count", count=open_gaps.count(link_id)) if open_gaps.count(link_id) else ""))
     else:
         st.info(tr("chain.too_large", total=total))
 
@@ -51,7 +53,8 @@ with list_tab:
         subsidiary = f" · {tr('engagement.subsidiary')}" if link.subsidiary else ""
         lines.append(
             f"{indent}└ {labels.approval(link.approval_status, link.tier)}{finding} **{md(link.entrustee_name)}** "
-            f"({labels.tier(link.tier)}) — {md(link.work)} · {labels.status(link.status)}{subsidiary}"
+            f"({labels.tier(link.tier)}) — {md(link.work)} · {labels.status(link.status)}{subsidiary} "
+            f"{labels.gap_count(open_gaps.count(link.id))}"
         )
     st.markdown(f"**{md(organisation)}**  \n" + "  \n".join(lines))
     pager(total, "chain_page", PAGE)

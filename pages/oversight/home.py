@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.services import approvals, attention, setup
+from tracker.services import approvals, attention, gaps, setup
 from tracker.ui import labels
 from tracker.ui.session import context, lang, show_flash, tr
 from tracker.ui.text import md
@@ -14,12 +14,18 @@ organisation = setup.organisation_name(ctx, lang())
 st.title(tr("home.title"))
 show_flash()
 
-cols = st.columns(5)
+clause_gaps = gaps.summary(ctx)
+cols = st.columns(6)
 cols[0].metric(tr("home.pending"), state.pending_approvals)
 cols[1].metric(tr("home.findings"), len(state.approval_findings))
 cols[2].metric(tr("home.breaches"), state.breaches)
-cols[3].metric(tr("home.open_links"), state.counts["open_engagements"])
-cols[4].metric(tr("home.parties"), state.counts["parties"])
+cols[3].metric(tr("gap.must"), clause_gaps.must)
+cols[4].metric(tr("gap.links_without_contract"), clause_gaps.links_without_contract)
+cols[5].metric(tr("home.open_links"), state.counts["open_engagements"])
+if clause_gaps.must or clause_gaps.should:
+    st.page_link("pages/contracts/gaps.py", icon=":material/rule:", label=(
+        f"{tr('nav.gaps')}: {tr('gap.must')} {clause_gaps.must} · {tr('gap.should')} {clause_gaps.should} · "
+        f"{tr('gap.links')} {clause_gaps.links_with_gaps}"))
 
 st.subheader(tr("home.findings_title"))
 if not state.approval_findings:

@@ -9,6 +9,7 @@ from tracker.store import connection
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["pages/oversight/home.py", "pages/oversight/chain.py", "pages/oversight/approvals.py",
+         "pages/contracts/gaps.py", "pages/contracts/contracts.py", "pages/contracts/clause_library.py",
          "pages/registry/registry.py", "pages/registry/party.py"]
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .models import DataCategory, EngagementStatus
+from .periods import check_period
 from .problems import Problem
 
 PATH_SEPARATOR = "/"
@@ -85,14 +86,8 @@ def check_link(draft: LinkDraft, parent: ParentLink | None) -> list[Problem]:
             )
         if draft.status == EngagementStatus.ACTIVE and parent.status != EngagementStatus.ACTIVE:
             problems.append(Problem("status", "error.chain.parent_not_active"))
-    problems.extend(check_dates(draft.start_date, draft.end_date))
+    problems.extend(check_period(draft.start_date, draft.end_date))
     return problems
-
-
-def check_dates(start: date | None, end: date | None) -> list[Problem]:
-    if start is not None and end is not None and end < start:
-        return [Problem("end_date", "error.end_before_start")]
-    return []
 
 
 def check_children_keep_categories(

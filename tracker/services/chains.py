@@ -9,7 +9,7 @@ from ..domain.approvals import ApprovalFinding, LinkApprovalState, findings_for,
 from ..domain.chain import ids_in_path
 from ..domain.models import ApprovalStatus, EngagementStatus, parse_categories
 from ..store import registry_queries as q
-from .context import Context
+from .context import Context, NotFound
 
 
 @dataclass(frozen=True)
@@ -96,3 +96,11 @@ def chains_of_party(ctx: Context, party_id: int, limit: int = 50, offset: int = 
         rows, total = q.engagements_page(db, party_id=party_id, limit=limit, offset=offset)
         return to_links(db, rows), total
 
+
+
+def link(ctx: Context, engagement_id: int) -> ChainLink:
+    with ctx.read() as db:
+        row = q.engagement(db, engagement_id)
+        if row is None:
+            raise NotFound("engagement", engagement_id)
+        return to_links(db, [row])[0]

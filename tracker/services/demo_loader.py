@@ -7,7 +7,9 @@ from datetime import date
 from ..domain.party_rules import PartyDraft
 from .approvals import decide_redelegation
 from .businesses import create_business
+from .catalogue import catalogue
 from .context import Context
+from .contracts import ContractInput, CoverageEntry, create_contract, record_coverage
 from .engagements import EngagementInput, create_engagement, get_engagement
 from .parties import create_party
 
@@ -61,4 +63,21 @@ def load(ctx: Context, spec: dict) -> dict[str, int]:
                 conditions=approval.get("conditions", ""),
                 note=approval.get("note", ""),
             )
-    return {"parties": len(parties), "businesses": len(businesses), "engagements": len(engagements)}
+    for item in spec.get("contracts", []):
+        contract_id = create_contract(ctx, engagements[item["engagement"]], ContractInput(
+            title=item["title"], kind=item["kind"], signed_on=_date(item.get("signed_on")),
+            valid_until=_date(item.get("valid_until")), auto_renewal=item.get("auto_renewal", False),
+        ))
+        record_coverage(ctx, contract_id, 1, _coverage(item.get("coverage", {})))
+    return {"parties": len(parties), "businesses": len(businesses), "engagements": len(engagements),
+            "contracts": len(spec.get("contracts", []))}
+
+
+def _coverage(spec: dict[str, list[str]]) -> dict[str, CoverageEntry]:
+    """{"covered": ["*"], "partial": [...]}: "*" is every clause; later statuses override earlier."""
+    entries: dict[str, CoverageEntry] = {}
+    for status in ("covered", "partial", "not_covered"):
+        for clause_id in spec.get(status, []):
+            ids = [c.id for c in catalogue()] if clause_id == "*" else [clause_id]
+            entries |= {i: CoverageEntry(status) for i in ids}
+    return entries

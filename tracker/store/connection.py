@@ -43,9 +43,21 @@ def writing(path: Path | str) -> Iterator[Database]:
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
+            bump_revision(db)
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
     finally:
         db.close()
+
+
+def bump_revision(db: Database) -> None:
+    """Count committed writes, so that caches of derived results (gaps) know when to recompute."""
+    db.execute("INSERT INTO settings(key, value) VALUES ('revision', 1) "
+               "ON CONFLICT(key) DO UPDATE SET value = value + 1")
+
+
+def revision(db: Database) -> int:
+    row = db.execute("SELECT value FROM settings WHERE key = 'revision'").fetchone()
+    return int(row[0]) if row else 0

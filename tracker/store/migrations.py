@@ -117,6 +117,52 @@ _REGISTRY_DDL = [
 ]
 
 
+@migrations()
+def m002_contracts(db: Database) -> None:
+    for statement in _CONTRACTS_DDL:
+        db.execute(statement)
+
+
+_CONTRACTS_DDL = [
+    """
+    CREATE TABLE contracts (
+        id INTEGER PRIMARY KEY,
+        engagement_id INTEGER NOT NULL REFERENCES engagements(id),
+        title TEXT NOT NULL CHECK (trim(title) <> ''),
+        kind TEXT NOT NULL CHECK (kind IN ('master', 'dpa', 'addendum', 'standard_terms')),
+        signed_on TEXT,
+        valid_until TEXT,
+        auto_renewal INTEGER NOT NULL DEFAULT 0 CHECK (auto_renewal IN (0, 1)),
+        note TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX idx_contracts_engagement ON contracts(engagement_id)",
+    # clause_version: the catalogue version the entry was recorded against
+    """
+    CREATE TABLE clause_coverage (
+        id INTEGER PRIMARY KEY,
+        contract_id INTEGER NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+        clause_id TEXT NOT NULL,
+        clause_version INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('covered', 'partial', 'not_covered')),
+        article TEXT,
+        note TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        UNIQUE (contract_id, clause_id)
+    )
+    """,
+    "CREATE INDEX idx_engagements_children ON engagements(parent_engagement_id, status)",
+]
+
+
 def migrate(path: Path | str) -> None:
     """Create the database file if needed, switch it to WAL and apply every pending migration."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)

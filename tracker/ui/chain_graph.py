@@ -15,7 +15,8 @@ def _quote(text: str) -> str:
     return f'"{escaped}"'
 
 
-def chain_dot(links: list[ChainLink], organisation: str, tier_label: Callable[[int], str]) -> str:
+def chain_dot(links: list[ChainLink], organisation: str, tier_label: Callable[[int], str],
+              gap_label: Callable[[int], str] = lambda link_id: "") -> str:
     """DOT source: us on the left, each link an edge coloured by its approval status (red when
     the link has a finding, dashed when it is not active). A link whose parent is not among
     ``links`` hangs under us, so a partial page still draws."""
@@ -29,7 +30,8 @@ def chain_dot(links: list[ChainLink], organisation: str, tier_label: Callable[[i
         colour = FINDING_COLOUR if link.findings else _EDGE_COLOUR[link.approval_status if link.tier > 1 else None]
         source = f"l{link.parent_id}" if link.parent_id in ids else "us"
         style = ', style="dashed"' if link.status != "active" else ""
-        lines.append(f"  l{link.id} [label={_quote(link.entrustee_name + chr(10) + tier_label(link.tier))}];")
+        label = "\n".join(filter(None, [link.entrustee_name, tier_label(link.tier), gap_label(link.id)]))
+        lines.append(f"  l{link.id} [label={_quote(label)}];")
         lines.append(f'  {source} -> l{link.id} [color="{colour}", penwidth=2{style}];')
     lines.append("}")
     return "\n".join(lines)

@@ -61,3 +61,19 @@ def tier(n: int) -> str:
 def legend() -> str:
     return " ".join([approval("approved", 2), approval("pending", 2), approval("rejected", 2),
                      approval(None, 2), approval(None, 1)])
+
+
+LEVEL_COLOUR = {"must": "red", "should": "orange"}
+
+
+def level(code: str) -> str:
+    return f":{LEVEL_COLOUR[code]}-badge[{tr(f'clause.level_{code}')}]"
+
+
+def conditions(codes) -> str:
+    separator = "、" if lang() == "ja" else "; "
+    return separator.join(tr(f"clause.condition.{c}") for c in codes)
+
+
+def gap_count(count: int) -> str:
+    return f":red-badge[:material/description: {tr('gap.count', count=count)}]" if count else ""

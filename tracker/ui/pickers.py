@@ -53,3 +53,15 @@ def engagement_picker(ctx: Context, label: str, key: str, business_id: int | Non
 
 def engagement_label(row: dict) -> str:
     return f"#{row['id']} {tr('engagement.tier_label', tier=row['tier'])} · {row['entrustee_name']} — {row['work']}"
+
+
+def link_picker(ctx: Context, label: str, key: str, current: dict | None = None) -> int | None:
+    """Any engagement of the registry: search by entrustee or work, then a short list."""
+    text = st.text_input(tr("contract.engagement_search"), key=f"{key}_q")
+    rows, _ = engagements.search_engagements(ctx, text=text, limit=MATCHES)
+    names = {r["id"]: f"{r['business_name']} · {engagement_label(r)}" for r in rows}
+    if current and current["id"] not in names:
+        names = {current["id"]: f"{current['business_name']} · {engagement_label(current)}"} | names
+    options = list(names)
+    index = options.index(current["id"]) if current else (0 if options else None)
+    return st.selectbox(label, options, index=index, key=key, format_func=names.__getitem__)

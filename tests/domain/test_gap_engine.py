@@ -1,0 +1,102 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tracker.domain.clauses import Level, LinkTraits, load_catalogue
+from tracker.domain.gaps import (
+    ContractTerms, Coverage, GapKind, LinkFacts, by_severity, compute_gaps, in_force, union,
+)
+from tracker.domain.models import DataCategory as C
+
+CATALOGUE = load_catalogue(Path(__file__).resolve().parents[2] / "contract_clauses")
+ALL = {c.id: Coverage.COVERED for c in CATALOGUE}
+
+
+def link(id_, parent=None, tier=1, categories=(C.ORDINARY,), countries=("JP",), children=False,
+         coverage=None, has_contract=True):
+    return LinkFacts(id_, parent, tier, LinkTraits(frozenset(categories), frozenset(countries), tier, children),
+                     dict(ALL if coverage is None else coverage), has_contract)
+
+
+def gaps_of(gaps, link_id):
+    return {g.clause_id: g for g in gaps if g.engagement_id == link_id}
+
+
+def test_no_contract_means_every_required_clause_is_a_gap():
+    gaps = compute_gaps(CATALOGUE, [link(1, coverage={}, has_contract=False)])
+    assert {"confidentiality", "breach_notification", "onsite_inspection"} <= set(gaps_of(gaps, 1))
+    assert all(g.no_contract and g.kind == GapKind.MISSING for g in gaps)
+
+
+def test_fully_covered_link_has_no_gap():
+    assert compute_gaps(CATALOGUE, [link(1)]) == []
+
+
+def test_partial_coverage_is_a_gap_of_its_own_kind():
+    coverage = ALL | {"deletion_certificate": Coverage.PARTIAL, "copy_restriction": Coverage.NOT_COVERED}
+    found = gaps_of(compute_gaps(CATALOGUE, [link(1, coverage=coverage)]), 1)
+    assert found["deletion_certificate"].kind == GapKind.PARTIAL
+    assert found["copy_restriction"].kind == GapKind.MISSING
+    assert set(found) == {"deletion_certificate", "copy_restriction"}
+
+
+def test_flow_down_over_four_tiers_names_the_link_that_requires_it():
+    # tier 1 stores data in Singapore: foreign_transfer is required there and flows down to all below
+    chain = [
+        link(1, tier=1, countries=("JP", "SG"), children=True),
+        link(2, parent=1, tier=2, children=True, coverage=ALL),
+        link(3, parent=2, tier=3, children=True, coverage={k: v for k, v in ALL.items() if k != "foreign_transfer"}),
+        link(4, parent=3, tier=4, coverage={k: v for k, v in ALL.items() if k != "foreign_transfer"}),
+    ]
+    gaps = compute_gaps(CATALOGUE, reversed(chain))  # any input order
+    assert gaps_of(gaps, 1) == {} and gaps_of(gaps, 2) == {}
+    for tier in (3, 4):
+        gap = gaps_of(gaps, tier)["foreign_transfer"]
+        assert gap.kind == GapKind.FLOW_DOWN and gap.required_by == 1 and gap.level == Level.MUST
+
+
+def test_flow_down_keeps_the_stricter_level_of_the_parent():
+    parent = link(1, categories=(C.ORDINARY, C.MY_NUMBER), children=True)
+    child = link(2, parent=1, tier=2, coverage={k: v for k, v in ALL.items() if k != "confidentiality"})
+    gap = gaps_of(compute_gaps(CATALOGUE, [parent, child]), 2)["confidentiality"]
+    assert gap.level == Level.MUST and gap.kind == GapKind.FLOW_DOWN and gap.required_by == 1
+
+
+def test_own_requirement_is_not_called_flow_down():
+    parent = link(1, children=True)
+    child = link(2, parent=1, tier=2, coverage={})
+    gap = gaps_of(compute_gaps(CATALOGUE, [parent, child]), 2)["confidentiality"]
+    assert gap.kind == GapKind.MISSING and gap.required_by == 2
+
+
+def test_severity_order_must_first_then_deeper_my_number_chains():
+    links = [
+        link(1, coverage={}),
+        link(2, categories=(C.ORDINARY, C.MY_NUMBER), coverage={}, children=True),
+        link(3, parent=2, tier=2, categories=(C.MY_NUMBER,), coverage={}),
+    ]
+    ordered = by_severity(compute_gaps(CATALOGUE, links), CATALOGUE)
+    assert ordered[0].level == Level.MUST and ordered[0].engagement_id == 3
+    levels = [g.level for g in ordered]
+    assert levels == sorted(levels, key=lambda level: level != Level.MUST)
+    should = [g for g in ordered if g.level == Level.SHOULD]
+    assert [g.my_number for g in should] == sorted((g.my_number for g in should), reverse=True)
+
+
+@pytest.mark.parametrize("terms,expected", [
+    (ContractTerms(date(2025, 4, 1), date(2027, 3, 31), False), True),
+    (ContractTerms(date(2025, 4, 1), None, False), True),
+    (ContractTerms(date(2024, 4, 1), date(2026, 3, 31), False), False),  # expired
+    (ContractTerms(date(2024, 4, 1), date(2026, 3, 31), True), True),  # expired but renews itself
+    (ContractTerms(None, None, False), False),  # not signed yet
+    (ContractTerms(date(2026, 12, 1), None, False), False),  # signed in the future
+    (ContractTerms(date(2026, 11, 22), date(2026, 11, 22), False), True),  # both ends inclusive
+])
+def test_contract_in_force(terms, expected):
+    assert in_force(terms, date(2026, 11, 22)) is expected
+
+
+def test_union_takes_the_best_status_per_clause():
+    merged = union([{"a": Coverage.PARTIAL, "b": Coverage.NOT_COVERED}, {"a": Coverage.COVERED}, {"b": Coverage.PARTIAL}])
+    assert merged == {"a": Coverage.COVERED, "b": Coverage.PARTIAL}

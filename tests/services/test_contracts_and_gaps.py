@@ -1,0 +1,151 @@
+from datetime import date
+
+import pytest
+
+from tests import factories as f
+from tests.conftest import context_for
+from tracker.domain.clauses import Level
+from tracker.domain.gaps import ContractTerms, GapKind, in_force
+from tracker.domain.permissions import Role
+from tracker.domain.problems import RuleViolation
+from tracker.services import contracts, gaps
+from tracker.services.catalogue import catalogue
+from tracker.services.context import PermissionDenied
+from tracker.services.contracts import ContractInput, CoverageEntry
+from tracker.store import connection
+from tracker.store import contract_queries as cq
+from tracker.store.records import StaleRecord
+
+EVERY_CLAUSE = [c.id for c in catalogue()]
+
+
+def cover(ctx, link_id, clauses=EVERY_CLAUSE, status="covered", signed=date(2025, 4, 1), until=None, auto=False):
+    contract_id = contracts.create_contract(ctx, link_id, ContractInput("業務委託契約", "master", signed, until, auto))
+    contracts.record_coverage(ctx, contract_id, 1, {c: CoverageEntry(status, article="第5条") for c in clauses})
+    return contract_id
+
+
+def gap_ids(ctx, link_id):
+    return {g.clause_id for g in gaps.engagement_gaps(ctx, link_id)}
+
+
+def test_a_link_without_contract_has_every_required_clause_as_a_gap(ctx):
+    _, _, [link] = f.chain(ctx, 1)
+    found = gaps.engagement_gaps(ctx, link)
+    assert {"confidentiality", "redelegation_approval", "deletion_certificate", "onsite_inspection",
+            "breach_notification"} <= {g.clause_id for g in found}
+    assert all(g.no_contract for g in found)
+
+
+def test_recording_coverage_closes_gaps_and_keeps_the_clause_version(ctx, db_path):
+    _, _, [link] = f.chain(ctx, 1)
+    contract_id = cover(ctx, link)
+    assert gap_ids(ctx, link) == set()
+    with connection.reading(db_path) as db:
+        entry = cq.coverage_of(db, contract_id)["confidentiality"]
+    assert entry["clause_version"] == 1 and entry["article"] == "第5条"
+
+
+def test_partial_coverage_stays_a_gap(ctx):
+    _, _, [link] = f.chain(ctx, 1)
+    contract_id = cover(ctx, link)
+    contracts.record_coverage(ctx, contract_id, 2, {"deletion_certificate": CoverageEntry("partial")})
+    [gap] = gaps.engagement_gaps(ctx, link)
+    assert gap.clause_id == "deletion_certificate" and gap.kind == GapKind.PARTIAL
+
+
+def test_an_expired_contract_no_longer_covers(ctx):
+    _, _, [link] = f.chain(ctx, 1)
+    cover(ctx, link, signed=date(2023, 4, 1), until=date(2026, 3, 31))
+    assert "confidentiality" in gap_ids(ctx, link)
+    cover(ctx, link, signed=date(2023, 4, 1), until=date(2026, 3, 31), auto=True)
+    assert gap_ids(ctx, link) == set()
+
+
+def test_coverage_is_the_union_over_contracts_in_force(ctx):
+    _, _, [link] = f.chain(ctx, 1)
+    half = len(EVERY_CLAUSE) // 2
+    cover(ctx, link, EVERY_CLAUSE[:half])
+    cover(ctx, link, EVERY_CLAUSE[half:])
+    assert gap_ids(ctx, link) == set()
+
+
+def test_sql_in_force_filter_agrees_with_the_domain_rule(ctx, db_path):
+    _, _, [link] = f.chain(ctx, 1)
+    cases = [(date(2025, 1, 1), None, False), (date(2025, 1, 1), date(2026, 11, 21), False),
+             (date(2025, 1, 1), date(2026, 11, 22), False), (date(2025, 1, 1), date(2026, 1, 1), True),
+             (None, None, False), (date(2026, 11, 23), None, False)]
+    for signed, until, auto in cases:
+        contracts.create_contract(ctx, link, ContractInput("c", "dpa", signed, until, auto))
+    as_of = date(2026, 11, 22)
+    with connection.reading(db_path) as db:
+        rows = cq.contracts_of(db, link)
+        sql = db.execute(f"SELECT c.id FROM contracts c WHERE {cq._IN_FORCE}", {"as_of": as_of.isoformat()}).fetchall()
+    domain = {r["id"] for r in rows if in_force(ContractTerms(
+        date.fromisoformat(r["signed_on"]) if r["signed_on"] else None,
+        date.fromisoformat(r["valid_until"]) if r["valid_until"] else None, bool(r["auto_renewal"])), as_of)}
+    assert {r[0] for r in sql} == domain and len(domain) == 3
+
+
+def test_flow_down_gap_on_a_sub_processor(ctx):
+    business_id = f.business(ctx)
+    top = f.link(ctx, f.party(ctx, "A"), business_id=business_id, processing_countries=["JP"],
+                 storage_countries=["SG"])
+    sub = f.link(ctx, f.party(ctx, "B"), parent=top)
+    cover(ctx, top)
+    cover(ctx, sub, [c for c in EVERY_CLAUSE if c != "foreign_transfer"])
+    [gap] = gaps.engagement_gaps(ctx, sub)
+    assert (gap.clause_id, gap.kind, gap.required_by, gap.level) == ("foreign_transfer", GapKind.FLOW_DOWN, top, Level.MUST)
+    [row] = [r for r in gaps.gaps_page(ctx, limit=500)[0] if r.gap.engagement_id == sub]
+    assert row.required_by_name == "A"
+
+
+def test_registry_gaps_are_cached_until_the_next_change(ctx):
+    _, _, [link] = f.chain(ctx, 1)
+    first = gaps.registry_gaps(ctx)
+    assert gaps.registry_gaps(ctx) is first
+    cover(ctx, link)
+    assert gaps.registry_gaps(ctx) is not first
+    assert gaps.registry_gaps(ctx).gaps == []
+
+
+def test_gaps_page_filters_and_orders_by_severity(ctx):
+    payroll = f.business(ctx, "給与")
+    other = f.business(ctx, "その他")
+    f.chain(ctx, 2, categories=("ordinary", "my_number"), business_id=payroll)
+    f.chain(ctx, 1, business_id=other)
+    rows, total = gaps.gaps_page(ctx, business_id=payroll, limit=500)
+    assert total == len(rows) > 0 and all(r.link.business_id == payroll for r in rows)
+    assert rows[0].gap.level == Level.MUST and rows[0].gap.tier == 2
+    must, _ = gaps.gaps_page(ctx, level="must", limit=500)
+    assert all(r.gap.level == Level.MUST for r in must)
+    tier2, _ = gaps.gaps_page(ctx, tier=2, clause_id="confidentiality")
+    assert [(r.gap.tier, r.gap.clause_id) for r in tier2] == [(2, "confidentiality")]
+
+
+def test_contract_rules_and_permissions(ctx, db_path):
+    _, _, [link] = f.chain(ctx, 1)
+    with pytest.raises(RuleViolation) as raised:
+        contracts.create_contract(ctx, link, ContractInput("", "letter", date(2026, 4, 1), date(2026, 3, 1)))
+    assert {p.field for p in raised.value.problems} == {"title", "kind", "valid_until"}
+    with pytest.raises(PermissionDenied):
+        contracts.create_contract(context_for(db_path, Role.MANAGER), link, ContractInput("c", "dpa"))
+    assert contracts.create_contract(context_for(db_path, Role.PROCUREMENT), link, ContractInput("c", "dpa")) > 0
+
+
+def test_stale_checklist_is_refused_and_keeps_the_other_save(ctx):
+    _, _, [link] = f.chain(ctx, 1)
+    contract_id = contracts.create_contract(ctx, link, ContractInput("c", "dpa", date(2025, 1, 1)))
+    contracts.record_coverage(ctx, contract_id, 1, {"confidentiality": CoverageEntry("covered")})
+    with pytest.raises(StaleRecord):
+        contracts.record_coverage(ctx, contract_id, 1, {"confidentiality": CoverageEntry("not_covered")})
+    assert contracts.coverage_of(ctx, contract_id)["confidentiality"]["status"] == "covered"
+
+
+def test_unknown_clause_is_refused_and_nothing_saved(ctx):
+    _, _, [link] = f.chain(ctx, 1)
+    contract_id = contracts.create_contract(ctx, link, ContractInput("c", "dpa", date(2025, 1, 1)))
+    with pytest.raises(RuleViolation):
+        contracts.record_coverage(ctx, contract_id, 1, {"confidentiality": CoverageEntry("covered"),
+                                                         "no_such_clause": CoverageEntry("covered")})
+    assert contracts.coverage_of(ctx, contract_id) == {}

@@ -1,0 +1,145 @@
+"""Contract documents of an engagement and the clauses each one covers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from ..domain.gaps import ContractTerms, Coverage, in_force
+from ..domain.periods import check_period
+from ..domain.permissions import Action
+from ..domain.problems import Problem, raise_if_any
+from ..store import contract_queries as cq
+from ..store import records
+from ..store import registry_queries as q
+from .catalogue import catalogue
+from .context import Context, NotFound
+
+
+class ContractKind(StrEnum):
+    MASTER = "master"  # 業務委託基本契約
+    DPA = "dpa"  # 個人情報の取扱いに関する契約 / data processing agreement
+    ADDENDUM = "addendum"  # 覚書
+    STANDARD_TERMS = "standard_terms"  # the vendor's standard terms (PPC Q&A 5-11)
+
+
+@dataclass
+class ContractInput:
+    title: str
+    kind: str
+    signed_on: date | None = None
+    valid_until: date | None = None
+    auto_renewal: bool = False
+    note: str = ""
+
+
+@dataclass
+class CoverageEntry:
+    status: str | None  # None: nothing recorded for this clause in this contract
+    article: str = ""
+    note: str = ""
+
+
+def _check(data: ContractInput) -> list[Problem]:
+    problems = []
+    if not data.title.strip():
+        problems.append(Problem("title", "error.required"))
+    if data.kind not in {k.value for k in ContractKind}:
+        problems.append(Problem("kind", "error.invalid_choice"))
+    return problems + check_period(data.signed_on, data.valid_until, "valid_until")
+
+
+def _values(data: ContractInput) -> dict:
+    return {
+        "title": data.title.strip(), "kind": data.kind,
+        "signed_on": data.signed_on.isoformat() if data.signed_on else None,
+        "valid_until": data.valid_until.isoformat() if data.valid_until else None,
+        "auto_renewal": int(data.auto_renewal), "note": data.note.strip() or None,
+    }
+
+
+def create_contract(ctx: Context, engagement_id: int, data: ContractInput) -> int:
+    with ctx.write(Action.EDIT_REGISTRY) as db:
+        if q.engagement(db, engagement_id) is None:
+            raise NotFound("engagement", engagement_id)
+        raise_if_any(_check(data))
+        return records.insert(db, "contracts", _values(data) | {"engagement_id": engagement_id}, ctx.actor.username)
+
+
+def update_contract(ctx: Context, contract_id: int, expected_version: int, data: ContractInput) -> None:
+    with ctx.write(Action.EDIT_REGISTRY) as db:
+        if cq.contract(db, contract_id) is None:
+            raise NotFound("contract", contract_id)
+        raise_if_any(_check(data))
+        records.update(db, "contracts", contract_id, expected_version, _values(data), ctx.actor.username)
+
+
+def record_coverage(ctx: Context, contract_id: int, expected_version: int, entries: dict[str, CoverageEntry]) -> None:
+    """Save a contract's clause checklist as a whole, in one transaction.
+
+    Each entry keeps the catalogue version of its clause. Refused with StaleRecord when the contract
+    (or its checklist) was saved by someone else since ``expected_version``.
+    """
+    clauses = {clause.id: clause for clause in catalogue()}
+    problems = [Problem(clause_id, "error.coverage.unknown_clause") for clause_id in entries if clause_id not in clauses]
+    problems += [Problem(clause_id, "error.invalid_choice") for clause_id, entry in entries.items()
+                 if entry.status is not None and entry.status not in {c.value for c in Coverage}]
+    with ctx.write(Action.EDIT_REGISTRY) as db:
+        if cq.contract(db, contract_id) is None:
+            raise NotFound("contract", contract_id)
+        raise_if_any(problems)
+        records.update(db, "contracts", contract_id, expected_version, {}, ctx.actor.username)
+        current = cq.coverage_of(db, contract_id)
+        for clause_id, entry in entries.items():
+            values = {"status": entry.status, "clause_version": clauses[clause_id].version,
+                      "article": entry.article.strip() or None, "note": entry.note.strip() or None}
+            if entry.status is None:
+                db.execute("DELETE FROM clause_coverage WHERE contract_id = ? AND clause_id = ?",
+                           [contract_id, clause_id])
+            elif clause_id in current:
+                db.execute(
+                    """UPDATE clause_coverage SET status = :status, clause_version = :clause_version,
+                       article = :article, note = :note, updated_at = :at, updated_by = :by
+                       WHERE contract_id = :contract AND clause_id = :clause""",
+                    values | {"at": records.now_utc(), "by": ctx.actor.username, "contract": contract_id,
+                              "clause": clause_id},
+                )
+            else:
+                records.insert(db, "clause_coverage", values | {"contract_id": contract_id, "clause_id": clause_id},
+                               ctx.actor.username)
+
+
+def contracts_of(ctx: Context, engagement_id: int) -> list[dict]:
+    with ctx.read() as db:
+        return cq.contracts_of(db, engagement_id)
+
+
+def get_contract(ctx: Context, contract_id: int) -> dict:
+    with ctx.read() as db:
+        row = cq.contract(db, contract_id)
+    if row is None:
+        raise NotFound("contract", contract_id)
+    return row
+
+
+def coverage_of(ctx: Context, contract_id: int) -> dict[str, dict]:
+    with ctx.read() as db:
+        return cq.coverage_of(db, contract_id)
+
+
+def terms(row: dict) -> ContractTerms:
+    return ContractTerms(
+        signed_on=date.fromisoformat(row["signed_on"]) if row["signed_on"] else None,
+        valid_until=date.fromisoformat(row["valid_until"]) if row["valid_until"] else None,
+        auto_renewal=bool(row["auto_renewal"]),
+    )
+
+
+def is_in_force(ctx: Context, row: dict) -> bool:
+    return in_force(terms(row), ctx.today)
+
+
+def to_input(row: dict) -> ContractInput:
+    t = terms(row)
+    return ContractInput(row["title"], row["kind"], t.signed_on, t.valid_until, t.auto_renewal, row["note"] or "")
