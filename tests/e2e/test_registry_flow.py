@@ -10,18 +10,8 @@ def ja(key: str, **params) -> str:
     return t(key, "ja", **params)
 
 
-def test_deep_link_on_a_fresh_server_runs_inside_the_frame(app_server, page):
-    url, _ = app_server
-    page.goto(f"{url}/chain")
-    expect(page.get_by_role("heading", name=ja("chain.title"))).to_be_visible()
-    # The very first session of a fresh server gets Streamlit's one-time "Page not found" notice
-    # (it checks the legacy pages/ folder before app.py declares the pages); the right page
-    # renders behind it all the same, inside the frame.
-    expect(page.get_by_role("radiogroup", name="表示言語 / Language")).to_be_visible()
-
-
-def test_language_switch_turns_the_screen_to_english_and_back(app_server, page):
-    url, _ = app_server
+def test_language_switch_turns_the_screen_to_english_and_back(app, page):
+    url, _ = app
     page.goto(f"{url}/approvals")
     expect(page.get_by_role("heading", name=ja("nav.approvals"))).to_be_visible()
     page.get_by_role("radio", name="English").click()
@@ -31,8 +21,8 @@ def test_language_switch_turns_the_screen_to_english_and_back(app_server, page):
     expect(page.get_by_role("heading", name=ja("nav.approvals"))).to_be_visible()
 
 
-def test_register_parties_link_redelegate_approve_and_see_the_chain(app_server, page):
-    url, _ = app_server
+def test_register_parties_link_redelegate_approve_and_see_the_chain(app, page):
+    url, _ = app
     page.goto(f"{url}/registry")
     expect(page.get_by_role("heading", name=ja("nav.registry"))).to_be_visible()
 
