@@ -17,7 +17,7 @@ show_flash()
 clause_gaps = gaps.summary(ctx)
 cols = st.columns(6)
 cols[0].metric(tr("home.pending"), state.pending_approvals)
-cols[1].metric(tr("home.findings"), len(state.approval_findings))
+cols[1].metric(tr("home.findings"), state.findings)
 cols[2].metric(tr("home.breaches"), state.breaches)
 cols[3].metric(tr("gap.must"), clause_gaps.must)
 cols[4].metric(tr("gap.links_without_contract"), clause_gaps.links_without_contract)
@@ -30,7 +30,7 @@ if clause_gaps.must or clause_gaps.should:
 st.subheader(tr("home.findings_title"))
 if not state.approval_findings:
     st.success(tr("home.findings_empty"))
-for link in state.approval_findings[:50]:
+for link in state.approval_findings:
     finding = link.findings[0]
     with st.container(border=True):
         st.markdown(

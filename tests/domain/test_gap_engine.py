@@ -5,7 +5,7 @@ import pytest
 
 from tracker.domain.clauses import Level, LinkTraits, load_catalogue
 from tracker.domain.gaps import (
-    ContractTerms, Coverage, GapKind, LinkFacts, by_severity, compute_gaps, in_force, union,
+    ContractTerms, Coverage, GapAnalysis, GapKind, LinkFacts, compute_gaps, in_force, masks, needs_of, union,
 )
 from tracker.domain.models import DataCategory as C
 
@@ -15,8 +15,9 @@ ALL = {c.id: Coverage.COVERED for c in CATALOGUE}
 
 def link(id_, parent=None, tier=1, categories=(C.ORDINARY,), countries=("JP",), children=False,
          coverage=None, has_contract=True):
+    covered, partial = masks(CATALOGUE, ALL if coverage is None else coverage)
     return LinkFacts(id_, parent, tier, LinkTraits(frozenset(categories), frozenset(countries), tier, children),
-                     dict(ALL if coverage is None else coverage), has_contract)
+                     covered, partial, has_contract)
 
 
 def gaps_of(gaps, link_id):
@@ -76,7 +77,7 @@ def test_severity_order_must_first_then_deeper_my_number_chains():
         link(2, categories=(C.ORDINARY, C.MY_NUMBER), coverage={}, children=True),
         link(3, parent=2, tier=2, categories=(C.MY_NUMBER,), coverage={}),
     ]
-    ordered = by_severity(compute_gaps(CATALOGUE, links), CATALOGUE)
+    ordered = compute_gaps(CATALOGUE, links)  # most severe first
     assert ordered[0].level == Level.MUST and ordered[0].engagement_id == 3
     levels = [g.level for g in ordered]
     assert levels == sorted(levels, key=lambda level: level != Level.MUST)
@@ -98,5 +99,30 @@ def test_contract_in_force(terms, expected):
 
 
 def test_union_takes_the_best_status_per_clause():
-    merged = union([{"a": Coverage.PARTIAL, "b": Coverage.NOT_COVERED}, {"a": Coverage.COVERED}, {"b": Coverage.PARTIAL}])
-    assert merged == {"a": Coverage.COVERED, "b": Coverage.PARTIAL}
+    first, second, third = (masks(CATALOGUE, c) for c in (
+        {"confidentiality": Coverage.PARTIAL, "copy_restriction": Coverage.NOT_COVERED},
+        {"confidentiality": Coverage.COVERED}, {"copy_restriction": Coverage.PARTIAL}))
+    assert union([first, second, third]) == masks(CATALOGUE, {"confidentiality": Coverage.COVERED,
+                                                             "copy_restriction": Coverage.PARTIAL})
+
+
+def test_needs_of_a_link_list_own_and_inherited_requirements():
+    chain = [link(1, countries=("JP", "SG"), children=True), link(2, parent=1, tier=2)]
+    needs = needs_of(CATALOGUE, chain, 2)
+    assert needs["foreign_transfer"].origin == 1 and needs["foreign_transfer"].requirement.level == Level.MUST
+    assert needs["confidentiality"].origin == 2
+    assert "subprocessor_oversight" in needs_of(CATALOGUE, chain, 1) and "subprocessor_oversight" in needs
+
+
+def test_counts_match_the_gaps_and_filters():
+    links = [link(1, coverage={}, has_contract=False, children=True),
+             link(2, parent=1, tier=2, categories=(C.ORDINARY,),
+                  coverage={"confidentiality": Coverage.PARTIAL})]
+    analysis = GapAnalysis(CATALOGUE, links)
+    every = list(analysis.gaps())
+    assert analysis.count() == len(every) > 0
+    bit = [c.id for c in CATALOGUE].index("confidentiality")
+    only = list(analysis.gaps(clause_bit=bit))
+    assert analysis.count(clause_bit=bit) == len(only) == 2 and {g.clause_id for g in only} == {"confidentiality"}
+    assert [g.kind for g in analysis.of_link(2) if g.clause_id == "confidentiality"] == [GapKind.PARTIAL]
+    assert analysis.count(level=Level.MUST) == 0 and analysis.count(level=Level.SHOULD) == len(every)

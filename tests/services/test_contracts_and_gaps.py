@@ -106,7 +106,7 @@ def test_registry_gaps_are_cached_until_the_next_change(ctx):
     assert gaps.registry_gaps(ctx) is first
     cover(ctx, link)
     assert gaps.registry_gaps(ctx) is not first
-    assert gaps.registry_gaps(ctx).gaps == []
+    assert gaps.registry_gaps(ctx).analysis.links == []
 
 
 def test_gaps_page_filters_and_orders_by_severity(ctx):

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from .models import HOME_COUNTRY, DataCategory
 
@@ -152,8 +153,7 @@ def load_catalogue(folder: Path) -> tuple[Clause, ...]:
     return tuple(sorted(clauses, key=lambda c: c.order))
 
 
-@dataclass(frozen=True)
-class LinkTraits:
+class LinkTraits(NamedTuple):  # a tuple: hashed once per link of a 200,000-link registry
     """What the conditions look at on one link."""
 
     categories: frozenset[DataCategory]

@@ -3,6 +3,9 @@
 A link's contract must carry what its own conditions require and, by flow-down, everything its
 parent link requires (`001…` III-4 (3) ②; GDPR Art. 28(4) says the same). Coverage comes from the
 link's contracts in force; no contract at all means every required clause is a gap.
+
+Sets of clauses are bit masks over the catalogue's order (bit i = catalogue[i]): the whole registry,
+200,000 links, is a few integer operations per link.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
-from .clauses import LEVEL_RANK, Clause, Condition, Level, LinkTraits, Requirement, requirements
+from .clauses import Clause, Condition, Level, LinkTraits, Requirement, requirements
 from .models import DataCategory
 
 
@@ -20,9 +24,6 @@ class Coverage(StrEnum):
     COVERED = "covered"
     PARTIAL = "partial"
     NOT_COVERED = "not_covered"
-
-
-COVERAGE_RANK = {Coverage.COVERED: 0, Coverage.PARTIAL: 1, Coverage.NOT_COVERED: 2}
 
 
 @dataclass(frozen=True)
@@ -35,21 +36,32 @@ class ContractTerms:
 def in_force(terms: ContractTerms, as_of: date) -> bool:
     """Signed on or before ``as_of`` and not expired (an auto-renewing contract does not expire).
 
-    The store's coverage query applies the same rule in SQL for speed; tests keep the two equal.
+    The store's contract query applies the same rule in SQL for speed; tests keep the two equal.
     """
     if terms.signed_on is None or terms.signed_on > as_of:
         return False
     return terms.auto_renewal or terms.valid_until is None or terms.valid_until >= as_of
 
 
-def union(coverages: Iterable[dict[str, Coverage]]) -> dict[str, Coverage]:
-    """A link's coverage over its contracts in force: for each clause, the best status any gives."""
-    best: dict[str, Coverage] = {}
-    for coverage in coverages:
-        for clause_id, status in coverage.items():
-            if clause_id not in best or COVERAGE_RANK[status] < COVERAGE_RANK[best[clause_id]]:
-                best[clause_id] = status
-    return best
+def masks(catalogue: tuple[Clause, ...], coverage: dict[str, Coverage]) -> tuple[int, int]:
+    """(covered, partial) masks of one contract's checklist."""
+    covered = partial = 0
+    for bit, clause in enumerate(catalogue):
+        status = coverage.get(clause.id)
+        if status == Coverage.COVERED:
+            covered |= 1 << bit
+        elif status == Coverage.PARTIAL:
+            partial |= 1 << bit
+    return covered, partial
+
+
+def union(contract_masks: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """A link's coverage over its contracts in force: a clause covered by any one is covered."""
+    covered = partial = 0
+    for c, p in contract_masks:
+        covered |= c
+        partial |= p
+    return covered, partial & ~covered
 
 
 class GapKind(StrEnum):
@@ -58,18 +70,17 @@ class GapKind(StrEnum):
     FLOW_DOWN = "flow_down"  # required because a link above requires it, not covered
 
 
-@dataclass(frozen=True)
-class LinkFacts:
+class LinkFacts(NamedTuple):
     id: int
     parent_id: int | None
     tier: int
     traits: LinkTraits
-    coverage: dict[str, Coverage]  # union over contracts in force
+    covered: int  # mask, union over contracts in force
+    partial: int  # mask
     has_contract: bool  # at least one contract in force
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):  # a tuple: hundreds of thousands are made in one pass
     engagement_id: int
     clause_id: str
     level: Level
@@ -81,60 +92,149 @@ class Gap:
     no_contract: bool
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(NamedTuple):
     """A clause a link's contract must carry, and the link whose own conditions require it."""
 
     requirement: Requirement
     origin: int
 
 
-def needs_along(catalogue: tuple[Clause, ...], links: Iterable[LinkFacts]) -> Iterator[tuple[LinkFacts, dict[str, Need]]]:
-    """Each link (parents before children) with everything its contract must carry: its own
-    requirements and, by flow-down, its parent's. Own requirements are computed once per distinct
-    set of traits and a parent's needs are looked up, never recomputed: one pass for 200,000 links."""
-    own_cache: dict[LinkTraits, dict[str, Requirement]] = {}
-    needs_of: dict[int, dict[str, Need]] = {}
-    for link in sorted(links, key=lambda item: item.tier):
-        own = own_cache.get(link.traits)
-        if own is None:
-            own = own_cache[link.traits] = requirements(catalogue, link.traits)
-        inherited = needs_of.get(link.parent_id, {}) if link.parent_id is not None else {}
-        needs = needs_of[link.id] = _merge(own, inherited, link.id)
-        yield link, needs
+class _Own(NamedTuple):
+    must: int
+    should: int
+    by_bit: dict[int, Requirement]
+
+
+class _Effective(NamedTuple):
+    must: int  # required at must level, own or inherited
+    should: int  # required at should level only
+    own_origin: int  # required by the link's own conditions at the effective level
+
+
+class _Engine:
+    """Requirements of links, parents before children; own requirements computed once per traits."""
+
+    def __init__(self, catalogue: tuple[Clause, ...]):
+        self.catalogue = catalogue
+        self._bit = {clause.id: bit for bit, clause in enumerate(catalogue)}
+        self._own: dict[int, _Own] = {}
+        self.effective: dict[int, _Effective] = {}
+        self.parent: dict[int, int | None] = {}
+        self.own_of: dict[int, _Own] = {}
+
+    def own(self, traits: LinkTraits) -> _Own:
+        # Keyed by identity: callers pass one traits object per distinct set of traits, alive for the
+        # whole walk, so this is exact and spares hashing a tuple of sets 200,000 times.
+        found = self._own.get(id(traits))
+        if found is None:
+            by_bit = {self._bit[cid]: r for cid, r in requirements(self.catalogue, traits).items()}
+            must = sum(1 << b for b, r in by_bit.items() if r.level == Level.MUST)
+            should = sum(1 << b for b, r in by_bit.items() if r.level == Level.SHOULD)
+            found = self._own[id(traits)] = _Own(must, should, by_bit)
+        return found
+
+    def walk(self, links: Iterable[LinkFacts]) -> Iterator[tuple[LinkFacts, _Effective]]:
+        for link in sorted(links, key=lambda item: item.tier):
+            own = self.own_of[link.id] = self.own(link.traits)
+            parent = self.effective.get(link.parent_id) if link.parent_id is not None else None
+            parent_must, parent_should = (parent.must, parent.should) if parent else (0, 0)
+            must = own.must | parent_must
+            should = (own.should | parent_should) & ~must
+            # own requirement is the origin unless the parent requires the clause more strictly
+            effective = _Effective(must, should, own.must | (own.should & ~parent_must))
+            self.effective[link.id] = effective
+            self.parent[link.id] = link.parent_id
+            yield link, effective
+
+    def need(self, link_id: int, bit: int) -> Need:
+        """The requirement behind a clause of a link: its own, or the nearest link above's."""
+        while not self.effective[link_id].own_origin >> bit & 1:
+            link_id = self.parent[link_id]
+        return Need(self.own_of[link_id].by_bit[bit], link_id)
+
+
+def _bits(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+class LinkGaps(NamedTuple):
+    """The gaps of one link as masks: cheap to compute and count for 200,000 links."""
+
+    engagement_id: int
+    tier: int
+    my_number: bool
+    no_contract: bool
+    must: int  # missing clauses required at must level
+    should: int  # missing clauses required at should level only
+    partial: int  # of those, the ones covered in part
+    flow_down: int  # of those (not partial), the ones only a link above requires
+
+    def mask(self, level: Level | None = None) -> int:
+        return self.must if level == Level.MUST else self.should if level == Level.SHOULD else self.must | self.should
+
+
+class GapAnalysis:
+    """Gaps of many links. Gap objects are made only when asked for, a page at a time."""
+
+    def __init__(self, catalogue: tuple[Clause, ...], links: Iterable[LinkFacts]):
+        self.catalogue = catalogue
+        self._engine = _Engine(catalogue)
+        self.links: list[LinkGaps] = []
+        for link, effective in self._engine.walk(links):
+            missing = (effective.must | effective.should) & ~link.covered
+            if missing:
+                partial = missing & link.partial
+                self.links.append(LinkGaps(
+                    link.id, link.tier, DataCategory.MY_NUMBER in link.traits.categories, not link.has_contract,
+                    effective.must & missing, effective.should & missing, partial,
+                    missing & ~effective.own_origin & ~partial))
+        # severity order within a level: My Number chains first, deeper links first
+        self.links.sort(key=lambda g: (not g.my_number, -g.tier, g.engagement_id))
+        self.by_id = {g.engagement_id: g for g in self.links}
+
+    def expand(self, link: LinkGaps, level: Level | None = None, clause_bit: int | None = None) -> Iterator[Gap]:
+        mask = link.mask(level) if clause_bit is None else link.mask(level) & (1 << clause_bit)
+        for bit in _bits(mask):
+            if link.partial >> bit & 1:
+                kind = GapKind.PARTIAL
+            else:
+                kind = GapKind.FLOW_DOWN if link.flow_down >> bit & 1 else GapKind.MISSING
+            requirement, origin = self._engine.need(link.engagement_id, bit)
+            yield Gap(link.engagement_id, self.catalogue[bit].id, Level.MUST if link.must >> bit & 1 else Level.SHOULD,
+                      kind, requirement.reasons, origin, link.tier, link.my_number, link.no_contract)
+
+    def gaps(self, links: Iterable[LinkGaps] | None = None, clause_bit: int | None = None,
+             level: Level | None = None) -> Iterator[Gap]:
+        """Gaps by severity: every must-level gap first, then should; within a level, the links' order."""
+        chosen = self.links if links is None else list(links)
+        for each_level in (Level.MUST, Level.SHOULD):
+            if level is None or level == each_level:
+                for link in chosen:
+                    yield from self.expand(link, each_level, clause_bit)
+
+    def count(self, links: Iterable[LinkGaps] | None = None, clause_bit: int | None = None,
+              level: Level | None = None) -> int:
+        clause_mask = -1 if clause_bit is None else 1 << clause_bit
+        return sum((g.mask(level) & clause_mask).bit_count() for g in (self.links if links is None else links))
+
+    def of_link(self, engagement_id: int) -> list[Gap]:
+        link = self.by_id.get(engagement_id)
+        return list(self.gaps([link])) if link else []
 
 
 def compute_gaps(catalogue: tuple[Clause, ...], links: Iterable[LinkFacts]) -> list[Gap]:
-    """Gaps of every link given (in any order; a link's ancestors must be among them)."""
-    gaps: list[Gap] = []
-    for link, needs in needs_along(catalogue, links):
-        my_number = DataCategory.MY_NUMBER in link.traits.categories
-        for clause_id, need in needs.items():
-            status = link.coverage.get(clause_id)
-            if status == Coverage.COVERED:
-                continue
-            if status == Coverage.PARTIAL:
-                kind = GapKind.PARTIAL
-            else:
-                kind = GapKind.MISSING if need.origin == link.id else GapKind.FLOW_DOWN
-            requirement = need.requirement
-            gaps.append(Gap(link.id, clause_id, requirement.level, kind, requirement.reasons, need.origin,
-                            link.tier, my_number, not link.has_contract))
-    return gaps
+    """Every gap of the links given (in any order; a link's ancestors must be among them)."""
+    return list(GapAnalysis(catalogue, links).gaps())
 
 
-def _merge(own: dict[str, Requirement], inherited: dict[str, Need], link_id: int) -> dict[str, Need]:
-    """Own requirements win unless the parent requires the same clause at a stricter level."""
-    needs = dict(inherited)
-    for clause_id, requirement in own.items():
-        parent_need = inherited.get(clause_id)
-        if parent_need is None or LEVEL_RANK[requirement.level] <= LEVEL_RANK[parent_need.requirement.level]:
-            needs[clause_id] = Need(requirement, link_id)
-    return needs
-
-
-def by_severity(gaps: list[Gap], catalogue: tuple[Clause, ...]) -> list[Gap]:
-    """Must before should; My Number chains first, deeper links first; then link and clause order."""
-    order = {clause.id: clause.order for clause in catalogue}
-    return sorted(gaps, key=lambda g: (LEVEL_RANK[g.level], not g.my_number, -g.tier, g.engagement_id,
-                                       order.get(g.clause_id, 0)))
+def needs_of(catalogue: tuple[Clause, ...], path: Iterable[LinkFacts], link_id: int) -> dict[str, Need]:
+    """Everything one link's contract must carry, from the links of its path (for its checklist)."""
+    engine = _Engine(catalogue)
+    for link, effective in engine.walk(path):
+        if link.id == link_id:
+            # the origin's requirement is at the effective level: own wins only when as strict
+            return {catalogue[bit].id: engine.need(link_id, bit) for bit in _bits(effective.must | effective.should)}
+    return {}

@@ -2,36 +2,47 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from ..domain.approvals import Severity
+from ..domain.approvals import LinkApprovalState, Severity, findings_for
+from ..domain.models import ApprovalStatus, EngagementStatus, parse_categories
 from ..store import registry_queries as q
 from .chains import ChainLink, to_links
 from .context import Context
+
+SHOWN = 50
 
 
 @dataclass(frozen=True)
 class Attention:
     pending_approvals: int
-    approval_findings: list[ChainLink]  # links with at least one approval finding, breaches first
+    findings: int  # active re-delegations without a valid approval
+    breaches: int  # of which My Number ones: a possible breach of law
+    approval_findings: list[ChainLink]  # the first SHOWN of them, breaches first, deeper first
     counts: dict[str, int]
-
-    @property
-    def breaches(self) -> int:
-        return sum(1 for link in self.approval_findings if _worst(link) == Severity.BREACH)
-
-
-def _worst(link: ChainLink) -> Severity:
-    return Severity.BREACH if any(f.severity == Severity.BREACH for f in link.findings) else Severity.FINDING
 
 
 def attention(ctx: Context) -> Attention:
     with ctx.read() as db:
-        candidates = to_links(db, q.approval_finding_candidates(db))
-        flagged = [link for link in candidates if link.findings]
-        flagged.sort(key=lambda link: (_worst(link) != Severity.BREACH, -link.tier, link.id))
+        flagged = []
+        parsed: dict[str, frozenset] = {}  # a registry has few distinct category sets
+        for engagement_id, tier, status, categories, approval, approver in q.approval_finding_candidates(db):
+            if categories not in parsed:
+                parsed[categories] = parse_categories(json.loads(categories))
+            findings = findings_for(LinkApprovalState(
+                engagement_id, tier, EngagementStatus(status), parsed[categories],
+                ApprovalStatus(approval) if approval else None, approver))
+            if findings:
+                breach = any(f.severity == Severity.BREACH for f in findings)
+                flagged.append((not breach, -tier, engagement_id))
+        flagged.sort()
+        shown = q.engagements_by_ids(db, [engagement_id for _, _, engagement_id in flagged[:SHOWN]])
+        links = {link.id: link for link in to_links(db, list(shown.values()))}
         return Attention(
             pending_approvals=q.count_pending_approvals(db),
-            approval_findings=flagged,
+            findings=len(flagged),
+            breaches=sum(1 for not_breach, _, _ in flagged if not not_breach),
+            approval_findings=[links[engagement_id] for _, _, engagement_id in flagged[:SHOWN]],
             counts=q.registry_counts(db),
         )

@@ -11,7 +11,7 @@ from ..domain.periods import check_period
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..store import contract_queries as cq
-from ..store import records
+from ..store import coverage_masks, records
 from ..store import registry_queries as q
 from .catalogue import catalogue
 from .context import Context, NotFound
@@ -108,6 +108,7 @@ def record_coverage(ctx: Context, contract_id: int, expected_version: int, entri
             else:
                 records.insert(db, "clause_coverage", values | {"contract_id": contract_id, "clause_id": clause_id},
                                ctx.actor.username)
+        coverage_masks.refresh_contract_masks(db, contract_id)
 
 
 def contracts_of(ctx: Context, engagement_id: int) -> list[dict]:

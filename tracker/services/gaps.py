@@ -4,63 +4,82 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import Counter
+from itertools import islice
 from dataclasses import dataclass
 from datetime import date
 
 from ..domain.chain import ids_in_path
 from ..domain.clauses import Level, LinkTraits
-from ..domain.gaps import COVERAGE_RANK, Coverage, Gap, LinkFacts, Need, by_severity, compute_gaps, needs_along
-from ..domain.models import parse_categories
-from ..store import connection
+from ..domain.gaps import Gap, GapAnalysis, LinkFacts, Need
+from ..domain.gaps import needs_of as needs_for_link
+from ..domain.models import HOME_COUNTRY, parse_categories
+from ..store import connection, coverage_masks
 from ..store import contract_queries as cq
 from ..store import registry_queries as q
 from .catalogue import catalogue
 from .chains import ChainLink, to_links
 from .context import Context, NotFound
 
-_STATUS_BY_RANK = {rank: status for status, rank in COVERAGE_RANK.items()}
 
 
 @dataclass(frozen=True)
 class RegistryGaps:
     """Computed once per database revision and day, then read by every screen."""
 
-    gaps: list[Gap]  # by severity
+    analysis: GapAnalysis
     business_of: dict[int, int]  # engagement id -> business id
-    per_link: dict[int, Counter]  # engagement id -> gaps by level
-
-    @classmethod
-    def of(cls, gaps: list[Gap], business_of: dict[int, int]) -> RegistryGaps:
-        per_link: dict[int, Counter] = {}
-        for gap in gaps:
-            per_link.setdefault(gap.engagement_id, Counter())[gap.level] += 1
-        return cls(gaps, business_of, per_link)
 
     def count(self, engagement_id: int) -> int:
-        return sum(self.per_link.get(engagement_id, {}).values())
+        link = self.analysis.by_id.get(engagement_id)
+        return link.mask().bit_count() if link else 0
 
 
 def _facts(db, as_of: date, engagement_ids: list[int] | None = None) -> list[LinkFacts]:
+    """The gap engine's view of open links: a few queries and small tuples, whatever the count."""
     rows = cq.link_fact_rows(db, engagement_ids)
-    best, with_contract = cq.coverage_in_force(db, as_of, engagement_ids)
-    coverage: dict[int, dict[str, Coverage]] = {}
-    for engagement_id, clause_id, rank in best:
-        coverage.setdefault(engagement_id, {})[clause_id] = _STATUS_BY_RANK[rank]
+    to_catalogue = _bit_translator(coverage_masks.clause_bits(db))
+    coverage: dict[int, tuple[int, int]] = {}
+    for engagement_id, covered, partial in cq.contract_masks_in_force(db, as_of, engagement_ids):
+        old_covered, old_partial = coverage.get(engagement_id, (0, 0))
+        coverage[engagement_id] = (old_covered | covered, old_partial | partial)
+    redelegating = cq.links_with_open_children(db, engagement_ids)
+    abroad = cq.party_countries_abroad(db)
     traits_cache: dict[tuple, LinkTraits] = {}
     facts = []
-    for r in rows:
-        key = (r["data_categories"], r["processing_countries"], r["storage_countries"], r["entrustee_country"],
-               r["tier"] >= 2, bool(r["has_children"]))
+    for engagement_id, parent_id, tier, categories, processing, storage, entrustee in rows:
+        has_children = engagement_id in redelegating
+        country = abroad.get(entrustee, HOME_COUNTRY)
+        key = (categories, processing, storage, country, tier >= 2, has_children)
         traits = traits_cache.get(key)
         if traits is None:
-            countries = {*json.loads(r["processing_countries"]), *json.loads(r["storage_countries"]),
-                         r["entrustee_country"]}
-            traits = traits_cache[key] = LinkTraits(parse_categories(json.loads(r["data_categories"])),
-                                                    frozenset(countries), r["tier"], bool(r["has_children"]))
-        facts.append(LinkFacts(r["id"], r["parent_engagement_id"], r["tier"], traits, coverage.get(r["id"], {}),
-                               r["id"] in with_contract))
+            countries = frozenset({*json.loads(processing), *json.loads(storage), country})
+            traits = traits_cache[key] = LinkTraits(parse_categories(json.loads(categories)), countries, tier,
+                                                    has_children)
+        covered, partial = coverage.get(engagement_id, _NONE)
+        if covered or partial:
+            covered, partial = to_catalogue(covered), to_catalogue(partial)
+        facts.append(LinkFacts(engagement_id, parent_id, tier, traits, covered, partial & ~covered,
+                               engagement_id in coverage))
     return facts
+
+
+_NONE = (0, 0)
+
+
+def _bit_translator(stable_bits: dict[str, int]):
+    """Stored masks use stable bits per clause id; the engine uses the catalogue's order."""
+    position = {clause.id: bit for bit, clause in enumerate(catalogue())}
+    pairs = [(1 << stable, 1 << position[clause_id]) for clause_id, stable in stable_bits.items()
+             if clause_id in position]
+    cache: dict[int, int] = {0: 0}
+
+    def translate(mask: int) -> int:
+        found = cache.get(mask)
+        if found is None:
+            found = cache[mask] = sum(target for source, target in pairs if mask & source)
+        return found
+
+    return translate
 
 
 _cache: dict[tuple[str, int, date], RegistryGaps] = {}
@@ -68,8 +87,8 @@ _cache_lock = threading.Lock()
 
 
 def registry_gaps(ctx: Context, as_of: date | None = None) -> RegistryGaps:
-    """Every gap of every open link, by severity. Computed once per change of the database (its
-    revision) and day, then shared by every session: the whole registry is three queries."""
+    """The gaps of every open link. Computed once per change of the database (its revision) and
+    day, then shared by every session: the whole registry is a handful of queries."""
     as_of = as_of or ctx.today
     with ctx.read() as db:
         key = (str(ctx.db_path), connection.revision(db), as_of)
@@ -78,9 +97,9 @@ def registry_gaps(ctx: Context, as_of: date | None = None) -> RegistryGaps:
                 return _cache[key]
         facts = _facts(db, as_of)
         business_of = dict(db.execute("SELECT id, business_id FROM engagements WHERE status <> 'ended'").fetchall())
-    result = RegistryGaps.of(by_severity(compute_gaps(catalogue(), facts), catalogue()), business_of)
+    result = RegistryGaps(GapAnalysis(catalogue(), facts), business_of)
     with _cache_lock:
-        if len(_cache) > 8:
+        if len(_cache) > 4:
             _cache.clear()
         _cache[key] = result
     return result
@@ -93,8 +112,7 @@ def engagement_gaps(ctx: Context, engagement_id: int, as_of: date | None = None)
         if row is None:
             raise NotFound("engagement", engagement_id)
         facts = _facts(db, as_of or ctx.today, ids_in_path(row["path_key"]))
-    gaps = compute_gaps(catalogue(), facts)
-    return by_severity([g for g in gaps if g.engagement_id == engagement_id], catalogue())
+    return GapAnalysis(catalogue(), facts).of_link(engagement_id)
 
 
 def needs_of(ctx: Context, engagement_id: int) -> dict[str, Need]:
@@ -104,7 +122,7 @@ def needs_of(ctx: Context, engagement_id: int) -> dict[str, Need]:
         if row is None:
             raise NotFound("engagement", engagement_id)
         facts = _facts(db, ctx.today, ids_in_path(row["path_key"]))
-    return next((needs for link, needs in needs_along(catalogue(), facts) if link.id == engagement_id), {})
+    return needs_for_link(catalogue(), facts, engagement_id)
 
 
 @dataclass(frozen=True)
@@ -118,20 +136,20 @@ def gaps_page(ctx: Context, business_id: int | None = None, tier: int | None = N
               clause_id: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[GapRow], int]:
     """One page of gaps, most severe first, filtered by business, tier, level and clause."""
     result = registry_gaps(ctx)
-    selected = [
-        g for g in result.gaps
-        if (business_id is None or result.business_of.get(g.engagement_id) == business_id)
-        and (tier is None or g.tier == tier)
-        and (level is None or g.level == level)
-        and (clause_id is None or g.clause_id == clause_id)
-    ]
-    page = selected[offset:offset + limit]
+    analysis = result.analysis
+    links = [g for g in analysis.links
+             if (business_id is None or result.business_of.get(g.engagement_id) == business_id)
+             and (tier is None or g.tier == tier)]
+    bit = next((i for i, c in enumerate(analysis.catalogue) if c.id == clause_id), None) if clause_id else None
+    level = Level(level) if level else None
+    page = list(islice(analysis.gaps(links, bit, level), offset, offset + limit))
+    total = analysis.count(links, bit, level)
     with ctx.read() as db:
         rows = q.engagements_by_ids(db, sorted({g.engagement_id for g in page}))
-        links = {link.id: link for link in to_links(db, list(rows.values()))}
+        chain_links = {link.id: link for link in to_links(db, list(rows.values()))}
         on_paths = q.path_entrustees(db, [r["path_key"] for r in rows.values()])
-    return [GapRow(g, links[g.engagement_id], on_paths[g.required_by]["entrustee_name"]
-                   if g.required_by != g.engagement_id else None) for g in page], len(selected)
+    return [GapRow(g, chain_links[g.engagement_id], on_paths[g.required_by]["entrustee_name"]
+                   if g.required_by != g.engagement_id else None) for g in page], total
 
 
 @dataclass(frozen=True)
@@ -143,7 +161,6 @@ class GapSummary:
 
 
 def summary(ctx: Context) -> GapSummary:
-    result = registry_gaps(ctx)
-    levels = Counter(g.level for g in result.gaps)
-    return GapSummary(levels[Level.MUST], levels[Level.SHOULD], len({g.engagement_id for g in result.gaps}),
-                      len({g.engagement_id for g in result.gaps if g.no_contract}))
+    analysis = registry_gaps(ctx).analysis
+    return GapSummary(analysis.count(level=Level.MUST), analysis.count(level=Level.SHOULD), len(analysis.links),
+                      sum(1 for g in analysis.links if g.no_contract))

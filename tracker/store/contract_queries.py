@@ -30,40 +30,46 @@ def coverage_of(db: Database, contract_id: int) -> dict[str, Row]:
     return {r["clause_id"]: r for r in db.query("SELECT * FROM clause_coverage WHERE contract_id = ?", [contract_id])}
 
 
-def link_fact_rows(db: Database, engagement_ids: list[int] | None = None) -> list[Row]:
-    """What the gap engine needs of each open link (not ended): one query, whatever the count."""
-    where = "e.status <> 'ended'"
-    params: list = []
+def link_fact_rows(db: Database, engagement_ids: list[int] | None = None) -> list[tuple]:
+    """(id, parent, tier, categories, processing, storage, entrustee) of each open link (not ended):
+    one query, plain tuples, whatever the count."""
+    where, params = "e.status <> 'ended'", []
     if engagement_ids is not None:
         where += f" AND e.id IN ({','.join('?' for _ in engagement_ids)})"
         params = list(engagement_ids)
-    return list(db.query(
+    return db.execute(
         f"""SELECT e.id, e.parent_engagement_id, e.tier, e.data_categories, e.processing_countries,
-                   e.storage_countries, p.country AS entrustee_country,
-                   EXISTS (SELECT 1 FROM engagements k WHERE k.parent_engagement_id = e.id
-                           AND k.status <> 'ended') AS has_children
-            FROM engagements e JOIN parties p ON p.id = e.entrustee_party_id
-            WHERE {where}""",
+                   e.storage_countries, e.entrustee_party_id
+            FROM engagements e WHERE {where}""",
         params,
-    ))
+    ).fetchall()
 
 
-def coverage_in_force(db: Database, as_of: date, engagement_ids: list[int] | None = None):
-    """(best status per engagement and clause, engagements with a contract in force) as of a day."""
-    scope = ""
+def contract_masks_in_force(db: Database, as_of: date, engagement_ids: list[int] | None = None) -> list[tuple]:
+    """(engagement id, covered mask, partial mask) of every contract in force on ``as_of``; the
+    masks use the stable bits of store.coverage_masks."""
     params: dict = {"as_of": as_of.isoformat()}
+    scope = ""
     if engagement_ids is not None:
         names = [f"e{i}" for i in range(len(engagement_ids))]
         scope = f" AND c.engagement_id IN ({','.join(':' + n for n in names)})"
         params |= dict(zip(names, engagement_ids))
-    best = db.execute(
-        f"""SELECT c.engagement_id, cc.clause_id,
-                   min(CASE cc.status WHEN 'covered' THEN 0 WHEN 'partial' THEN 1 ELSE 2 END)
-            FROM contracts c JOIN clause_coverage cc ON cc.contract_id = c.id
-            WHERE {_IN_FORCE}{scope}
-            GROUP BY c.engagement_id, cc.clause_id""",
-        params,
+    return db.execute(
+        f"SELECT c.engagement_id, c.covered_mask, c.partial_mask FROM contracts c WHERE {_IN_FORCE}{scope}", params
     ).fetchall()
-    with_contract = {r[0] for r in db.execute(
-        f"SELECT DISTINCT c.engagement_id FROM contracts c WHERE {_IN_FORCE}{scope}", params).fetchall()}
-    return best, with_contract
+
+
+def links_with_open_children(db: Database, engagement_ids: list[int] | None = None) -> set[int]:
+    """Links whose entrustee re-delegates further (a sub-link not ended)."""
+    scope, params = "", []
+    if engagement_ids is not None:
+        scope = f" AND parent_engagement_id IN ({','.join('?' for _ in engagement_ids)})"
+        params = list(engagement_ids)
+    return {r[0] for r in db.execute(
+        f"""SELECT DISTINCT parent_engagement_id FROM engagements
+            WHERE status <> 'ended' AND parent_engagement_id IS NOT NULL{scope}""", params).fetchall()}
+
+
+def party_countries_abroad(db: Database) -> dict[int, str]:
+    """Parties whose own country is not Japan (few), by id."""
+    return dict(db.execute("SELECT id, country FROM parties WHERE country <> 'JP'").fetchall())

@@ -163,6 +163,22 @@ _CONTRACTS_DDL = [
 ]
 
 
+@migrations()
+def m003_coverage_masks(db: Database) -> None:
+    """Each contract keeps its covered and partial clauses as bit masks (derived from
+    clause_coverage, kept equal by store.coverage_masks) so that the gaps of the whole registry
+    read one small row per contract instead of every coverage entry."""
+    db.execute("""CREATE TABLE clause_bits (
+                      clause_id TEXT PRIMARY KEY,
+                      bit INTEGER NOT NULL UNIQUE CHECK (bit BETWEEN 0 AND 62))""")
+    db.execute("ALTER TABLE contracts ADD COLUMN covered_mask INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE contracts ADD COLUMN partial_mask INTEGER NOT NULL DEFAULT 0")
+    from .coverage_masks import refresh_contract_masks
+
+    for (contract_id,) in db.execute("SELECT id FROM contracts").fetchall():
+        refresh_contract_masks(db, contract_id)
+
+
 def migrate(path: Path | str) -> None:
     """Create the database file if needed, switch it to WAL and apply every pending migration."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)

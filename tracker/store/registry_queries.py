@@ -148,7 +148,7 @@ def engagements_page(
     if category:
         where.append("EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = ?)")
         params.append(category)
-    return _page(db, _ENGAGEMENT_SELECT, where, params, "b.name, e.path_key", limit, offset)
+    return _page(db, _ENGAGEMENT_SELECT, where, params, "e.business_id, e.path_key", limit, offset)
 
 
 def child_categories(db: Database, engagement_id: int) -> list[str]:
@@ -200,31 +200,29 @@ def links_of_party_in_business(db: Database, business_id: int, party_id: int) ->
 # --- approvals and findings ----------------------------------------------------------------
 
 def pending_approvals_page(db: Database, limit: int = 50, offset: int = 0):
-    return _page(db, _ENGAGEMENT_SELECT, ["a.status = 'pending'"], [], "e.created_at, e.id", limit, offset)
+    return _page(db, _ENGAGEMENT_SELECT, ["a.status = 'pending'"], [], "a.id", limit, offset)
 
 
 def count_pending_approvals(db: Database) -> int:
     return db.execute("SELECT count(*) FROM approvals WHERE status = 'pending'").fetchone()[0]
 
 
-def approval_finding_candidates(db: Database) -> list[Row]:
-    """Active re-delegations that may break an approval rule.
+def approval_finding_candidates(db: Database) -> list[tuple]:
+    """(id, tier, status, data categories, approval status, approver) of active re-delegations
+    that may break an approval rule.
 
     A superset: the rules themselves (domain.approvals.findings_for) decide. Only links whose
     approval is missing, not approved, or that carry My Number data (where who approved matters)
-    are read, so Home stays fast on a large registry.
+    are read, as small tuples, so Home stays fast on a large registry.
     """
-    return list(
-        db.query(
-            f"""{_ENGAGEMENT_SELECT}
-                WHERE e.status = 'active' AND e.tier >= 2
-                  AND (a.status IS NULL OR a.status <> 'approved'
-                       OR (a.approver_party_id IS NOT NULL
-                           AND EXISTS (SELECT 1 FROM json_each(e.data_categories) j
-                                       WHERE j.value = 'my_number')))
-                ORDER BY e.path_key"""
-        )
-    )
+    return db.execute(
+        """SELECT e.id, e.tier, e.status, e.data_categories, a.status, a.approver_party_id
+           FROM engagements e LEFT JOIN approvals a ON a.engagement_id = e.id
+           WHERE e.status = 'active' AND e.tier >= 2
+             AND (a.status IS NULL OR a.status <> 'approved'
+                  OR (a.approver_party_id IS NOT NULL
+                      AND EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = 'my_number')))"""
+    ).fetchall()
 
 
 def registry_counts(db: Database) -> dict[str, int]:
