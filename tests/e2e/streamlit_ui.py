@@ -12,6 +12,7 @@ def _page(scope: Locator | Page) -> Page:
 
 
 def fill(scope, label: str, text: str) -> None:
+    wait_idle(_page(scope))  # never type into a page that is still rendering
     box = scope.get_by_role("textbox", name=label, exact=True)
     box.fill(text)
     box.press("Enter")
@@ -21,6 +22,7 @@ def fill(scope, label: str, text: str) -> None:
 def choose(scope, label: str, option: str) -> None:
     """Pick ``option`` (its whole text, else the first that contains it) in the selectbox or multiselect labelled ``label``."""
     page = _page(scope)
+    wait_idle(page)  # a rerun finishing under an open list would detach its options
     box = scope.get_by_role("combobox", name=label, exact=True)
     box.focus()
     box.press("ArrowDown")  # opens the whole list, whatever the box shows now
@@ -37,6 +39,7 @@ def choose(scope, label: str, option: str) -> None:
 
 
 def click(scope, label: str) -> None:
+    wait_idle(_page(scope))
     scope.get_by_role("button", name=label, exact=True).click()
 
 

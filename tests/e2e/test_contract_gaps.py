@@ -38,6 +38,7 @@ def test_recording_coverage_closes_the_gap(app, page):
     expect(page.get_by_role("heading", name=ja("contract.checklist"))).to_be_visible()
     row = page.locator('[data-testid="stHorizontalBlock"]').filter(has_text=CLAUSE).first
     choose(row, ja("contract.status"), ja("contract.status.covered"))
+    wait_idle(page)
     article = row.get_by_role("textbox")
     article.fill("第12条")
     article.press("Enter")

@@ -149,3 +149,18 @@ def test_unknown_clause_is_refused_and_nothing_saved(ctx):
         contracts.record_coverage(ctx, contract_id, 1, {"confidentiality": CoverageEntry("covered"),
                                                          "no_such_clause": CoverageEntry("covered")})
     assert contracts.coverage_of(ctx, contract_id) == {}
+
+
+def test_contract_masks_always_equal_its_coverage_entries(ctx, db_path):
+    from tracker.store import coverage_masks
+
+    _, _, [link] = f.chain(ctx, 1)
+    contract_id = cover(ctx, link, ["confidentiality", "copy_restriction"])
+    contracts.record_coverage(ctx, contract_id, 2, {"copy_restriction": CoverageEntry("partial"),
+                                                     "governing_law": CoverageEntry("covered"),
+                                                     "confidentiality": CoverageEntry(None)})
+    with connection.reading(db_path) as db:
+        bits = coverage_masks.clause_bits(db)
+        covered, partial = db.execute("SELECT covered_mask, partial_mask FROM contracts WHERE id = ?",
+                                      [contract_id]).fetchone()
+    assert covered == 1 << bits["governing_law"] and partial == 1 << bits["copy_restriction"]

@@ -60,3 +60,28 @@ def test_schema_refuses_a_tier_that_contradicts_the_parent(db_path):
         with connection.writing(db_path) as db:
             insert(db, "engagements", {"business_id": b, "entrustee_party_id": p, "tier": 2, "path_key": "x",
                                        "work": "w", "data_categories": "[]", "status": "active"}, "t")
+
+
+def test_a_database_from_before_coverage_masks_upgrades_without_losing_data(tmp_path):
+    """An older database (migrations up to 002) gets migration 003, its masks filled from the
+    coverage entries it already had."""
+    path = tmp_path / "old.db"
+    db = connection.connect(path)
+    migrations.migrations.apply(db, stop_before="m003_coverage_masks")
+    with db.atomic():
+        b = insert(db, "businesses", {"name": "b", "owner_department": "d"}, "t")
+        p = insert(db, "parties", {"name": "p"}, "t")
+        e = insert(db, "engagements", {"business_id": b, "entrustee_party_id": p, "tier": 1, "path_key": "0000000001",
+                                       "work": "w", "data_categories": '["ordinary"]', "status": "active"}, "t")
+        c = insert(db, "contracts", {"engagement_id": e, "title": "c", "kind": "dpa", "signed_on": "2025-01-01"}, "t")
+        for clause_id, status in (("confidentiality", "covered"), ("copy_restriction", "partial"),
+                                  ("governing_law", "not_covered")):
+            insert(db, "clause_coverage", {"contract_id": c, "clause_id": clause_id, "clause_version": 1,
+                                           "status": status}, "t")
+    db.close()
+    migrations.migrate(path)
+    with connection.reading(path) as db:
+        bits = dict(db.execute("SELECT clause_id, bit FROM clause_bits").fetchall())
+        covered, partial = db.execute("SELECT covered_mask, partial_mask FROM contracts").fetchone()
+        assert db.execute("SELECT count(*) FROM clause_coverage").fetchone()[0] == 3
+    assert covered == 1 << bits["confidentiality"] and partial == 1 << bits["copy_restriction"]
