@@ -6,6 +6,13 @@ import re
 
 from playwright.sync_api import Locator, Page
 
+from tracker.i18n import t
+
+
+def ja(key: str, **params) -> str:
+    """The Japanese label the user sees, from the same catalogue the app uses."""
+    return t(key, "ja", **params)
+
 
 def _page(scope: Locator | Page) -> Page:
     return scope.page if isinstance(scope, Locator) else scope

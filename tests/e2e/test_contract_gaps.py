@@ -2,16 +2,11 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_ui import choose, click, wait_idle
-from tracker.i18n import t
+from tests.e2e.streamlit_ui import choose, click, ja, wait_idle
 from tracker.store import connection
 
 ENTRUSTEE = "株式会社ペイロールサービス東日本"
 CLAUSE = "作業場所・責任者の特定"  # the demo contract covers it only in part
-
-
-def ja(key: str, **params) -> str:
-    return t(key, "ja", **params)
 
 
 def payroll_link(db) -> int:

@@ -2,11 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tracker.i18n import t
-
-
-def ja(key: str, **params) -> str:
-    return t(key, "ja", **params)
+from tests.e2e.streamlit_ui import ja
 
 
 def test_deep_link_on_a_fresh_server_runs_inside_the_frame(app_server, page):

@@ -2,12 +2,8 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_ui import choose, click, expander, fill, tab, wait_idle
+from tests.e2e.streamlit_ui import choose, click, expander, fill, ja, tab, wait_idle
 from tracker.i18n import t
-
-
-def ja(key: str, **params) -> str:
-    return t(key, "ja", **params)
 
 
 def test_language_switch_turns_the_screen_to_english_and_back(app, page):
@@ -19,6 +15,25 @@ def test_language_switch_turns_the_screen_to_english_and_back(app, page):
     expect(page.get_by_role("link", name=t("nav.chain", "en"))).to_be_visible()  # navigation too
     page.get_by_role("radio", name="日本語").click()
     expect(page.get_by_role("heading", name=ja("nav.approvals"))).to_be_visible()
+
+
+def register_engagement(page, entrustee: str, work: str, parent: str | None = None, status: str | None = None):
+    """Fill the new-engagement form of the Registry as a clerk does, and create it."""
+    tab(page, ja("engagement.title"))
+    form = expander(page, ja("engagement.new"))
+    choose(form, ja("engagement.business"), "給与計算・年末調整")
+    if parent:
+        fill(form, ja("engagement.parent_search"), parent[:4])
+        choose(form, ja("engagement.parent"), parent)
+        expect(form.get_by_text(f"{ja('engagement.entruster')}: {parent}")).to_be_visible()
+    fill(form, f"{ja('engagement.entrustee')} — {ja('common.search')}", entrustee[:6])
+    choose(form, ja("engagement.entrustee"), entrustee)
+    fill(form, ja("engagement.work"), work)
+    choose(form, ja("engagement.data_categories"), ja("category.ordinary"))
+    if status:
+        choose(form, ja("engagement.status"), status)
+    click(form, ja("common.create"))
+    expect(page.get_by_text(ja("common.created"))).to_be_visible()
 
 
 def test_register_parties_link_redelegate_approve_and_see_the_chain(app, page):
@@ -34,35 +49,9 @@ def test_register_parties_link_redelegate_approve_and_see_the_chain(app, page):
         expect(page.get_by_text(ja("common.created"))).to_be_visible()
         wait_idle(page)
 
-    # a tier-1 engagement in the payroll business …
-    tab(page, ja("engagement.title"))
-    form = expander(page, ja("engagement.new"))
-    choose(form, ja("engagement.business"), "給与計算・年末調整")
-    fill(form, f"{ja('engagement.entrustee')} — {ja('common.search')}", "E2E元請")
-    wait_idle(page)
-    choose(form, ja("engagement.entrustee"), "E2E元請株式会社")
-    fill(form, ja("engagement.work"), "E2E 給与データ入力")
-    choose(form, ja("engagement.data_categories"), ja("category.ordinary"))
-    choose(form, ja("engagement.status"), ja("status.active"))
-    click(form, ja("common.create"))
-    expect(page.get_by_text(ja("common.created"))).to_be_visible()
-    wait_idle(page)
-
-    # … and a re-delegation under it
-    tab(page, ja("engagement.title"))
-    form = expander(page, ja("engagement.new"))
-    choose(form, ja("engagement.business"), "給与計算・年末調整")
-    fill(form, ja("engagement.parent_search"), "E2E")
-    wait_idle(page)
-    choose(form, ja("engagement.parent"), "E2E元請株式会社")
-    expect(form.get_by_text(f"{ja('engagement.entruster')}: E2E元請株式会社")).to_be_visible()
-    fill(form, f"{ja('engagement.entrustee')} — {ja('common.search')}", "E2E再委託先")
-    wait_idle(page)
-    choose(form, ja("engagement.entrustee"), "E2E再委託先株式会社")
-    fill(form, ja("engagement.work"), "E2E 入力作業の再委託")
-    choose(form, ja("engagement.data_categories"), ja("category.ordinary"))
-    click(form, ja("common.create"))
-    expect(page.get_by_text(ja("common.created"))).to_be_visible()
+    # a tier-1 engagement in the payroll business, and a re-delegation under it
+    register_engagement(page, "E2E元請株式会社", "E2E 給与データ入力", status=ja("status.active"))
+    register_engagement(page, "E2E再委託先株式会社", "E2E 入力作業の再委託", parent="E2E元請株式会社")
 
     # the privacy officer approves it
     page.goto(f"{url}/approvals")
