@@ -1,18 +1,23 @@
-"""The frame: database preparation, language switch, who is acting, and navigation."""
+"""The frame: database preparation, sign-in, language switch, and the screens the user's role may see."""
 
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 
 import streamlit as st
 
-from tracker import config
+from tracker import config, settings
+from tracker.domain.permissions import Action, may
+from tracker.domain.sign_in import session_expired
 from tracker.i18n import LANGUAGES
 from tracker.services import setup
 from tracker.services.context import SYSTEM, Context
-from tracker.ui.session import actor, tr
+from tracker.ui import sign_in_form
+from tracker.ui.session import actor, last_activity, sign_out, touch, tr
 
-st.set_page_config(page_title="委託先管理 / Entrustee oversight", page_icon=":material/account_tree:", layout="wide")
+st.set_page_config(page_title="委託先管理 / Entrustee oversight", page_icon=":material/account_tree:",
+                   layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,14 +41,27 @@ with st.sidebar:
     )
     if st.session_state.get("lang") is None:  # a deselected control falls back to Japanese
         st.session_state["lang"] = "ja"
-    who = actor()
+
+if actor() and session_expired(last_activity(), datetime.now(timezone.utc), settings.load().sign_in):
+    sign_out()
+    st.session_state["_sign_in_notice"] = tr("sign_in.expired")
+
+who = actor()
+if who is None:
+    sign_in_form.render()
+    st.stop()
+touch()
+
+with st.sidebar:
     st.caption(tr("app.acting_as", name=who.display_name, role=tr(f"role.{who.role}")))
+    st.button(tr("sign_in.sign_out"), on_click=sign_out, icon=":material/logout:")
 
 pages = {
     tr("nav.section_oversight"): [
         st.Page("pages/oversight/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home", default=True),
         st.Page("pages/oversight/chain.py", title=tr("nav.chain"), icon=":material/account_tree:", url_path="chain"),
-        st.Page("pages/oversight/approvals.py", title=tr("nav.approvals"), icon=":material/task_alt:", url_path="approvals"),
+        st.Page("pages/oversight/approvals.py", title=tr("nav.approvals"), icon=":material/task_alt:",
+                url_path="approvals"),
     ],
     tr("nav.section_contracts"): [
         st.Page("pages/contracts/gaps.py", title=tr("nav.gaps"), icon=":material/rule:", url_path="gaps"),
@@ -57,4 +75,13 @@ pages = {
         st.Page("pages/registry/party.py", title=tr("nav.party"), icon=":material/business:", url_path="party"),
     ],
 }
+admin_pages = []
+if may(who.role, Action.READ_AUDIT):
+    admin_pages.append(st.Page("pages/admin/audit.py", title=tr("nav.audit"), icon=":material/history:",
+                               url_path="audit"))
+if may(who.role, Action.MANAGE_USERS):
+    admin_pages.append(st.Page("pages/admin/users.py", title=tr("nav.users"), icon=":material/group:",
+                               url_path="users"))
+if admin_pages:
+    pages[tr("nav.section_admin")] = admin_pages
 st.navigation(pages).run()

@@ -31,7 +31,7 @@ def test_demo_loads_once_and_refuses_a_filled_database(tmp_path):
     path = tmp_path / "t.db"
     runner = CliRunner()
     first = runner.invoke(main, ["--db", str(path), "demo"])
-    assert first.exit_code == 0 and "14 parties" in first.output and "6 contracts" in first.output
+    assert first.exit_code == 0 and "14 parties" in first.output and "6 contracts" in first.output and "4 users" in first.output
     second = runner.invoke(main, ["--db", str(path), "demo"])
     assert second.exit_code == 1 and "already holds" in second.output
 

@@ -9,7 +9,10 @@ import click
 
 from . import config
 from .services import setup
-from .services.context import SYSTEM, Context
+from .domain.permissions import Role
+from .services.context import SYSTEM, Actor, Context
+
+CLI_ADMIN = Actor("cli", "Command line", Role.ADMIN)
 
 
 def _context(ctx: click.Context) -> Context:
@@ -86,6 +89,60 @@ def info(ctx: click.Context) -> None:
     with connection.reading(path) as db:
         for key, value in q.registry_counts(db).items():
             click.echo(f"{key}: {value}")
+
+
+@main.group()
+def user() -> None:
+    """Local user accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True, help="What the user may do.")
+@click.option("--name", "display_name", help="Name shown in the app and the audit trail (default: USERNAME).")
+@click.option("--email", default="", help="E-mail, used to match a single-sign-on identity.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
+@click.pass_context
+def user_add(ctx: click.Context, username: str, role: str, display_name: str | None, email: str,
+             password_stdin: bool) -> None:
+    """Create a user, e.g. the first administrator: tracker user add alice --role admin."""
+    from .domain.problems import RuleViolation
+    from .i18n import describe
+    from .services import users
+
+    setup.initialise(ctx.obj["db"])
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        users.create_user(Context(ctx.obj["db"], CLI_ADMIN),
+                          users.UserInput(username, display_name or username, role, email, password))
+    except RuleViolation as violation:
+        for problem in violation.problems:
+            click.echo(f"Error: {problem.field}: {describe(problem, 'en')}", err=True)
+        sys.exit(1)
+    click.echo(f"User {username} ({role}) created.")
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit.command("verify")
+@click.pass_context
+def audit_verify(ctx: click.Context) -> None:
+    """Check the hash chain; name the first edited, deleted or reordered record (exit 1)."""
+    from .services.audit import verify_chain
+
+    broken, checked = verify_chain(ctx.obj["db"])
+    if broken is None:
+        click.echo(f"Audit trail intact: {checked} records.")
+        return
+    where = f"record {broken.record_id}" if broken.record_id is not None else "the end of the trail"
+    click.echo(f"Audit trail broken at {where}: {broken.reason.replace('_', ' ')}.", err=True)
+    sys.exit(1)
 
 
 def _loaded(counts: dict[str, int]) -> str:

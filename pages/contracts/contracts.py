@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from tracker.domain.permissions import Action
 from tracker.services import chains, contracts, engagements, gaps, setup
 from tracker.ui import contract_form, coverage_checklist, labels
 from tracker.ui.links import query_record
@@ -40,15 +41,20 @@ if documents:
 else:
     st.info(tr("contract.none"))
 
-with st.expander(tr("contract.new")):
-    contract_form.render(ctx, engagement_id)
+editor = ctx.can(Action.EDIT_REGISTRY)  # others see contracts and checklists, not their forms
+if editor:
+    with st.expander(tr("contract.new")):
+        contract_form.render(ctx, engagement_id)
 
 if documents:
     names = {d["id"]: f"{d['title']}（{d['signed_on'] or '—'}）" for d in documents}
     chosen = st.selectbox(tr("contract.pick"), list(names), key=f"contract_pick_{engagement_id}",
                           format_func=names.__getitem__)
     contract = contracts.get_contract(ctx, chosen)
-    with st.expander(tr("contract.edit")):
-        contract_form.render(ctx, engagement_id, contract)
     st.subheader(tr("contract.checklist"))
-    coverage_checklist.render(ctx, contract, gaps.needs_of(ctx, engagement_id))
+    if editor:
+        with st.expander(tr("contract.edit")):
+            contract_form.render(ctx, engagement_id, contract)
+        coverage_checklist.render(ctx, contract, gaps.needs_of(ctx, engagement_id))
+    else:
+        coverage_checklist.render_read_only(ctx, contract, gaps.needs_of(ctx, engagement_id))

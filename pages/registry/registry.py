@@ -18,7 +18,8 @@ from tracker.ui.session import context, show_flash, tr
 ctx = context()
 st.title(tr("nav.registry"))
 show_flash()
-if not ctx.can(Action.EDIT_REGISTRY):
+editor = ctx.can(Action.EDIT_REGISTRY)  # others see the registry, not its forms (services refuse them too)
+if not editor:
     st.info(tr("common.read_only"))
 
 party_tab, engagement_tab, business_tab = st.tabs(
@@ -42,9 +43,10 @@ with party_tab:
     else:
         st.info(tr("common.no_rows"))
     pager(total, "reg_party_page")
-    with st.expander(tr("party.new"), expanded=False):
-        party_form.render(ctx)
-    if rows:
+    if editor:
+        with st.expander(tr("party.new"), expanded=False):
+            party_form.render(ctx)
+    if rows and editor:
         by_id = {None: tr("common.select_row_to_edit")} | {r["id"]: r["name"] for r in rows}
         chosen = st.selectbox(tr("common.edit_which", what=tr("party.title")), list(by_id), key="reg_party_edit",
                               format_func=by_id.__getitem__)
@@ -90,9 +92,10 @@ with engagement_tab:
     pager(total, "reg_eng_page")
 
     preset_parent = query_record("parent", lambda i: engagements.get_engagement(ctx, i))
-    with st.expander(tr("engagement.new"), expanded=preset_parent is not None):
-        engagement_form.render(ctx, preset_parent=preset_parent)
-    if rows:
+    if editor:
+        with st.expander(tr("engagement.new"), expanded=preset_parent is not None):
+            engagement_form.render(ctx, preset_parent=preset_parent)
+    if rows and editor:
         link_names = {None: tr("common.select_row_to_edit")} | {r["id"]: engagement_label(r) for r in rows}
         chosen = st.selectbox(tr("common.edit_which", what=tr("engagement.title")), list(link_names), key="reg_eng_edit",
                               format_func=link_names.__getitem__)
@@ -108,12 +111,13 @@ with business_tab:
             tr("business.name"): b["name"], tr("business.owner_department"): b["owner_department"],
             tr("business.description"): b["description"], tr("business.links"): b["links"],
         } for b in all_businesses]).fillna(""), hide_index=True, width="stretch")
-    with st.expander(tr("business.new")):
-        business_form.render(ctx)
-    by_id = {b["id"]: b for b in all_businesses}
-    business_names = {None: tr("common.select_row_to_edit")} | {b["id"]: b["name"] for b in all_businesses}
-    chosen = st.selectbox(tr("common.edit_which", what=tr("business.title")), list(business_names), key="reg_business_edit",
-                          format_func=business_names.__getitem__)
-    if chosen:
-        with st.container(border=True):
-            business_form.render(ctx, by_id[chosen])
+    if editor:
+        with st.expander(tr("business.new")):
+            business_form.render(ctx)
+        by_id = {b["id"]: b for b in all_businesses}
+        business_names = {None: tr("common.select_row_to_edit")} | {b["id"]: b["name"] for b in all_businesses}
+        chosen = st.selectbox(tr("common.edit_which", what=tr("business.title")), list(business_names),
+                              key="reg_business_edit", format_func=business_names.__getitem__)
+        if chosen:
+            with st.container(border=True):
+                business_form.render(ctx, by_id[chosen])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tracker.i18n import t
 
@@ -31,9 +32,18 @@ def choose(scope, label: str, option: str) -> None:
     page = _page(scope)
     wait_idle(page)  # a rerun finishing under an open list would detach its options
     box = scope.get_by_role("combobox", name=label, exact=True)
-    box.focus()
-    box.press("ArrowDown")  # opens the whole list, whatever the box shows now
+    # The list is a popover that closes when the page scrolls: centre the box first so that the
+    # options open in view and clicking one needs no scrolling.
+    box.evaluate("element => element.scrollIntoView({block: 'center'})")
     options = page.get_by_role("option")
+    for _ in range(3):  # right after a rerun the key can land before the box listens: press again
+        box.focus()
+        box.press("ArrowDown")  # opens the whole list, whatever the box shows now
+        try:
+            options.first.wait_for(timeout=3_000)
+            break
+        except PlaywrightTimeout:
+            continue
     options.first.wait_for()
     exact = options.filter(has_text=re.compile(f"^\\s*{re.escape(option)}\\s*$"))
     (exact if exact.count() else options.filter(has_text=option)).first.click()

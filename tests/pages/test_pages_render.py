@@ -5,12 +5,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tracker.domain.permissions import Role
+from tracker.services.context import Actor
 from tracker.store import connection
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["pages/oversight/home.py", "pages/oversight/chain.py", "pages/oversight/approvals.py",
          "pages/contracts/gaps.py", "pages/contracts/contracts.py", "pages/contracts/clause_library.py",
-         "pages/registry/registry.py", "pages/registry/party.py"]
+         "pages/registry/registry.py", "pages/registry/party.py", "pages/admin/audit.py"]
+OFFICER = Actor("privacy", "個人情報保護 太郎", Role.PRIVACY_OFFICER)
 
 
 @pytest.fixture
@@ -20,12 +23,17 @@ def app_db(tmp_path, monkeypatch):
     return path
 
 
-def open_page(page: str, lang: str = "ja", query: dict | None = None) -> AppTest:
+def open_page(page: str, lang: str = "ja", query: dict | None = None, actor: Actor | None = OFFICER) -> AppTest:
+    """The page as a signed-in user sees it (``actor`` None: nobody signed in)."""
     at = AppTest.from_file(APP, default_timeout=30)
     at.session_state["lang"] = lang
+    if actor:
+        at.session_state["actor"] = actor
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
+    if actor is None:  # no page is even registered before sign-in
+        return at
     at.switch_page(page)
     return at.run()
 
@@ -95,3 +103,36 @@ def test_chain_page_draws_the_business_from_the_query(app_db):
 def test_links_to_missing_records_do_not_break_the_page(app_db, page, query):
     at = open_page(page, "en", query)
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_nobody_signed_in_sees_only_the_sign_in_screen(app_db):
+    at = open_page("pages/registry/registry.py", "en", actor=None)
+    assert [t.value for t in at.title] == ["Sign in"]
+    with pytest.raises(ValueError):  # no screen is registered for a session that has not signed in
+        at.switch_page("pages/registry/registry.py")
+
+
+def test_signing_in_with_a_demo_account_and_a_wrong_password(app_db):
+    at = open_page("pages/oversight/home.py", "en", actor=None)
+    at.text_input(key="sign_in_username").input("manager")
+    at.text_input(key="sign_in_password").input("wrong password")
+    at.button[0].click().run()
+    assert any("Wrong user name or password" in e.value for e in at.error)
+    at.text_input(key="sign_in_password").input("demo-board-2026")
+    at.button[0].click().run()
+    assert at.session_state["actor"].role == Role.MANAGER
+    assert "What needs attention today" in [t.value for t in at.title]
+
+
+def test_manager_sees_the_registry_without_its_forms(app_db):
+    at = open_page("pages/registry/registry.py", "en", actor=Actor("manager", "M", Role.MANAGER))
+    assert not at.exception
+    assert any("can view this screen but not change it" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key and b.key.startswith("pf_")]
+
+
+def test_admin_manages_users(app_db):
+    at = open_page("pages/admin/users.py", "en", actor=Actor("admin", "A", Role.ADMIN))
+    assert not at.exception and "Users" in [t.value for t in at.title]
+    assert {"procurement", "privacy", "manager", "admin"} <= {m.value.split("**")[1] for m in at.markdown
+                                                              if m.value.startswith("**")}

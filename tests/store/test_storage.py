@@ -68,6 +68,10 @@ def test_a_database_from_before_coverage_masks_upgrades_without_losing_data(tmp_
     path = tmp_path / "old.db"
     db = connection.connect(path)
     migrations.migrations.apply(db, stop_before="m003_coverage_masks")
+    def insert(db, table, values, _user):  # the old schema: no audit trail yet, plain rows
+        stamps = {"created_at": "2025-01-01", "created_by": "t", "updated_at": "2025-01-01", "updated_by": "t"}
+        return db[table].insert({**values, **stamps}).last_pk
+
     with db.atomic():
         b = insert(db, "businesses", {"name": "b", "owner_department": "d"}, "t")
         p = insert(db, "parties", {"name": "p"}, "t")

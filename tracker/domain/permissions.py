@@ -14,16 +14,19 @@ class Role(StrEnum):
 
 class Action(StrEnum):
     READ = "read"
-    EDIT_REGISTRY = "edit_registry"  # parties, businesses, engagements
-    DECIDE_REDELEGATION = "decide_redelegation"
-    MANAGE_USERS = "manage_users"
+    EDIT_REGISTRY = "edit_registry"  # parties, businesses, engagements, contracts, attachments, import
+    DECIDE_REDELEGATION = "decide_redelegation"  # and inspections, incidents, terminations (later)
+    EXPORT_REPORTS = "export_reports"
+    READ_AUDIT = "read_audit"
+    MANAGE_USERS = "manage_users"  # and settings
 
 
 _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.PROCUREMENT: frozenset({Action.READ, Action.EDIT_REGISTRY}),
-    Role.PRIVACY_OFFICER: frozenset({Action.READ, Action.EDIT_REGISTRY, Action.DECIDE_REDELEGATION}),
-    Role.MANAGER: frozenset({Action.READ}),
-    Role.ADMIN: frozenset({Action.READ, Action.MANAGE_USERS}),
+    Role.PRIVACY_OFFICER: frozenset({Action.READ, Action.EDIT_REGISTRY, Action.DECIDE_REDELEGATION,
+                                     Action.READ_AUDIT}),
+    Role.MANAGER: frozenset({Action.READ, Action.EXPORT_REPORTS, Action.READ_AUDIT}),
+    Role.ADMIN: frozenset({Action.READ, Action.MANAGE_USERS, Action.READ_AUDIT}),
 }
 
 

@@ -94,17 +94,13 @@ def record_coverage(ctx: Context, contract_id: int, expected_version: int, entri
         for clause_id, entry in entries.items():
             values = {"status": entry.status, "clause_version": clauses[clause_id].version,
                       "article": entry.article.strip() or None, "note": entry.note.strip() or None}
+            existing = current.get(clause_id)
             if entry.status is None:
-                db.execute("DELETE FROM clause_coverage WHERE contract_id = ? AND clause_id = ?",
-                           [contract_id, clause_id])
-            elif clause_id in current:
-                db.execute(
-                    """UPDATE clause_coverage SET status = :status, clause_version = :clause_version,
-                       article = :article, note = :note, updated_at = :at, updated_by = :by
-                       WHERE contract_id = :contract AND clause_id = :clause""",
-                    values | {"at": records.now_utc(), "by": ctx.actor.username, "contract": contract_id,
-                              "clause": clause_id},
-                )
+                if existing:
+                    records.delete(db, "clause_coverage", existing["id"], ctx.actor.username)
+            elif existing:
+                if any(existing[k] != v for k, v in values.items()):
+                    records.update_unversioned(db, "clause_coverage", existing["id"], values, ctx.actor.username)
             else:
                 records.insert(db, "clause_coverage", values | {"contract_id": contract_id, "clause_id": clause_id},
                                ctx.actor.username)

@@ -8,7 +8,9 @@ from ..domain.party_rules import PartyDraft
 from .approvals import decide_redelegation
 from .businesses import create_business
 from .catalogue import catalogue
-from .context import Context
+from ..domain.permissions import Role
+from .context import Actor, Context
+from .users import UserInput, create_user
 from .contracts import ContractInput, CoverageEntry, create_contract, record_coverage
 from .engagements import EngagementInput, create_engagement, get_engagement
 from .parties import create_party
@@ -69,8 +71,12 @@ def load(ctx: Context, spec: dict) -> dict[str, int]:
             valid_until=_date(item.get("valid_until")), auto_renewal=item.get("auto_renewal", False),
         ))
         record_coverage(ctx, contract_id, 1, _coverage(item.get("coverage", {})))
+    admin = Context(ctx.db_path, Actor("demo-setup", "Demo setup", Role.ADMIN), ctx.today)
+    for item in spec.get("users", []):
+        create_user(admin, UserInput(item["username"], item["display_name"], item["role"], item.get("email", ""),
+                                     item["password"]))
     return {"parties": len(parties), "businesses": len(businesses), "engagements": len(engagements),
-            "contracts": len(spec.get("contracts", []))}
+            "contracts": len(spec.get("contracts", [])), "users": len(spec.get("users", []))}
 
 
 def _coverage(spec: dict[str, list[str]]) -> dict[str, CoverageEntry]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -145,18 +144,18 @@ def create_engagement(ctx: Context, data: EngagementInput) -> int:
             problems += chain.check_link(draft, parent)
         raise_if_any(_dedupe(problems))
 
+        # the id is taken up front (the write lock is held) so the row is written whole, path included
+        engagement_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM engagements").fetchone()[0]
         values = _values(data, categories) | {
+            "id": engagement_id,
             "business_id": business_id,
             "parent_engagement_id": parent.id if parent else None,
             "entruster_party_id": entruster,
             "entrustee_party_id": data.entrustee_party_id,
             "tier": chain.tier_below(parent),
-            "path_key": f"new-{uuid.uuid4()}",
+            "path_key": chain.path_key_for(engagement_id, parent),
         }
-        engagement_id = records.insert(db, "engagements", values, ctx.actor.username)
-        db.execute(
-            "UPDATE engagements SET path_key = ? WHERE id = ?", [chain.path_key_for(engagement_id, parent), engagement_id]
-        )
+        records.insert(db, "engagements", values, ctx.actor.username)
         if needs_approval(values["tier"]):
             records.insert(
                 db, "approvals", {"engagement_id": engagement_id, "status": ApprovalStatus.PENDING.value},

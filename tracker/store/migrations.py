@@ -179,6 +179,67 @@ def m003_coverage_masks(db: Database) -> None:
         refresh_contract_masks(db, contract_id)
 
 
+@migrations()
+def m004_audit_users_attachments(db: Database) -> None:
+    for statement in _AUDIT_USERS_ATTACHMENTS_DDL:
+        db.execute(statement)
+
+
+_AUDIT_USERS_ATTACHMENTS_DDL = [
+    # append-only, hash-chained (domain.audit_chain); the head hash is kept in settings
+    """
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        username TEXT NOT NULL,
+        action TEXT NOT NULL,
+        table_name TEXT,
+        row_id INTEGER,
+        before TEXT,
+        after TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX idx_audit_object ON audit_log(table_name, row_id)",
+    "CREATE INDEX idx_audit_user_at ON audit_log(username, at)",
+    "CREATE INDEX idx_audit_at ON audit_log(at)",
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE CHECK (trim(username) <> ''),
+        display_name TEXT NOT NULL,
+        email TEXT,
+        role TEXT NOT NULL CHECK (role IN ('procurement', 'privacy_officer', 'manager', 'admin')),
+        password_hash TEXT,
+        active INTEGER NOT NULL DEFAULT 1,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE attachments (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        original_name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX idx_attachments_sha ON attachments(sha256)",
+    "ALTER TABLE contracts ADD COLUMN attachment_id INTEGER REFERENCES attachments(id)",
+]
+
+
 def migrate(path: Path | str) -> None:
     """Create the database file if needed, switch it to WAL and apply every pending migration."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
-"""Writing rows: stamps who and when, and refuses a stale update (optimistic versioning).
+"""Writing rows: stamps who and when, refuses a stale update (optimistic versioning), and appends
+the audit record of every change in the same transaction as the change.
 
-Every change to the registry goes through ``insert`` and ``update`` so that cross-cutting concerns
-(stamps, versions, and the audit trail) live in one place.
+Every change to business data goes through ``insert``, ``update``, ``update_unversioned`` and
+``delete`` here, so that none escapes the audit trail.
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlite_utils import Database
+
+from ..domain.audit_chain import GENESIS, canonical, record_hash
+
+AUDIT_HEAD = "audit_head"
+_SECRET_COLUMNS = {"password_hash"}  # the trail says that it changed, never what it is
 
 
 class StaleRecord(Exception):
@@ -26,30 +32,69 @@ def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def fetch(db: Database, table: str, row_id: int) -> dict[str, Any] | None:
+    rows = list(db.query(f'SELECT * FROM "{table}" WHERE id = ?', [row_id]))
+    return rows[0] if rows else None
+
+
 def insert(db: Database, table: str, values: dict[str, Any], username: str) -> int:
     stamp = now_utc()
     row = {**values, "created_at": stamp, "created_by": username, "updated_at": stamp, "updated_by": username}
     columns = ", ".join(f'"{c}"' for c in row)
     marks = ", ".join("?" for _ in row)
     cursor = db.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(row.values()))
-    return int(cursor.lastrowid)
+    row_id = int(cursor.lastrowid)
+    log(db, username, "insert", table, row_id, None, fetch(db, table, row_id))
+    return row_id
 
 
 def update(
     db: Database, table: str, row_id: int, expected_version: int, values: dict[str, Any], username: str
 ) -> None:
     """Apply ``values`` only if the row still has ``expected_version``; else raise StaleRecord."""
+    before = fetch(db, table, row_id)
+    if before is None or before["version"] != expected_version:
+        raise StaleRecord(table, row_id, before)
+    _set(db, table, row_id, {**values, "version": expected_version + 1}, username, before)
+
+
+def update_unversioned(db: Database, table: str, row_id: int, values: dict[str, Any], username: str) -> None:
+    """For rows guarded by their parent's version (a contract's checklist entries)."""
+    _set(db, table, row_id, values, username, fetch(db, table, row_id))
+
+
+def delete(db: Database, table: str, row_id: int, username: str) -> None:
+    before = fetch(db, table, row_id)
+    db.execute(f'DELETE FROM "{table}" WHERE id = ?', [row_id])
+    log(db, username, "delete", table, row_id, before, None)
+
+
+def _set(db: Database, table: str, row_id: int, values: dict[str, Any], username: str, before: dict | None) -> None:
     row = {**values, "updated_at": now_utc(), "updated_by": username}
     assignments = ", ".join(f'"{c}" = ?' for c in row)
-    cursor = db.execute(
-        f'UPDATE "{table}" SET {assignments}, version = version + 1 WHERE id = ? AND version = ?',
-        [*row.values(), row_id, expected_version],
+    db.execute(f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*row.values(), row_id])
+    log(db, username, "update", table, row_id, before, fetch(db, table, row_id))
+
+
+def log(db: Database, username: str, action: str, table: str | None = None, row_id: int | None = None,
+        before: dict | None = None, after: dict | None = None) -> None:
+    """Append one record to the hash-chained audit trail (inside the caller's transaction)."""
+    head = db.execute("SELECT value FROM settings WHERE key = ?", [AUDIT_HEAD]).fetchone()
+    prev_hash = head[0] if head else GENESIS
+    record_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0]
+    at = now_utc()
+    before_json, after_json = canonical(_redact(before)), canonical(_redact(after))
+    digest = record_hash(record_id, at, username, action, table, row_id, before_json, after_json, prev_hash)
+    db.execute(
+        "INSERT INTO audit_log(id, at, username, action, table_name, row_id, before, after, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [record_id, at, username, action, table, row_id, before_json, after_json, prev_hash, digest],
     )
-    if cursor.rowcount != 1:
-        current = fetch(db, table, row_id)
-        raise StaleRecord(table, row_id, current)
+    db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+               [AUDIT_HEAD, digest])
 
 
-def fetch(db: Database, table: str, row_id: int) -> dict[str, Any] | None:
-    rows = list(db.query(f'SELECT * FROM "{table}" WHERE id = ?', [row_id]))
-    return rows[0] if rows else None
+def _redact(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    return {k: ("***" if k in _SECRET_COLUMNS and v else v) for k, v in row.items()}

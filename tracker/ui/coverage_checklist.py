@@ -6,7 +6,6 @@ import streamlit as st
 
 from ..domain.clauses import LEVEL_RANK
 from ..domain.gaps import Coverage, Need
-from ..domain.permissions import Action
 from ..services import contracts
 from ..services.catalogue import catalogue
 from ..services.context import Context
@@ -17,22 +16,38 @@ from .session import lang, tr
 from .text import md
 
 
+def _ordered(needs: dict[str, Need]):
+    """Required clauses first, legal duties before recommendations, then catalogue order."""
+    return sorted(catalogue(), key=lambda c: (c.id not in needs,
+                                              LEVEL_RANK[needs[c.id].requirement.level] if c.id in needs else 9,
+                                              c.order))
+
+
+def _requirement(need: Need | None) -> str:
+    return (f"{labels.level(need.requirement.level)} {labels.conditions(need.requirement.reasons)}"
+            if need else f":gray[{tr('contract.not_required')}]")
+
+
+def render_read_only(ctx: Context, contract: dict, needs: dict[str, Need]) -> None:
+    recorded = contracts.coverage_of(ctx, contract["id"])
+    lines = [f"**{md(c.title(lang()))}** — {tr('contract.status.' + recorded[c.id]['status']) if c.id in recorded else tr('contract.status.none')}"
+             f"{' · ' + md(recorded[c.id]['article']) if c.id in recorded and recorded[c.id]['article'] else ''}  \n"
+             f"{_requirement(needs.get(c.id))}" for c in _ordered(needs)]
+    st.markdown("\n\n".join(lines))
+
+
 def render(ctx: Context, contract: dict, needs: dict[str, Need]) -> None:
     prefix = f"cc_{contract['id']}_{contract['version']}_"
     errors = prefix + "errors"
     recorded = contracts.coverage_of(ctx, contract["id"])
     statuses = {None: tr("contract.status.none")} | {c.value: tr(f"contract.status.{c.value}") for c in Coverage}
-    ordered = sorted(catalogue(), key=lambda c: (c.id not in needs,
-                                                 LEVEL_RANK[needs[c.id].requirement.level] if c.id in needs else 9,
-                                                 c.order))
+    ordered = _ordered(needs)
     st.caption(tr("contract.checklist_help"))
     for clause in ordered:
         entry = recorded.get(clause.id, {})
         need = needs.get(clause.id)
         title, status_col, article_col = st.columns([3, 2, 1])
-        requirement = (f"{labels.level(need.requirement.level)} {labels.conditions(need.requirement.reasons)}"
-                       if need else f":gray[{tr('contract.not_required')}]")
-        title.markdown(f"**{md(clause.title(lang()))}**  \n{requirement}")
+        title.markdown(f"**{md(clause.title(lang()))}**  \n{_requirement(need)}")
         current = entry.get("status")
         status_col.selectbox(tr("contract.status"), list(statuses), index=list(statuses).index(current),
                              key=f"{prefix}{clause.id}_status", format_func=statuses.__getitem__,
@@ -49,6 +64,4 @@ def render(ctx: Context, contract: dict, needs: dict[str, Need]) -> None:
                                        recorded.get(c.id, {}).get("note") or "") for c in catalogue()}
         contracts.record_coverage(ctx, contract["id"], contract["version"], entries)
 
-    st.button(tr("contract.save_checklist"), type="primary", key=prefix + "submit",
-              disabled=not ctx.can(Action.EDIT_REGISTRY),
-              on_click=submit(errors, save, tr("common.saved"), original=contract))
+    st.button(tr("contract.save_checklist"), type="primary", key=prefix + "submit", on_click=submit(errors, save, tr("common.saved"), original=contract))

@@ -1,15 +1,13 @@
-"""Per-browser-session state: language, acting user, and the service context."""
+"""Per-browser-session state: language, the signed-in user, and the service context."""
 
 from __future__ import annotations
+
+from datetime import datetime, timezone
 
 import streamlit as st
 
 from .. import config, i18n
-from ..domain.permissions import Role
 from ..services.context import Actor, Context
-
-# Until sign-in exists every session acts as this demo user; the services already take the actor.
-DEMO_ACTOR = Actor("demo.privacy", "個人情報保護 太郎", Role.PRIVACY_OFFICER)
 
 
 def lang() -> str:
@@ -20,12 +18,34 @@ def tr(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
 
 
-def actor() -> Actor:
-    return st.session_state.get("actor", DEMO_ACTOR)
+def actor() -> Actor | None:
+    return st.session_state.get("actor")
+
+
+def signed_in(who: Actor) -> None:
+    st.session_state["actor"] = who
+    touch()
+
+
+def sign_out() -> None:
+    for key in ("actor", "last_activity"):
+        st.session_state.pop(key, None)
+
+
+def touch() -> None:
+    st.session_state["last_activity"] = datetime.now(timezone.utc)
+
+
+def last_activity() -> datetime | None:
+    return st.session_state.get("last_activity")
 
 
 def context() -> Context:
-    return Context(db_path=config.db_path(), actor=actor())
+    """The signed-in user's context. The frame (app.py) runs no page for a session without one."""
+    who = actor()
+    if who is None:
+        st.stop()
+    return Context(db_path=config.db_path(), actor=who)
 
 
 def flash(message: str) -> None:

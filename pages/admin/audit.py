@@ -1,0 +1,52 @@
+"""Audit trail: who changed what and when, filterable and exportable, with its tamper check."""
+
+import csv
+import io
+
+import pandas as pd
+import streamlit as st
+
+from tracker.services import audit
+from tracker.ui.forms import paged, pager
+from tracker.ui.session import context, tr
+
+ctx = context()
+st.title(tr("audit.title"))
+
+broken, checked = audit.verify_chain(ctx.db_path)
+if broken is None:
+    st.success(tr("audit.intact", count=checked))
+elif broken.record_id is None:
+    st.error(tr("audit.broken_end"))
+else:
+    st.error(tr("audit.broken", record=broken.record_id, reason=broken.reason))
+
+c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 1, 1])
+people = {"": tr("common.all")} | {u: u for u in audit.usernames(ctx)}
+username = c1.selectbox(tr("audit.user"), list(people), key="audit_user", format_func=people.__getitem__)
+tables = {"": tr("common.all")} | {t: t for t in ("parties", "businesses", "engagements", "approvals", "contracts",
+                                                  "clause_coverage", "users", "attachments")}
+table = c2.selectbox(tr("audit.table"), list(tables), key="audit_table", format_func=tables.__getitem__)
+row_text = c3.text_input(tr("audit.row"), key="audit_row")
+since = c4.date_input(tr("audit.since"), value=None, key="audit_since", format="YYYY-MM-DD")
+until = c5.date_input(tr("audit.until"), value=None, key="audit_until", format="YYYY-MM-DD")
+selected = audit.AuditFilter(username, table, int(row_text) if row_text.strip().isdigit() else None, since, until)
+
+records, total = paged(lambda limit, offset: audit.search(ctx, selected, limit, offset), "audit_page")
+if not records:
+    st.info(tr("audit.empty"))
+else:
+    st.dataframe(pd.DataFrame([{
+        "#": r.id, tr("audit.at"): r.at, tr("audit.user"): r.username, tr("audit.action"): r.action,
+        tr("audit.table"): r.table_name or "", tr("audit.row"): r.row_id, tr("audit.before"): r.before or "",
+        tr("audit.after"): r.after or "",
+    } for r in records]), hide_index=True, width="stretch")
+pager(total, "audit_page")
+
+buffer = io.StringIO()
+writer = csv.writer(buffer)
+writer.writerow(["id", "at", "username", "action", "table", "row_id", "before", "after", "prev_hash", "hash"])
+for r in audit.export_rows(ctx, selected):
+    writer.writerow([r.id, r.at, r.username, r.action, r.table_name, r.row_id, r.before, r.after, r.prev_hash, r.hash])
+st.download_button(tr("audit.export"), buffer.getvalue().encode("utf-8-sig"), file_name="audit_log.csv",
+                   mime="text/csv", icon=":material/download:")

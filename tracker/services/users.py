@@ -1,0 +1,155 @@
+"""Local user accounts and sign-in (argon2 password hashes, lock-out, access records)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .. import settings as app_settings
+from ..domain.permissions import Action, Role
+from ..domain.problems import Problem, raise_if_any
+from ..domain.sign_in import after_failure, is_locked, password_problems
+from ..store import connection, records
+from .context import Actor, Context, NotFound
+
+_hasher = PasswordHasher()
+# verified against when the user does not exist, so that a wrong name takes as long as a wrong password
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+class SignInRefused(Exception):
+    def __init__(self, reason: str):  # "invalid" (name or password), "locked", "inactive"
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class UserInput:
+    username: str
+    display_name: str
+    role: str
+    email: str = ""
+    password: str = ""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def create_user(ctx: Context, data: UserInput) -> int:
+    policy = app_settings.load().sign_in
+    problems = []
+    if not data.username.strip():
+        problems.append(Problem("username", "error.required"))
+    if not data.display_name.strip():
+        problems.append(Problem("display_name", "error.required"))
+    if data.role not in {r.value for r in Role}:
+        problems.append(Problem("role", "error.invalid_choice"))
+    if data.password:
+        problems += password_problems(data.password, data.username, policy)
+    with ctx.write(Action.MANAGE_USERS) as db:
+        if db.execute("SELECT 1 FROM users WHERE username = ?", [data.username.strip()]).fetchone():
+            problems.append(Problem("username", "error.user.duplicate"))
+        raise_if_any(problems)
+        return records.insert(db, "users", {
+            "username": data.username.strip(), "display_name": data.display_name.strip(), "role": data.role,
+            "email": data.email.strip() or None,
+            "password_hash": _hasher.hash(data.password) if data.password else None,
+        }, ctx.actor.username)
+
+
+def set_password(ctx: Context, user_id: int, password: str) -> None:
+    with ctx.write(Action.MANAGE_USERS) as db:
+        user = records.fetch(db, "users", user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        raise_if_any(password_problems(password, user["username"], app_settings.load().sign_in))
+        records.update_unversioned(db, "users", user_id, {"password_hash": _hasher.hash(password)},
+                                   ctx.actor.username)
+
+
+def update_user(ctx: Context, user_id: int, expected_version: int, role: str, active: bool,
+                display_name: str) -> None:
+    with ctx.write(Action.MANAGE_USERS) as db:
+        if role not in {r.value for r in Role}:
+            raise_if_any([Problem("role", "error.invalid_choice")])
+        records.update(db, "users", user_id, expected_version,
+                       {"role": role, "active": int(active), "display_name": display_name.strip()},
+                       ctx.actor.username)
+
+
+def unlock(ctx: Context, user_id: int) -> None:
+    with ctx.write(Action.MANAGE_USERS) as db:
+        records.update_unversioned(db, "users", user_id, {"failed_attempts": 0, "locked_until": None},
+                                   ctx.actor.username)
+
+
+def list_users(ctx: Context) -> list[dict]:
+    ctx.require(Action.MANAGE_USERS)
+    with ctx.read() as db:
+        return list(db.query(
+            "SELECT id, username, display_name, email, role, active, failed_attempts, locked_until, version "
+            "FROM users ORDER BY username"))
+
+
+def count_users(db_path: Path) -> int:
+    with connection.reading(db_path) as db:
+        return db.execute("SELECT count(*) FROM users WHERE active = 1").fetchone()[0]
+
+
+def sign_in(db_path: Path, username: str, password: str, now: datetime | None = None) -> Actor:
+    """The actor for a correct name and password; every attempt is an access record in the trail."""
+    now = now or _now()
+    policy = app_settings.load().sign_in
+    with connection.writing(db_path) as db:
+        outcome = _attempt(db, username.strip(), password, now, policy)
+    if isinstance(outcome, SignInRefused):
+        raise outcome  # after the commit: the failed attempt and its access record are kept
+    return outcome
+
+
+def _attempt(db, username: str, password: str, now: datetime, policy) -> Actor | SignInRefused:
+    user = db.execute("SELECT id, username, display_name, role, password_hash, active, failed_attempts, "
+                      "locked_until FROM users WHERE username = ?", [username]).fetchone()
+    if user is None:
+        _verify(_DUMMY_HASH, password)
+        records.log(db, username or "?", "sign_in_failed")
+        return SignInRefused("invalid")
+    user_id, name, display, role, password_hash, active, failed, locked_until = user
+    if is_locked(datetime.fromisoformat(locked_until) if locked_until else None, now):
+        records.log(db, name, "sign_in_refused_locked", "users", user_id)
+        return SignInRefused("locked")
+    if not password_hash or not _verify(password_hash, password):
+        attempts, lock = after_failure(failed, now, policy)
+        db.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+                   [attempts, lock.isoformat(timespec="seconds") if lock else None, user_id])
+        records.log(db, name, "sign_in_failed", "users", user_id)
+        return SignInRefused("locked" if lock else "invalid")
+    if not active:
+        records.log(db, name, "sign_in_refused_inactive", "users", user_id)
+        return SignInRefused("inactive")
+    db.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?", [user_id])
+    records.log(db, name, "sign_in", "users", user_id)
+    return Actor(name, display, Role(role))
+
+
+def actor_for_email(db_path: Path, email: str) -> Actor | None:
+    """The registered user behind a single-sign-on identity (matched by e-mail), if any and active."""
+    with connection.writing(db_path) as db:
+        row = db.execute("SELECT id, username, display_name, role FROM users WHERE lower(email) = lower(?) "
+                         "AND active = 1", [email]).fetchone()
+        if row is None:
+            return None
+        records.log(db, row[1], "sign_in_sso", "users", row[0])
+        return Actor(row[1], row[2], Role(row[3]))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
