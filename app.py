@@ -46,8 +46,47 @@ if actor() and session_expired(last_activity(), datetime.now(timezone.utc), sett
     sign_out()
     st.session_state["_sign_in_notice"] = tr("sign_in.expired")
 
+
+
+def screens(role) -> dict[str, list]:
+    """The screens a role may open (role None: every screen, so that a deep link survives sign-in)."""
+    sections = {
+        tr("nav.section_oversight"): [
+            st.Page("pages/oversight/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home",
+                    default=True),
+            st.Page("pages/oversight/chain.py", title=tr("nav.chain"), icon=":material/account_tree:",
+                    url_path="chain"),
+            st.Page("pages/oversight/approvals.py", title=tr("nav.approvals"), icon=":material/task_alt:",
+                    url_path="approvals"),
+        ],
+        tr("nav.section_contracts"): [
+            st.Page("pages/contracts/gaps.py", title=tr("nav.gaps"), icon=":material/rule:", url_path="gaps"),
+            st.Page("pages/contracts/contracts.py", title=tr("nav.contracts"), icon=":material/description:",
+                    url_path="contracts"),
+            st.Page("pages/contracts/clause_library.py", title=tr("nav.clauses"), icon=":material/library_books:",
+                    url_path="clauses"),
+        ],
+        tr("nav.section_registry"): [
+            st.Page("pages/registry/registry.py", title=tr("nav.registry"), icon=":material/menu_book:",
+                    url_path="registry"),
+            st.Page("pages/registry/party.py", title=tr("nav.party"), icon=":material/business:", url_path="party"),
+        ],
+    }
+    admin = []
+    if role is None or may(role, Action.READ_AUDIT):
+        admin.append(st.Page("pages/admin/audit.py", title=tr("nav.audit"), icon=":material/history:",
+                             url_path="audit"))
+    if role is None or may(role, Action.MANAGE_USERS):
+        admin.append(st.Page("pages/admin/users.py", title=tr("nav.users"), icon=":material/group:",
+                             url_path="users"))
+    if admin:
+        sections[tr("nav.section_admin")] = admin
+    return sections
+
+
 who = actor()
 if who is None:
+    st.navigation(screens(None), position="hidden")  # known, not shown: the page asked for opens after sign-in
     sign_in_form.render()
     st.stop()
 touch()
@@ -56,32 +95,4 @@ with st.sidebar:
     st.caption(tr("app.acting_as", name=who.display_name, role=tr(f"role.{who.role}")))
     st.button(tr("sign_in.sign_out"), on_click=sign_out, icon=":material/logout:")
 
-pages = {
-    tr("nav.section_oversight"): [
-        st.Page("pages/oversight/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home", default=True),
-        st.Page("pages/oversight/chain.py", title=tr("nav.chain"), icon=":material/account_tree:", url_path="chain"),
-        st.Page("pages/oversight/approvals.py", title=tr("nav.approvals"), icon=":material/task_alt:",
-                url_path="approvals"),
-    ],
-    tr("nav.section_contracts"): [
-        st.Page("pages/contracts/gaps.py", title=tr("nav.gaps"), icon=":material/rule:", url_path="gaps"),
-        st.Page("pages/contracts/contracts.py", title=tr("nav.contracts"), icon=":material/description:",
-                url_path="contracts"),
-        st.Page("pages/contracts/clause_library.py", title=tr("nav.clauses"), icon=":material/library_books:",
-                url_path="clauses"),
-    ],
-    tr("nav.section_registry"): [
-        st.Page("pages/registry/registry.py", title=tr("nav.registry"), icon=":material/menu_book:", url_path="registry"),
-        st.Page("pages/registry/party.py", title=tr("nav.party"), icon=":material/business:", url_path="party"),
-    ],
-}
-admin_pages = []
-if may(who.role, Action.READ_AUDIT):
-    admin_pages.append(st.Page("pages/admin/audit.py", title=tr("nav.audit"), icon=":material/history:",
-                               url_path="audit"))
-if may(who.role, Action.MANAGE_USERS):
-    admin_pages.append(st.Page("pages/admin/users.py", title=tr("nav.users"), icon=":material/group:",
-                               url_path="users"))
-if admin_pages:
-    pages[tr("nav.section_admin")] = admin_pages
-st.navigation(pages).run()
+st.navigation(screens(who.role)).run()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 
 from playwright.sync_api import Locator, Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tracker.i18n import t
 
@@ -27,26 +25,44 @@ def fill(scope, label: str, text: str) -> None:
     wait_idle(_page(scope))
 
 
-def choose(scope, label: str, option: str) -> None:
-    """Pick ``option`` (its whole text, else the first that contains it) in the selectbox or multiselect labelled ``label``."""
-    page = _page(scope)
-    wait_idle(page)  # a rerun finishing under an open list would detach its options
-    box = scope.get_by_role("combobox", name=label, exact=True)
-    # The list is a popover that closes when the page scrolls: centre the box first so that the
-    # options open in view and clicking one needs no scrolling.
-    box.evaluate("element => element.scrollIntoView({block: 'center'})")
+def _open_list(page: Page, box: Locator) -> list[str]:
+    """Open the box's list and return its options' texts once it has stopped filling in."""
     options = page.get_by_role("option")
-    for _ in range(3):  # right after a rerun the key can land before the box listens: press again
+    for _ in range(4):  # a key can land before the box listens, or a late scroll can close the list
         box.focus()
         box.press("ArrowDown")  # opens the whole list, whatever the box shows now
-        try:
-            options.first.wait_for(timeout=3_000)
+        texts: list[str] = []
+        for _ in range(10):
+            page.wait_for_timeout(150)
+            current = [text.strip() for text in options.all_inner_texts()]
+            if current and current == texts:
+                break
+            texts = current
+        if texts and box.get_attribute("aria-expanded") == "true":
+            return texts
+    raise AssertionError(f"the list of {box} did not open")
+
+
+def choose(scope, label: str, option: str) -> None:
+    """Pick ``option`` (its whole text, else the first that contains it) in the selectbox or
+    multiselect labelled ``label``, with the keyboard as a user can: open the list, move to the
+    option, Enter. (Clicking races the list's re-rendering, which detaches the options.)"""
+    page = _page(scope)
+    wait_idle(page)
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    # The list is a popover that closes when the page scrolls: centre the box, let the scroll settle.
+    box.evaluate("element => element.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(200)
+    texts = _open_list(page, box)
+    ids = page.get_by_role("option").evaluate_all("elements => elements.map(element => element.id)")
+    target = texts.index(option) if option in texts else next(i for i, text in enumerate(texts) if option in text)
+    for _ in range(len(texts) + 2):  # the active option is named by the box's aria-activedescendant
+        active = box.get_attribute("aria-activedescendant")
+        position = ids.index(active) if active in ids else None
+        if position == target:
             break
-        except PlaywrightTimeout:
-            continue
-    options.first.wait_for()
-    exact = options.filter(has_text=re.compile(f"^\\s*{re.escape(option)}\\s*$"))
-    (exact if exact.count() else options.filter(has_text=option)).first.click()
+        box.press("ArrowDown" if position is None or position < target else "ArrowUp")
+    box.press("Enter")
     # A multiselect's list stays open and hides the rest of the page from the accessibility tree;
     # Escape closes it. Never press it on a closed selectbox: there it clears the choice just made.
     listbox = page.get_by_role("listbox")
@@ -76,3 +92,28 @@ def expander(page: Page, title: str) -> Locator:
 
 def tab(page: Page, name: str) -> None:
     page.get_by_role("tab", name=name, exact=True).click()
+
+
+DEMO_PASSWORDS = {"procurement": "demo-buyer-2026", "privacy": "demo-officer-2026", "manager": "demo-board-2026",
+                  "admin": "demo-system-2026"}  # the demo database's accounts (README)
+
+
+def sign_in(page: Page, url: str, username: str = "privacy", path: str = "") -> None:
+    """Open ``url/path`` and sign in with a demo account; the requested screen then opens."""
+    page.goto(f"{url}/{path}")
+    notice = page.get_by_role("dialog")  # Streamlit's one-time notice on a fresh server's first deep link
+    page.get_by_role("textbox", name=ja("sign_in.username")).wait_for()
+    if notice.count():
+        page.keyboard.press("Escape")
+    page.get_by_role("textbox", name=ja("sign_in.username")).fill(username)
+    page.get_by_role("textbox", name=ja("sign_in.password")).fill(DEMO_PASSWORDS[username])
+    page.get_by_role("button", name=ja("sign_in.submit")).click()
+    page.get_by_role("button", name=ja("sign_in.sign_out")).wait_for()
+    wait_idle(page)
+
+
+def go(page: Page, screen: str) -> None:
+    """Open a screen from the sidebar, within the same session (a page load would start a new one)."""
+    wait_idle(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=screen, exact=True).click()
+    wait_idle(page)

@@ -2,17 +2,10 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_ui import choose, click, ja, wait_idle
-from tracker.store import connection
+from tests.e2e.streamlit_ui import go, sign_in, choose, click, ja, wait_idle
 
 ENTRUSTEE = "株式会社ペイロールサービス東日本"
 CLAUSE = "作業場所・責任者の特定"  # the demo contract covers it only in part
-
-
-def payroll_link(db) -> int:
-    with connection.reading(db) as conn:
-        return conn.execute("""SELECT e.id FROM engagements e JOIN parties p ON p.id = e.entrustee_party_id
-                               WHERE p.name = ? AND e.tier = 1""", [ENTRUSTEE]).fetchone()[0]
 
 
 def gap_rows(page):
@@ -22,14 +15,14 @@ def gap_rows(page):
 
 
 def test_recording_coverage_closes_the_gap(app, page):
-    url, db = app
-    page.goto(f"{url}/gaps")
+    url, _ = app
+    sign_in(page, url, path="gaps")
     expect(page.get_by_role("heading", name=ja("nav.gaps"))).to_be_visible()
     choose(page, ja("gap.clause"), CLAUSE)
     expect(gap_rows(page)).to_have_count(1)
     expect(gap_rows(page)).to_contain_text(ja("gap.kind.partial"))
 
-    page.goto(f"{url}/contracts?engagement={payroll_link(db)}")
+    gap_rows(page).get_by_role("link", name=ja("gap.open_contract")).click()  # the link on the gap itself
     expect(page.get_by_role("heading", name=ja("contract.checklist"))).to_be_visible()
     row = page.locator('[data-testid="stHorizontalBlock"]').filter(has_text=CLAUSE).first
     choose(row, ja("contract.status"), ja("contract.status.covered"))
@@ -41,12 +34,12 @@ def test_recording_coverage_closes_the_gap(app, page):
     click(page, ja("contract.save_checklist"))
     expect(page.get_by_text(ja("common.saved"))).to_be_visible()
 
-    page.goto(f"{url}/gaps")
+    go(page, ja("nav.gaps"))
     choose(page, ja("gap.clause"), CLAUSE)
     expect(page.get_by_role("heading", name=ja("nav.gaps"))).to_be_visible()
     expect(gap_rows(page)).to_have_count(0)
 
-    page.goto(f"{url}/chain")
+    go(page, ja("nav.chain"))
     choose(page, ja("chain.business"), "給与計算・年末調整")
     page.get_by_role("tab", name=ja("chain.tree")).click()
     tree = page.locator('[data-testid="stMarkdownContainer"] p').filter(has_text=ENTRUSTEE).first

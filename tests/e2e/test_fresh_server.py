@@ -2,12 +2,12 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_ui import ja
+from tests.e2e.streamlit_ui import sign_in, ja
 
 
 def test_deep_link_on_a_fresh_server_runs_inside_the_frame(app_server, page):
     url, _ = app_server
-    page.goto(f"{url}/chain")
+    sign_in(page, url, path="chain")
     expect(page.get_by_role("heading", name=ja("chain.title"))).to_be_visible()
     # The very first session of a fresh server gets Streamlit's one-time "Page not found" notice
     # (it checks the legacy pages/ folder before app.py declares the pages); the right page

@@ -2,13 +2,13 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_ui import choose, click, expander, fill, ja, tab, wait_idle
+from tests.e2e.streamlit_ui import go, sign_in, choose, click, expander, fill, ja, tab, wait_idle
 from tracker.i18n import t
 
 
 def test_language_switch_turns_the_screen_to_english_and_back(app, page):
     url, _ = app
-    page.goto(f"{url}/approvals")
+    sign_in(page, url, path="approvals")
     expect(page.get_by_role("heading", name=ja("nav.approvals"))).to_be_visible()
     page.get_by_role("radio", name="English").click()
     expect(page.get_by_role("heading", name=t("nav.approvals", "en"))).to_be_visible()
@@ -38,7 +38,7 @@ def register_engagement(page, entrustee: str, work: str, parent: str | None = No
 
 def test_register_parties_link_redelegate_approve_and_see_the_chain(app, page):
     url, _ = app
-    page.goto(f"{url}/registry")
+    sign_in(page, url, "procurement", path="registry")
     expect(page.get_by_role("heading", name=ja("nav.registry"))).to_be_visible()
 
     # procurement registers the processor and its sub-processor
@@ -54,7 +54,7 @@ def test_register_parties_link_redelegate_approve_and_see_the_chain(app, page):
     register_engagement(page, "E2E再委託先株式会社", "E2E 入力作業の再委託", parent="E2E元請株式会社")
 
     # the privacy officer approves it
-    page.goto(f"{url}/approvals")
+    sign_in(page, url, "privacy", path="approvals")
     expect(page.get_by_role("heading", name=ja("approval.queue"))).to_be_visible()
     choose(page, ja("engagement.title"), "E2E再委託先株式会社")
     wait_idle(page)
@@ -63,7 +63,7 @@ def test_register_parties_link_redelegate_approve_and_see_the_chain(app, page):
     expect(page.get_by_text(ja("approval.recorded"))).to_be_visible()
 
     # and sees it approved in the chain of the business
-    page.goto(f"{url}/chain")
+    go(page, ja("nav.chain"))
     choose(page, ja("chain.business"), "給与計算・年末調整")
     wait_idle(page)
     page.get_by_role("tab", name=ja("chain.tree")).click()

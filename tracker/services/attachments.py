@@ -1,0 +1,76 @@
+"""Evidence files, stored once by SHA-256 under the attachments folder next to the database; the
+original (sanitised) name is kept in the database, and the hash is shown so that a printed report
+can be checked against the file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import settings as app_settings
+from ..domain.attachment_rules import ALLOWED, check, extension, safe_name
+from ..domain.permissions import Action
+from ..domain.problems import raise_if_any
+from ..store import records
+from .context import Context, NotFound
+
+
+def folder(db_path: Path) -> Path:
+    return Path(db_path).parent / "attachments"
+
+
+def _path(db_path: Path, sha256: str) -> Path:
+    return folder(db_path) / sha256[:2] / sha256
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: int
+    sha256: str
+    original_name: str
+    content_type: str
+    size: int
+
+
+def store(ctx: Context, original_name: str, data: bytes, action: Action = Action.EDIT_REGISTRY) -> int:
+    """Validate and keep a file; the same content is stored once, whatever its name."""
+    ctx.require(action)
+    name = safe_name(original_name)
+    raise_if_any(check(name, data, app_settings.load().attachment_max_bytes))
+    digest = hashlib.sha256(data).hexdigest()
+    target = _path(ctx.db_path, digest)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
+            handle.write(data)
+        os.replace(handle.name, target)  # whole file or none: never a half-written one under its hash
+    with ctx.write(action) as db:
+        return records.insert(db, "attachments", {"sha256": digest, "original_name": name,
+                                                  "content_type": ALLOWED[extension(name)][0], "size": len(data)},
+                              ctx.actor.username)
+
+
+def get(ctx: Context, attachment_id: int) -> Attachment:
+    with ctx.read() as db:
+        row = records.fetch(db, "attachments", attachment_id)
+    if row is None:
+        raise NotFound("attachment", attachment_id)
+    return Attachment(row["id"], row["sha256"], row["original_name"], row["content_type"], row["size"])
+
+
+class AttachmentDamaged(Exception):
+    """The stored file is missing or no longer matches its hash."""
+
+
+def read(ctx: Context, attachment_id: int) -> tuple[Attachment, bytes]:
+    attachment = get(ctx, attachment_id)
+    path = _path(ctx.db_path, attachment.sha256)
+    if not path.exists():
+        raise AttachmentDamaged(f"{attachment.original_name}: file missing")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != attachment.sha256:
+        raise AttachmentDamaged(f"{attachment.original_name}: file altered")
+    return attachment, data
