@@ -5,7 +5,8 @@ import streamlit as st
 
 from tracker.domain.permissions import Action
 from tracker.services import chains, contracts, engagements, gaps, setup
-from tracker.ui import contract_form, coverage_checklist, labels
+from tracker.ui import attachment_view, contract_form, coverage_checklist, labels
+from tracker.ui.forms import field_errors, submit
 from tracker.ui.links import query_record
 from tracker.ui.pickers import link_picker
 from tracker.ui.session import context, lang, show_flash, tr
@@ -51,6 +52,18 @@ if documents:
     chosen = st.selectbox(tr("contract.pick"), list(names), key=f"contract_pick_{engagement_id}",
                           format_func=names.__getitem__)
     contract = contracts.get_contract(ctx, chosen)
+    if contract["attachment_id"]:
+        attachment_view.show(ctx, contract["attachment_id"], key=f"contract_file_{contract['id']}")
+    if editor:
+        upload = st.file_uploader(tr("attachment.upload"), type=["pdf", "png", "jpg", "jpeg", "docx", "xlsx"],
+                                  key=f"contract_upload_{contract['id']}_{contract['version']}")
+        if upload is not None:
+            errors = f"contract_upload_{contract['id']}_errors"
+            st.button(tr("attachment.attach"), key=f"contract_attach_{contract['id']}", on_click=submit(
+                errors, lambda: contracts.attach_document(ctx, contract["id"], contract["version"], upload.name,
+                                                          upload.getvalue()), tr("common.saved"), original=contract))
+            field_errors(errors, "file")
+            field_errors(errors, None)
     st.subheader(tr("contract.checklist"))
     if editor:
         with st.expander(tr("contract.edit")):

@@ -148,3 +148,17 @@ def test_cli_user_add_creates_an_admin_who_can_sign_in(tmp_path):
     weak = CliRunner().invoke(main, ["--db", str(path), "user", "add", "bob", "--role", "manager",
                                      "--password-stdin"], input="short\n")
     assert weak.exit_code == 1 and "at least" in weak.output
+
+
+def test_attaching_the_signed_document_to_a_contract(ctx):
+    from tracker.services import contracts
+    from tracker.services.contracts import ContractInput
+    from tracker.store.records import StaleRecord
+
+    _, _, [link] = f.chain(ctx, 1)
+    contract_id = contracts.create_contract(ctx, link, ContractInput("委託契約", "master"))
+    attachment_id = contracts.attach_document(ctx, contract_id, 1, "signed.pdf", PDF)
+    assert contracts.get_contract(ctx, contract_id)["attachment_id"] == attachment_id
+    with pytest.raises(StaleRecord):  # someone else attached meanwhile: nothing is overwritten
+        contracts.attach_document(ctx, contract_id, 1, "other.pdf", PDF + b"2")
+    assert contracts.get_contract(ctx, contract_id)["attachment_id"] == attachment_id

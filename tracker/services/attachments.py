@@ -38,6 +38,21 @@ class Attachment:
 def store(ctx: Context, original_name: str, data: bytes, action: Action = Action.EDIT_REGISTRY) -> int:
     """Validate and keep a file; the same content is stored once, whatever its name."""
     ctx.require(action)
+    kept = keep_file(ctx, original_name, data)
+    with ctx.write(action) as db:
+        return record(db, ctx, kept)
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    name: str
+    sha256: str
+    size: int
+
+
+def keep_file(ctx: Context, original_name: str, data: bytes) -> KeptFile:
+    """Check the upload and write it under its hash (before the database transaction that records
+    it: content-addressed, so a file whose record was rolled back is harmless and reused)."""
     name = safe_name(original_name)
     raise_if_any(check(name, data, app_settings.load().attachment_max_bytes))
     digest = hashlib.sha256(data).hexdigest()
@@ -47,10 +62,14 @@ def store(ctx: Context, original_name: str, data: bytes, action: Action = Action
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
             handle.write(data)
         os.replace(handle.name, target)  # whole file or none: never a half-written one under its hash
-    with ctx.write(action) as db:
-        return records.insert(db, "attachments", {"sha256": digest, "original_name": name,
-                                                  "content_type": ALLOWED[extension(name)][0], "size": len(data)},
-                              ctx.actor.username)
+    return KeptFile(name, digest, len(data))
+
+
+def record(db, ctx: Context, kept: KeptFile) -> int:
+    """The attachment's row, inside the caller's transaction."""
+    return records.insert(db, "attachments", {"sha256": kept.sha256, "original_name": kept.name,
+                                              "content_type": ALLOWED[extension(kept.name)][0], "size": kept.size},
+                          ctx.actor.username)
 
 
 def get(ctx: Context, attachment_id: int) -> Attachment:

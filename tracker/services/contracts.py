@@ -13,6 +13,7 @@ from ..domain.problems import Problem, raise_if_any
 from ..store import contract_queries as cq
 from ..store import coverage_masks, records
 from ..store import registry_queries as q
+from . import attachments
 from .catalogue import catalogue
 from .context import Context, NotFound
 
@@ -105,6 +106,20 @@ def record_coverage(ctx: Context, contract_id: int, expected_version: int, entri
                 records.insert(db, "clause_coverage", values | {"contract_id": contract_id, "clause_id": clause_id},
                                ctx.actor.username)
         coverage_masks.refresh_contract_masks(db, contract_id)
+
+
+def attach_document(ctx: Context, contract_id: int, expected_version: int, file_name: str, data: bytes) -> int:
+    """Attach the signed document (or its scan) to a contract: the file, its record and the
+    contract's link to it in one transaction."""
+    ctx.require(Action.EDIT_REGISTRY)
+    kept = attachments.keep_file(ctx, file_name, data)
+    with ctx.write(Action.EDIT_REGISTRY) as db:
+        if cq.contract(db, contract_id) is None:
+            raise NotFound("contract", contract_id)
+        attachment_id = attachments.record(db, ctx, kept)
+        records.update(db, "contracts", contract_id, expected_version, {"attachment_id": attachment_id},
+                       ctx.actor.username)
+        return attachment_id
 
 
 def contracts_of(ctx: Context, engagement_id: int) -> list[dict]:
