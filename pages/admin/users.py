@@ -17,7 +17,7 @@ for user in users.list_users(ctx):
         locked = f" :red-badge[{tr('users.locked')}]" if user["locked_until"] else ""
         inactive = "" if user["active"] else f" :gray-badge[{tr('users.active')}: {tr('common.no')}]"
         st.markdown(f"**{user['username']}** — {user['display_name']} · {roles[user['role']]}{locked}{inactive}")
-        prefix = f"user_{user['id']}_{user['version']}_"
+        prefix = f"user_{user['id']}_"  # stable: a refused stale save keeps its message
         left, middle, right = st.columns([2, 1, 1])
         left.selectbox(tr("users.role"), list(roles), index=list(roles).index(user["role"]), key=prefix + "role",
                        format_func=roles.__getitem__)

@@ -15,6 +15,8 @@ ctx = context()
 organisation = setup.organisation_name(ctx, lang())
 st.title(tr("nav.approvals"))
 show_flash()
+ERRORS = "approval_decision_errors"  # one slot: shown even when the item left the queue (decided by someone else)
+field_errors(ERRORS, None)
 
 rows, total = paged(lambda limit, offset: approvals.approval_queue(ctx, limit, offset), "approvals_page")
 if not rows:
@@ -43,8 +45,8 @@ if link.subsidiary:
     st.caption(tr("approval.subsidiary_note"))
 st.markdown(f"**{tr('engagement.data_categories')}**: {labels.categories(link.data_categories)}")
 
-prefix = f"ad_{chosen}_{link.approval_version}_"
-errors = prefix + "errors"
+prefix = f"ad_{chosen}_"
+errors = ERRORS
 st.radio(tr("approval.decision"), ["approved", "rejected"], key=prefix + "decision", horizontal=True,
          format_func={"approved": tr("approval.approve"), "rejected": tr("approval.reject")}.__getitem__)
 field_errors(errors, "decision")
@@ -58,7 +60,6 @@ st.date_input(tr("approval.decided_on"), value=ctx.today, max_value=ctx.today, k
 field_errors(errors, "decided_on")
 st.text_area(tr("approval.conditions"), key=prefix + "conditions")
 st.text_area(tr("approval.note"), key=prefix + "note")
-field_errors(errors, None)
 
 
 def decide():

@@ -133,3 +133,27 @@ def test_admin_manages_users(app_db):
     assert not at.exception and "Users" in [t.value for t in at.title]
     assert {"procurement", "privacy", "manager", "admin"} <= {m.value.split("**")[1] for m in at.markdown
                                                               if m.value.startswith("**")}
+
+
+def test_a_stale_party_form_is_refused_naming_what_changed(app_db):
+    from tracker.domain.party_rules import PartyDraft
+    from tracker.services import parties
+    from tracker.services.context import Context
+
+    at = open_page("pages/registry/registry.py", "en")
+    at.selectbox(key="reg_party_edit").select_index(1).run()
+    party_id = at.selectbox(key="reg_party_edit").value
+    row = parties.get_party(Context(app_db, OFFICER), party_id)
+    prefix = f"pf_{party_id}_g0_"
+    # someone else saves the same party in between
+    parties.update_party(Context(app_db, Actor("other", "Other", Role.PROCUREMENT)), party_id, row["version"],
+                         PartyDraft(name=row["name"], address="東京都千代田区1-1"))
+    at.text_input(key=prefix + "contact_person").input("私の変更")
+    at.button(key=prefix + "submit").click().run()
+    errors = " ".join(m.value for m in at.markdown if m.value.startswith(":red["))
+    assert "Not saved" in errors and "other" in errors and "Address" in errors
+    assert parties.get_party(Context(app_db, OFFICER), party_id)["contact_person"] != "私の変更"
+    assert at.text_input(key=prefix + "contact_person").value == "私の変更"  # the input is kept
+    at.button(key=prefix + "reload").click().run()  # "load the latest": the other user's address appears
+    fresh = f"pf_{party_id}_g1_"
+    assert at.text_input(key=fresh + "address").value == "東京都千代田区1-1"

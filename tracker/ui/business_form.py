@@ -23,5 +23,5 @@ def render(ctx: Context, row: dict | None = None) -> None:
         return tuple(st.session_state[prefix + n] for n in ("name", "owner_department", "description"))
 
     save_button("bf", row, create=lambda: businesses.create_business(ctx, *values()),
-                update=lambda: businesses.update_business(ctx, row["id"], row["version"], *values()),
+                update=lambda version: businesses.update_business(ctx, row["id"], version, *values()),
                 allowed=ctx.can(Action.EDIT_REGISTRY))

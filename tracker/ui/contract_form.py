@@ -36,5 +36,5 @@ def render(ctx: Context, engagement_id: int, row: dict | None = None) -> None:
                              s[prefix + "auto"], s[prefix + "note"])
 
     save_button("cf", row, create=lambda: contracts.create_contract(ctx, engagement_id, data()),
-                update=lambda: contracts.update_contract(ctx, row["id"], row["version"], data()),
+                update=lambda version: contracts.update_contract(ctx, row["id"], version, data()),
                 allowed=ctx.can(Action.EDIT_REGISTRY))

@@ -11,7 +11,7 @@ from ..services.catalogue import catalogue
 from ..services.context import Context
 from ..services.contracts import CoverageEntry
 from . import labels
-from .forms import field_errors, submit
+from .forms import field_errors, form_prefix, opened, reopen, submit
 from .session import lang, tr
 from .text import md
 
@@ -37,8 +37,9 @@ def render_read_only(ctx: Context, contract: dict, needs: dict[str, Need]) -> No
 
 
 def render(ctx: Context, contract: dict, needs: dict[str, Need]) -> None:
-    prefix = f"cc_{contract['id']}_{contract['version']}_"
+    prefix = form_prefix("cc", contract)
     errors = prefix + "errors"
+    original = opened("cc", contract)
     recorded = contracts.coverage_of(ctx, contract["id"])
     statuses = {None: tr("contract.status.none")} | {c.value: tr(f"contract.status.{c.value}") for c in Coverage}
     ordered = _ordered(needs)
@@ -62,6 +63,9 @@ def render(ctx: Context, contract: dict, needs: dict[str, Need]) -> None:
         s = st.session_state
         entries = {c.id: CoverageEntry(s[f"{prefix}{c.id}_status"], s[f"{prefix}{c.id}_article"],
                                        recorded.get(c.id, {}).get("note") or "") for c in catalogue()}
-        contracts.record_coverage(ctx, contract["id"], contract["version"], entries)
+        contracts.record_coverage(ctx, contract["id"], original["version"], entries)
 
-    st.button(tr("contract.save_checklist"), type="primary", key=prefix + "submit", on_click=submit(errors, save, tr("common.saved"), original=contract))
+    st.button(tr("contract.save_checklist"), type="primary", key=prefix + "submit",
+              on_click=submit(errors, save, tr("common.saved"), original=original, on_success=reopen("cc", contract)))
+    if any(p.code == "error.stale" for p in st.session_state.get(errors, [])):
+        st.button(tr("common.reload_latest"), key=prefix + "reload", on_click=reopen("cc", contract))

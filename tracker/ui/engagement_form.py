@@ -79,7 +79,7 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
         )
 
     save_button("ef", row, create=lambda: engagements.create_engagement(ctx, data()),
-                update=lambda: engagements.update_engagement(ctx, row["id"], row["version"], data()),
+                update=lambda version: engagements.update_engagement(ctx, row["id"], version, data()),
                 allowed=ctx.can(Action.EDIT_REGISTRY))
 
 

@@ -7,12 +7,15 @@ from collections.abc import Callable
 import streamlit as st
 
 from ..domain.problems import Problem, RuleViolation
+from .. import i18n
 from ..i18n import describe
 from ..services.context import PermissionDenied
 from ..store.records import StaleRecord
 from .session import flash, lang, tr
 
 _SKIP_IN_DIFF = {"version", "updated_at", "updated_by", "created_at", "created_by"}
+_LABEL_SECTION = {"parties": "party", "engagements": "engagement", "businesses": "business", "contracts": "contract",
+                  "approvals": "approval", "users": "users"}
 
 
 def submit(errors_key: str, action: Callable[[], object], success: str, original: dict | None = None,
@@ -42,16 +45,22 @@ def submit(errors_key: str, action: Callable[[], object], success: str, original
     return callback
 
 
-def save_button(name: str, row: dict | None, create: Callable[[], object], update: Callable[[], object],
+def save_button(name: str, row: dict | None, create: Callable[[], object], update: Callable[[int], object],
                 allowed: bool) -> None:
-    """"Create" on a new-record form (which then starts empty again), "Save" on an edit form."""
+    """"Create" on a new-record form (which then starts empty again); "Save" on an edit form, which
+    sends the version the form was opened at (``update(version)``) and reopens fresh once saved."""
     prefix = form_prefix(name, row)
     if row:
-        action, label, success, after = update, tr("common.save"), tr("common.saved"), None
+        original = opened(name, row)
+        action = lambda: update(original["version"])  # noqa: E731
+        label, success, after = tr("common.save"), tr("common.saved"), reopen(name, row)
     else:
-        action, label, success, after = create, tr("common.create"), tr("common.created"), reset_new_form(name)
+        original, action = None, create
+        label, success, after = tr("common.create"), tr("common.created"), reset_new_form(name)
     st.button(label, type="primary", key=prefix + "submit", disabled=not allowed,
-              on_click=submit(prefix + "errors", action, success, original=row, on_success=after))
+              on_click=submit(prefix + "errors", action, success, original=original, on_success=after))
+    if row and any(p.code == "error.stale" for p in st.session_state.get(prefix + "errors", [])):
+        st.button(tr("common.reload_latest"), key=prefix + "reload", on_click=reopen(name, row))
 
 
 def _stale_problems(stale: StaleRecord, original: dict | None) -> list[Problem]:
@@ -61,7 +70,11 @@ def _stale_problems(stale: StaleRecord, original: dict | None) -> list[Problem]:
     if original:
         changed = [k for k, v in current.items() if k not in _SKIP_IN_DIFF and k in original and original[k] != v]
         if changed:
-            problems.append(Problem(None, "error.stale_changed", {"fields": ", ".join(changed)}))
+            section = _LABEL_SECTION.get(stale.table, stale.table)
+            labels = [i18n.t(f"{section}.{k}", lang()) for k in changed]
+            names = [label if "." not in label else k for label, k in zip(labels, changed)]  # no label: the column
+            problems.append(Problem(None, "error.stale_changed", {"fields": "、".join(names) if lang() == "ja"
+                                                                   else ", ".join(names)}))
     return problems
 
 
@@ -80,11 +93,31 @@ def form_errors_elsewhere(errors_key: str, shown_fields: set[str]) -> None:
 
 
 def form_prefix(name: str, row: dict | None) -> str:
-    """Widget-key prefix of a form. An edit form's keys carry the record's version, so a saved
-    record reopens fresh; a new-record form's carry a generation, bumped by ``reset_new_form``."""
+    """Widget-key prefix of a form, stable until the form should start afresh: after this user's
+    own save (or an explicit reload), never because someone else saved the record meanwhile, so a
+    refused stale save keeps what the user typed and says why."""
     if row:
-        return f"{name}_{row['id']}_{row['version']}_"
+        return f"{name}_{row['id']}_g{st.session_state.get(_generation_key(name, row), 0)}_"
     return f"{name}_new{st.session_state.get(f'{name}_generation', 0)}_"
+
+
+def _generation_key(name: str, row: dict) -> str:
+    return f"{name}_{row['id']}_generation"
+
+
+def opened(name: str, row: dict) -> dict:
+    """The record as it was when this user opened the form: its version is the one a save expects."""
+    return st.session_state.setdefault(form_prefix(name, row) + "opened", dict(row))
+
+
+def reopen(name: str, row: dict) -> Callable[..., None]:
+    """Callback: start the edit form afresh from the record as it is now."""
+
+    def again(*_ignored) -> None:
+        key = _generation_key(name, row)
+        st.session_state[key] = st.session_state.get(key, 0) + 1
+
+    return again
 
 
 def reset_new_form(name: str) -> Callable[[object], None]:

@@ -41,5 +41,5 @@ def render(ctx: Context, row: dict | None = None) -> None:
                           parent_party_id=st.session_state[prefix + "parent"])
 
     save_button("pf", row, create=lambda: parties.create_party(ctx, draft()),
-                update=lambda: parties.update_party(ctx, row["id"], row["version"], draft()),
+                update=lambda version: parties.update_party(ctx, row["id"], version, draft()),
                 allowed=ctx.can(Action.EDIT_REGISTRY))
