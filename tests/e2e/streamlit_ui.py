@@ -64,9 +64,9 @@ def choose(scope, label: str, option: str) -> None:
         box.press("ArrowDown" if position is None or position < target else "ArrowUp")
     box.press("Enter")
     # A multiselect's list stays open and hides the rest of the page from the accessibility tree;
-    # Escape closes it. Never press it on a closed selectbox: there it clears the choice just made.
-    listbox = page.get_by_role("listbox")
-    if listbox.count() and listbox.first.is_visible():
+    # Escape closes it. A selectbox closes by itself, and Escape on it clears the choice just made,
+    # so the kind of widget decides, never what happens to be on screen at that instant.
+    if box.locator("xpath=ancestor::*[@data-testid='stMultiSelect']").count():
         page.keyboard.press("Escape")
     wait_idle(page)
 
