@@ -30,6 +30,12 @@ for user in users.list_users(ctx):
             right.button(tr("users.unlock"), key=prefix + "unlock", on_click=submit(
                 prefix + "errors", lambda u=user: users.unlock(ctx, u["id"]), tr("common.saved")))
         field_errors(prefix + "errors", None)
+        with st.popover(tr("users.reset_password"), icon=":material/password:"):
+            st.text_input(tr("users.password"), type="password", key=prefix + "new_password")
+            field_errors(prefix + "password_errors", "password")
+            st.button(tr("users.reset_password"), key=prefix + "reset", on_click=submit(
+                prefix + "password_errors", lambda u=user, p=prefix: users.set_password(
+                    ctx, u["id"], st.session_state[p + "new_password"]), tr("common.saved")))
 
 with st.expander(tr("users.new")):
     prefix = form_prefix("uf", None)

@@ -204,3 +204,15 @@ def test_audit_search_filters_by_user_object_and_date(ctx, db_path):
     records, _ = audit.search(ctx, audit.AuditFilter(table_name="parties", row_id=party_id))
     assert [r.row_id for r in records] == [party_id]
     assert audit.search(ctx, audit.AuditFilter(since=date(2999, 1, 1)))[1] == 0
+
+
+def test_admin_resets_a_forgotten_password(db_path):
+    user_id = add_user(db_path)
+    with pytest.raises(RuleViolation):
+        users.set_password(admin(db_path), user_id, "short")
+    users.set_password(admin(db_path), user_id, "a brand new passphrase")
+    assert users.sign_in(db_path, "alice", "a brand new passphrase")
+    with pytest.raises(users.SignInRefused):
+        users.sign_in(db_path, "alice", "correct horse battery")
+    with pytest.raises(PermissionDenied):
+        users.set_password(context_for(db_path, Role.PRIVACY_OFFICER), user_id, "another long passphrase")

@@ -22,12 +22,6 @@ class RuleViolation(Exception):
         super().__init__("; ".join(p.code for p in problems))
         self.problems = problems
 
-    def by_field(self) -> dict[str | None, list[Problem]]:
-        grouped: dict[str | None, list[Problem]] = {}
-        for problem in self.problems:
-            grouped.setdefault(problem.field, []).append(problem)
-        return grouped
-
 
 def raise_if_any(problems: list[Problem]) -> None:
     if problems:

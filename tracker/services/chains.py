@@ -79,10 +79,6 @@ def chain_of_business(ctx: Context, business_id: int, limit: int = 200, offset: 
         return to_links(db, rows), total
 
 
-def parties_in_business(ctx: Context, business_id: int) -> list[dict]:
-    with ctx.read() as db:
-        return q.chain_parties(db, business_id)
-
 
 def paths_to_party(ctx: Context, business_id: int, party_id: int) -> list[ChainLink]:
     """Every link through which a party sits in a business, each with its path from us."""

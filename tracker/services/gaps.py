@@ -10,7 +10,7 @@ from datetime import date
 
 from ..domain.chain import ids_in_path
 from ..domain.clauses import Level, LinkTraits
-from ..domain.gaps import Gap, GapAnalysis, LinkFacts, Need
+from ..domain.gaps import Gap, GapAnalysis, LinkFacts, Need, union
 from ..domain.gaps import needs_of as needs_for_link
 from ..domain.models import HOME_COUNTRY, parse_categories
 from ..store import connection, coverage_masks
@@ -40,8 +40,7 @@ def _facts(db, as_of: date, engagement_ids: list[int] | None = None) -> list[Lin
     to_catalogue = _bit_translator(coverage_masks.clause_bits(db))
     coverage: dict[int, tuple[int, int]] = {}
     for engagement_id, covered, partial in cq.contract_masks_in_force(db, as_of, engagement_ids):
-        old_covered, old_partial = coverage.get(engagement_id, (0, 0))
-        coverage[engagement_id] = (old_covered | covered, old_partial | partial)
+        coverage[engagement_id] = union([coverage.get(engagement_id, _NONE), (covered, partial)])
     redelegating = cq.links_with_open_children(db, engagement_ids)
     abroad = cq.party_countries_abroad(db)
     traits_cache: dict[tuple, LinkTraits] = {}
@@ -58,8 +57,7 @@ def _facts(db, as_of: date, engagement_ids: list[int] | None = None) -> list[Lin
         covered, partial = coverage.get(engagement_id, _NONE)
         if covered or partial:
             covered, partial = to_catalogue(covered), to_catalogue(partial)
-        facts.append(LinkFacts(engagement_id, parent_id, tier, traits, covered, partial & ~covered,
-                               engagement_id in coverage))
+        facts.append(LinkFacts(engagement_id, parent_id, tier, traits, covered, partial, engagement_id in coverage))
     return facts
 
 

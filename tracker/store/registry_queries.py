@@ -64,12 +64,6 @@ def party_choices(db: Database, text: str = "", limit: int = 50) -> list[Row]:
     return rows
 
 
-def party_names(db: Database, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    marks = ",".join("?" for _ in ids)
-    return {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM parties WHERE id IN ({marks})", list(ids))}
-
 
 def descendant_party_ids(db: Database, party_id: int) -> set[int]:
     rows = db.execute(
@@ -177,15 +171,6 @@ def chain_page(db: Database, business_id: int, limit: int, offset: int):
     """Links of one business in depth-first order (through the path_key index)."""
     return _page(db, _ENGAGEMENT_SELECT, ["e.business_id = ?"], [business_id], "e.path_key", limit, offset)
 
-
-def chain_parties(db: Database, business_id: int) -> list[Row]:
-    return list(
-        db.query(
-            """SELECT DISTINCT p.id, p.name FROM engagements e JOIN parties p ON p.id = e.entrustee_party_id
-               WHERE e.business_id = ? ORDER BY p.name""",
-            [business_id],
-        )
-    )
 
 
 def links_of_party_in_business(db: Database, business_id: int, party_id: int) -> list[Row]:
