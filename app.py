@@ -26,7 +26,7 @@ def prepare_database(path: str) -> str:
     db = config.db_path(path)
     setup.initialise(db)
     if setup.is_empty(db) and os.environ.get("TRACKER_DEMO", "1") != "0":
-        setup.load_demo(Context(db, SYSTEM), config.DEMO_REGISTRY)
+        setup.load_demo(Context(db, SYSTEM, config.today()), config.DEMO_REGISTRY)
     return str(db)
 
 
@@ -58,6 +58,12 @@ def screens(role) -> dict[str, list]:
                     url_path="chain"),
             st.Page("pages/oversight/approvals.py", title=tr("nav.approvals"), icon=":material/task_alt:",
                     url_path="approvals"),
+            st.Page("pages/oversight/schedule.py", title=tr("nav.schedule"), icon=":material/event:",
+                    url_path="schedule"),
+            st.Page("pages/oversight/reviews.py", title=tr("nav.reviews"), icon=":material/fact_check:",
+                    url_path="reviews"),
+            st.Page("pages/oversight/selection.py", title=tr("nav.selection"), icon=":material/how_to_reg:",
+                    url_path="selection"),
         ],
         tr("nav.section_contracts"): [
             st.Page("pages/contracts/gaps.py", title=tr("nav.gaps"), icon=":material/rule:", url_path="gaps"),
@@ -95,4 +101,4 @@ with st.sidebar:
     st.caption(tr("app.acting_as", name=who.display_name, role=tr(f"role.{who.role}")))
     st.button(tr("sign_in.sign_out"), on_click=sign_out, icon=":material/logout:")
 
-st.navigation(screens(who.role)).run()
+st.navigation(screens(who.role), expanded=True).run()  # every screen listed, no "view more"

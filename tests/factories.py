@@ -6,9 +6,11 @@ import itertools
 
 from tracker.domain.corporate_number import with_check_digit
 from tracker.domain.party_rules import PartyDraft
-from tracker.services import businesses, engagements, parties
+from tracker.domain.selection import AREAS
+from tracker.services import businesses, engagements, parties, selection
 from tracker.services.context import Context
 from tracker.services.engagements import EngagementInput
+from tracker.services.selection import SelectionInput
 
 _numbers = itertools.count(100000000000)
 
@@ -27,10 +29,21 @@ def business(ctx: Context, name: str = "給与計算", department: str = "人事
 
 def link(ctx: Context, entrustee: int, *, business_id: int | None = None, parent: int | None = None,
          categories: tuple[str, ...] = ("ordinary",), status: str = "active", **fields) -> int:
-    return engagements.create_engagement(ctx, EngagementInput(
+    """A link; an active one is registered as proposed and activated by an approved selection
+    check, as the rules require."""
+    link_id = engagements.create_engagement(ctx, EngagementInput(
         entrustee_party_id=entrustee, work=fields.pop("work", "データ入力"), data_categories=list(categories),
-        business_id=business_id, parent_engagement_id=parent, status=status, **fields,
+        business_id=business_id, parent_engagement_id=parent,
+        status="proposed" if status == "active" else status, **fields,
     ))
+    if status == "active":
+        selection.record_selection_check(ctx, link_id, passing_selection(ctx.today), activate=True)
+    return link_id
+
+
+def passing_selection(on, result: str = "approved") -> SelectionInput:
+    return SelectionInput(checked_on=on, result=result, decided_by="選定 担当", methods=["hearing"],
+                          areas={area: "ok" for area in AREAS}, conditions="条件あり" if result == "conditional" else "")
 
 
 def chain(ctx: Context, depth: int, categories: tuple[str, ...] = ("ordinary",), business_id: int | None = None):

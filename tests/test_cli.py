@@ -42,3 +42,23 @@ def test_tracker_db_variable_chooses_the_database(tmp_path):
     assert result.exit_code == 0 and path.exists()
     info = CliRunner().invoke(main, ["info"], env={"TRACKER_DB": str(path)})
     assert "parties: 14" in info.output and "Pending migrations: none" in info.output
+
+
+def test_remind_dry_run_prints_one_digest_per_owner_and_refuses_without_smtp(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRACKER_SETTINGS", raising=False)
+    path = tmp_path / "t.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", str(path), "demo"]).exit_code == 0
+    dry = runner.invoke(main, ["--db", str(path), "remind", "--dry-run", "--today", "2026-11-22"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.count("To: ") == 2 and "privacy@minato-shoji.example.jp" in dry.output
+    assert "[期限超過] 実地点検: 株式会社ペイロールサービス東日本" in dry.output
+    real = runner.invoke(main, ["--db", str(path), "remind", "--today", "2026-11-22"])
+    assert real.exit_code == 1 and "[smtp] needs host and sender" in real.output
+
+
+def test_remind_reads_smtp_settings_and_reports_a_bad_key(tmp_path):
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[smtp]\nhost = "127.0.0.1"\nportt = 25\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "t.db"), "remind", "--settings", str(settings)])
+    assert result.exit_code == 1 and "unknown keys ['portt']" in result.output

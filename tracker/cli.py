@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ CLI_ADMIN = Actor("cli", "Command line", Role.ADMIN)
 
 
 def _context(ctx: click.Context) -> Context:
-    return Context(db_path=ctx.obj["db"], actor=SYSTEM)
+    return Context(db_path=ctx.obj["db"], actor=SYSTEM, today=config.today())
 
 
 @click.group()
@@ -175,6 +176,33 @@ def restore_command(ctx: click.Context, archive: Path) -> None:
                + ("intact" if broken is None else f"BROKEN at record {broken.record_id}") + f" ({checked} records).")
     if broken is not None:
         sys.exit(1)
+
+
+@main.command("remind")
+@click.option("--dry-run", is_flag=True, help="Print the e-mails instead of sending them.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day to compute due items for (default: today).")
+@click.option("--settings", "settings_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Settings file with the [smtp] section (default: $TRACKER_SETTINGS, "
+              "else settings.toml next to the database).")
+@click.pass_context
+def remind(ctx: click.Context, dry_run: bool, today, settings_file: Path | None) -> None:
+    """E-mail each owner one digest of their overdue and due-soon reviews (for cron).
+
+    SMTP comes from the [smtp] section of the settings file; the password from the environment
+    variable it names (TRACKER_SMTP_PASSWORD by default)."""
+    from . import settings
+    from .services import reminders
+
+    setup.initialise(ctx.obj["db"])
+    run_ctx = Context(ctx.obj["db"], SYSTEM, today.date()) if today else _context(ctx)
+    path = settings_file or (None if "TRACKER_SETTINGS" in os.environ else ctx.obj["db"].parent / "settings.toml")
+    try:
+        sent = reminders.send(run_ctx, settings.load(path).smtp, dry_run=dry_run, echo=click.echo)
+    except (ValueError, OSError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"{sent} digest(s) {'printed' if dry_run else 'sent'}.", err=dry_run)
 
 
 def _loaded(counts: dict[str, int]) -> str:

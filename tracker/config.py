@@ -1,8 +1,9 @@
-"""Where things live. The database path comes from --db, else TRACKER_DB, else data/tracker.db."""
+"""Where things live (the database: --db, else TRACKER_DB, else data/tracker.db) and what day it is."""
 
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -14,3 +15,10 @@ CLAUSES_DIR = PROJECT_ROOT / "contract_clauses"
 def db_path(explicit: str | Path | None = None) -> Path:
     chosen = explicit or os.environ.get("TRACKER_DB") or DEFAULT_DB
     return Path(chosen).expanduser().resolve()
+
+
+def today() -> date:
+    """The day the app works with: TRACKER_TODAY (YYYY-MM-DD) when set, so that tests and
+    demonstrations can fix it; else the real date."""
+    fixed = os.environ.get("TRACKER_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()

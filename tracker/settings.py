@@ -14,9 +14,28 @@ from .domain.sign_in import Policy
 
 
 @dataclass(frozen=True)
+class Smtp:
+    """Where reminder e-mails go out. The password is never in the file: it is read from the
+    environment variable named by ``password_env`` when mail is sent."""
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # "starttls", "tls" (implicit, usually port 465) or "none"
+    sender: str = ""
+    username: str = ""
+    password_env: str = "TRACKER_SMTP_PASSWORD"
+    timeout_seconds: float = 30
+
+    @property
+    def password(self) -> str:
+        return os.environ.get(self.password_env, "")
+
+
+@dataclass(frozen=True)
 class Settings:
     sign_in: Policy = Policy()
     attachment_max_bytes: int = 20 * 1024 * 1024
+    smtp: Smtp = Smtp()
 
 
 def load(path: Path | None = None) -> Settings:
@@ -36,4 +55,16 @@ def load(path: Path | None = None) -> Settings:
                 "session_timeout_minutes", defaults.session_timeout.total_seconds() / 60))),
         ),
         attachment_max_bytes=int(data.get("attachments", {}).get("max_megabytes", 20) * 1024 * 1024),
+        smtp=_smtp(data.get("smtp", {})),
     )
+
+
+def _smtp(data: dict) -> Smtp:
+    known = {f for f in Smtp.__dataclass_fields__}
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"settings [smtp]: unknown keys {sorted(unknown)} (known: {sorted(known)})")
+    smtp = Smtp(**data)
+    if smtp.security not in ("starttls", "tls", "none"):
+        raise ValueError('settings [smtp] security must be "starttls", "tls" or "none"')
+    return smtp

@@ -4,30 +4,18 @@ import pandas as pd
 import streamlit as st
 
 from tracker.domain.permissions import Action
-from tracker.services import chains, contracts, engagements, gaps, setup
+from tracker.services import contracts, gaps
 from tracker.ui import attachment_view, contract_form, coverage_checklist, labels
 from tracker.ui.forms import field_errors, submit
-from tracker.ui.links import query_record
-from tracker.ui.pickers import link_picker
-from tracker.ui.session import context, lang, show_flash, tr
-from tracker.ui.text import md
+from tracker.ui.link_header import choose_link
+from tracker.ui.session import context, show_flash, tr
 
 ctx = context()
-organisation = setup.organisation_name(ctx, lang())
 st.title(tr("nav.contracts"))
 show_flash()
 
-current = query_record("engagement", lambda i: engagements.get_engagement(ctx, i))
-engagement_id = link_picker(ctx, tr("contract.engagement"), "contracts_link", current)
-if engagement_id is None:
-    st.stop()
-st.query_params["engagement"] = str(engagement_id)
-
-link = chains.link(ctx, engagement_id)
-open_gaps = gaps.engagement_gaps(ctx, engagement_id)
-st.markdown(f"**{md(link.entrustee_name)}** · {labels.tier(link.tier)} · {md(link.business_name)} · "
-            f"{labels.status(link.status)} {labels.gap_count(len(open_gaps))}  \n"
-            f"{labels.path(link.path, organisation)}  \n{labels.categories(link.data_categories)}")
+engagement_id = choose_link(ctx, "contracts_link",
+                            badge_of=lambda i: labels.gap_count(len(gaps.engagement_gaps(ctx, i)))).id
 
 documents = contracts.contracts_of(ctx, engagement_id)
 st.subheader(tr("contract.title"))

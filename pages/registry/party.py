@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.services import chains, parties, setup
-from tracker.ui import labels
+from tracker.ui import certification_form, labels
 from tracker.ui.forms import paged, pager
 from tracker.ui.links import query_record
 from tracker.ui.pickers import party_picker
@@ -34,6 +34,9 @@ facts = [
 ]
 st.markdown("  \n".join(f"**{label}**: {md(value)}" for label, value in facts if value))
 
+st.subheader(tr("certification.title"))
+certification_form.render(ctx, party)
+
 st.subheader(tr("party.chains"))
 links, total = paged(lambda limit, offset: chains.chains_of_party(ctx, party_id, limit, offset), "party_links_page")
 if not links:
@@ -47,9 +50,13 @@ for link in links:
             f"{labels.path(link.path, organisation)}  \n"
             f"{md(link.work)} — {labels.categories(link.data_categories)}"
         )
-        left, right = st.columns(2)
-        left.page_link("pages/oversight/chain.py", label=tr("nav.chain"), icon=":material/account_tree:",
-                       query_params={"business": link.business_id, "party": party_id})
-        right.page_link("pages/registry/registry.py", label=tr("engagement.add_redelegation"), icon=":material/add:",
-                        query_params={"parent": link.id})
+        columns = st.columns(4)
+        columns[0].page_link("pages/oversight/chain.py", label=tr("nav.chain"), icon=":material/account_tree:",
+                             query_params={"business": link.business_id, "party": party_id})
+        columns[1].page_link("pages/oversight/selection.py", label=tr("nav.selection"), icon=":material/how_to_reg:",
+                             query_params={"engagement": link.id})
+        columns[2].page_link("pages/oversight/reviews.py", label=tr("nav.reviews"), icon=":material/fact_check:",
+                             query_params={"engagement": link.id})
+        columns[3].page_link("pages/registry/registry.py", label=tr("engagement.add_redelegation"),
+                             icon=":material/add:", query_params={"parent": link.id})
 pager(total, "party_links_page")

@@ -43,7 +43,7 @@ def app_server(tmp_path_factory):
     """Start the app as the README does, on its own database; yield (base url, database path)."""
     db = tmp_path_factory.mktemp("e2e") / "tracker.db"
     port = _free_port()
-    env = {**os.environ, "TRACKER_DB": str(db)}
+    env = {**os.environ, "TRACKER_DB": str(db), "TRACKER_TODAY": "2026-11-22"}  # the demo data's "today"
     log = (tmp_path_factory.getbasetemp() / f"streamlit-{port}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),

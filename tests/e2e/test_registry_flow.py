@@ -49,8 +49,19 @@ def test_register_parties_link_redelegate_approve_and_see_the_chain(app, page):
         expect(page.get_by_text(ja("common.created"))).to_be_visible()
         wait_idle(page)
 
-    # a tier-1 engagement in the payroll business, and a re-delegation under it
-    register_engagement(page, "E2E元請株式会社", "E2E 給与データ入力", status=ja("status.active"))
+    # a tier-1 engagement in the payroll business, activated by its selection check
+    register_engagement(page, "E2E元請株式会社", "E2E 給与データ入力")
+    go(page, ja("nav.selection"))
+    fill(page, ja("contract.engagement_search"), "E2E元請")
+    choose(page, ja("contract.engagement"), "E2E元請株式会社")
+    choose(page, ja("selection.methods"), ja("selection.method.hearing"))
+    page.get_by_text(ja("selection.activate")).click()
+    click(page, ja("selection.save"))
+    expect(page.get_by_text(ja("selection.recorded"))).to_be_visible()
+    expect(page.get_by_text(ja("status.active")).first).to_be_visible()
+
+    # and a re-delegation under it
+    go(page, ja("nav.registry"))
     register_engagement(page, "E2E再委託先株式会社", "E2E 入力作業の再委託", parent="E2E元請株式会社")
 
     # the privacy officer approves it

@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.streamlit_ui import go, ja, sign_in
 
-EVERYONE = ["nav.home", "nav.chain", "nav.approvals", "nav.gaps", "nav.contracts", "nav.registry"]
+EVERYONE = ["nav.home", "nav.chain", "nav.approvals", "nav.schedule", "nav.reviews", "nav.selection", "nav.gaps",
+            "nav.contracts", "nav.registry"]
 
 
 @pytest.mark.parametrize("user,screens,hidden,edits,decides", [

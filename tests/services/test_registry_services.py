@@ -125,14 +125,16 @@ def test_edit_cannot_drop_a_category_a_child_carries(ctx):
 def test_edit_keeps_place_in_chain_and_bumps_version(ctx):
     business_id = f.business(ctx)
     top = f.link(ctx, f.party(ctx, "A"), business_id=business_id)
-    data = to_input(engagements.get_engagement(ctx, top))
+    before = engagements.get_engagement(ctx, top)
+    data = to_input(before)
     data.work, data.individuals_count = "給与計算", 1500
-    engagements.update_engagement(ctx, top, 1, data)
+    engagements.update_engagement(ctx, top, before["version"], data)
     row = engagements.get_engagement(ctx, top)
-    assert (row["work"], row["individuals_count"], row["version"], row["tier"]) == ("給与計算", 1500, 2, 1)
+    assert (row["work"], row["individuals_count"], row["version"], row["tier"]) == (
+        "給与計算", 1500, before["version"] + 1, 1)
     data.entrustee_party_id = f.party(ctx, "別会社")
     with pytest.raises(RuleViolation):
-        engagements.update_engagement(ctx, top, 2, data)
+        engagements.update_engagement(ctx, top, row["version"], data)
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.ADMIN])

@@ -10,8 +10,9 @@ from ..domain.gaps import ContractTerms, Coverage, in_force
 from ..domain.periods import check_period
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
+from ..domain.schedule import MAX_INTERVAL_MONTHS
 from ..store import contract_queries as cq
-from ..store import coverage_masks, records
+from ..store import coverage_masks, due_items, records
 from ..store import registry_queries as q
 from . import attachments
 from .catalogue import catalogue
@@ -33,6 +34,7 @@ class ContractInput:
     valid_until: date | None = None
     auto_renewal: bool = False
     note: str = ""
+    report_interval_months: int | None = None  # how often the entrustee reports on compliance
 
 
 @dataclass
@@ -48,6 +50,8 @@ def _check(data: ContractInput) -> list[Problem]:
         problems.append(Problem("title", "error.required"))
     if data.kind not in {k.value for k in ContractKind}:
         problems.append(Problem("kind", "error.invalid_choice"))
+    if data.report_interval_months is not None and not 1 <= data.report_interval_months <= MAX_INTERVAL_MONTHS:
+        problems.append(Problem("report_interval_months", "error.interval_range", {"max": MAX_INTERVAL_MONTHS}))
     return problems + check_period(data.signed_on, data.valid_until, "valid_until")
 
 
@@ -57,6 +61,7 @@ def _values(data: ContractInput) -> dict:
         "signed_on": data.signed_on.isoformat() if data.signed_on else None,
         "valid_until": data.valid_until.isoformat() if data.valid_until else None,
         "auto_renewal": int(data.auto_renewal), "note": data.note.strip() or None,
+        "report_interval_months": data.report_interval_months,
     }
 
 
@@ -65,15 +70,20 @@ def create_contract(ctx: Context, engagement_id: int, data: ContractInput) -> in
         if q.engagement(db, engagement_id) is None:
             raise NotFound("engagement", engagement_id)
         raise_if_any(_check(data))
-        return records.insert(db, "contracts", _values(data) | {"engagement_id": engagement_id}, ctx.actor.username)
+        contract_id = records.insert(db, "contracts", _values(data) | {"engagement_id": engagement_id},
+                                     ctx.actor.username)
+        due_items.refresh_links(db, [engagement_id])
+        return contract_id
 
 
 def update_contract(ctx: Context, contract_id: int, expected_version: int, data: ContractInput) -> None:
     with ctx.write(Action.EDIT_REGISTRY) as db:
-        if cq.contract(db, contract_id) is None:
+        current = cq.contract(db, contract_id)
+        if current is None:
             raise NotFound("contract", contract_id)
         raise_if_any(_check(data))
         records.update(db, "contracts", contract_id, expected_version, _values(data), ctx.actor.username)
+        due_items.refresh_links(db, [current["engagement_id"]])
 
 
 def record_coverage(ctx: Context, contract_id: int, expected_version: int, entries: dict[str, CoverageEntry]) -> None:
@@ -154,4 +164,5 @@ def is_in_force(ctx: Context, row: dict) -> bool:
 
 def to_input(row: dict) -> ContractInput:
     t = terms(row)
-    return ContractInput(row["title"], row["kind"], t.signed_on, t.valid_until, t.auto_renewal, row["note"] or "")
+    return ContractInput(row["title"], row["kind"], t.signed_on, t.valid_until, t.auto_renewal, row["note"] or "",
+                         row["report_interval_months"])

@@ -14,6 +14,10 @@ from .users import UserInput, create_user
 from .contracts import ContractInput, CoverageEntry, create_contract, record_coverage
 from .engagements import EngagementInput, create_engagement, get_engagement
 from .parties import create_party
+from .certifications import CertificationInput, create_certification, set_party_owner
+from .reviews import ReviewInput, add_corrective_action, complete_review
+from .selection import SelectionInput, record_selection_check
+from ..domain.selection import AREAS, AreaResult
 
 _PARTY_FIELDS = ("name", "kana", "corporate_number", "address", "country", "contact_person", "email", "phone")
 
@@ -23,6 +27,12 @@ def _date(value: str | None) -> date | None:
 
 
 def load(ctx: Context, spec: dict) -> dict[str, int]:
+    admin = Context(ctx.db_path, Actor("demo-setup", "Demo setup", Role.ADMIN), ctx.today)
+    users = {
+        item["username"]: create_user(admin, UserInput(item["username"], item["display_name"], item["role"],
+                                                       item.get("email", ""), item["password"]))
+        for item in spec.get("users", [])
+    }
     parties: dict[str, int] = {}
     for item in spec.get("parties", []):
         fields = {k: item[k] for k in _PARTY_FIELDS if k in item}
@@ -49,9 +59,17 @@ def load(ctx: Context, spec: dict) -> dict[str, int]:
             start_date=_date(item.get("start_date")),
             end_date=_date(item.get("end_date")),
             status=item.get("status", "proposed"),
+            owner_user_id=users.get(item.get("owner")),
+            inspection_interval_months=item.get("inspection_interval_months", 12),
+            selection_override_reason=item.get("selection_override", ""),
         )
+        selection = item.get("selection")
+        if selection:  # registered as proposed, then activated by its approved selection check
+            data.status = "proposed"
         engagement_id = create_engagement(ctx, data)
         engagements[item["key"]] = engagement_id
+        if selection:
+            record_selection_check(ctx, engagement_id, _selection(selection), activate=item.get("status") == "active")
         approval = item.get("approval")
         if approval:
             approver = approval.get("approver", "us")
@@ -71,12 +89,33 @@ def load(ctx: Context, spec: dict) -> dict[str, int]:
             valid_until=_date(item.get("valid_until")), auto_renewal=item.get("auto_renewal", False),
         ))
         record_coverage(ctx, contract_id, 1, _coverage(item.get("coverage", {})))
-    admin = Context(ctx.db_path, Actor("demo-setup", "Demo setup", Role.ADMIN), ctx.today)
-    for item in spec.get("users", []):
-        create_user(admin, UserInput(item["username"], item["display_name"], item["role"], item.get("email", ""),
-                                     item["password"]))
+    for item in spec.get("certifications", []):
+        create_certification(ctx, parties[item["party"]], CertificationInput(
+            item["scheme"], item["number"], _date(item["valid_until"]), item.get("issuer", "")))
+    for key, owner in spec.get("party_owners", {}).items():
+        set_party_owner(ctx, parties[key], 1, users[owner])
+    for item in spec.get("reviews", []):
+        review_id = complete_review(ctx, engagements[item["engagement"]], ReviewInput(
+            kind=item["kind"], completed_on=_date(item["completed_on"]), inspector=item["inspector"],
+            method=item.get("method"), remote_reason=item.get("remote_reason", ""),
+            performed_via=item.get("via", "us"), checklist=_areas(item.get("issues", [])),
+            findings=item.get("findings", "")))
+        for action in item.get("actions", []):
+            add_corrective_action(ctx, review_id, action["description"], action.get("owner", ""),
+                                  _date(action["due_on"]))
     return {"parties": len(parties), "businesses": len(businesses), "engagements": len(engagements),
             "contracts": len(spec.get("contracts", [])), "users": len(spec.get("users", []))}
+
+
+def _areas(issues: list[str]) -> dict[str, str]:
+    return {area: (AreaResult.ISSUE if area in issues else AreaResult.OK).value for area in AREAS}
+
+
+def _selection(spec: dict) -> SelectionInput:
+    return SelectionInput(
+        checked_on=_date(spec["checked_on"]), result=spec.get("result", "approved"), decided_by=spec["decided_by"],
+        areas=_areas(spec.get("issues", [])), methods=spec.get("methods", ["hearing"]),
+        past_incidents=spec.get("past_incidents", ""), conditions=spec.get("conditions", ""))
 
 
 def _coverage(spec: dict[str, list[str]]) -> dict[str, CoverageEntry]:

@@ -11,8 +11,11 @@ from ..domain.approvals import needs_approval
 from ..domain.models import ApprovalStatus, DataCategory, EngagementStatus, parse_categories
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
-from ..store import records
+from ..domain.schedule import DEFAULT_INTERVAL_MONTHS, MAX_INTERVAL_MONTHS
+from ..domain.selection import activation_problems
+from ..store import due_items, records
 from ..store import registry_queries as q
+from ..store import supervision_queries as sq
 from .context import Context, NotFound
 
 _UNSET = object()
@@ -39,6 +42,9 @@ class EngagementInput:
     start_date: date | None = None
     end_date: date | None = None
     status: str = EngagementStatus.PROPOSED.value
+    inspection_interval_months: int = DEFAULT_INTERVAL_MONTHS
+    owner_user_id: int | None = None  # who the link's reviews are assigned to
+    selection_override_reason: str = ""  # why it may be active without an approved selection check
 
 
 def _categories(values: list[str]) -> tuple[frozenset[DataCategory], list[Problem]]:
@@ -94,7 +100,21 @@ def _common_problems(db, data: EngagementInput) -> list[Problem]:
         problems.append(Problem("status", "error.invalid_choice"))
     if data.entrustee_party_id is not None and q.party(db, data.entrustee_party_id) is None:
         problems.append(Problem("entrustee_party_id", "error.not_found"))
+    if not 1 <= data.inspection_interval_months <= MAX_INTERVAL_MONTHS:
+        problems.append(Problem("inspection_interval_months", "error.interval_range", {"max": MAX_INTERVAL_MONTHS}))
+    if data.owner_user_id is not None and not sq.user_exists(db, data.owner_user_id):
+        problems.append(Problem("owner_user_id", "error.not_found"))
     return problems + _country_problems(data)
+
+
+def _activation_problems(ctx: Context, db, data: EngagementInput, engagement_id: int | None,
+                         old_status: str | None) -> list[Problem]:
+    """The selection guard; an override is a privacy decision, so only a role that may take one may."""
+    selected = engagement_id is not None and sq.has_passing_selection(db, engagement_id)
+    problems = activation_problems(data.status, old_status, selected, data.selection_override_reason)
+    if not problems and not selected and data.status != old_status and data.status == EngagementStatus.ACTIVE:
+        ctx.require(Action.DECIDE_REDELEGATION)
+    return problems
 
 
 def _values(data: EngagementInput, categories: frozenset[DataCategory]) -> dict:
@@ -108,6 +128,9 @@ def _values(data: EngagementInput, categories: frozenset[DataCategory]) -> dict:
         "start_date": data.start_date.isoformat() if data.start_date else None,
         "end_date": data.end_date.isoformat() if data.end_date else None,
         "status": data.status,
+        "inspection_interval_months": data.inspection_interval_months,
+        "owner_user_id": data.owner_user_id,
+        "selection_override_reason": data.selection_override_reason.strip() or None,
     }
 
 
@@ -142,6 +165,7 @@ def create_engagement(ctx: Context, data: EngagementInput) -> int:
                 end_date=data.end_date,
             )
             problems += chain.check_link(draft, parent)
+        problems += _activation_problems(ctx, db, data, None, None)
         raise_if_any(_dedupe(problems))
 
         # the id is taken up front (the write lock is held) so the row is written whole, path included
@@ -161,6 +185,7 @@ def create_engagement(ctx: Context, data: EngagementInput) -> int:
                 db, "approvals", {"engagement_id": engagement_id, "status": ApprovalStatus.PENDING.value},
                 ctx.actor.username,
             )
+        due_items.refresh_links(db, [engagement_id])
         return engagement_id
 
 
@@ -186,8 +211,10 @@ def update_engagement(ctx: Context, engagement_id: int, expected_version: int, d
         problems += chain.check_link(draft, parent)
         children = [parse_categories(json.loads(c)) for c in q.child_categories(db, engagement_id)]
         problems += chain.check_children_keep_categories(categories, children)
+        problems += _activation_problems(ctx, db, data, engagement_id, current["status"])
         raise_if_any(_dedupe(problems))
         records.update(db, "engagements", engagement_id, expected_version, _values(data, categories), ctx.actor.username)
+        due_items.refresh_links(db, [engagement_id])
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -233,4 +260,7 @@ def to_input(row: dict) -> EngagementInput:
         start_date=date.fromisoformat(row["start_date"]) if row["start_date"] else None,
         end_date=date.fromisoformat(row["end_date"]) if row["end_date"] else None,
         status=row["status"],
+        inspection_interval_months=row["inspection_interval_months"],
+        owner_user_id=row["owner_user_id"],
+        selection_override_reason=row["selection_override_reason"] or "",
     )

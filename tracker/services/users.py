@@ -96,6 +96,12 @@ def list_users(ctx: Context) -> list[dict]:
             "FROM users ORDER BY username"))
 
 
+def owner_choices(ctx: Context) -> dict[int, str]:
+    """Active users anyone may assign reviews to: id → display name (no contact data)."""
+    with ctx.read() as db:
+        return dict(db.execute("SELECT id, display_name FROM users WHERE active = 1 ORDER BY display_name"))
+
+
 def count_users(db_path: Path) -> int:
     with connection.reading(db_path) as db:
         return db.execute("SELECT count(*) FROM users WHERE active = 1").fetchone()[0]

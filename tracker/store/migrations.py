@@ -240,6 +240,111 @@ _AUDIT_USERS_ATTACHMENTS_DDL = [
 ]
 
 
+
+@migrations()
+def m005_supervision(db: Database) -> None:
+    """Selection checks, certifications, reviews and the schedule of what is due."""
+    for statement in _SUPERVISION_DDL:
+        db.execute(statement)
+    from .due_items import rebuild_all
+
+    rebuild_all(db)
+
+
+_AUDIT_COLUMNS = """
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL"""
+
+_SUPERVISION_DDL = [
+    "ALTER TABLE engagements ADD COLUMN inspection_interval_months INTEGER NOT NULL DEFAULT 12"
+    " CHECK (inspection_interval_months BETWEEN 1 AND 60)",
+    "ALTER TABLE engagements ADD COLUMN owner_user_id INTEGER REFERENCES users(id)",
+    # why it became active without an approved selection check (a finding until one is recorded)
+    "ALTER TABLE engagements ADD COLUMN selection_override_reason TEXT",
+    "ALTER TABLE parties ADD COLUMN owner_user_id INTEGER REFERENCES users(id)",
+    "ALTER TABLE contracts ADD COLUMN report_interval_months INTEGER"
+    " CHECK (report_interval_months IS NULL OR report_interval_months BETWEEN 1 AND 60)",
+    f"""
+    CREATE TABLE certifications (
+        id INTEGER PRIMARY KEY,
+        party_id INTEGER NOT NULL REFERENCES parties(id),
+        scheme TEXT NOT NULL CHECK (scheme IN ('isms', 'pmark', 'soc2', 'other')),
+        scheme_name TEXT,
+        number TEXT NOT NULL,
+        issuer TEXT,
+        valid_until TEXT NOT NULL,
+        attachment_id INTEGER REFERENCES attachments(id),{_AUDIT_COLUMNS}
+    )
+    """,
+    "CREATE INDEX idx_certifications_party ON certifications(party_id)",
+    f"""
+    CREATE TABLE selection_checks (
+        id INTEGER PRIMARY KEY,
+        engagement_id INTEGER NOT NULL REFERENCES engagements(id),
+        checked_on TEXT NOT NULL,
+        areas TEXT NOT NULL,
+        methods TEXT NOT NULL,
+        past_incidents TEXT,
+        result TEXT NOT NULL CHECK (result IN ('approved', 'conditional', 'rejected')),
+        conditions TEXT,
+        decided_by TEXT NOT NULL,
+        note TEXT,{_AUDIT_COLUMNS}
+    )
+    """,
+    "CREATE INDEX idx_selection_checks_engagement ON selection_checks(engagement_id, checked_on)",
+    f"""
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        engagement_id INTEGER NOT NULL REFERENCES engagements(id),
+        kind TEXT NOT NULL CHECK (kind IN ('inspection', 'report', 'foreign_check', 'reevaluation')),
+        completed_on TEXT NOT NULL,
+        method TEXT CHECK (method IS NULL OR method IN ('on_site', 'remote', 'document')),
+        remote_reason TEXT,
+        performed_via TEXT NOT NULL DEFAULT 'us' CHECK (performed_via IN ('us', 'entrustee')),
+        inspector TEXT NOT NULL,
+        checklist TEXT,
+        findings TEXT,
+        note TEXT,{_AUDIT_COLUMNS}
+    )
+    """,
+    "CREATE INDEX idx_reviews_engagement ON reviews(engagement_id, kind, completed_on)",
+    f"""
+    CREATE TABLE corrective_actions (
+        id INTEGER PRIMARY KEY,
+        review_id INTEGER NOT NULL REFERENCES reviews(id),
+        description TEXT NOT NULL,
+        owner TEXT,
+        due_on TEXT NOT NULL,
+        closed_on TEXT,{_AUDIT_COLUMNS}
+    )
+    """,
+    "CREATE INDEX idx_corrective_actions_review ON corrective_actions(review_id)",
+    # Derived from the tables above by store.due_items (never edited, so not audited): one row per
+    # thing due, so that lists, counts and reminders are indexed queries.
+    """
+    CREATE TABLE due_items (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        ref_id INTEGER,
+        engagement_id INTEGER REFERENCES engagements(id),
+        party_id INTEGER NOT NULL REFERENCES parties(id),
+        business_id INTEGER REFERENCES businesses(id),
+        tier INTEGER,
+        nominal_on TEXT NOT NULL,
+        due_on TEXT NOT NULL,
+        notice_days INTEGER NOT NULL,
+        owner_user_id INTEGER REFERENCES users(id)
+    )
+    """,
+    "CREATE INDEX idx_due_items_due ON due_items(due_on)",
+    "CREATE INDEX idx_due_items_owner ON due_items(owner_user_id, due_on)",
+    "CREATE INDEX idx_due_items_engagement ON due_items(engagement_id)",
+    "CREATE INDEX idx_due_items_party ON due_items(party_id, kind)",
+]
+
 def migrate(path: Path | str) -> None:
     """Create the database file if needed, switch it to WAL and apply every pending migration."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..domain.permissions import Action
+from ..domain.schedule import MAX_INTERVAL_MONTHS
 from ..services import contracts
 from ..services.context import Context
 from ..services.contracts import ContractInput, ContractKind
@@ -27,13 +28,16 @@ def render(ctx: Context, engagement_id: int, row: dict | None = None) -> None:
         st.date_input(tr("contract.valid_until"), value=start.valid_until, key=prefix + "until", format="YYYY-MM-DD")
         field_errors(errors, "valid_until")
     st.checkbox(tr("contract.auto_renewal"), value=start.auto_renewal, key=prefix + "auto")
+    st.number_input(tr("contract.report_interval_months"), min_value=1, max_value=MAX_INTERVAL_MONTHS, step=1,
+                    value=start.report_interval_months, key=prefix + "report", placeholder=tr("contract.no_reports"))
+    field_errors(errors, "report_interval_months")
     st.text_input(tr("contract.note"), value=start.note, key=prefix + "note")
     field_errors(errors, None)
 
     def data() -> ContractInput:
         s = st.session_state
         return ContractInput(s[prefix + "title"], s[prefix + "kind"], s[prefix + "signed"], s[prefix + "until"],
-                             s[prefix + "auto"], s[prefix + "note"])
+                             s[prefix + "auto"], s[prefix + "note"], s[prefix + "report"])
 
     save_button("cf", row, create=lambda: contracts.create_contract(ctx, engagement_id, data()),
                 update=lambda version: contracts.update_contract(ctx, row["id"], version, data()),

@@ -7,7 +7,8 @@ import streamlit as st
 from ..domain.countries import COUNTRIES
 from ..domain.models import DataCategory, EngagementStatus
 from ..domain.permissions import Action
-from ..services import businesses, engagements
+from ..domain.schedule import DEFAULT_INTERVAL_MONTHS, MAX_INTERVAL_MONTHS
+from ..services import businesses, engagements, users
 from ..services.context import Context
 from ..services.engagements import EngagementInput
 from . import labels
@@ -18,7 +19,7 @@ from .text import md
 
 _SHOWN = {"business_id", "parent_engagement_id", "entruster_id", "entrustee_party_id", "work", "purpose",
           "data_categories", "individuals_count", "processing_countries", "storage_countries", "start_date",
-          "end_date", "status"}
+          "end_date", "status", "inspection_interval_months", "owner_user_id", "selection_override_reason"}
 
 
 def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = None) -> None:
@@ -65,6 +66,21 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
     st.selectbox(tr("engagement.status"), list(statuses), index=list(statuses).index(start.status) if start else 0,
                  key=prefix + "status", format_func=statuses.__getitem__)
     field_errors(errors, "status")
+    st.text_area(tr("engagement.selection_override_reason"), value=start.selection_override_reason if start else "",
+                 key=prefix + "override", help=tr("engagement.selection_override_help"))
+    field_errors(errors, "selection_override_reason")
+    left, right = st.columns(2)
+    with left:
+        st.number_input(tr("engagement.inspection_interval_months"), min_value=1, max_value=MAX_INTERVAL_MONTHS,
+                        step=1, value=start.inspection_interval_months if start else DEFAULT_INTERVAL_MONTHS,
+                        key=prefix + "interval")
+        field_errors(errors, "inspection_interval_months")
+    with right:
+        owners = {None: tr("common.none")} | users.owner_choices(ctx)
+        current_owner = start.owner_user_id if start else None
+        st.selectbox(tr("engagement.owner"), list(owners), key=prefix + "owner", format_func=owners.__getitem__,
+                     index=list(owners).index(current_owner) if current_owner in owners else 0)
+        field_errors(errors, "owner_user_id")
     form_errors_elsewhere(errors, _SHOWN)
     field_errors(errors, None)
 
@@ -76,6 +92,8 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
             individuals_count=None if s[prefix + "individuals"] is None else int(s[prefix + "individuals"]),
             processing_countries=s[prefix + "processing"], storage_countries=s[prefix + "storage"],
             start_date=s[prefix + "start"], end_date=s[prefix + "end"], status=s[prefix + "status"],
+            inspection_interval_months=int(s[prefix + "interval"]), owner_user_id=s[prefix + "owner"],
+            selection_override_reason=s[prefix + "override"],
         )
 
     save_button("ef", row, create=lambda: engagements.create_engagement(ctx, data()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..domain import countries
 from ..domain.approvals import ApprovalFinding, Severity
+from ..domain.schedule import ReviewKind
 from .session import lang, tr
 from .text import md
 
@@ -77,3 +78,21 @@ def conditions(codes) -> str:
 
 def gap_count(count: int) -> str:
     return f":red-badge[:material/description: {tr('gap.count', count=count)}]" if count else ""
+
+
+DUE_COLOUR = {"overdue": "red", "due_soon": "orange", "upcoming": "blue", "done": "green"}
+_DUE_ICON = {"overdue": ":material/error:", "due_soon": ":material/schedule:", "upcoming": ":material/event:",
+             "done": ":material/check_circle:"}
+
+
+def due_status(code: str) -> str:
+    return f":{DUE_COLOUR[code]}-badge[{_DUE_ICON[code]} {tr(f'schedule.status.{code}')}]"
+
+
+def review_kind(code: str) -> str:
+    return tr(f"schedule.kind.{code}")
+
+
+def kind_names() -> dict[str, str]:
+    """Every due-item kind → its name in the user's language (also for the calendar file)."""
+    return {k.value: review_kind(k.value) for k in ReviewKind}

@@ -45,7 +45,7 @@ def context() -> Context:
     who = actor()
     if who is None:
         st.stop()
-    return Context(db_path=config.db_path(), actor=who)
+    return Context(db_path=config.db_path(), actor=who, today=config.today())
 
 
 def flash(message: str) -> None:

@@ -1,0 +1,96 @@
+"""Selection check (適切な委託先の選定) of a link before it becomes active: the guideline's areas,
+how they were confirmed, past incidents, and the decision."""
+
+import json
+
+import streamlit as st
+
+from tracker.domain.models import EngagementStatus
+from tracker.domain.permissions import Action
+from tracker.domain.selection import AREAS, AreaResult, CheckMethod, SelectionResult
+from tracker.services import certifications, engagements, selection
+from tracker.services.selection import SelectionInput
+from tracker.ui.forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
+from tracker.ui.link_header import choose_link
+from tracker.ui.session import context, show_flash, tr
+from tracker.ui.text import md
+
+RESULT_COLOUR = {"approved": "green", "conditional": "orange", "rejected": "red"}
+
+ctx = context()
+st.title(tr("nav.selection"))
+show_flash()
+
+link = choose_link(ctx, "selection_link")
+engagement_id = link.id
+row = engagements.get_engagement(ctx, engagement_id)
+if row["selection_override_reason"]:
+    st.warning(tr("selection.overridden", reason=row["selection_override_reason"]), icon=":material/warning:")
+
+held = certifications.certifications_of(ctx, link.entrustee_id)
+if held:
+    st.caption(tr("selection.certifications_held") + ": " + "、".join(
+        f"{tr('certification.scheme.' + c['scheme'])} {md(c['number'])}（〜{c['valid_until']}）" for c in held))
+
+st.subheader(tr("selection.history"))
+checks = selection.selection_checks_of(ctx, engagement_id)
+if not checks:
+    st.info(tr("selection.none"))
+for check in checks:
+    issues = [a for a, r in json.loads(check["areas"]).items() if r == AreaResult.ISSUE]
+    methods = "、".join(tr(f"selection.method.{m}") for m in json.loads(check["methods"]))
+    st.markdown(
+        f":{RESULT_COLOUR[check['result']]}-badge[{tr('selection.result.' + check['result'])}] "
+        f"**{check['checked_on']}** · {md(check['decided_by'])} · {methods}"
+        + (f"  \n{tr('selection.issues')}: " + "、".join(tr(f"selection.area.{a}") for a in issues) if issues else "")
+        + (f"  \n{tr('selection.conditions')}: {md(check['conditions'])}" if check["conditions"] else ""))
+
+st.subheader(tr("selection.record"))
+if not ctx.can(Action.EDIT_REGISTRY):
+    st.info(tr("common.read_only"))
+    st.stop()
+prefix = form_prefix(f"sc{engagement_id}", None)
+errors = prefix + "errors"
+left, right = st.columns(2)
+with left:
+    st.date_input(tr("selection.checked_on"), value=ctx.today, max_value=ctx.today, key=prefix + "on",
+                  format="YYYY-MM-DD")
+    field_errors(errors, "checked_on")
+with right:
+    st.text_input(tr("selection.decided_by"), value=ctx.actor.display_name, key=prefix + "by")
+    field_errors(errors, "decided_by")
+st.markdown(f"**{tr('selection.areas')}**")
+results = {r.value: tr(f"selection.result_area.{r.value}") for r in AreaResult}
+for area in AREAS:
+    st.radio(tr(f"selection.area.{area}"), list(results), key=prefix + "area_" + area, horizontal=True,
+             format_func=results.__getitem__)
+field_errors(errors, "areas")
+methods = {m.value: tr(f"selection.method.{m.value}") for m in CheckMethod}
+st.multiselect(tr("selection.methods"), list(methods), key=prefix + "methods", format_func=methods.__getitem__)
+field_errors(errors, "methods")
+st.text_area(tr("selection.past_incidents"), key=prefix + "incidents")
+outcomes = {r.value: tr(f"selection.result.{r.value}") for r in SelectionResult}
+st.radio(tr("selection.result"), list(outcomes), key=prefix + "result", horizontal=True,
+         format_func=outcomes.__getitem__)
+field_errors(errors, "result")
+st.text_area(tr("selection.conditions"), key=prefix + "conditions")
+field_errors(errors, "conditions")
+st.text_area(tr("selection.note"), key=prefix + "note")
+if link.status == EngagementStatus.PROPOSED:
+    st.checkbox(tr("selection.activate"), key=prefix + "activate")
+    field_errors(errors, "activate")
+form_errors_elsewhere(errors, {"checked_on", "decided_by", "areas", "methods", "result", "conditions", "activate"})
+field_errors(errors, None)
+
+
+def record() -> int:
+    s = st.session_state
+    return selection.record_selection_check(ctx, engagement_id, SelectionInput(
+        checked_on=s[prefix + "on"], result=s[prefix + "result"], decided_by=s[prefix + "by"],
+        areas={a: s[prefix + "area_" + a] for a in AREAS}, methods=s[prefix + "methods"],
+        past_incidents=s[prefix + "incidents"], conditions=s[prefix + "conditions"], note=s[prefix + "note"]),
+        activate=s.get(prefix + "activate", False))
+
+
+st.button(tr("selection.save"), type="primary", key=prefix + "submit",
+          on_click=submit(errors, record, tr("selection.recorded"), on_success=reset_new_form(f"sc{engagement_id}")))

@@ -1,0 +1,131 @@
+"""The review schedule (DOMAIN.md §5): what is due for a link, when, and how urgent it is.
+
+Pure rules. The store keeps the computed items in ``due_items`` (refreshed whenever their facts
+change) so that lists, counts and reminders are plain indexed queries at any scale.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from .working_days import previous_working_day
+
+
+class ReviewKind(StrEnum):
+    INSPECTION = "inspection"  # on-site in principle, at least yearly (4-8-9 (3))
+    REPORT = "report"  # compliance report, frequency from the contract
+    FOREIGN_CHECK = "foreign_check"  # measures and foreign law, about yearly (規則 18)
+    REEVALUATION = "reevaluation"  # the selection check again, yearly by default
+    CERTIFICATION = "certification"  # a certificate's expiry
+    CONTRACT = "contract"  # a contract's expiry or renewal
+    CORRECTIVE_ACTION = "corrective_action"  # a finding's fix, due on its own date
+
+
+# Kinds done by recording a review; the others are done by changing their record (a renewed
+# certificate or contract, a closed corrective action).
+COMPLETABLE = (ReviewKind.INSPECTION, ReviewKind.REPORT, ReviewKind.FOREIGN_CHECK, ReviewKind.REEVALUATION)
+
+
+class DueStatus(StrEnum):
+    UPCOMING = "upcoming"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    DONE = "done"
+
+
+class Method(StrEnum):
+    ON_SITE = "on_site"
+    REMOTE = "remote"  # video, photos: allowed where a visit is hard, with the reason recorded
+    DOCUMENT = "document"
+
+
+class Via(StrEnum):
+    US = "us"
+    ENTRUSTEE = "entrustee"  # a sub-tier checked through the entrustee above it (4-8-9 (4))
+
+
+DEFAULT_INTERVAL_MONTHS = 12
+DUE_SOON_DAYS = 30
+EXPIRY_NOTICE_DAYS = 90  # certificates and contracts take time to renew: warn from 90 days
+MAX_INTERVAL_MONTHS = 60
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; a day the month lacks becomes its last (2/29 + 12 → 2/28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: ReviewKind
+    nominal_on: date  # the date the rule gives
+    due_on: date  # the last working day on or before it: 1/1 is not a day anyone inspects
+    notice_days: int = DUE_SOON_DAYS
+    ref_id: int | None = None  # the certificate, contract or corrective action it is about
+
+
+def due(kind: ReviewKind, nominal_on: date, ref_id: int | None = None) -> DueItem:
+    notice = EXPIRY_NOTICE_DAYS if kind in (ReviewKind.CERTIFICATION, ReviewKind.CONTRACT) else DUE_SOON_DAYS
+    return DueItem(kind, nominal_on, previous_working_day(nominal_on), notice, ref_id)
+
+
+@dataclass(frozen=True)
+class LinkFacts:
+    """What the schedule of one active link depends on."""
+
+    start: date  # start date, else the day it was registered
+    inspection_interval: int = DEFAULT_INTERVAL_MONTHS
+    report_interval: int | None = None  # the shortest of its contracts in force; None: no reports agreed
+    abroad: bool = False  # processed or stored outside Japan, or a foreign entrustee
+    last_done: Mapping[ReviewKind, date] = field(default_factory=dict)
+    last_selection: date | None = None  # the latest approved selection check
+    contracts: tuple[tuple[int, date], ...] = ()  # (contract id, valid until) of its contracts
+    open_actions: tuple[tuple[int, date], ...] = ()  # (corrective action id, due on)
+
+
+def link_items(facts: LinkFacts, reevaluation_months: int = DEFAULT_INTERVAL_MONTHS) -> list[DueItem]:
+    """Every item due for an active link: the next of each periodic review, counted from the last
+    time it was done (else from the start), plus expiring contracts and open corrective actions."""
+
+    def after(kind: ReviewKind, months: int, since: date | None = None) -> DueItem:
+        return due(kind, add_months(facts.last_done.get(kind) or since or facts.start, months))
+
+    items = [after(ReviewKind.INSPECTION, facts.inspection_interval)]
+    if facts.report_interval:
+        items.append(after(ReviewKind.REPORT, facts.report_interval))
+    if facts.abroad:
+        items.append(after(ReviewKind.FOREIGN_CHECK, DEFAULT_INTERVAL_MONTHS))
+    last_evaluated = max((d for d in (facts.last_done.get(ReviewKind.REEVALUATION), facts.last_selection) if d),
+                         default=None)
+    items.append(due(ReviewKind.REEVALUATION, add_months(last_evaluated or facts.start, reevaluation_months)))
+    items += [due(ReviewKind.CONTRACT, until, contract_id) for contract_id, until in facts.contracts]
+    items += [due(ReviewKind.CORRECTIVE_ACTION, on, action_id) for action_id, on in facts.open_actions]
+    return items
+
+
+def certification_item(certification_id: int, valid_until: date) -> DueItem:
+    return due(ReviewKind.CERTIFICATION, valid_until, certification_id)
+
+
+def status_of(due_on: date, notice_days: int, today: date) -> DueStatus:
+    if due_on < today:
+        return DueStatus.OVERDUE
+    if due_on - timedelta(days=notice_days) <= today:
+        return DueStatus.DUE_SOON
+    return DueStatus.UPCOMING
+
+
+def status_bounds(status: DueStatus, today: date, alias: str = "d") -> tuple[str, list]:
+    """The SQL condition (over ``due_on`` and ``notice_days`` of table ``alias``) matching ``status_of``."""
+    iso, due_on, notice = today.isoformat(), f"{alias}.due_on", f"{alias}.notice_days"
+    if status == DueStatus.OVERDUE:
+        return f"{due_on} < ?", [iso]
+    if status == DueStatus.DUE_SOON:
+        return f"{due_on} >= ? AND date({due_on}, '-' || {notice} || ' days') <= ?", [iso, iso]
+    return f"date({due_on}, '-' || {notice} || ' days') > ?", [iso]
