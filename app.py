@@ -69,6 +69,8 @@ def screens(role) -> dict[str, list]:
             st.Page("pages/contracts/gaps.py", title=tr("nav.gaps"), icon=":material/rule:", url_path="gaps"),
             st.Page("pages/contracts/contracts.py", title=tr("nav.contracts"), icon=":material/description:",
                     url_path="contracts"),
+            st.Page("pages/contracts/addenda.py", title=tr("nav.addenda"), icon=":material/post_add:",
+                    url_path="addenda"),
             st.Page("pages/contracts/clause_library.py", title=tr("nav.clauses"), icon=":material/library_books:",
                     url_path="clauses"),
         ],

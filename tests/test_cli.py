@@ -62,3 +62,22 @@ def test_remind_reads_smtp_settings_and_reports_a_bad_key(tmp_path):
     settings.write_text('[smtp]\nhost = "127.0.0.1"\nportt = 25\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "t.db"), "remind", "--settings", str(settings)])
     assert result.exit_code == 1 and "unknown keys ['portt']" in result.output
+
+
+def test_addendum_writes_the_docx_and_keeps_it(tmp_path):
+    import io
+
+    from docx import Document
+
+    path, out = tmp_path / "t.db", tmp_path / "覚書.docx"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", str(path), "demo"]).exit_code == 0
+    result = runner.invoke(main, ["--db", str(path), "addendum", "2", "--lang", "both", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 article(s)" in result.output
+    headings = [p.text for p in Document(io.BytesIO(out.read_bytes())).paragraphs if p.style.name == "Article Heading"]
+    assert headings[0].startswith("第1条（") and headings[1].startswith("Article 1 (")
+    with connection.reading(path) as db:
+        assert db.execute("SELECT status FROM addenda").fetchall() == [("generated",)]
+    refused = runner.invoke(main, ["--db", str(path), "addendum", "2", "--clause", "nope", "-o", str(out)])
+    assert refused.exit_code == 1 and "Unknown clause" in refused.output

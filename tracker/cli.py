@@ -205,6 +205,46 @@ def remind(ctx: click.Context, dry_run: bool, today, settings_file: Path | None)
     click.echo(f"{sent} digest(s) {'printed' if dry_run else 'sent'}.", err=dry_run)
 
 
+@main.command("addendum")
+@click.argument("engagement", type=int)
+@click.option("--lang", "language", type=click.Choice(["ja", "en", "both"]), default="ja", show_default=True,
+              help="Japanese, English, or both (each Japanese article followed by its English text).")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .docx.")
+@click.option("--clause", "clauses", multiple=True, help="A clause id to add (repeatable; default: the gaps).")
+@click.option("--also", multiple=True, type=int,
+              help="Another engagement with the same entruster and entrustee to cover (repeatable).")
+@click.option("--effective", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Effective date (default: today).")
+@click.pass_context
+def addendum(ctx: click.Context, engagement: int, language: str, out: Path, clauses: tuple[str, ...],
+             also: tuple[int, ...], effective) -> None:
+    """Write a contract addendum (覚書) adding an engagement's missing clauses, and keep it with the
+    engagement as "generated"."""
+    from .domain.problems import RuleViolation
+    from .i18n import describe
+    from .services import addenda
+    from .services.context import NotFound
+
+    setup.initialise(ctx.obj["db"])
+    run_ctx = _context(ctx)
+    try:
+        request = addenda.AddendumRequest(
+            [engagement, *also], language, list(clauses) or None, addenda.default_base_contract(run_ctx, engagement),
+            effective.date() if effective else None)
+        addendum_id, built = addenda.generate(run_ctx, request)
+    except RuleViolation as violation:
+        for problem in violation.problems:
+            click.echo(f"Error: {describe(problem, 'en')}", err=True)
+        sys.exit(1)
+    except NotFound as missing:
+        click.echo(f"Error: {missing}", err=True)
+        sys.exit(1)
+    out.write_bytes(built.content)
+    click.echo(f"Addendum #{addendum_id} with {len(built.clause_ids)} article(s) "
+               f"({', '.join(built.clause_ids)}) written to {out}")
+
+
 def _loaded(counts: dict[str, int]) -> str:
     return "Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())
 

@@ -37,8 +37,10 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params) -> str:
 
 
 def describe(problem: Problem, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A problem in the user's words; category codes become their names."""
-    params = dict(problem.params)
+    """A problem in the user's words; category codes become their names, and a parameter given per
+    language ({"ja": …, "en": …}) is read in the user's."""
+    params = {k: (v.get(lang, v.get(DEFAULT_LANGUAGE)) if isinstance(v, dict) else v)
+              for k, v in problem.params.items()}
     if "categories" in params:
         separator = "、" if lang == "ja" else ", "
         params["categories"] = separator.join(t(f"category.{c}", lang) for c in params["categories"])

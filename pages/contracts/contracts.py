@@ -17,6 +17,8 @@ show_flash()
 engagement_id = choose_link(ctx, "contracts_link",
                             badge_of=lambda i: labels.gap_count(len(gaps.engagement_gaps(ctx, i)))).id
 
+st.page_link("pages/contracts/addenda.py", label=tr("addendum.make"), icon=":material/post_add:",
+             query_params={"engagement": engagement_id})
 documents = contracts.contracts_of(ctx, engagement_id)
 st.subheader(tr("contract.title"))
 if documents:

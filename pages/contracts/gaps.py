@@ -47,6 +47,9 @@ for row in rows:
         if row.required_by_name:
             why = f"{why} · {tr('gap.required_by', name=row.required_by_name)}"
         st.caption(f"{tr('gap.reasons')}: {why}")
-        st.page_link("pages/contracts/contracts.py", label=tr("gap.open_contract"), icon=":material/description:",
-                     query_params={"engagement": link.id})
+        left, right = st.columns(2)
+        left.page_link("pages/contracts/contracts.py", label=tr("gap.open_contract"), icon=":material/description:",
+                       query_params={"engagement": link.id})
+        right.page_link("pages/contracts/addenda.py", label=tr("addendum.make"), icon=":material/post_add:",
+                        query_params={"engagement": link.id})
 pager(total, "gaps_page")

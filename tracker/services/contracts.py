@@ -92,30 +92,41 @@ def record_coverage(ctx: Context, contract_id: int, expected_version: int, entri
     Each entry keeps the catalogue version of its clause. Refused with StaleRecord when the contract
     (or its checklist) was saved by someone else since ``expected_version``.
     """
-    clauses = {clause.id: clause for clause in catalogue()}
-    problems = [Problem(clause_id, "error.coverage.unknown_clause") for clause_id in entries if clause_id not in clauses]
-    problems += [Problem(clause_id, "error.invalid_choice") for clause_id, entry in entries.items()
-                 if entry.status is not None and entry.status not in {c.value for c in Coverage}]
+    problems = coverage_problems(entries)
     with ctx.write(Action.EDIT_REGISTRY) as db:
         if cq.contract(db, contract_id) is None:
             raise NotFound("contract", contract_id)
         raise_if_any(problems)
         records.update(db, "contracts", contract_id, expected_version, {}, ctx.actor.username)
-        current = cq.coverage_of(db, contract_id)
-        for clause_id, entry in entries.items():
-            values = {"status": entry.status, "clause_version": clauses[clause_id].version,
-                      "article": entry.article.strip() or None, "note": entry.note.strip() or None}
-            existing = current.get(clause_id)
-            if entry.status is None:
-                if existing:
-                    records.delete(db, "clause_coverage", existing["id"], ctx.actor.username)
-            elif existing:
-                if any(existing[k] != v for k, v in values.items()):
-                    records.update_unversioned(db, "clause_coverage", existing["id"], values, ctx.actor.username)
-            else:
-                records.insert(db, "clause_coverage", values | {"contract_id": contract_id, "clause_id": clause_id},
-                               ctx.actor.username)
-        coverage_masks.refresh_contract_masks(db, contract_id)
+        write_coverage(db, ctx, contract_id, entries)
+
+
+def coverage_problems(entries: dict[str, CoverageEntry]) -> list[Problem]:
+    known = {clause.id for clause in catalogue()}
+    problems = [Problem(clause_id, "error.coverage.unknown_clause") for clause_id in entries if clause_id not in known]
+    return problems + [Problem(clause_id, "error.invalid_choice") for clause_id, entry in entries.items()
+                       if entry.status is not None and entry.status not in {c.value for c in Coverage}]
+
+
+def write_coverage(db, ctx: Context, contract_id: int, entries: dict[str, CoverageEntry]) -> None:
+    """Apply checklist entries inside the caller's transaction (entries already checked), and
+    keep the contract's coverage masks equal to them."""
+    clauses = {clause.id: clause for clause in catalogue()}
+    current = cq.coverage_of(db, contract_id)
+    for clause_id, entry in entries.items():
+        values = {"status": entry.status, "clause_version": clauses[clause_id].version,
+                  "article": entry.article.strip() or None, "note": entry.note.strip() or None}
+        existing = current.get(clause_id)
+        if entry.status is None:
+            if existing:
+                records.delete(db, "clause_coverage", existing["id"], ctx.actor.username)
+        elif existing:
+            if any(existing[k] != v for k, v in values.items()):
+                records.update_unversioned(db, "clause_coverage", existing["id"], values, ctx.actor.username)
+        else:
+            records.insert(db, "clause_coverage", values | {"contract_id": contract_id, "clause_id": clause_id},
+                           ctx.actor.username)
+    coverage_masks.refresh_contract_masks(db, contract_id)
 
 
 def attach_document(ctx: Context, contract_id: int, expected_version: int, file_name: str, data: bytes) -> int:

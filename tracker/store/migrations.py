@@ -345,6 +345,51 @@ _SUPERVISION_DDL = [
     "CREATE INDEX idx_due_items_party ON due_items(party_id, kind)",
 ]
 
+
+@migrations()
+def m006_addenda(db: Database) -> None:
+    """Generated addenda (覚書) and the engagements each one amends."""
+    for statement in _ADDENDA_DDL:
+        db.execute(statement)
+
+
+_ADDENDA_DDL = [
+    # entruster_party_id NULL: we are the entruster (a tier-1 addendum)
+    f"""
+    CREATE TABLE addenda (
+        id INTEGER PRIMARY KEY,
+        entruster_party_id INTEGER REFERENCES parties(id),
+        entrustee_party_id INTEGER NOT NULL REFERENCES parties(id),
+        base_contract_id INTEGER REFERENCES contracts(id),
+        language TEXT NOT NULL CHECK (language IN ('ja', 'en', 'both')),
+        clause_ids TEXT NOT NULL,
+        effective_on TEXT NOT NULL,
+        breach_report_days INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('generated', 'sent', 'signed')),
+        generated_on TEXT NOT NULL,
+        sent_on TEXT,
+        signed_on TEXT,
+        attachment_id INTEGER NOT NULL REFERENCES attachments(id),
+        signed_attachment_id INTEGER REFERENCES attachments(id),{_AUDIT_COLUMNS}
+    )
+    """,
+    # contract_id: the addendum contract recorded for this engagement when the addendum was signed
+    """
+    CREATE TABLE addendum_links (
+        id INTEGER PRIMARY KEY,
+        addendum_id INTEGER NOT NULL REFERENCES addenda(id),
+        engagement_id INTEGER NOT NULL REFERENCES engagements(id),
+        contract_id INTEGER REFERENCES contracts(id),
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        UNIQUE (addendum_id, engagement_id)
+    )
+    """,
+    "CREATE INDEX idx_addendum_links_engagement ON addendum_links(engagement_id)",
+]
+
 def migrate(path: Path | str) -> None:
     """Create the database file if needed, switch it to WAL and apply every pending migration."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)

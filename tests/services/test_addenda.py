@@ -1,0 +1,134 @@
+"""Addenda generated, read back with python-docx, and followed to signature (which closes gaps)."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from tests import factories as f
+from tests.conftest import context_for
+from tracker.domain.clauses import PLACEHOLDERS
+from tracker.domain.permissions import Role
+from tracker.domain.problems import RuleViolation
+from tracker.outputs.addendum_template import EAST_ASIAN_FONT, STYLES
+from tracker.services import addenda, contracts, gaps
+from tracker.services.addenda import AddendumRequest
+from tracker.services.catalogue import catalogue
+from tracker.services.context import PermissionDenied
+from tracker.store import connection
+
+TRICKY = "A&B <テスト> \"株式会社\" 'X'"
+ARTICLE = re.compile(r"^(?:第(\d+)条（|Article (\d+) \()")
+
+
+def read(content: bytes) -> Document:
+    return Document(io.BytesIO(content))
+
+
+def headings(document) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == "Article Heading"]
+
+
+def count(db_path, table):
+    with connection.reading(db_path) as db:
+        return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+@pytest.fixture
+def tricky_link(ctx):
+    party = f.party(ctx, TRICKY, address="東京都千代田区1-1 <本社>")
+    return f.link(ctx, party, business_id=f.business(ctx), work="発送 & 封入 <至急>", storage_countries=["JP", "SG"])
+
+
+def test_the_articles_are_exactly_the_selected_clauses_in_order_numbered(ctx, tricky_link):
+    chosen = ["removal_ban", "confidentiality", "breach_notification"]
+    _, built = addenda.generate(ctx, AddendumRequest([tricky_link], "ja", chosen))
+    expected = sorted(chosen, key=lambda i: next(c.order for c in catalogue() if c.id == i))
+    titles = {c.id: c.title_ja for c in catalogue()}
+    found = headings(read(built.content))
+    assert found[:3] == [f"第{n}条（{titles[c]}）" for n, c in enumerate(expected, start=1)]
+    assert found[3:] == ["第4条（有効期間）"]  # no base contract: no "relation" article; Japanese only: no language one
+    assert built.clause_ids == expected
+
+
+def test_no_placeholder_is_left_and_user_text_survives_literally(ctx, tricky_link):
+    _, built = addenda.generate(ctx, AddendumRequest([tricky_link], "en", ["confidentiality", "foreign_transfer"]))
+    text = "\n".join(p.text for p in read(built.content).paragraphs)
+    assert not any(f"{{{name}}}" in text for name in PLACEHOLDERS)
+    assert TRICKY in text and "発送 & 封入 <至急>" in text and "<本社>" in text
+    assert "Singapore" in text  # storage countries filled in
+
+
+def test_every_style_sets_the_east_asian_font_and_the_page_is_a4_with_page_numbers(ctx, tricky_link):
+    _, built = addenda.generate(ctx, AddendumRequest([tricky_link], "ja", ["confidentiality"]))
+    document = read(built.content)
+    for name in ("Normal", *STYLES):
+        assert document.styles[name].element.rPr.rFonts.get(qn("w:eastAsia")) == EAST_ASIAN_FONT, name
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert 'w:instr="PAGE"' in section.footer._element.xml
+
+
+def test_the_bilingual_version_pairs_each_article_and_says_japanese_prevails(ctx, tricky_link):
+    chosen = ["confidentiality", "staff_training"]
+    _, built = addenda.generate(ctx, AddendumRequest([tricky_link], "both", chosen))
+    found = headings(read(built.content))
+    numbers = [int(m.group(1) or m.group(2)) for m in map(ARTICLE.match, found)]
+    assert numbers == [1, 1, 2, 2, 3, 3, 4, 4]
+    assert [h.startswith("第") for h in found] == [True, False] * 4
+    assert found[-2:] == ["第4条（言語）", "Article 4 (Language)"]
+    text = "\n".join(p.text for p in read(built.content).paragraphs)
+    assert "日本語版が優先する" in text and "the Japanese version prevails" in text
+
+
+def test_an_unfillable_placeholder_stops_generation_naming_it(ctx, db_path):
+    link_id = f.link(ctx, f.party(ctx, "保管先未登録"), business_id=f.business(ctx), storage_countries=[])
+    with pytest.raises(RuleViolation) as raised:
+        addenda.generate(ctx, AddendumRequest([link_id], "ja", ["confidentiality", "work_site_notice"]))
+    (problem,) = raised.value.problems
+    assert problem.code == "error.addendum.placeholder_missing" and problem.params["name"] == "storage_countries"
+    assert count(db_path, "addenda") == 0
+
+
+def test_signing_records_the_clauses_as_covered_so_the_gaps_close(ctx):
+    party = f.party(ctx, "委託先")
+    business = f.business(ctx)
+    first = f.link(ctx, party, business_id=business, work="入力")
+    second = f.link(ctx, party, business_id=business, work="印刷")
+    base = contracts.create_contract(ctx, first, contracts.ContractInput("基本契約", "master", date(2025, 4, 1)))
+    assert addenda.default_base_contract(ctx, first) == base
+    before = {g.clause_id for g in gaps.engagement_gaps(ctx, first)}
+    addendum_id, built = addenda.generate(ctx, AddendumRequest([first, second], "ja", base_contract_id=base))
+    assert set(built.clause_ids) == before | {g.clause_id for g in gaps.engagement_gaps(ctx, second)}
+    assert "「基本契約」" in "\n".join(p.text for p in read(built.content).paragraphs)
+    with pytest.raises(RuleViolation):  # generated → signed skips "sent"
+        addenda.mark_signed(ctx, addendum_id, 1, ctx.today)
+    with pytest.raises(RuleViolation):
+        addenda.mark_sent(ctx, addendum_id, 1, date(2026, 11, 23))  # after today
+    addenda.mark_sent(ctx, addendum_id, 1, ctx.today)
+    contract_ids = addenda.mark_signed(ctx, addendum_id, 2, ctx.today, ("signed.pdf", b"%PDF-1.4 signed copy"))
+    assert len(contract_ids) == 2
+    assert gaps.engagement_gaps(ctx, first) == [] and gaps.engagement_gaps(ctx, second) == []
+    (kept,) = [a for a in addenda.addenda_of(ctx, second) if a["id"] == addendum_id]
+    assert (kept["status"], kept["signed_on"], kept["signed_attachment_id"] is not None) == ("signed", "2026-11-22", True)
+    name, content = addenda.file_of(ctx, addendum_id)
+    assert name.endswith(".docx") and content == built.content
+
+
+def test_one_addendum_covers_only_links_with_the_same_parties(ctx):
+    a = f.link(ctx, f.party(ctx, "A"), business_id=f.business(ctx, "業務A"))
+    b = f.link(ctx, f.party(ctx, "B"), business_id=f.business(ctx, "業務B"))
+    with pytest.raises(RuleViolation) as raised:
+        addenda.build(ctx, AddendumRequest([a, b], "ja", ["confidentiality"]))
+    assert raised.value.problems[0].code == "error.addendum.mixed_parties"
+
+
+def test_only_registry_editors_make_addenda(db_path):
+    officer = context_for(db_path)
+    link_id = f.link(officer, f.party(officer, "A"), business_id=f.business(officer))
+    with pytest.raises(PermissionDenied):
+        addenda.generate(context_for(db_path, Role.MANAGER), AddendumRequest([link_id], "ja", ["confidentiality"]))
+    assert addenda.generate(context_for(db_path, Role.PROCUREMENT), AddendumRequest([link_id], "ja"))[0] == 1

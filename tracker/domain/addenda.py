@@ -1,0 +1,98 @@
+"""Contract addenda (覚書) that add missing clauses: which articles, numbered how, and the catalogue
+text with its placeholders filled. Pure; the .docx is written by tracker.outputs.addendum_docx."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .clauses import Clause
+
+_PLACEHOLDER = re.compile(r"{([a-z_]+)}")
+
+
+class Language(StrEnum):
+    JA = "ja"
+    EN = "en"
+    BOTH = "both"  # each Japanese article followed by its English text; Japanese prevails
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return ("ja", "en") if self == Language.BOTH else (self.value,)
+
+
+class AddendumStatus(StrEnum):
+    GENERATED = "generated"
+    SENT = "sent"
+    SIGNED = "signed"
+
+
+NEXT_STATUS = {AddendumStatus.GENERATED: AddendumStatus.SENT, AddendumStatus.SENT: AddendumStatus.SIGNED}
+
+
+class PlaceholderMissing(Exception):
+    """A placeholder has no value for this addendum: nothing is generated."""
+
+    def __init__(self, placeholder: str, clause_id: str):
+        super().__init__(f"{clause_id}: no value for {{{placeholder}}}")
+        self.placeholder = placeholder
+        self.clause_id = clause_id
+
+
+def fill(text: str, values: Mapping[str, str], clause_id: str) -> str:
+    """Replace every ``{name}`` of the catalogue text in one pass, so that a value containing braces
+    is kept literally and never expanded again. A name without a value stops generation."""
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if not values.get(name, "").strip():
+            raise PlaceholderMissing(name, clause_id)
+        return values[name]
+
+    return _PLACEHOLDER.sub(value, text)
+
+
+def ordered(catalogue: Iterable[Clause], chosen: Iterable[str]) -> list[Clause]:
+    """The chosen clauses in catalogue order (unknown ids are refused by the caller)."""
+    wanted = set(chosen)
+    return sorted((c for c in catalogue if c.id in wanted), key=lambda c: (c.order, c.id))
+
+
+def article_heading(number: int, title: str, lang: str) -> str:
+    return f"第{number}条（{title}）" if lang == "ja" else f"Article {number} ({title})"
+
+
+def inspection_interval(months: int, lang: str) -> str:
+    if lang == "ja":
+        return f"{months // 12}年に1回以上" if months % 12 == 0 else f"{months}か月に1回以上"
+    if months == 12:
+        return "at least once a year"
+    return f"at least once every {months // 12} years" if months % 12 == 0 else f"at least once every {months} months"
+
+
+def breach_report_deadline(days: int, lang: str) -> str:
+    if lang == "ja":
+        return f"直ちに（遅くとも知った日から{days}日以内に）"
+    return f"immediately, and in any case within {days} days of learning of it"
+
+
+@dataclass(frozen=True)
+class Article:
+    number: int
+    clause_id: str
+    headings: dict[str, str]  # per language
+    texts: dict[str, str]
+
+
+def articles(clauses: list[Clause], values: Mapping[str, Mapping[str, str]], languages: tuple[str, ...]) -> list[Article]:
+    """One numbered article per clause, in the given order, each text filled for every language."""
+    result = []
+    for number, clause in enumerate(clauses, start=1):
+        titles = {"ja": clause.title_ja, "en": clause.title_en}
+        texts = {"ja": clause.article_ja, "en": clause.article_en}
+        result.append(Article(
+            number, clause.id, {lang: article_heading(number, titles[lang], lang) for lang in languages},
+            {lang: fill(texts[lang], values[lang], clause.id) for lang in languages}))
+    return result
