@@ -64,6 +64,10 @@ def screens(role) -> dict[str, list]:
                     url_path="reviews"),
             st.Page("pages/oversight/selection.py", title=tr("nav.selection"), icon=":material/how_to_reg:",
                     url_path="selection"),
+            st.Page("pages/oversight/incidents.py", title=tr("nav.incidents"), icon=":material/report:",
+                    url_path="incidents"),
+            st.Page("pages/oversight/terminations.py", title=tr("nav.terminations"), icon=":material/cancel:",
+                    url_path="terminations"),
         ],
         tr("nav.section_contracts"): [
             st.Page("pages/contracts/gaps.py", title=tr("nav.gaps"), icon=":material/rule:", url_path="gaps"),

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.domain.schedule import DueStatus
-from tracker.services import approvals, attention, gaps, schedule, selection, setup
+from tracker.services import approvals, attention, gaps, incidents, schedule, selection, setup, terminations
 from tracker.ui import labels
 from tracker.ui.session import context, lang, show_flash, tr
 from tracker.ui.text import md
@@ -32,6 +32,15 @@ cols[1].metric(tr("schedule.status.due_soon"), due[DueStatus.DUE_SOON])
 cols[2].metric(tr("home.mine_overdue"), mine[DueStatus.OVERDUE])
 cols[3].metric(tr("home.mine_due_soon"), mine[DueStatus.DUE_SOON])
 cols[4].metric(tr("home.unselected"), unselected_total)
+open_incidents, first_incident = incidents.open_summary(ctx)
+cols[5].metric(tr("home.open_incidents"), open_incidents)
+if first_incident and first_incident.next_deadline:
+    st.page_link("pages/oversight/incidents.py", icon=":material/report:", query_params={
+        "incident": first_incident.row["id"]}, label=tr("home.next_incident_deadline", day=first_incident.next_deadline.isoformat(), title=first_incident.row["title"]))
+owed = terminations.owed_count(ctx)
+if owed:
+    st.page_link("pages/oversight/terminations.py", icon=":material/cancel:",
+                 label=tr("home.certificates_owed", count=owed))
 if due[DueStatus.OVERDUE] or due[DueStatus.DUE_SOON]:
     st.page_link("pages/oversight/schedule.py", icon=":material/event:", label=(
         f"{tr('nav.schedule')}: {tr('schedule.status.overdue')} {due[DueStatus.OVERDUE]} · "

@@ -13,7 +13,8 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["pages/oversight/home.py", "pages/oversight/chain.py", "pages/oversight/approvals.py",
          "pages/contracts/gaps.py", "pages/contracts/contracts.py", "pages/contracts/clause_library.py",
          "pages/registry/registry.py", "pages/registry/party.py", "pages/admin/audit.py",
-         "pages/oversight/schedule.py", "pages/oversight/reviews.py", "pages/oversight/selection.py", "pages/contracts/addenda.py"]
+         "pages/oversight/schedule.py", "pages/oversight/reviews.py", "pages/oversight/selection.py", "pages/contracts/addenda.py",
+         "pages/oversight/incidents.py", "pages/oversight/terminations.py"]
 OFFICER = Actor("privacy", "個人情報保護 太郎", Role.PRIVACY_OFFICER)
 
 

@@ -14,7 +14,9 @@ from tracker.domain.permissions import Role
 from tracker.domain.problems import RuleViolation
 from tracker.domain.schedule import DueStatus, ReviewKind
 from tracker.domain.selection import AREAS
-from tracker.services import certifications, contracts, engagements, reminders, reviews, schedule, selection
+from tracker.services import (
+    certifications, contracts, engagements, reminders, reviews, schedule, selection, terminations,
+)
 from tracker.services.certifications import CertificationInput
 from tracker.services.context import PermissionDenied
 from tracker.services.contracts import ContractInput
@@ -166,9 +168,7 @@ def test_corrective_actions_are_scheduled_until_closed(ctx):
 def test_an_ended_link_has_nothing_due(ctx):
     link_id = f.link(ctx, f.party(ctx, "A"), business_id=f.business(ctx))
     assert due(ctx, link_id)
-    data = to_input(engagements.get_engagement(ctx, link_id))
-    data.status = "ended"
-    engagements.update_engagement(ctx, link_id, engagements.get_engagement(ctx, link_id)["version"], data)
+    terminations.end_engagement(ctx, link_id, ctx.today)
     assert due(ctx, link_id) == {}
 
 

@@ -18,6 +18,7 @@ class Action(StrEnum):
     #                                  certifications and selection checks (procurement onboards vendors)
     DECIDE_REDELEGATION = "decide_redelegation"  # and other privacy decisions: activation overrides
     RECORD_REVIEWS = "record_reviews"  # inspections, reports, re-evaluations, corrective actions
+    HANDLE_INCIDENTS = "handle_incidents"  # breach incidents, their notices and reports
     EXPORT_REPORTS = "export_reports"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"  # and settings
@@ -26,7 +27,7 @@ class Action(StrEnum):
 _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.PROCUREMENT: frozenset({Action.READ, Action.EDIT_REGISTRY}),
     Role.PRIVACY_OFFICER: frozenset({Action.READ, Action.EDIT_REGISTRY, Action.DECIDE_REDELEGATION,
-                                     Action.RECORD_REVIEWS, Action.READ_AUDIT}),
+                                     Action.RECORD_REVIEWS, Action.HANDLE_INCIDENTS, Action.READ_AUDIT}),
     Role.MANAGER: frozenset({Action.READ, Action.EXPORT_REPORTS, Action.READ_AUDIT}),
     Role.ADMIN: frozenset({Action.READ, Action.MANAGE_USERS, Action.READ_AUDIT}),
 }

@@ -17,6 +17,7 @@ from .parties import create_party
 from .certifications import CertificationInput, create_certification, set_party_owner
 from .reviews import ReviewInput, add_corrective_action, complete_review
 from .selection import SelectionInput, record_selection_check
+from .incidents import IncidentInput, record_incident, record_notice
 from ..domain.selection import AREAS, AreaResult
 
 _PARTY_FIELDS = ("name", "kana", "corporate_number", "address", "country", "contact_person", "email", "phone")
@@ -103,6 +104,15 @@ def load(ctx: Context, spec: dict) -> dict[str, int]:
         for action in item.get("actions", []):
             add_corrective_action(ctx, review_id, action["description"], action.get("owner", ""),
                                   _date(action["due_on"]))
+    for item in spec.get("incidents", []):
+        incident_id = record_incident(ctx, engagements[item["engagement"]], IncidentInput(
+            title=item["title"], learned_on=_date(item["learned_on"]), description=item.get("description", ""),
+            data_items=item.get("data_items", ""), occurred_on=_date(item.get("occurred_on")),
+            individuals_count=item.get("individuals_count"), individuals_at_most=item.get("individuals_at_most"),
+            sensitive=item.get("sensitive", False), financial_risk=item.get("financial_risk", False),
+            wrongful_purpose=item.get("wrongful_purpose", False)))
+        for key, on in item.get("notices", {}).items():
+            record_notice(ctx, incident_id, engagements[key], _date(on))
     return {"parties": len(parties), "businesses": len(businesses), "engagements": len(engagements),
             "contracts": len(spec.get("contracts", [])), "users": len(spec.get("users", []))}
 

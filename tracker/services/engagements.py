@@ -212,6 +212,9 @@ def update_engagement(ctx: Context, engagement_id: int, expected_version: int, d
         children = [parse_categories(json.loads(c)) for c in q.child_categories(db, engagement_id)]
         problems += chain.check_children_keep_categories(categories, children)
         problems += _activation_problems(ctx, db, data, engagement_id, current["status"])
+        if data.status == EngagementStatus.ENDED and current["status"] != EngagementStatus.ENDED:
+            # ending takes the sub-tree with it and asks for deletion certificates: a termination
+            problems.append(Problem("status", "error.engagement.end_by_termination"))
         raise_if_any(_dedupe(problems))
         records.update(db, "engagements", engagement_id, expected_version, _values(data, categories), ctx.actor.username)
         due_items.refresh_links(db, [engagement_id])

@@ -390,6 +390,94 @@ _ADDENDA_DDL = [
     "CREATE INDEX idx_addendum_links_engagement ON addendum_links(engagement_id)",
 ]
 
+
+@migrations()
+def m007_incidents_terminations(db: Database) -> None:
+    """Breach incidents with the notices up the chain; terminations and the deletion certificates
+    each party of the ended sub-tree owes."""
+    for statement in _INCIDENTS_TERMINATIONS_DDL:
+        db.execute(statement)
+
+
+_STEP_COLUMNS = "".join(f"\n        step_{s}_on TEXT," for s in
+                        ("containment", "facts", "scope", "prevention", "individuals", "publication"))
+
+_INCIDENTS_TERMINATIONS_DDL = [
+    # learned_on: when the entrustee where it happened learned of it; we_learned_on: when we heard
+    # directly (else we learn from the tier-1 entrustee's notice)
+    f"""
+    CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        engagement_id INTEGER NOT NULL REFERENCES engagements(id),
+        title TEXT NOT NULL CHECK (trim(title) <> ''),
+        description TEXT,
+        data_items TEXT,
+        occurred_on TEXT,
+        learned_on TEXT NOT NULL,
+        we_learned_on TEXT,
+        individuals_count INTEGER CHECK (individuals_count IS NULL OR individuals_count >= 0),
+        individuals_at_most INTEGER CHECK (individuals_at_most IS NULL OR individuals_at_most >= 0),
+        sensitive INTEGER NOT NULL DEFAULT 0,
+        financial_risk INTEGER NOT NULL DEFAULT 0,
+        wrongful_purpose INTEGER NOT NULL DEFAULT 0,
+        public_exposure INTEGER NOT NULL DEFAULT 0,
+        encrypted INTEGER NOT NULL DEFAULT 0,{_STEP_COLUMNS}
+        preliminary_filed_on TEXT,
+        final_filed_on TEXT,
+        individuals_notified_on TEXT,
+        individuals_notice_method TEXT,
+        closed_on TEXT,{_AUDIT_COLUMNS}
+    )
+    """,
+    "CREATE INDEX idx_incidents_engagement ON incidents(engagement_id)",
+    "CREATE INDEX idx_incidents_open ON incidents(closed_on)",
+    """
+    CREATE TABLE incident_notices (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        engagement_id INTEGER NOT NULL REFERENCES engagements(id),
+        notified_on TEXT NOT NULL,
+        note TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        UNIQUE (incident_id, engagement_id)
+    )
+    """,
+    f"""
+    CREATE TABLE terminations (
+        id INTEGER PRIMARY KEY,
+        engagement_id INTEGER NOT NULL UNIQUE REFERENCES engagements(id),
+        ended_on TEXT NOT NULL,
+        reason TEXT,
+        closed_on TEXT,
+        override_reason TEXT,{_AUDIT_COLUMNS}
+    )
+    """,
+    "CREATE INDEX idx_terminations_open ON terminations(closed_on)",
+    f"""
+    CREATE TABLE deletion_certificates (
+        id INTEGER PRIMARY KEY,
+        termination_id INTEGER NOT NULL REFERENCES terminations(id),
+        engagement_id INTEGER NOT NULL REFERENCES engagements(id),
+        party_id INTEGER NOT NULL REFERENCES parties(id),
+        received_on TEXT,
+        items TEXT,
+        media TEXT,
+        quantity TEXT,
+        method TEXT CHECK (method IS NULL OR method IN ('return', 'deletion', 'destruction')),
+        responsible_person TEXT,
+        done_on TEXT,
+        witness TEXT,
+        certificate_attachment_id INTEGER REFERENCES attachments(id),
+        photo_attachment_id INTEGER REFERENCES attachments(id),{_AUDIT_COLUMNS},
+        UNIQUE (termination_id, engagement_id)
+    )
+    """,
+    "CREATE INDEX idx_deletion_certificates_owed ON deletion_certificates(received_on, termination_id)",
+]
+
 def migrate(path: Path | str) -> None:
     """Create the database file if needed, switch it to WAL and apply every pending migration."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,199 @@
+"""Incidents: breaches anywhere in a chain — whether to report them, by when, who must tell whom up
+the chain, and the response as it goes."""
+
+import json
+from datetime import date
+
+import streamlit as st
+
+from tracker.domain.incidents import Step
+from tracker.domain.models import DataCategory
+from tracker.domain.permissions import Action
+from tracker.services import engagements, incidents, setup
+from tracker.services.incidents import IncidentInput, ResponseInput
+from tracker.ui import labels
+from tracker.ui.forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
+from tracker.ui.links import query_id
+from tracker.ui.pickers import link_picker
+from tracker.ui.session import context, lang, show_flash, tr
+from tracker.ui.text import md
+
+ctx = context()
+organisation = setup.organisation_name(ctx, lang())
+st.title(tr("nav.incidents"))
+show_flash()
+handler = ctx.can(Action.HANDLE_INCIDENTS)
+
+
+def classification_badge(view) -> str:
+    c = view.classification
+    if c.reportable:
+        reasons = "、".join(tr(f"incident.reason.{r}") for r in c.reasons)
+        return f":red-badge[:material/report: {tr('incident.reportable')}] {reasons}"
+    if c.exempt_by_encryption:
+        return f":green-badge[{tr('incident.exempt_encrypted')}]"
+    return f":gray-badge[{tr('incident.not_reportable')}]"
+
+
+def window(w) -> str:
+    return tr("incident.window", opens=w.opens.isoformat(), closes=w.closes.isoformat()) if w else "—"
+
+
+if handler:
+    with st.expander(tr("incident.new"), icon=":material/add_alert:"):
+        prefix = form_prefix("incident", None)
+        errors = prefix + "errors"
+        link_id = link_picker(ctx, tr("incident.where"), prefix + "link")
+        if link_id:
+            categories = json.loads(engagements.get_engagement(ctx, link_id)["data_categories"])
+            st.text_input(tr("incident.title"), key=prefix + "title")
+            field_errors(errors, "title")
+            st.text_area(tr("incident.description"), key=prefix + "description")
+            st.text_input(tr("incident.data_items"), key=prefix + "items")
+            left, middle, right = st.columns(3)
+            left.date_input(tr("incident.occurred_on"), value=None, max_value=ctx.today, key=prefix + "occurred",
+                            format="YYYY-MM-DD")
+            with middle:
+                st.date_input(tr("incident.learned_on"), value=ctx.today, max_value=ctx.today, key=prefix + "learned",
+                              format="YYYY-MM-DD")
+                field_errors(errors, "learned_on")
+            right.date_input(tr("incident.we_learned_on"), value=None, max_value=ctx.today, key=prefix + "we",
+                             format="YYYY-MM-DD", help=tr("incident.we_learned_help"))
+            left, right = st.columns(2)
+            left.number_input(tr("incident.individuals_count"), min_value=0, step=1, value=None, key=prefix + "count")
+            right.number_input(tr("incident.individuals_at_most"), min_value=0, step=1, value=None,
+                               key=prefix + "at_most", help=tr("incident.at_most_help"))
+            # keyed by the link: the presets follow the link chosen
+            st.checkbox(tr("incident.reason.sensitive"), key=f"{prefix}sensitive_{link_id}",
+                        value=DataCategory.SENSITIVE.value in categories)
+            st.checkbox(tr("incident.reason.financial"), key=f"{prefix}financial_{link_id}",
+                        value=DataCategory.PAYMENT.value in categories)
+            st.checkbox(tr("incident.reason.wrongful"), key=prefix + "wrongful")
+            if DataCategory.MY_NUMBER.value in categories:
+                st.checkbox(tr("incident.reason.my_number_public"), key=prefix + "public")
+            st.checkbox(tr("incident.encrypted"), key=prefix + "encrypted")
+            form_errors_elsewhere(errors, {"title", "learned_on"})
+            field_errors(errors, None)
+
+            def create() -> int:
+                s = st.session_state
+                return incidents.record_incident(ctx, link_id, IncidentInput(
+                    title=s[prefix + "title"], learned_on=s[prefix + "learned"], description=s[prefix + "description"],
+                    data_items=s[prefix + "items"], occurred_on=s[prefix + "occurred"], we_learned_on=s[prefix + "we"],
+                    individuals_count=s[prefix + "count"], individuals_at_most=s[prefix + "at_most"],
+                    sensitive=s[f"{prefix}sensitive_{link_id}"], financial_risk=s[f"{prefix}financial_{link_id}"],
+                    wrongful_purpose=s[prefix + "wrongful"], public_exposure=s.get(prefix + "public", False),
+                    encrypted=s[prefix + "encrypted"]))
+
+            def opened(new_id) -> None:
+                reset_new_form("incident")(new_id)
+                st.session_state["incident_pick"] = new_id
+
+            st.button(tr("incident.record"), type="primary", key=prefix + "submit",
+                      on_click=submit(errors, create, tr("incident.recorded"), on_success=opened))
+
+include_closed = st.toggle(tr("incident.include_closed"), key="incidents_closed")
+views, total = incidents.incidents_list(ctx, include_closed=include_closed, limit=200)
+if not views:
+    st.success(tr("incident.none"))
+    st.stop()
+names = {v.row["id"]: f"#{v.row['id']} {v.row['title']} — {v.link.entrustee_name} ({labels.tier(v.link.tier)})"
+         for v in views}
+asked = query_id("incident")
+if asked in names and "incident_pick" not in st.session_state:
+    st.session_state["incident_pick"] = asked
+if st.session_state.get("incident_pick") not in names:
+    st.session_state.pop("incident_pick", None)
+chosen = st.selectbox(tr("incident.pick"), list(names), key="incident_pick", format_func=names.__getitem__)
+view = incidents.incident(ctx, chosen)
+row = view.row
+
+st.header(f"#{row['id']} {row['title']}")
+st.markdown(f"{classification_badge(view)}  \n**{md(view.link.entrustee_name)}** · {labels.tier(view.link.tier)} · "
+            f"{md(view.link.business_name)}  \n{labels.path(view.link.path, organisation)}")
+facts = [(tr("incident.description"), row["description"]), (tr("incident.data_items"), row["data_items"]),
+         (tr("incident.individuals_count"), row["individuals_count"]),
+         (tr("incident.individuals_at_most"), row["individuals_at_most"])]
+st.markdown("  \n".join(f"**{k}**: {md(str(v))}" for k, v in facts if v not in (None, "")))
+
+st.subheader(tr("incident.deadlines"))
+due = view.deadlines
+cols = st.columns(4)
+cols[0].metric(tr("incident.we_learned"), due.knowledge.isoformat() if due.knowledge else "—")
+cols[1].metric(tr("incident.preliminary"), due.preliminary.closes.isoformat() if due.preliminary else "—")
+if due.preliminary:
+    cols[1].caption(window(due.preliminary))
+cols[2].metric(tr("incident.final"), due.final.isoformat() if due.final else "—")
+cols[3].metric(tr("incident.next_deadline"), view.next_deadline.isoformat() if view.next_deadline else "—")
+if view.classification.reportable and due.knowledge is None:
+    st.warning(tr("incident.waiting_for_notice"), icon=":material/hourglass_top:")
+
+st.subheader(tr("incident.chain"))
+for item in view.notices:
+    notice = item.notice
+    receiver = md(item.to_name) if item.to_name else md(organisation)
+    if notice.notified_on:
+        state = f":green-badge[{tr('incident.notified', day=notice.notified_on.isoformat())}]"
+    elif notice.window and notice.window.closes < ctx.today:
+        state = labels.due_status("overdue")
+    elif notice.window:
+        state = labels.due_status("due_soon")
+    else:
+        state = f":gray-badge[{tr('incident.not_yet_told')}]"
+    with st.container(border=True, key=f"chain_notice_{notice.link_id}"):
+        st.markdown(f"{labels.tier(notice.tier)} **{md(item.from_name)}** → **{receiver}** {state}  \n"
+                    f"{tr('incident.learned')}: {notice.learned_on or '—'} · {tr('incident.notice_due')}: "
+                    f"{window(notice.window)}")
+if handler and not row["closed_on"]:
+    steps = {n.notice.link_id: f"{n.from_name} → {n.to_name or organisation}" for n in view.notices}
+    left, middle, right = st.columns([3, 2, 1], vertical_alignment="bottom")
+    step = left.selectbox(tr("incident.notice_step"), list(steps), format_func=steps.__getitem__,
+                          key=f"notice_step_{chosen}")
+    on = middle.date_input(tr("incident.notified_on"), value=ctx.today, max_value=ctx.today, format="YYYY-MM-DD",
+                           key=f"notice_on_{chosen}")
+    right.button(tr("incident.record_notice"), key=f"notice_submit_{chosen}", on_click=submit(
+        f"notice_{chosen}_errors", lambda: incidents.record_notice(ctx, chosen, step, on), tr("common.saved")))
+    field_errors(f"notice_{chosen}_errors", "notified_on")
+    field_errors(f"notice_{chosen}_errors", None)
+
+st.subheader(tr("incident.response"))
+
+
+def day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+response = f"response_{chosen}_{row['version']}_"
+response_errors = f"response_{chosen}_errors"
+left, right = st.columns(2)
+for i, step_name in enumerate(Step):
+    (left if i % 2 == 0 else right).date_input(tr(f"incident.step.{step_name}"), value=day(row[f"step_{step_name}_on"]),
+                                               key=response + step_name, format="YYYY-MM-DD", disabled=not handler)
+left, middle, right = st.columns(3)
+left.date_input(tr("incident.preliminary_filed_on"), value=day(row["preliminary_filed_on"]), key=response + "prelim",
+                format="YYYY-MM-DD", disabled=not handler)
+middle.date_input(tr("incident.final_filed_on"), value=day(row["final_filed_on"]), key=response + "final",
+                  format="YYYY-MM-DD", disabled=not handler)
+right.date_input(tr("incident.individuals_notified_on"), value=day(row["individuals_notified_on"]),
+                 key=response + "notified", format="YYYY-MM-DD", disabled=not handler)
+st.text_input(tr("incident.individuals_notice_method"), value=row["individuals_notice_method"] or "",
+              key=response + "method", disabled=not handler)
+st.date_input(tr("incident.closed_on"), value=day(row["closed_on"]), key=response + "closed", format="YYYY-MM-DD",
+              disabled=not handler)
+form_errors_elsewhere(response_errors, set())
+field_errors(response_errors, None)
+if handler:
+    def save() -> None:
+        s = st.session_state
+        incidents.update_response(ctx, chosen, row["version"], ResponseInput(
+            steps={step_name.value: s[response + step_name] for step_name in Step},
+            preliminary_filed_on=s[response + "prelim"], final_filed_on=s[response + "final"],
+            individuals_notified_on=s[response + "notified"], individuals_notice_method=s[response + "method"],
+            closed_on=s[response + "closed"]))
+
+    st.button(tr("common.save"), type="primary", key=response + "save",
+              on_click=submit(response_errors, save, tr("common.saved"), original=row))
+
+st.subheader(tr("incident.timeline"))
+for when, key, params in view.timeline:
+    st.markdown(f"**{when.isoformat()}** · {md(tr(key, **params))}")

@@ -1,0 +1,144 @@
+"""Breaches (漏えい等, DOMAIN.md §6): whether one must be reported to the PPC and why, the report
+deadlines, and the notices owed up the chain from the entrustee where it happened to us. Pure:
+everything is recomputed from the facts whenever they change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from .working_days import next_working_day
+
+MORE_THAN = 1000  # APPI 施行規則 Art. 7 ④
+MY_NUMBER_MORE_THAN = 100  # 番号法 Art. 29-4 and its rule
+PRELIMINARY_DAYS = (3, 5)  # "about 3–5 days" (通則編 3-5-3-3)
+FINAL_DAYS, FINAL_DAYS_WRONGFUL = 30, 60
+
+
+class Reason(StrEnum):
+    SENSITIVE = "sensitive"  # ① 要配慮個人情報
+    FINANCIAL = "financial"  # ② risk of financial loss
+    WRONGFUL = "wrongful"  # ③ wrongful purpose (不正の目的)
+    OVER_1000 = "over_1000"  # ④ more than 1,000 individuals
+    MY_NUMBER_OVER_100 = "my_number_over_100"
+    MY_NUMBER_PUBLIC = "my_number_public"  # exposed to the public online
+
+
+class Step(StrEnum):
+    """The response steps (002… 1.(1)–(6))."""
+
+    CONTAINMENT = "containment"  # internal report and containment
+    FACTS = "facts"  # fact finding and cause
+    SCOPE = "scope"  # scope of impact
+    PREVENTION = "prevention"  # prevention measures
+    INDIVIDUALS = "individuals"  # contacting the individuals
+    PUBLICATION = "publication"  # publishing the facts and measures
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    individuals: int | None = None  # known number of individuals
+    at_most: int | None = None  # "unknown, at most N"
+    sensitive: bool = False
+    financial: bool = False
+    wrongful: bool = False
+    public_exposure: bool = False
+    encrypted: bool = False  # strong encryption: not a reportable leak
+    my_number: bool = False  # the link carries My Number data
+
+
+@dataclass(frozen=True)
+class Classification:
+    reportable: bool
+    reasons: tuple[Reason, ...]
+    exempt_by_encryption: bool = False
+
+
+def classify(facts: IncidentFacts) -> Classification:
+    """Reportable when any category applies; "may have happened" counts, so an unknown number
+    counts at its upper bound. Strong encryption exempts."""
+    number = facts.individuals if facts.individuals is not None else facts.at_most
+    reasons = []
+    if facts.sensitive:
+        reasons.append(Reason.SENSITIVE)
+    if facts.financial:
+        reasons.append(Reason.FINANCIAL)
+    if facts.wrongful:
+        reasons.append(Reason.WRONGFUL)
+    if number is not None and number > MORE_THAN:
+        reasons.append(Reason.OVER_1000)
+    if facts.my_number and number is not None and number > MY_NUMBER_MORE_THAN:
+        reasons.append(Reason.MY_NUMBER_OVER_100)
+    if facts.my_number and facts.public_exposure:
+        reasons.append(Reason.MY_NUMBER_PUBLIC)
+    if facts.encrypted:
+        return Classification(False, (), exempt_by_encryption=bool(reasons))
+    return Classification(bool(reasons), tuple(reasons))
+
+
+def day(knowledge: date, n: int) -> date:
+    """Day ``n`` counting the day of knowledge as day 1."""
+    return knowledge + timedelta(days=n - 1)
+
+
+@dataclass(frozen=True)
+class Window:
+    opens: date  # day 3
+    closes: date  # day 5, moved to the next working day
+
+
+def prompt_window(learned: date) -> Window:
+    """A prompt report or notice: about 3–5 days after learning of it."""
+    first, last = PRELIMINARY_DAYS
+    return Window(day(learned, first), next_working_day(day(learned, last)))
+
+
+def final_due(knowledge: date, wrongful: bool) -> date:
+    """30 days (60 for a wrongful purpose), day 1 the day of knowledge; a deadline on a weekend,
+    a national holiday or 12/29–1/3 moves to the next working day."""
+    return next_working_day(day(knowledge, FINAL_DAYS_WRONGFUL if wrongful else FINAL_DAYS))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The entrustee of ``link_id`` tells its entruster (us at tier 1)."""
+
+    link_id: int
+    tier: int
+    learned_on: date | None  # when this entrustee learned; None: not yet told from below
+    window: Window | None
+    notified_on: date | None
+
+
+def notices_up(path: Sequence[tuple[int, int]], origin_learned: date, notified: Mapping[int, date]) -> list[Notice]:
+    """The notices owed from the link where it happened (last of ``path``, (link id, tier) from
+    tier 1 down) up to us: each entrustee learns when the one below tells it."""
+    notices = []
+    learned: date | None = origin_learned
+    for link_id, tier in reversed(path):
+        told = notified.get(link_id)
+        notices.append(Notice(link_id, tier, learned, prompt_window(learned) if learned else None, told))
+        learned = told
+    return notices
+
+
+def our_knowledge(notices: list[Notice], learned_directly: date | None) -> date | None:
+    """When we learned of it: the tier-1 entrustee's notice, or earlier if we heard directly."""
+    told = notices[-1].notified_on if notices else None
+    known = [d for d in (told, learned_directly) if d]
+    return min(known) if known else None
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    knowledge: date | None
+    preliminary: Window | None
+    final: date | None
+
+
+def deadlines(classification: Classification, knowledge: date | None, wrongful: bool) -> Deadlines:
+    if not classification.reportable or knowledge is None:
+        return Deadlines(knowledge, None, None)
+    return Deadlines(knowledge, prompt_window(knowledge), final_due(knowledge, wrongful))

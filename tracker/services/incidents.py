@@ -1,0 +1,236 @@
+"""Breach incidents recorded where they happened, at any tier: classification, report deadlines,
+the notices up the chain, the response steps and the reports filed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..domain import incidents as rules
+from ..domain.chain import ids_in_path
+from ..domain.models import DataCategory
+from ..domain.permissions import Action
+from ..domain.problems import Problem, raise_if_any
+from ..store import records
+from ..store import registry_queries as q
+from .chains import ChainLink, to_links
+from .context import Context, NotFound
+
+
+@dataclass
+class IncidentInput:
+    title: str
+    learned_on: date | None
+    description: str = ""
+    data_items: str = ""
+    occurred_on: date | None = None
+    we_learned_on: date | None = None
+    individuals_count: int | None = None
+    individuals_at_most: int | None = None
+    sensitive: bool = False
+    financial_risk: bool = False
+    wrongful_purpose: bool = False
+    public_exposure: bool = False
+    encrypted: bool = False
+
+
+@dataclass
+class ResponseInput:
+    steps: dict[str, date | None] = field(default_factory=dict)
+    preliminary_filed_on: date | None = None
+    final_filed_on: date | None = None
+    individuals_notified_on: date | None = None
+    individuals_notice_method: str = ""
+    closed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    notice: rules.Notice
+    from_name: str  # the entrustee that owes the notice
+    to_name: str | None  # its entruster; None: us
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    row: dict
+    link: ChainLink
+    classification: rules.Classification
+    notices: list[NoticeView]  # from where it happened up to us
+    deadlines: rules.Deadlines
+    next_deadline: date | None
+    timeline: list[tuple[date, str, dict]]  # (day, message key, params), oldest first
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _check(data: IncidentInput, today: date) -> list[Problem]:
+    problems = []
+    if not data.title.strip():
+        problems.append(Problem("title", "error.required"))
+    if data.learned_on is None:
+        problems.append(Problem("learned_on", "error.required"))
+    for name in ("occurred_on", "learned_on", "we_learned_on"):
+        value = getattr(data, name)
+        if value is not None and value > today:
+            problems.append(Problem(name, "error.date_in_future"))
+    if data.occurred_on and data.learned_on and data.learned_on < data.occurred_on:
+        problems.append(Problem("learned_on", "error.incident.learned_before_occurred"))
+    for name in ("individuals_count", "individuals_at_most"):
+        if (getattr(data, name) or 0) < 0:
+            problems.append(Problem(name, "error.not_negative"))
+    return problems
+
+
+def _values(data: IncidentInput) -> dict:
+    return {
+        "title": data.title.strip(), "description": data.description.strip() or None,
+        "data_items": data.data_items.strip() or None, "occurred_on": _iso(data.occurred_on),
+        "learned_on": _iso(data.learned_on), "we_learned_on": _iso(data.we_learned_on),
+        "individuals_count": data.individuals_count,
+        "individuals_at_most": None if data.individuals_count is not None else data.individuals_at_most,
+        "sensitive": int(data.sensitive), "financial_risk": int(data.financial_risk),
+        "wrongful_purpose": int(data.wrongful_purpose), "public_exposure": int(data.public_exposure),
+        "encrypted": int(data.encrypted),
+    }
+
+
+def record_incident(ctx: Context, engagement_id: int, data: IncidentInput) -> int:
+    with ctx.write(Action.HANDLE_INCIDENTS) as db:
+        if q.engagement(db, engagement_id) is None:
+            raise NotFound("engagement", engagement_id)
+        raise_if_any(_check(data, ctx.today))
+        return records.insert(db, "incidents", _values(data) | {"engagement_id": engagement_id}, ctx.actor.username)
+
+
+def update_incident(ctx: Context, incident_id: int, expected_version: int, data: IncidentInput) -> None:
+    """Corrected facts: the classification and every deadline follow."""
+    with ctx.write(Action.HANDLE_INCIDENTS) as db:
+        _current(db, incident_id)
+        raise_if_any(_check(data, ctx.today))
+        records.update(db, "incidents", incident_id, expected_version, _values(data), ctx.actor.username)
+
+
+def record_notice(ctx: Context, incident_id: int, engagement_id: int, notified_on: date, note: str = "") -> None:
+    """The entrustee of ``engagement_id`` told its entruster on ``notified_on`` (a later entry for
+    the same step replaces the earlier one)."""
+    with ctx.write(Action.HANDLE_INCIDENTS) as db:
+        incident = _current(db, incident_id)
+        origin = q.engagement(db, incident["engagement_id"])
+        if engagement_id not in ids_in_path(origin["path_key"]):
+            raise_if_any([Problem("engagement_id", "error.incident.not_on_path")])
+        if notified_on > ctx.today:
+            raise_if_any([Problem("notified_on", "error.date_in_future")])
+        if notified_on < date.fromisoformat(incident["learned_on"]):
+            raise_if_any([Problem("notified_on", "error.incident.notice_before_learning")])
+        existing = db.execute("SELECT id FROM incident_notices WHERE incident_id = ? AND engagement_id = ?",
+                              [incident_id, engagement_id]).fetchone()
+        values = {"notified_on": notified_on.isoformat(), "note": note.strip() or None}
+        if existing:
+            records.update_unversioned(db, "incident_notices", existing[0], values, ctx.actor.username)
+        else:
+            records.insert(db, "incident_notices", values | {"incident_id": incident_id,
+                                                             "engagement_id": engagement_id}, ctx.actor.username)
+
+
+def update_response(ctx: Context, incident_id: int, expected_version: int, data: ResponseInput) -> None:
+    """The response steps done, the reports filed, the individuals notified, closing."""
+    problems = [Problem(f"step_{s}", "error.invalid_choice") for s in data.steps if s not in rules.Step._value2member_map_]
+    dates = {f"step_{s}_on": d for s, d in data.steps.items()} | {
+        "preliminary_filed_on": data.preliminary_filed_on, "final_filed_on": data.final_filed_on,
+        "individuals_notified_on": data.individuals_notified_on, "closed_on": data.closed_on}
+    problems += [Problem(name, "error.date_in_future") for name, d in dates.items() if d and d > ctx.today]
+    with ctx.write(Action.HANDLE_INCIDENTS) as db:
+        incident = _current(db, incident_id)
+        learned = date.fromisoformat(incident["learned_on"])
+        problems += [Problem(name, "error.incident.before_learning") for name, d in dates.items() if d and d < learned]
+        raise_if_any(problems)
+        values = {name: _iso(d) for name, d in dates.items()}
+        values["individuals_notice_method"] = data.individuals_notice_method.strip() or None
+        records.update(db, "incidents", incident_id, expected_version, values, ctx.actor.username)
+
+
+def _current(db, incident_id: int) -> dict:
+    incident = records.fetch(db, "incidents", incident_id)
+    if incident is None:
+        raise NotFound("incident", incident_id)
+    return incident
+
+
+def facts_of(row: dict, categories: list[str]) -> rules.IncidentFacts:
+    return rules.IncidentFacts(
+        individuals=row["individuals_count"], at_most=row["individuals_at_most"], sensitive=bool(row["sensitive"]),
+        financial=bool(row["financial_risk"]), wrongful=bool(row["wrongful_purpose"]),
+        public_exposure=bool(row["public_exposure"]), encrypted=bool(row["encrypted"]),
+        my_number=DataCategory.MY_NUMBER.value in categories)
+
+
+def _view(db, row: dict, today: date) -> IncidentView:
+    origin = q.engagement(db, row["engagement_id"])
+    link = to_links(db, [origin])[0]
+    path_ids = ids_in_path(origin["path_key"])
+    on_path = q.engagements_by_ids(db, path_ids)
+    notified = {engagement_id: date.fromisoformat(on) for engagement_id, on in db.execute(
+        "SELECT engagement_id, notified_on FROM incident_notices WHERE incident_id = ?", [row["id"]])}
+    notices = rules.notices_up([(i, on_path[i]["tier"]) for i in path_ids], date.fromisoformat(row["learned_on"]),
+                               notified)
+    views = [NoticeView(n, on_path[n.link_id]["entrustee_name"], on_path[n.link_id]["entruster_name"]) for n in notices]
+    classification = rules.classify(facts_of(row, json.loads(origin["data_categories"])))
+    knowledge = rules.our_knowledge(notices, _day(row["we_learned_on"]))
+    due = rules.deadlines(classification, knowledge, bool(row["wrongful_purpose"]))
+    return IncidentView(row, link, classification, views, due, _next_deadline(row, notices, due),
+                        _timeline(row, views, knowledge))
+
+
+def _next_deadline(row: dict, notices: list[rules.Notice], due: rules.Deadlines) -> date | None:
+    if row["closed_on"]:
+        return None
+    pending = [n.window.closes for n in notices if n.window and not n.notified_on]
+    if due.preliminary and not row["preliminary_filed_on"]:
+        pending.append(due.preliminary.closes)
+    if due.final and not row["final_filed_on"]:
+        pending.append(due.final)
+    return min(pending, default=None)
+
+
+def _timeline(row: dict, notices: list[NoticeView], knowledge: date | None) -> list[tuple[date, str, dict]]:
+    events = [(_day(row["occurred_on"]), "incident.event.occurred", {}),
+              (_day(row["learned_on"]), "incident.event.learned", {"name": notices[0].from_name if notices else ""}),
+              (knowledge, "incident.event.we_learned", {})]
+    events += [(n.notice.notified_on, "incident.event.notice", {"from": n.from_name, "to": n.to_name}) if n.to_name
+               else (n.notice.notified_on, "incident.event.notice_us", {"from": n.from_name}) for n in notices]
+    events += [(_day(row[f"step_{s.value}_on"]), f"incident.step.{s.value}", {}) for s in rules.Step]
+    events += [(_day(row["preliminary_filed_on"]), "incident.event.preliminary_filed", {}),
+               (_day(row["final_filed_on"]), "incident.event.final_filed", {}),
+               (_day(row["individuals_notified_on"]), "incident.event.individuals_notified", {}),
+               (_day(row["closed_on"]), "incident.event.closed", {})]
+    return sorted(((d, key, params) for d, key, params in events if d), key=lambda e: e[0])
+
+
+def incident(ctx: Context, incident_id: int) -> IncidentView:
+    with ctx.read() as db:
+        return _view(db, _current(db, incident_id), ctx.today)
+
+
+def incidents_list(ctx: Context, include_closed: bool = False, limit: int = 50, offset: int = 0
+                   ) -> tuple[list[IncidentView], int]:
+    """Incidents, open ones first by their next deadline."""
+    where = "1" if include_closed else "closed_on IS NULL"
+    with ctx.read() as db:
+        rows = list(db.query(f"SELECT * FROM incidents WHERE {where} ORDER BY id DESC"))
+        views = [_view(db, row, ctx.today) for row in rows]
+    views.sort(key=lambda v: (v.row["closed_on"] is not None, v.next_deadline or date.max, -v.row["id"]))
+    return views[offset:offset + limit], len(views)
+
+
+def open_summary(ctx: Context) -> tuple[int, IncidentView | None]:
+    """How many incidents are open, and the one whose deadline comes first (for Home)."""
+    views, total = incidents_list(ctx, limit=1)
+    return total, views[0] if views else None

@@ -1,0 +1,138 @@
+"""Ending an engagement and its whole sub-tree, and collecting the deletion certificates owed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..domain.models import EngagementStatus
+from ..domain.permissions import Action
+from ..domain.problems import Problem, raise_if_any
+from ..domain.terminations import CertificateDraft, check_certificate, closing_problems, subtree_bounds
+from ..store import due_items, records
+from ..store import registry_queries as q
+from . import attachments
+from .context import Context, NotFound
+
+
+@dataclass
+class CertificateInput:
+    items: str
+    method: str
+    responsible_person: str
+    done_on: date | None
+    media: str = ""
+    quantity: str = ""
+    witness: str = ""
+    certificate: tuple[str, bytes] | None = None  # the signed certificate (scan or PDF)
+    photo: tuple[str, bytes] | None = None
+
+
+def _subtree(db, root: dict) -> list[dict]:
+    low, high = subtree_bounds(root["path_key"])
+    return [root] + list(db.query(
+        "SELECT id, entrustee_party_id, status FROM engagements WHERE business_id = ? AND path_key >= ? "
+        "AND path_key < ? ORDER BY path_key", [root["business_id"], low, high]))
+
+
+def end_engagement(ctx: Context, engagement_id: int, ended_on: date, reason: str = "") -> int:
+    """End the link and every open link below it (one transaction); each of their entrustees then
+    owes a deletion certificate. Returns the termination id."""
+    with ctx.write(Action.EDIT_REGISTRY) as db:
+        root = q.engagement(db, engagement_id)
+        if root is None:
+            raise NotFound("engagement", engagement_id)
+        problems = []
+        if root["status"] == EngagementStatus.ENDED:
+            problems.append(Problem("engagement_id", "error.termination.already_ended"))
+        if ended_on > ctx.today:
+            problems.append(Problem("ended_on", "error.date_in_future"))
+        elif root["start_date"] and ended_on.isoformat() < root["start_date"]:
+            problems.append(Problem("ended_on", "error.end_before_start"))
+        raise_if_any(problems)
+        termination_id = records.insert(db, "terminations", {
+            "engagement_id": engagement_id, "ended_on": ended_on.isoformat(), "reason": reason.strip() or None},
+            ctx.actor.username)
+        ending = [link for link in _subtree(db, root) if link["status"] != EngagementStatus.ENDED]
+        for link in ending:
+            current = records.fetch(db, "engagements", link["id"])
+            records.update(db, "engagements", link["id"], current["version"],
+                           {"status": EngagementStatus.ENDED.value, "end_date": ended_on.isoformat()},
+                           ctx.actor.username)
+            records.insert(db, "deletion_certificates", {
+                "termination_id": termination_id, "engagement_id": link["id"],
+                "party_id": link["entrustee_party_id"]}, ctx.actor.username)
+        due_items.refresh_links(db, [link["id"] for link in ending])
+        return termination_id
+
+
+def record_certificate(ctx: Context, certificate_id: int, expected_version: int, data: CertificateInput) -> None:
+    ctx.require(Action.EDIT_REGISTRY)
+    raise_if_any(check_certificate(CertificateDraft(
+        data.items, data.method, data.responsible_person, data.done_on, data.media, data.quantity, data.witness),
+        ctx.today))
+    kept = {name: attachments.keep_file(ctx, *upload) for name, upload in
+            (("certificate_attachment_id", data.certificate), ("photo_attachment_id", data.photo)) if upload}
+    with ctx.write(Action.EDIT_REGISTRY) as db:
+        if records.fetch(db, "deletion_certificates", certificate_id) is None:
+            raise NotFound("deletion certificate", certificate_id)
+        values = {"items": data.items.strip(), "method": data.method,
+                  "responsible_person": data.responsible_person.strip(), "done_on": data.done_on.isoformat(),
+                  "media": data.media.strip() or None, "quantity": data.quantity.strip() or None,
+                  "witness": data.witness.strip() or None, "received_on": ctx.today.isoformat()}
+        values |= {name: attachments.record(db, ctx, file) for name, file in kept.items()}
+        records.update(db, "deletion_certificates", certificate_id, expected_version, values, ctx.actor.username)
+
+
+def close_termination(ctx: Context, termination_id: int, expected_version: int, override_reason: str = "") -> None:
+    """Close once every certificate is in; closing without them is a privacy decision whose
+    reason stays visible."""
+    with ctx.write(Action.EDIT_REGISTRY) as db:
+        termination = records.fetch(db, "terminations", termination_id)
+        if termination is None:
+            raise NotFound("termination", termination_id)
+        if termination["closed_on"]:
+            raise_if_any([Problem(None, "error.termination.closed")])
+        owed = db.execute("SELECT count(*) FROM deletion_certificates WHERE termination_id = ? AND received_on IS NULL",
+                          [termination_id]).fetchone()[0]
+        raise_if_any(closing_problems(owed, override_reason))
+        if owed:
+            ctx.require(Action.DECIDE_REDELEGATION)
+        records.update(db, "terminations", termination_id, expected_version, {
+            "closed_on": ctx.today.isoformat(), "override_reason": override_reason.strip() if owed else None},
+            ctx.actor.username)
+
+
+def terminations(ctx: Context, open_only: bool = True, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
+    """Terminations, each with its certificates ("certificates": rows with party name and tier)."""
+    where = "t.closed_on IS NULL" if open_only else "1"
+    with ctx.read() as db:
+        total = db.execute(f"SELECT count(*) FROM terminations t WHERE {where}").fetchone()[0]
+        rows = list(db.query(
+            f"""SELECT t.*, e.work, e.tier, e.business_id, p.name AS entrustee_name, b.name AS business_name
+                FROM terminations t JOIN engagements e ON e.id = t.engagement_id
+                JOIN parties p ON p.id = e.entrustee_party_id JOIN businesses b ON b.id = e.business_id
+                WHERE {where} ORDER BY t.closed_on IS NOT NULL, t.ended_on, t.id LIMIT ? OFFSET ?""", [limit, offset]))
+        ids = [r["id"] for r in rows]
+        certificates = list(db.query(
+            f"""SELECT c.*, p.name AS party_name, e.tier, e.work FROM deletion_certificates c
+                JOIN parties p ON p.id = c.party_id JOIN engagements e ON e.id = c.engagement_id
+                WHERE c.termination_id IN ({','.join('?' * len(ids))}) ORDER BY e.path_key""", ids)) if ids else []
+    for row in rows:
+        row["certificates"] = [c for c in certificates if c["termination_id"] == row["id"]]
+    return rows, total
+
+
+def closed_with_override(ctx: Context, limit: int = 20) -> list[dict]:
+    """The finding: terminations closed while certificates were still owed."""
+    with ctx.read() as db:
+        return list(db.query(
+            """SELECT t.*, p.name AS entrustee_name, e.work FROM terminations t
+               JOIN engagements e ON e.id = t.engagement_id JOIN parties p ON p.id = e.entrustee_party_id
+               WHERE t.override_reason IS NOT NULL ORDER BY t.closed_on DESC LIMIT ?""", [limit]))
+
+
+def owed_count(ctx: Context) -> int:
+    with ctx.read() as db:
+        return db.execute("""SELECT count(*) FROM deletion_certificates c JOIN terminations t ON t.id = c.termination_id
+                             WHERE c.received_on IS NULL AND t.closed_on IS NULL""").fetchone()[0]
