@@ -84,6 +84,11 @@ def screens(role) -> dict[str, list]:
             st.Page("pages/registry/party.py", title=tr("nav.party"), icon=":material/business:", url_path="party"),
         ],
     }
+    sections[tr("nav.section_reports")] = [
+        st.Page("pages/reports/report.py", title=tr("nav.reports"), icon=":material/table_chart:", url_path="reports"),
+        st.Page("pages/reports/import_ledger.py", title=tr("nav.import_ledger"), icon=":material/upload_file:",
+                url_path="import"),
+    ]
     admin = []
     if role is None or may(role, Action.READ_AUDIT):
         admin.append(st.Page("pages/admin/audit.py", title=tr("nav.audit"), icon=":material/history:",

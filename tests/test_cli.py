@@ -81,3 +81,26 @@ def test_addendum_writes_the_docx_and_keeps_it(tmp_path):
         assert db.execute("SELECT status FROM addenda").fetchall() == [("generated",)]
     refused = runner.invoke(main, ["--db", str(path), "addendum", "2", "--clause", "nope", "-o", str(out)])
     assert refused.exit_code == 1 and "Unknown clause" in refused.output
+
+
+def test_export_and_import_round_trip_through_the_command_line(tmp_path):
+    import openpyxl
+
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", str(source), "demo"]).exit_code == 0
+    report = runner.invoke(main, ["--db", str(source), "export", "-o", str(tmp_path / "r.xlsx"), "--lang", "en",
+                                  "--tier", "2"])
+    assert report.exit_code == 0, report.output
+    chain = openpyxl.load_workbook(tmp_path / "r.xlsx")["Chain"]
+    assert {row[2] for row in chain.iter_rows(min_row=2, values_only=True)} == {2}
+    assert runner.invoke(main, ["--db", str(source), "ledger", "-o", str(tmp_path / "l.xlsx")]).exit_code == 0
+    dry = runner.invoke(main, ["--db", str(target), "import", str(tmp_path / "l.xlsx"), "--dry-run"])
+    assert dry.exit_code == 0 and "14 new" in dry.output and "Dry run" in dry.output
+    with connection.reading(target) as db:
+        assert db.execute("SELECT count(*) FROM parties").fetchone()[0] == 0
+    assert runner.invoke(main, ["--db", str(target), "import", str(tmp_path / "l.xlsx")]).exit_code == 0
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook")
+    refused = runner.invoke(main, ["--db", str(target), "import", str(bad)])
+    assert refused.exit_code == 1 and "not an Excel workbook" in refused.output

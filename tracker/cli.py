@@ -245,6 +245,74 @@ def addendum(ctx: click.Context, engagement: int, language: str, out: Path, clau
                f"({', '.join(built.clause_ids)}) written to {out}")
 
 
+@main.command("export")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .xlsx.")
+@click.option("--business", help="Only this entrusted business (its name).")
+@click.option("--department", help="Only the businesses of this department.")
+@click.option("--tier", type=int, help="Only engagements at this tier.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="As-of date (default: today).")
+@click.option("--lang", "language", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
+              help="Language of the headers and labels.")
+@click.pass_context
+def export_command(ctx: click.Context, out: Path, business: str | None, department: str | None, tier: int | None,
+                   as_of, language: str) -> None:
+    """Write the oversight report (.xlsx): summary, parties, chain, clause matrix, gaps, schedule,
+    incidents, deletion certificates."""
+    from .services import businesses, reports
+
+    setup.initialise(ctx.obj["db"])
+    run_ctx = _context(ctx)
+    business_id = None
+    if business:
+        matches = [b["id"] for b in businesses.list_businesses(run_ctx) if b["name"] == business]
+        if not matches:
+            click.echo(f"Error: no business named {business!r}", err=True)
+            sys.exit(1)
+        business_id = matches[0]
+    counts = reports.write_report(run_ctx, out, reports.ReportFilter(
+        business_id, department, tier, as_of.date() if as_of else None), language)
+    click.echo(f"Report written to {out}: " + ", ".join(f"{sheet} {rows}" for sheet, rows in counts.items()))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
+@click.pass_context
+def import_command(ctx: click.Context, file: Path, dry_run: bool) -> None:
+    """Import an Excel ledger (the template's sheets): all rows or, on any error, none."""
+    from .i18n import describe
+    from .services import ledger_import
+
+    setup.initialise(ctx.obj["db"])
+    result = ledger_import.import_ledger(_context(ctx), file.read_bytes(), dry_run=dry_run)
+    for issue in result.issues:
+        where = " ".join(str(p) for p in (issue.sheet, f"row {issue.row}" if issue.row else None, issue.column) if p)
+        click.echo(f"Error: {where}: {describe(issue.problem, 'en')}", err=True)
+    for sheet, counts in result.counts().items():
+        click.echo(f"{sheet}: {counts['create']} new, {counts['update']} updated, {counts['unchanged']} unchanged")
+    if result.issues:
+        click.echo("Nothing imported.", err=True)
+        sys.exit(1)
+    click.echo("Dry run: nothing written." if dry_run else "Imported.")
+
+
+@main.command("ledger")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .xlsx.")
+@click.option("--template", is_flag=True, help="An empty template instead of the registry.")
+@click.option("--lang", "language", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
+              help="Language of the sheet names, headers and labels.")
+@click.pass_context
+def ledger_command(ctx: click.Context, out: Path, template: bool, language: str) -> None:
+    """Write the registry as a ledger workbook (the form `tracker import` reads), or its template."""
+    from .services import ledger_export
+
+    setup.initialise(ctx.obj["db"])
+    ledger_export.write_ledger(_context(ctx), out, language, with_registry=not template)
+    click.echo(f"Ledger written to {out}")
+
+
 def _loaded(counts: dict[str, int]) -> str:
     return "Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())
 

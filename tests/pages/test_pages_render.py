@@ -14,7 +14,8 @@ PAGES = ["pages/oversight/home.py", "pages/oversight/chain.py", "pages/oversight
          "pages/contracts/gaps.py", "pages/contracts/contracts.py", "pages/contracts/clause_library.py",
          "pages/registry/registry.py", "pages/registry/party.py", "pages/admin/audit.py",
          "pages/oversight/schedule.py", "pages/oversight/reviews.py", "pages/oversight/selection.py", "pages/contracts/addenda.py",
-         "pages/oversight/incidents.py", "pages/oversight/terminations.py"]
+         "pages/oversight/incidents.py", "pages/oversight/terminations.py",
+         "pages/reports/report.py", "pages/reports/import_ledger.py"]
 OFFICER = Actor("privacy", "個人情報保護 太郎", Role.PRIVACY_OFFICER)
 
 

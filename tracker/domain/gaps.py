@@ -238,3 +238,28 @@ def needs_of(catalogue: tuple[Clause, ...], path: Iterable[LinkFacts], link_id: 
             # the origin's requirement is at the effective level: own wins only when as strict
             return {catalogue[bit].id: engine.need(link_id, bit) for bit in _bits(effective.must | effective.should)}
     return {}
+
+
+class ClauseState(StrEnum):
+    COVERED = "covered"
+    PARTIAL = "partial"
+    MISSING = "missing"
+    NOT_REQUIRED = "not_required"
+
+
+def clause_states(catalogue: tuple[Clause, ...], links: Iterable[LinkFacts]) -> Iterator[tuple[int, list[ClauseState]]]:
+    """Each link's state for every clause of the catalogue (the report's clause matrix)."""
+    engine = _Engine(catalogue)
+    for link, effective in engine.walk(links):
+        required = effective.must | effective.should
+        states = []
+        for bit in range(len(catalogue)):
+            if not required >> bit & 1:
+                states.append(ClauseState.NOT_REQUIRED)
+            elif link.covered >> bit & 1:
+                states.append(ClauseState.COVERED)
+            elif link.partial >> bit & 1:
+                states.append(ClauseState.PARTIAL)
+            else:
+                states.append(ClauseState.MISSING)
+        yield link.id, states

@@ -27,7 +27,8 @@ class Action(StrEnum):
 _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.PROCUREMENT: frozenset({Action.READ, Action.EDIT_REGISTRY}),
     Role.PRIVACY_OFFICER: frozenset({Action.READ, Action.EDIT_REGISTRY, Action.DECIDE_REDELEGATION,
-                                     Action.RECORD_REVIEWS, Action.HANDLE_INCIDENTS, Action.READ_AUDIT}),
+                                     Action.RECORD_REVIEWS, Action.HANDLE_INCIDENTS, Action.EXPORT_REPORTS,
+                                     Action.READ_AUDIT}),
     Role.MANAGER: frozenset({Action.READ, Action.EXPORT_REPORTS, Action.READ_AUDIT}),
     Role.ADMIN: frozenset({Action.READ, Action.MANAGE_USERS, Action.READ_AUDIT}),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +42,8 @@ class Context:
     db_path: Path
     actor: Actor
     today: date = field(default_factory=date.today)
+    # set by ``inside``: the open transaction every call of this context joins (a savepoint each)
+    transaction: Database | None = field(default=None, compare=False, repr=False)
 
     def require(self, action: Action) -> None:
         if not may(self.actor.role, action):
@@ -53,14 +55,26 @@ class Context:
     @contextmanager
     def read(self) -> Iterator[Database]:
         self.require(Action.READ)
+        if self.transaction is not None:
+            yield self.transaction
+            return
         with connection.reading(self.db_path) as db:
             yield db
 
     @contextmanager
     def write(self, action: Action) -> Iterator[Database]:
         self.require(action)
+        if self.transaction is not None:
+            with connection.savepoint(self.transaction) as db:
+                yield db
+            return
         with connection.writing(self.db_path) as db:
             yield db
+
+    def inside(self, db: Database) -> Context:
+        """This context, with every service call joining the open transaction ``db``: several
+        services compose into one all-or-nothing change (an import)."""
+        return replace(self, transaction=db)
 
 
 SYSTEM = Actor("system", "System", Role.PRIVACY_OFFICER)

@@ -45,6 +45,9 @@ class EngagementInput:
     inspection_interval_months: int = DEFAULT_INTERVAL_MONTHS
     owner_user_id: int | None = None  # who the link's reviews are assigned to
     selection_override_reason: str = ""  # why it may be active without an approved selection check
+    # from an existing ledger: an active link is taken as the ledger states it, the override reason
+    # saying so (its missing selection check stays a finding) without a privacy officer's decision
+    imported: bool = False
 
 
 def _categories(values: list[str]) -> tuple[frozenset[DataCategory], list[Problem]]:
@@ -112,7 +115,8 @@ def _activation_problems(ctx: Context, db, data: EngagementInput, engagement_id:
     """The selection guard; an override is a privacy decision, so only a role that may take one may."""
     selected = engagement_id is not None and sq.has_passing_selection(db, engagement_id)
     problems = activation_problems(data.status, old_status, selected, data.selection_override_reason)
-    if not problems and not selected and data.status != old_status and data.status == EngagementStatus.ACTIVE:
+    if (not problems and not selected and data.status != old_status and data.status == EngagementStatus.ACTIVE
+            and not data.imported):
         ctx.require(Action.DECIDE_REDELEGATION)
     return problems
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from ..domain.chain import ids_in_path
 from ..domain.clauses import Level, LinkTraits
-from ..domain.gaps import Gap, GapAnalysis, LinkFacts, Need, union
+from ..domain.gaps import Gap, GapAnalysis, LinkFacts, Need, clause_states, union
 from ..domain.gaps import needs_of as needs_for_link
 from ..domain.models import HOME_COUNTRY, parse_categories
 from ..store import connection, coverage_masks
@@ -101,6 +101,13 @@ def registry_gaps(ctx: Context, as_of: date | None = None) -> RegistryGaps:
             _cache.clear()
         _cache[key] = result
     return result
+
+
+def clause_matrix(ctx: Context, as_of: date | None = None) -> dict[int, list]:
+    """Every open link's state (covered / partial / missing / not required) for each clause."""
+    with ctx.read() as db:
+        facts = _facts(db, as_of or ctx.today)
+    return dict(clause_states(catalogue(), facts))
 
 
 def engagement_gaps(ctx: Context, engagement_id: int, as_of: date | None = None) -> list[Gap]:

@@ -52,6 +52,20 @@ def writing(path: Path | str) -> Iterator[Database]:
         db.close()
 
 
+@contextmanager
+def savepoint(db: Database) -> Iterator[Database]:
+    """A step inside an open transaction: undone alone if it fails, kept only if the transaction
+    commits (an import applies each row this way, all inside one transaction)."""
+    db.execute("SAVEPOINT step")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK TO step")
+        db.execute("RELEASE step")
+        raise
+    db.execute("RELEASE step")
+
+
 def bump_revision(db: Database) -> None:
     """Count committed writes, so that caches of derived results (gaps) know when to recompute."""
     db.execute("INSERT INTO settings(key, value) VALUES ('revision', 1) "

@@ -1,0 +1,44 @@
+"""Reports: the oversight workbook for the board and the auditors, filtered, in the user's language."""
+
+import io
+
+import streamlit as st
+
+from tracker.domain.permissions import Action
+from tracker.services import businesses, reports
+from tracker.services.reports import ReportFilter
+from tracker.ui import labels
+from tracker.ui.session import context, lang, show_flash, tr
+
+ctx = context()
+st.title(tr("nav.reports"))
+show_flash()
+if not ctx.can(Action.EXPORT_REPORTS):
+    st.info(tr("common.read_only"))
+    st.stop()
+
+st.caption(tr("reports.sheets_help"))
+business_names = {None: tr("common.all")} | {b["id"]: b["name"] for b in businesses.list_businesses(ctx)}
+department_names = {None: tr("reports.all_departments")} | {d: d for d in reports.departments(ctx)}
+tiers = {None: tr("common.all")} | {n: labels.tier(n) for n in range(1, 11)}
+c1, c2, c3, c4 = st.columns(4)
+business_id = c1.selectbox(tr("engagement.business"), list(business_names), format_func=business_names.__getitem__,
+                           key="report_business")
+department = c2.selectbox(tr("business.owner_department"), list(department_names),
+                          format_func=department_names.__getitem__, key="report_department")
+tier = c3.selectbox(tr("engagement.tier"), list(tiers), format_func=tiers.__getitem__, key="report_tier")
+as_of = c4.date_input(tr("reports.as_of"), value=ctx.today, format="YYYY-MM-DD", key="report_as_of")
+chosen = ReportFilter(business_id, department, tier, as_of)
+language = lang()
+
+
+def workbook() -> bytes:
+    # runs when the user clicks: the workbook is made on demand, not on every rerun
+    out = io.BytesIO()
+    reports.write_report(ctx, out, chosen, language)
+    return out.getvalue()
+
+
+st.download_button(tr("reports.download"), data=workbook, file_name=f"oversight-report-{as_of.isoformat()}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   icon=":material/download:", type="primary", on_click="ignore", key="report_download")

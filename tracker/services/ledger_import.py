@@ -1,0 +1,377 @@
+"""Importing an existing Excel ledger: every row checked by the same services as a form, all of
+it applied in one transaction — or, on any error, nothing. Re-importing updates the matching
+records (parties by 法人番号, else exact name) instead of duplicating them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .. import i18n
+from ..domain.corporate_number import normalise
+from ..domain.models import EngagementStatus
+from ..domain.party_rules import PartyDraft, normalised
+from ..domain.permissions import Action
+from ..domain.problems import Problem, RuleViolation
+from ..inputs.ledger_format import CERTIFICATIONS, CONTRACTS, ENGAGEMENTS, PARTIES, Sheet
+from ..inputs.ledger_reader import Issue, Ledger, Row, read
+from ..store import contract_queries as cq
+from ..store import records
+from ..store import registry_queries as q
+from ..store.records import StaleRecord
+from . import businesses, certifications, contracts, engagements, parties
+from .catalogue import catalogue
+from .certifications import CertificationInput
+from .context import Context, NotFound
+from .contracts import ContractInput, CoverageEntry
+from .engagements import EngagementInput
+
+# a problem's field → the ledger column it came from (when the names differ)
+_COLUMN_OF = {"parent_party_id": "parent", "entrustee_party_id": "entrustee", "parent_engagement_id": "parent_ref",
+              "business_id": "business", "owner_department": "department"}
+
+
+@dataclass(frozen=True)
+class Change:
+    sheet: str
+    row: int
+    action: str  # "create", "update" or "unchanged"
+    label: str
+
+
+@dataclass
+class ImportResult:
+    changes: list[Change] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    applied: bool = False
+
+    def counts(self) -> dict[str, Counter]:
+        found: dict[str, Counter] = {}
+        for change in self.changes:
+            found.setdefault(change.sheet, Counter())[change.action] += 1
+        return found
+
+
+class _Rollback(Exception):
+    pass
+
+
+def clause_titles() -> dict[str, set[str]]:
+    return {c.id: {c.title_ja.lower(), c.title_en.lower(), c.id.lower()} for c in catalogue()}
+
+
+def import_ledger(ctx: Context, data: bytes, dry_run: bool = False) -> ImportResult:
+    """Check every row and, unless ``dry_run`` or any row is wrong, apply them all at once."""
+    ctx.require(Action.EDIT_REGISTRY)
+    ledger = read(data, [c.id for c in catalogue()], clause_titles())
+    result = ImportResult(issues=list(ledger.issues))
+    if not ledger.rows or result.issues and not any(ledger.rows.values()):
+        return result
+    try:
+        with ctx.write(Action.EDIT_REGISTRY) as db:
+            _Importer(ctx.inside(db), db, ledger, result).run()
+            if result.issues or dry_run:
+                raise _Rollback
+            result.applied = True
+    except _Rollback:
+        pass
+    return result
+
+
+class _Importer:
+    def __init__(self, ctx: Context, db, ledger: Ledger, result: ImportResult):
+        self.ctx, self.db, self.ledger, self.result = ctx, db, ledger, result
+        self.engagement_of: dict[str, int] = {}  # ledger ref → engagement id
+        self.failed_refs: set[str] = set()
+
+    def run(self) -> None:
+        self._parties()
+        self._engagements()
+        self._contracts()
+        self._certifications()
+
+    # --- reporting
+
+    def _sheet(self, sheet: Sheet) -> str:
+        return self.ledger.sheet_names[sheet.key]
+
+    def issue(self, sheet: Sheet, row: Row, problem: Problem) -> None:
+        column = _COLUMN_OF.get(problem.field, problem.field)
+        header = self.ledger.headers.get(sheet.key, {}).get(column)
+        self.result.issues.append(Issue(self._sheet(sheet), row.number, header, problem))
+
+    def change(self, sheet: Sheet, row: Row, action: str, label: str) -> None:
+        self.result.changes.append(Change(self._sheet(sheet), row.number, action, label))
+
+    def attempt(self, sheet: Sheet, row: Row, action) -> bool:
+        """Run one row's service call (a savepoint); its problems become issues of that row."""
+        try:
+            action()
+            return True
+        except RuleViolation as violation:
+            for problem in violation.problems:
+                self.issue(sheet, row, problem)
+        except (NotFound, StaleRecord) as error:
+            self.issue(sheet, row, Problem(None, "error.import.row_failed", {"reason": str(error)}))
+        return False
+
+    def clean_rows(self, sheet: Sheet) -> list[Row]:
+        """Rows of a sheet the reader could read completely."""
+        name = self.ledger.sheet_names.get(sheet.key)
+        bad = {i.row for i in self.result.issues if i.sheet == name}
+        return [r for r in self.ledger.rows.get(sheet.key, []) if r.number not in bad]
+
+    def duplicates(self, sheet: Sheet, key_of) -> set[int]:
+        seen: dict[object, int] = {}
+        dupes = set()
+        for row in self.ledger.rows.get(sheet.key, []):
+            key = key_of(row)
+            if key is None:
+                continue
+            if key in seen:
+                dupes.add(row.number)
+                self.issue(sheet, row, Problem(None, "error.import.duplicate_row", {"row": seen[key]}))
+            else:
+                seen[key] = row.number
+        return dupes
+
+    # --- lookups
+
+    def party_id(self, text: str | None) -> int | None:
+        """A party named by 法人番号 or exact name."""
+        if not text:
+            return None
+        number = normalise(text)
+        if number.isdigit() and len(number) == 13:
+            found = q.party_by_corporate_number(self.db, number)
+            if found:
+                return found["id"]
+        row = self.db.execute("SELECT id FROM parties WHERE name = ? ORDER BY id LIMIT 1", [text.strip()]).fetchone()
+        return row[0] if row else None
+
+    # --- sheets
+
+    def _parties(self) -> None:
+        rows = self.ledger.rows.get(PARTIES.key, [])
+        dupes = self.duplicates(PARTIES, lambda r: normalise(r.values.get("corporate_number") or "") or
+                                (r.values.get("name") or "").strip() or None)
+        placed: dict[int, int] = {}
+        for row in self.clean_rows(PARTIES):
+            if row.number in dupes:
+                continue
+            v = row.values
+            draft = normalised(PartyDraft(
+                name=v.get("name") or "", kana=v.get("kana") or "", corporate_number=v.get("corporate_number") or "",
+                address=v.get("address") or "", country=(v.get("country") or ["JP"])[0],
+                contact_person=v.get("contact_person") or "", email=v.get("email") or "", phone=v.get("phone") or ""))
+            existing_id = self.party_id(draft.corporate_number) if draft.corporate_number else None
+            existing_id = existing_id or self.party_id(draft.name)
+            if existing_id:
+                current = q.party(self.db, existing_id)
+                draft = PartyDraft(**{**draft.__dict__, "parent_party_id": current["parent_party_id"]})
+                if _party_changed(current, draft):
+                    if self.attempt(PARTIES, row, lambda: parties.update_party(self.ctx, existing_id,
+                                                                               current["version"], draft)):
+                        self.change(PARTIES, row, "update", draft.name)
+                else:
+                    self.change(PARTIES, row, "unchanged", draft.name)
+                placed[row.number] = existing_id
+            else:
+                created = []
+                if self.attempt(PARTIES, row, lambda: created.append(parties.create_party(self.ctx, draft))):
+                    placed[row.number] = created[0]
+                    self.change(PARTIES, row, "create", draft.name)
+        for row in rows:  # parent companies, once every party of the file exists
+            parent = row.values.get("parent")
+            if row.number not in placed or not parent:
+                continue
+            parent_id = self.party_id(parent)
+            if parent_id is None:
+                self.issue(PARTIES, row, Problem("parent", "error.import.unknown_party", {"name": parent}))
+                continue
+            current = q.party(self.db, placed[row.number])
+            if current["parent_party_id"] != parent_id:
+                draft = PartyDraft(**{k: current[k] or "" for k in ("name", "kana", "corporate_number", "address",
+                                                                     "country", "contact_person", "email", "phone")},
+                                   parent_party_id=parent_id)
+                if self.attempt(PARTIES, row, lambda: parties.update_party(self.ctx, current["id"], current["version"],
+                                                                           draft)):
+                    self._mark_updated(PARTIES, row, current["name"])
+
+    def _mark_updated(self, sheet: Sheet, row: Row, label: str) -> None:
+        for i, change in enumerate(self.result.changes):
+            if change.sheet == self._sheet(sheet) and change.row == row.number:
+                if change.action == "unchanged":
+                    self.result.changes[i] = Change(change.sheet, change.row, "update", label)
+                return
+        self.change(sheet, row, "update", label)
+
+    def _engagements(self) -> None:
+        dupes = self.duplicates(ENGAGEMENTS, lambda r: r.values.get("ref"))
+        rows = {r.values["ref"]: r for r in self.clean_rows(ENGAGEMENTS) if r.number not in dupes}
+        bad_refs = {r.values.get("ref") for r in self.ledger.rows.get(ENGAGEMENTS.key, [])} - set(rows)
+        self.failed_refs |= {ref for ref in bad_refs if ref}
+        for ref in self._in_chain_order(rows):
+            row = rows[ref]
+            v = row.values
+            parent_ref = v.get("parent_ref")
+            if parent_ref and parent_ref in self.failed_refs:
+                self.issue(ENGAGEMENTS, row, Problem("parent_ref", "error.import.parent_row_failed"))
+                self.failed_refs.add(ref)
+                continue
+            business_id = self._business(row)
+            entrustee_id = self.party_id(v["entrustee"])
+            if entrustee_id is None:
+                self.issue(ENGAGEMENTS, row, Problem("entrustee", "error.import.unknown_party", {"name": v["entrustee"]}))
+            if business_id is None or entrustee_id is None:
+                self.failed_refs.add(ref)
+                continue
+            parent_id = self.engagement_of.get(parent_ref) if parent_ref else None
+            data = EngagementInput(
+                entrustee_party_id=entrustee_id, work=v["work"], data_categories=v["data_categories"],
+                business_id=business_id, parent_engagement_id=parent_id, individuals_count=v.get("individuals_count"),
+                processing_countries=v.get("processing_countries") or ["JP"],
+                storage_countries=v.get("storage_countries") or ["JP"], start_date=v.get("start_date"),
+                end_date=v.get("end_date"), status=v["status"], imported=True)
+            existing = self.db.execute(
+                "SELECT id FROM engagements WHERE business_id = ? AND parent_engagement_id IS ? "
+                "AND entrustee_party_id = ? ORDER BY id LIMIT 1", [business_id, parent_id, entrustee_id]).fetchone()
+            label = f"{v['entrustee']} — {v['work']}"
+            if existing:
+                current = q.engagement(self.db, existing[0])
+                before = engagements.to_input(current)
+                data.purpose, data.inspection_interval_months = before.purpose, before.inspection_interval_months
+                data.owner_user_id, data.selection_override_reason = before.owner_user_id, before.selection_override_reason
+                if _engagement_changed(before, data):
+                    if not self.attempt(ENGAGEMENTS, row, lambda: engagements.update_engagement(
+                            self.ctx, current["id"], current["version"], data)):
+                        self.failed_refs.add(ref)
+                        continue
+                    self.change(ENGAGEMENTS, row, "update", label)
+                else:
+                    self.change(ENGAGEMENTS, row, "unchanged", label)
+                self.engagement_of[ref] = current["id"]
+            else:
+                if data.status == EngagementStatus.ACTIVE:
+                    data.selection_override_reason = i18n.t("import.override_reason")
+                created = []
+                if self.attempt(ENGAGEMENTS, row, lambda: created.append(engagements.create_engagement(self.ctx, data))):
+                    self.engagement_of[ref] = created[0]
+                    self.change(ENGAGEMENTS, row, "create", label)
+                else:
+                    self.failed_refs.add(ref)
+
+    def _in_chain_order(self, rows: dict[str, Row]) -> list[str]:
+        """Parents before children; a parent missing from the file, or a cycle, is an issue."""
+        order, placed, pending = [], set(), dict(rows)
+        while pending:
+            ready = [ref for ref, row in pending.items()
+                     if not row.values.get("parent_ref") or row.values["parent_ref"] in placed
+                     or row.values["parent_ref"] in self.failed_refs]
+            if not ready:
+                break
+            for ref in ready:
+                order.append(ref)
+                placed.add(ref)
+                del pending[ref]
+        for ref, row in pending.items():
+            parent = row.values["parent_ref"]
+            code = "error.import.unknown_parent" if parent not in rows else "error.import.cycle"
+            self.issue(ENGAGEMENTS, row, Problem("parent_ref", code, {"ref": parent}))
+            self.failed_refs.add(ref)
+        return order
+
+    def _business(self, row: Row) -> int | None:
+        name, department = row.values["business"], row.values["department"]
+        found = self.db.execute("SELECT id, owner_department, version FROM businesses WHERE name = ?",
+                                [name]).fetchone()
+        if found and found[1] == department:
+            return found[0]
+        if found:
+            ok = self.attempt(ENGAGEMENTS, row, lambda: businesses.update_business(self.ctx, found[0], found[2], name,
+                                                                                   department))
+            return found[0] if ok else None
+        created = []
+        ok = self.attempt(ENGAGEMENTS, row, lambda: created.append(businesses.create_business(self.ctx, name,
+                                                                                              department)))
+        return created[0] if ok else None
+
+    def _contracts(self) -> None:
+        dupes = self.duplicates(CONTRACTS, lambda r: (r.values.get("engagement_ref"), r.values.get("title")))
+        every_clause = [c.id for c in catalogue()]
+        for row in self.clean_rows(CONTRACTS):
+            v = row.values
+            if row.number in dupes:
+                continue
+            engagement_id = self.engagement_of.get(v["engagement_ref"])
+            if engagement_id is None:
+                code = ("error.import.parent_row_failed" if v["engagement_ref"] in self.failed_refs
+                        else "error.import.unknown_ref")
+                self.issue(CONTRACTS, row, Problem("engagement_ref", code, {"ref": v["engagement_ref"]}))
+                continue
+            data = ContractInput(v["title"], v["kind"], v.get("signed_on"), v.get("valid_until"),
+                                 bool(v.get("auto_renewal")), "", v.get("report_interval_months"))
+            entries = {c: CoverageEntry(row.coverage.get(c)) for c in every_clause}
+            existing = self.db.execute("SELECT id FROM contracts WHERE engagement_id = ? AND title = ?",
+                                       [engagement_id, v["title"]]).fetchone()
+            if existing:
+                current = cq.contract(self.db, existing[0])
+                data.note = current["note"] or ""
+                coverage = {k: r["status"] for k, r in cq.coverage_of(self.db, existing[0]).items()
+                            if r["status"] != "not_covered"}  # a ledger records what is covered
+                if contracts.to_input(current) == data and coverage == row.coverage:
+                    self.change(CONTRACTS, row, "unchanged", v["title"])
+                    continue
+
+                def save(current=current, data=data, entries=entries):
+                    contracts.update_contract(self.ctx, current["id"], current["version"], data)
+                    contracts.record_coverage(self.ctx, current["id"], current["version"] + 1, entries)
+
+                if self.attempt(CONTRACTS, row, save):
+                    self.change(CONTRACTS, row, "update", v["title"])
+            else:
+                def create(engagement_id=engagement_id, data=data, entries=entries):
+                    contract_id = contracts.create_contract(self.ctx, engagement_id, data)
+                    contracts.record_coverage(self.ctx, contract_id, 1, entries)
+
+                if self.attempt(CONTRACTS, row, create):
+                    self.change(CONTRACTS, row, "create", v["title"])
+
+    def _certifications(self) -> None:
+        dupes = self.duplicates(CERTIFICATIONS, lambda r: (r.values.get("party"), r.values.get("scheme"),
+                                                            r.values.get("number")))
+        for row in self.clean_rows(CERTIFICATIONS):
+            v = row.values
+            if row.number in dupes:
+                continue
+            party_id = self.party_id(v["party"])
+            if party_id is None:
+                self.issue(CERTIFICATIONS, row, Problem("party", "error.import.unknown_party", {"name": v["party"]}))
+                continue
+            data = CertificationInput(v["scheme"], v["number"], v["valid_until"], v.get("issuer") or "")
+            existing = self.db.execute("SELECT * FROM certifications WHERE party_id = ? AND scheme = ? AND number = ?",
+                                       [party_id, v["scheme"], v["number"]]).fetchone()
+            label = f"{v['party']} {v['number']}"
+            if existing:
+                current = records.fetch(self.db, "certifications", existing[0])
+                if (current["valid_until"], current["issuer"] or "") == (data.valid_until.isoformat(), data.issuer):
+                    self.change(CERTIFICATIONS, row, "unchanged", label)
+                elif self.attempt(CERTIFICATIONS, row, lambda: certifications.update_certification(
+                        self.ctx, current["id"], current["version"], data)):
+                    self.change(CERTIFICATIONS, row, "update", label)
+            elif self.attempt(CERTIFICATIONS, row, lambda: certifications.create_certification(self.ctx, party_id,
+                                                                                               data)):
+                self.change(CERTIFICATIONS, row, "create", label)
+
+
+def _party_changed(current: dict, draft: PartyDraft) -> bool:
+    return any((current[k] or "") != (getattr(draft, k) or "") for k in
+               ("name", "kana", "corporate_number", "address", "country", "contact_person", "email", "phone"))
+
+
+def _engagement_changed(before: EngagementInput, after: EngagementInput) -> bool:
+    fields = ("work", "individuals_count", "start_date", "end_date", "status")
+    return (any(getattr(before, f) != getattr(after, f) for f in fields)
+            or sorted(before.data_categories) != sorted(after.data_categories)
+            or sorted(before.processing_countries) != sorted(after.processing_countries)
+            or sorted(before.storage_countries) != sorted(after.storage_countries))
