@@ -6,11 +6,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: run test unit e2e system-deps clean-db help
+.PHONY: run test unit e2e bench system-deps clean-db help
 
 help:
 	@echo "make run    start the app at http://localhost:$(PORT) on data/tracker.db (demo data on first start)"
 	@echo "make test   run the whole test suite, browser tests included"
+	@echo "make bench  benchmark at 1,000 / 10,000 / 50,000 parties (prints a table; see docs/benchmarks.md)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,10 @@ unit: $(STAMP)
 
 e2e: $(STAMP) system-deps
 	$(BIN)/pytest -q -m e2e
+
+# Builds synthetic registries in a temporary folder (about 1 GB at 50,000 parties) and prints one table.
+bench: $(STAMP)
+	$(BIN)/python -m tracker.benchmark $(BENCH_ARGS)
 
 clean-db:
 	rm -f data/tracker.db data/tracker.db-wal data/tracker.db-shm

@@ -104,3 +104,12 @@ def test_export_and_import_round_trip_through_the_command_line(tmp_path):
     bad.write_bytes(b"not a workbook")
     refused = runner.invoke(main, ["--db", str(target), "import", str(bad)])
     assert refused.exit_code == 1 and "not an Excel workbook" in refused.output
+
+
+def test_demo_scale_builds_a_synthetic_registry(tmp_path):
+    path = tmp_path / "s.db"
+    result = CliRunner().invoke(main, ["--db", str(path), "demo", "--scale", "50", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "50 parties" in result.output and "200 engagements" in result.output
+    again = CliRunner().invoke(main, ["--db", str(path), "demo", "--scale", "50"])
+    assert again.exit_code == 1 and "already holds" in again.output

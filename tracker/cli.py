@@ -54,6 +54,9 @@ def init(ctx: click.Context, demo: bool) -> None:
 
 
 @main.command()
+@click.option("--scale", type=int, default=None,
+              help="Instead of the demo: a synthetic registry of this many parties (~4 engagements each).")
+@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed of --scale.")
 @click.option(
     "--source",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -62,10 +65,21 @@ def init(ctx: click.Context, demo: bool) -> None:
     help="Demo registry file to load.",
 )
 @click.pass_context
-def demo(ctx: click.Context, source: Path) -> None:
-    """Load the demo registry (a fictional company) into an empty database."""
+def demo(ctx: click.Context, scale: int | None, seed: int, source: Path) -> None:
+    """Load the demo registry (a fictional company) into an empty database, or with --scale a
+    synthetic one for benchmarks."""
     path = ctx.obj["db"]
     setup.initialise(path)
+    if scale is not None:
+        from .services import synthetic
+
+        try:
+            counts = synthetic.build(path, scale, seed)
+        except ValueError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+        click.echo("Synthetic registry: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        return
     try:
         counts = setup.load_demo(_context(ctx), source)
     except setup.DemoError as error:

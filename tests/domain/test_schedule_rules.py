@@ -88,10 +88,11 @@ def test_the_sql_status_condition_agrees_with_the_rule():
     today = date(2026, 12, 30)  # across a year end
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE due_items (id INTEGER PRIMARY KEY, due_on TEXT, notice_days INTEGER)")
-    rows = [(today + timedelta(days=offset), notice) for offset in range(-3, 100) for notice in (30, 90)]
+    rows = [(today + timedelta(days=offset), notice) for offset in range(-3, 120) for notice in (30, 90)]
     db.executemany("INSERT INTO due_items (due_on, notice_days) VALUES (?, ?)", [(d.isoformat(), n) for d, n in rows])
-    for status in (DueStatus.OVERDUE, DueStatus.DUE_SOON, DueStatus.UPCOMING):
-        sql, params = status_bounds(status, today)
+    every = (DueStatus.OVERDUE, DueStatus.DUE_SOON, DueStatus.UPCOMING)
+    for wanted in [{s} for s in every] + [set(every[:2]), set(every[1:]), {every[0], every[2]}, set(every)]:
+        sql, params = status_bounds(wanted, today)
         found = {(date.fromisoformat(d), n) for d, n in
                  db.execute(f"SELECT due_on, notice_days FROM due_items d WHERE {sql}", params)}
-        assert found == {(d, n) for d, n in rows if status_of(d, n, today) == status}, status
+        assert found == {(d, n) for d, n in rows if status_of(d, n, today) in wanted}, wanted

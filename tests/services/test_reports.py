@@ -114,3 +114,17 @@ def test_who_may_export(db_path, role, allowed):
     else:
         with pytest.raises(PermissionDenied):
             report(ctx)
+
+
+def test_a_sheet_longer_than_excel_allows_continues_on_the_next(tmp_path):
+    from tracker.outputs.xlsx_report import SheetSpec, write
+
+    counts = write(tmp_path / "t.xlsx", [SheetSpec("Gaps", "Gaps", ["n"], ([n] for n in range(7)))], "h", "f",
+                   max_rows=4)  # three data rows per sheet here, 1,048,575 in Excel
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert counts == {"Gaps": 7} and book.sheetnames == ["Gaps", "Gaps (2)", "Gaps (3)"]
+    assert [[r[0] for r in book[s].iter_rows(min_row=2, values_only=True)] for s in book.sheetnames] == [
+        [0, 1, 2], [3, 4, 5], [6]]
+    assert list(book["Gaps (2)"].tables) == ["Gaps2"] and book["Gaps (3)"]["A1"].value == "n"
+    exact = write(tmp_path / "u.xlsx", [SheetSpec("S", "S", ["n"], ([n] for n in range(3)))], "h", "f", max_rows=4)
+    assert exact == {"S": 3} and openpyxl.load_workbook(tmp_path / "u.xlsx").sheetnames == ["S"]

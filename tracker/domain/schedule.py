@@ -121,11 +121,29 @@ def status_of(due_on: date, notice_days: int, today: date) -> DueStatus:
     return DueStatus.UPCOMING
 
 
-def status_bounds(status: DueStatus, today: date, alias: str = "d") -> tuple[str, list]:
-    """The SQL condition (over ``due_on`` and ``notice_days`` of table ``alias``) matching ``status_of``."""
-    iso, due_on, notice = today.isoformat(), f"{alias}.due_on", f"{alias}.notice_days"
-    if status == DueStatus.OVERDUE:
-        return f"{due_on} < ?", [iso]
-    if status == DueStatus.DUE_SOON:
-        return f"{due_on} >= ? AND date({due_on}, '-' || {notice} || ' days') <= ?", [iso, iso]
-    return f"date({due_on}, '-' || {notice} || ' days') > ?", [iso]
+def status_bounds(statuses: set[DueStatus], today: date, alias: str = "d") -> tuple[str, list]:
+    """The SQL condition matching ``status_of`` for any of ``statuses``. It reads only due_on and
+    notice_days (a covering index), and computes a notice's start only for the few items due
+    within EXPIRY_NOTICE_DAYS, the longest notice."""
+    iso = today.isoformat()
+    horizon = (today + timedelta(days=EXPIRY_NOTICE_DAYS)).isoformat()
+    due_on = f"{alias}.due_on"
+    notice_started = f"date({due_on}, '-' || {alias}.notice_days || ' days') <= ?"
+    wanted = set(statuses) - {DueStatus.DONE}
+    overdue, soon, upcoming = (s in wanted for s in (DueStatus.OVERDUE, DueStatus.DUE_SOON, DueStatus.UPCOMING))
+    if overdue and soon and upcoming:
+        return "1", []
+    if soon and upcoming:
+        return f"{due_on} >= ?", [iso]
+    if overdue and soon:
+        return f"{due_on} <= ? AND ({due_on} < ? OR {notice_started})", [horizon, iso, iso]
+    parts = []
+    if overdue:
+        parts.append((f"{due_on} < ?", [iso]))
+    if soon:
+        parts.append((f"{due_on} BETWEEN ? AND ? AND {notice_started}", [iso, horizon, iso]))
+    if upcoming:
+        parts.append((f"{due_on} >= ? AND NOT ({notice_started})", [iso, iso]))
+    if not parts:
+        return "0", []
+    return " OR ".join(f"({sql})" for sql, _ in parts), [p for _, params in parts for p in params]

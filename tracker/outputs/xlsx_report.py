@@ -7,9 +7,10 @@ Text that a spreadsheet would run as a formula (= + - @, tab, CR first) is writt
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -69,51 +70,77 @@ def safe(sheet, value: Any) -> Any:
     return value
 
 
+EXCEL_MAX_ROWS = 1_048_576  # per sheet, header included
+
+
 def write(target: str | Path | IO[bytes], sheets: list[SheetSpec], header_text: str, footer_text: str,
-          on_row: Callable[[], None] | None = None) -> dict[str, int]:
-    """Write every sheet in order; returns the number of data rows of each."""
+          max_rows: int = EXCEL_MAX_ROWS) -> dict[str, int]:
+    """Write every sheet in order; returns the number of data rows of each. A sheet longer than
+    Excel allows continues on "title (2)", "title (3)" … with the same header and table."""
     book = Workbook(write_only=True)
     counts = {}
-    bold = Font(bold=True)
     for spec in sheets:
-        sheet = book.create_sheet(spec.title[:31])
-        _set_up(sheet, spec, header_text, footer_text)
-        header = []
-        for text in spec.headers:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        count = 0
-        for row in spec.rows:
-            values = [safe(sheet, v) for v in row]
-            for column, number_format in spec.formats.items():
-                if values[column] is not None:
-                    cell = WriteOnlyCell(sheet, value=values[column])
-                    cell.number_format = number_format
-                    values[column] = cell
-            sheet.append(values)
-            count += 1
-            if on_row:
-                on_row()
-        counts[spec.title] = count
-        last = f"{get_column_letter(len(spec.headers))}{count + 1}"
-        if count:
-            table = Table(displayName=spec.table, ref=f"A1:{last}")
-            # write-only mode cannot read the header back: name the columns here
-            table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(spec.headers, start=1)]
-            table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-            with warnings.catch_warnings():  # openpyxl warns in write-only mode even when the columns are named
-                warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
-                sheet.add_table(table)
-            _highlight(sheet, spec, count)
-            for chart in spec.charts:
-                sheet.add_chart(_bar(sheet, chart, count), chart.anchor)
+        rows = iter(spec.rows)
+        part, total = 1, 0
+        while True:
+            title = spec.title[:31] if part == 1 else f"{spec.title[:25]} ({part})"
+            written, rows = _write_sheet(book, spec, title, spec.table if part == 1 else f"{spec.table}{part}", rows,
+                                         max_rows - 1, header_text, footer_text)
+            total += written
+            if rows is None:
+                break
+            part += 1
+        counts[spec.title] = total
     book.save(target)
     return counts
 
 
-def _set_up(sheet, spec: SheetSpec, header_text: str, footer_text: str) -> None:
+def _write_sheet(book, spec: SheetSpec, title: str, table_name: str, rows: Iterator, limit: int, header_text: str,
+                 footer_text: str) -> tuple[int, Iterator | None]:
+    """Up to ``limit`` rows into a new sheet; returns the rows written and the rows left (None: all
+    written)."""
+    sheet = book.create_sheet(title)
+    _set_up(sheet, spec, title, header_text, footer_text)
+    bold = Font(bold=True)
+    header = []
+    for text in spec.headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        values = [safe(sheet, v) for v in row]
+        for column, number_format in spec.formats.items():
+            if values[column] is not None:
+                cell = WriteOnlyCell(sheet, value=values[column])
+                cell.number_format = number_format
+                values[column] = cell
+        sheet.append(values)
+        count += 1
+        if count == limit:
+            break
+    left = None
+    if count == limit:  # peek: an exact fit leaves nothing for a next sheet
+        following = next(rows, None)
+        if following is not None:
+            left = itertools.chain([following], rows)
+    if count:
+        last = f"{get_column_letter(len(spec.headers))}{count + 1}"
+        table = Table(displayName=table_name, ref=f"A1:{last}")
+        # write-only mode cannot read the header back: name the columns here
+        table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(spec.headers, start=1)]
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        with warnings.catch_warnings():  # openpyxl warns in write-only mode even when the columns are named
+            warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
+            sheet.add_table(table)
+        _highlight(sheet, spec, count)
+        for chart in spec.charts:
+            sheet.add_chart(_bar(sheet, chart, count), chart.anchor)
+    return count, left
+
+
+def _set_up(sheet, spec: SheetSpec, title: str, header_text: str, footer_text: str) -> None:
     # write-only: freeze panes and widths must be set before the first row is written
     sheet.freeze_panes = "A2"
     for index, width in enumerate(spec.widths, start=1):
@@ -125,7 +152,7 @@ def _set_up(sheet, spec: SheetSpec, header_text: str, footer_text: str) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
     sheet.oddHeader.left.text = header_text
-    sheet.oddHeader.right.text = spec.title
+    sheet.oddHeader.right.text = title
     sheet.oddFooter.left.text = footer_text
     sheet.oddFooter.right.text = "&P / &N"
 

@@ -9,6 +9,7 @@ from ..domain.approvals import LinkApprovalState, Severity, findings_for
 from ..domain.models import ApprovalStatus, EngagementStatus, parse_categories
 from ..store import registry_queries as q
 from .chains import ChainLink, to_links
+from . import revision_cache
 from .context import Context
 
 SHOWN = 50
@@ -24,6 +25,10 @@ class Attention:
 
 
 def attention(ctx: Context) -> Attention:
+    return revision_cache.per_revision(ctx, "attention", lambda: _attention(ctx))
+
+
+def _attention(ctx: Context) -> Attention:
     with ctx.read() as db:
         flagged = []
         parsed: dict[str, frozenset] = {}  # a registry has few distinct category sets

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from itertools import islice
 from dataclasses import dataclass
 from datetime import date
@@ -13,9 +12,10 @@ from ..domain.clauses import Level, LinkTraits
 from ..domain.gaps import Gap, GapAnalysis, LinkFacts, Need, clause_states, union
 from ..domain.gaps import needs_of as needs_for_link
 from ..domain.models import HOME_COUNTRY, parse_categories
-from ..store import connection, coverage_masks
+from ..store import coverage_masks
 from ..store import contract_queries as cq
 from ..store import registry_queries as q
+from . import revision_cache
 from .catalogue import catalogue
 from .chains import ChainLink, to_links
 from .context import Context, NotFound
@@ -40,7 +40,8 @@ def _facts(db, as_of: date, engagement_ids: list[int] | None = None) -> list[Lin
     to_catalogue = _bit_translator(coverage_masks.clause_bits(db))
     coverage: dict[int, tuple[int, int]] = {}
     for engagement_id, covered, partial in cq.contract_masks_in_force(db, as_of, engagement_ids):
-        coverage[engagement_id] = union([coverage.get(engagement_id, _NONE), (covered, partial)])
+        prior = coverage.get(engagement_id)  # most links have one contract: no union to make
+        coverage[engagement_id] = (covered, partial) if prior is None else union([prior, (covered, partial)])
     redelegating = cq.links_with_open_children(db, engagement_ids)
     abroad = cq.party_countries_abroad(db)
     traits_cache: dict[tuple, LinkTraits] = {}
@@ -55,7 +56,7 @@ def _facts(db, as_of: date, engagement_ids: list[int] | None = None) -> list[Lin
             traits = traits_cache[key] = LinkTraits(parse_categories(json.loads(categories)), countries, tier,
                                                     has_children)
         covered, partial = coverage.get(engagement_id, _NONE)
-        if covered or partial:
+        if to_catalogue and (covered or partial):
             covered, partial = to_catalogue(covered), to_catalogue(partial)
         facts.append(LinkFacts(engagement_id, parent_id, tier, traits, covered, partial, engagement_id in coverage))
     return facts
@@ -65,10 +66,13 @@ _NONE = (0, 0)
 
 
 def _bit_translator(stable_bits: dict[str, int]):
-    """Stored masks use stable bits per clause id; the engine uses the catalogue's order."""
+    """Stored masks use stable bits per clause id; the engine uses the catalogue's order. None when
+    they are the same (the usual case): nothing to translate."""
     position = {clause.id: bit for bit, clause in enumerate(catalogue())}
     pairs = [(1 << stable, 1 << position[clause_id]) for clause_id, stable in stable_bits.items()
              if clause_id in position]
+    if all(source == target for source, target in pairs) and len(pairs) == len(stable_bits):
+        return None
     cache: dict[int, int] = {0: 0}
 
     def translate(mask: int) -> int:
@@ -80,27 +84,18 @@ def _bit_translator(stable_bits: dict[str, int]):
     return translate
 
 
-_cache: dict[tuple[str, int, date], RegistryGaps] = {}
-_cache_lock = threading.Lock()
-
-
 def registry_gaps(ctx: Context, as_of: date | None = None) -> RegistryGaps:
     """The gaps of every open link. Computed once per change of the database (its revision) and
     day, then shared by every session: the whole registry is a handful of queries."""
     as_of = as_of or ctx.today
+    return revision_cache.per_revision(ctx, "registry_gaps", lambda: _registry_gaps(ctx, as_of), as_of)
+
+
+def _registry_gaps(ctx: Context, as_of: date) -> RegistryGaps:
     with ctx.read() as db:
-        key = (str(ctx.db_path), connection.revision(db), as_of)
-        with _cache_lock:
-            if key in _cache:
-                return _cache[key]
         facts = _facts(db, as_of)
         business_of = dict(db.execute("SELECT id, business_id FROM engagements WHERE status <> 'ended'").fetchall())
-    result = RegistryGaps(GapAnalysis(catalogue(), facts), business_of)
-    with _cache_lock:
-        if len(_cache) > 4:
-            _cache.clear()
-        _cache[key] = result
-    return result
+    return RegistryGaps(GapAnalysis(catalogue(), facts), business_of)
 
 
 def clause_matrix(ctx: Context, as_of: date | None = None) -> dict[int, list]:
@@ -140,21 +135,28 @@ class GapRow:
 def gaps_page(ctx: Context, business_id: int | None = None, tier: int | None = None, level: str | None = None,
               clause_id: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[GapRow], int]:
     """One page of gaps, most severe first, filtered by business, tier, level and clause."""
-    result = registry_gaps(ctx)
-    analysis = result.analysis
-    links = [g for g in analysis.links
-             if (business_id is None or result.business_of.get(g.engagement_id) == business_id)
-             and (tier is None or g.tier == tier)]
+    analysis = registry_gaps(ctx).analysis
     bit = next((i for i, c in enumerate(analysis.catalogue) if c.id == clause_id), None) if clause_id else None
     level = Level(level) if level else None
+    links, total = revision_cache.per_revision(
+        ctx, "gaps_filtered", lambda: _filtered(ctx, business_id, tier, bit, level), business_id, tier, bit, level)
     page = list(islice(analysis.gaps(links, bit, level), offset, offset + limit))
-    total = analysis.count(links, bit, level)
     with ctx.read() as db:
         rows = q.engagements_by_ids(db, sorted({g.engagement_id for g in page}))
         chain_links = {link.id: link for link in to_links(db, list(rows.values()))}
         on_paths = q.path_entrustees(db, [r["path_key"] for r in rows.values()])
     return [GapRow(g, chain_links[g.engagement_id], on_paths[g.required_by]["entrustee_name"]
                    if g.required_by != g.engagement_id else None) for g in page], total
+
+
+def _filtered(ctx: Context, business_id: int | None, tier: int | None, bit: int | None,
+              level: Level | None) -> tuple[list, int]:
+    """The links a filter keeps and how many gaps they have: once per change, not per rerun."""
+    result = registry_gaps(ctx)
+    links = [g for g in result.analysis.links
+             if (business_id is None or result.business_of.get(g.engagement_id) == business_id)
+             and (tier is None or g.tier == tier)]
+    return links, result.analysis.count(links, bit, level)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from ..domain.problems import Problem, raise_if_any
 from ..store import records
 from ..store import registry_queries as q
 from .chains import ChainLink, to_links
+from . import revision_cache
 from .context import Context, NotFound
 
 
@@ -232,5 +233,7 @@ def incidents_list(ctx: Context, include_closed: bool = False, limit: int = 50, 
 
 def open_summary(ctx: Context) -> tuple[int, IncidentView | None]:
     """How many incidents are open, and the one whose deadline comes first (for Home)."""
-    views, total = incidents_list(ctx, limit=1)
-    return total, views[0] if views else None
+    def summarise() -> tuple[int, IncidentView | None]:
+        views, total = incidents_list(ctx, limit=1)
+        return total, views[0] if views else None
+    return revision_cache.per_revision(ctx, "open_incidents", summarise)

@@ -7,6 +7,7 @@ from datetime import date
 from ..domain.schedule import DueStatus, status_of
 from ..outputs import calendar_ics
 from ..store import supervision_queries as sq
+from . import revision_cache
 from .context import Context
 
 PAGE = 50
@@ -40,8 +41,10 @@ def done_page(ctx: Context, *, kinds: list[str] | None = None, business_id: int 
 
 
 def due_counts(ctx: Context, mine: bool = False) -> dict[DueStatus, int]:
-    with ctx.read() as db:
-        return sq.due_counts(db, ctx.today, _owner_filter(db, ctx, mine))
+    def count() -> dict[DueStatus, int]:
+        with ctx.read() as db:
+            return sq.due_counts(db, ctx.today, _owner_filter(db, ctx, mine))
+    return revision_cache.per_revision(ctx, "due_counts", count, ctx.actor.username if mine else None)
 
 
 def due_per_day(ctx: Context, since: date, until: date, *, mine: bool = False, **filters) -> dict[date, int]:

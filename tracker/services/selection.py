@@ -13,6 +13,7 @@ from ..domain.selection import PASSING, SelectionDraft, check_selection
 from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import supervision_queries as sq
+from . import revision_cache
 from .context import Context, NotFound
 
 
@@ -73,5 +74,7 @@ def selection_checks_of(ctx: Context, engagement_id: int) -> list[dict]:
 
 def unselected_active(ctx: Context, limit: int = 50) -> tuple[list[dict], int]:
     """The finding: active links without an approved selection check, and why they were let through."""
-    with ctx.read() as db:
-        return sq.unselected_active(db, limit)
+    def find() -> tuple[list[dict], int]:
+        with ctx.read() as db:
+            return sq.unselected_active(db, limit)
+    return revision_cache.per_revision(ctx, "unselected_active", find, limit)

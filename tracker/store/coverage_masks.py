@@ -22,6 +22,12 @@ def _bit_for(db: Database, clause_id: str, known: dict[str, int]) -> int:
     return known[clause_id]
 
 
+def ensure_bits(db: Database, clause_ids: list[str]) -> dict[str, int]:
+    """The stable bit of each clause id, assigning new ones as needed."""
+    known = clause_bits(db)
+    return {clause_id: _bit_for(db, clause_id, known) for clause_id in clause_ids}
+
+
 def refresh_contract_masks(db: Database, contract_id: int) -> None:
     known = clause_bits(db)
     covered = partial = 0

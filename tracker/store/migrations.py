@@ -478,6 +478,15 @@ _INCIDENTS_TERMINATIONS_DDL = [
     "CREATE INDEX idx_deletion_certificates_owed ON deletion_certificates(received_on, termination_id)",
 ]
 
+
+@migrations()
+def m008_schedule_speed(db: Database) -> None:
+    """Measured at 200,000 engagements: status conditions read (due_on, notice_days) from covering
+    indexes instead of table rows, and "done" lists need completed reviews by date."""
+    db.execute("CREATE INDEX idx_due_items_due_notice ON due_items(due_on, notice_days)")
+    db.execute("CREATE INDEX idx_due_items_owner_notice ON due_items(owner_user_id, due_on, notice_days)")
+    db.execute("CREATE INDEX idx_reviews_completed ON reviews(completed_on)")
+
 def migrate(path: Path | str) -> None:
     """Create the database file if needed, switch it to WAL and apply every pending migration."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)

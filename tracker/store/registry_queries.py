@@ -142,7 +142,13 @@ def engagements_page(
     if category:
         where.append("EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = ?)")
         params.append(category)
-    return _page(db, _ENGAGEMENT_SELECT, where, params, "e.business_id, e.path_key", limit, offset)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    # counted without the display joins: only the entrustee's name can be filtered on
+    join = "JOIN parties ee ON ee.id = e.entrustee_party_id" if text.strip() else ""
+    total = db.execute(f"SELECT count(*) FROM engagements e {join} {clause}", params).fetchone()[0]
+    rows = list(db.query(f"{_ENGAGEMENT_SELECT} {clause} ORDER BY e.business_id, e.path_key LIMIT ? OFFSET ?",
+                         [*params, limit, offset]))
+    return rows, total
 
 
 def child_categories(db: Database, engagement_id: int) -> list[str]:
@@ -185,7 +191,11 @@ def links_of_party_in_business(db: Database, business_id: int, party_id: int) ->
 # --- approvals and findings ----------------------------------------------------------------
 
 def pending_approvals_page(db: Database, limit: int = 50, offset: int = 0):
-    return _page(db, _ENGAGEMENT_SELECT, ["a.status = 'pending'"], [], "a.id", limit, offset)
+    """Oldest pending first; driven from the approvals index, not a scan of every engagement."""
+    ids = [r[0] for r in db.execute("SELECT engagement_id FROM approvals WHERE status = 'pending' ORDER BY id "
+                                    "LIMIT ? OFFSET ?", [limit, offset])]
+    rows = engagements_by_ids(db, ids)
+    return [rows[i] for i in ids], count_pending_approvals(db)
 
 
 def count_pending_approvals(db: Database) -> int:
