@@ -1,18 +1,16 @@
 """Incidents: breaches anywhere in a chain — whether to report them, by when, who must tell whom up
 the chain, and the response as it goes."""
 
-import json
 from datetime import date
 
 import streamlit as st
 
 from tracker.domain.incidents import Step
-from tracker.domain.models import DataCategory
 from tracker.domain.permissions import Action
-from tracker.services import engagements, incidents, setup
-from tracker.services.incidents import IncidentInput, ResponseInput
-from tracker.ui import labels
-from tracker.ui.forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
+from tracker.services import incidents, setup
+from tracker.services.incidents import ResponseInput
+from tracker.ui import incident_form, labels
+from tracker.ui.forms import field_errors, form_errors_elsewhere, submit
 from tracker.ui.links import query_id
 from tracker.ui.pickers import link_picker
 from tracker.ui.session import context, lang, show_flash, tr
@@ -41,56 +39,9 @@ def window(w) -> str:
 
 if handler:
     with st.expander(tr("incident.new"), icon=":material/add_alert:"):
-        prefix = form_prefix("incident", None)
-        errors = prefix + "errors"
-        link_id = link_picker(ctx, tr("incident.where"), prefix + "link")
+        link_id = link_picker(ctx, tr("incident.where"), "incident_new_link")
         if link_id:
-            categories = json.loads(engagements.get_engagement(ctx, link_id)["data_categories"])
-            st.text_input(tr("incident.title"), key=prefix + "title")
-            field_errors(errors, "title")
-            st.text_area(tr("incident.description"), key=prefix + "description")
-            st.text_input(tr("incident.data_items"), key=prefix + "items")
-            left, middle, right = st.columns(3)
-            left.date_input(tr("incident.occurred_on"), value=None, max_value=ctx.today, key=prefix + "occurred",
-                            format="YYYY-MM-DD")
-            with middle:
-                st.date_input(tr("incident.learned_on"), value=ctx.today, max_value=ctx.today, key=prefix + "learned",
-                              format="YYYY-MM-DD")
-                field_errors(errors, "learned_on")
-            right.date_input(tr("incident.we_learned_on"), value=None, max_value=ctx.today, key=prefix + "we",
-                             format="YYYY-MM-DD", help=tr("incident.we_learned_help"))
-            left, right = st.columns(2)
-            left.number_input(tr("incident.individuals_count"), min_value=0, step=1, value=None, key=prefix + "count")
-            right.number_input(tr("incident.individuals_at_most"), min_value=0, step=1, value=None,
-                               key=prefix + "at_most", help=tr("incident.at_most_help"))
-            # keyed by the link: the presets follow the link chosen
-            st.checkbox(tr("incident.reason.sensitive"), key=f"{prefix}sensitive_{link_id}",
-                        value=DataCategory.SENSITIVE.value in categories)
-            st.checkbox(tr("incident.reason.financial"), key=f"{prefix}financial_{link_id}",
-                        value=DataCategory.PAYMENT.value in categories)
-            st.checkbox(tr("incident.reason.wrongful"), key=prefix + "wrongful")
-            if DataCategory.MY_NUMBER.value in categories:
-                st.checkbox(tr("incident.reason.my_number_public"), key=prefix + "public")
-            st.checkbox(tr("incident.encrypted"), key=prefix + "encrypted")
-            form_errors_elsewhere(errors, {"title", "learned_on"})
-            field_errors(errors, None)
-
-            def create() -> int:
-                s = st.session_state
-                return incidents.record_incident(ctx, link_id, IncidentInput(
-                    title=s[prefix + "title"], learned_on=s[prefix + "learned"], description=s[prefix + "description"],
-                    data_items=s[prefix + "items"], occurred_on=s[prefix + "occurred"], we_learned_on=s[prefix + "we"],
-                    individuals_count=s[prefix + "count"], individuals_at_most=s[prefix + "at_most"],
-                    sensitive=s[f"{prefix}sensitive_{link_id}"], financial_risk=s[f"{prefix}financial_{link_id}"],
-                    wrongful_purpose=s[prefix + "wrongful"], public_exposure=s.get(prefix + "public", False),
-                    encrypted=s[prefix + "encrypted"]))
-
-            def opened(new_id) -> None:
-                reset_new_form("incident")(new_id)
-                st.session_state["incident_pick"] = new_id
-
-            st.button(tr("incident.record"), type="primary", key=prefix + "submit",
-                      on_click=submit(errors, create, tr("incident.recorded"), on_success=opened))
+            incident_form.render(ctx, link_id)
 
 include_closed = st.toggle(tr("incident.include_closed"), key="incidents_closed")
 views, total = incidents.incidents_list(ctx, include_closed=include_closed, limit=200)
@@ -115,6 +66,9 @@ facts = [(tr("incident.description"), row["description"]), (tr("incident.data_it
          (tr("incident.individuals_count"), row["individuals_count"]),
          (tr("incident.individuals_at_most"), row["individuals_at_most"])]
 st.markdown("  \n".join(f"**{k}**: {md(str(v))}" for k, v in facts if v not in (None, "")))
+if handler:
+    with st.expander(tr("incident.edit_facts"), icon=":material/edit:"):
+        incident_form.render(ctx, row["engagement_id"], row)
 
 st.subheader(tr("incident.deadlines"))
 due = view.deadlines

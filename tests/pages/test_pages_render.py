@@ -23,6 +23,7 @@ OFFICER = Actor("privacy", "個人情報保護 太郎", Role.PRIVACY_OFFICER)
 def app_db(tmp_path, monkeypatch):
     path = tmp_path / "app.db"
     monkeypatch.setenv("TRACKER_DB", str(path))
+    monkeypatch.setenv("TRACKER_TODAY", "2026-11-22")  # the demo data's today
     return path
 
 
@@ -167,3 +168,17 @@ def test_audit_screen_runs_the_tamper_check_on_request(app_db):
     assert not any("Tamper check" in s.value for s in at.success)  # not on every rerun
     next(b for b in at.button if b.label == "Run the tamper check").click().run()
     assert any("the audit trail is intact" in s.value for s in at.success)
+
+
+def test_correcting_an_incidents_facts_moves_its_final_deadline(app_db):
+    at = open_page("pages/oversight/incidents.py", "en", {"incident": "1"})
+    final = next(m for m in at.metric if m.label == "Final report due")
+
+    before = final.value
+    at.checkbox(key="incident_1_g0_wrongful").check()
+    at.button(key="incident_1_g0_submit").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = next(m for m in at.metric if m.label == "Final report due").value
+    assert after != before  # 60 days for a wrongful purpose instead of 30
+    assert any("Wrongful purpose suspected" in m.value for m in at.markdown)

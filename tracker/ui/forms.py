@@ -15,7 +15,7 @@ from .session import flash, lang, tr
 
 _SKIP_IN_DIFF = {"version", "updated_at", "updated_by", "created_at", "created_by"}
 _LABEL_SECTION = {"parties": "party", "engagements": "engagement", "businesses": "business", "contracts": "contract",
-                  "approvals": "approval", "users": "users"}
+                  "approvals": "approval", "users": "users", "incidents": "incident"}
 
 
 def submit(errors_key: str, action: Callable[[], object], success: str, original: dict | None = None,

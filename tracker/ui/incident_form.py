@@ -1,0 +1,83 @@
+"""The facts of an incident: where, what, how many, and the flags that decide reporting. A new one
+or a correction (the classification and every deadline follow the facts)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import streamlit as st
+
+from ..domain.models import DataCategory
+from ..domain.permissions import Action
+from ..services import engagements, incidents
+from ..services.context import Context
+from ..services.incidents import IncidentInput
+from .forms import field_errors, form_errors_elsewhere, form_prefix, save_button
+from .session import tr
+
+_SHOWN = {"title", "learned_on", "occurred_on", "we_learned_on", "individuals_count", "individuals_at_most"}
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def render(ctx: Context, link_id: int, row: dict | None = None) -> None:
+    prefix = form_prefix("incident", row)
+    errors = prefix + "errors"
+    categories = json.loads(engagements.get_engagement(ctx, link_id)["data_categories"])
+    value = (lambda key, default=None: row[key] if row else default)  # noqa: E731
+    st.text_input(tr("incident.title"), value=value("title", ""), key=prefix + "title")
+    field_errors(errors, "title")
+    st.text_area(tr("incident.description"), value=value("description") or "", key=prefix + "description")
+    st.text_input(tr("incident.data_items"), value=value("data_items") or "", key=prefix + "items")
+    left, middle, right = st.columns(3)
+    with left:
+        st.date_input(tr("incident.occurred_on"), value=_day(value("occurred_on")), max_value=ctx.today,
+                      key=prefix + "occurred", format="YYYY-MM-DD")
+        field_errors(errors, "occurred_on")
+    with middle:
+        st.date_input(tr("incident.learned_on"), value=_day(value("learned_on")) or ctx.today, max_value=ctx.today,
+                      key=prefix + "learned", format="YYYY-MM-DD")
+        field_errors(errors, "learned_on")
+    with right:
+        st.date_input(tr("incident.we_learned_on"), value=_day(value("we_learned_on")), max_value=ctx.today,
+                      key=prefix + "we", format="YYYY-MM-DD", help=tr("incident.we_learned_help"))
+        field_errors(errors, "we_learned_on")
+    left, right = st.columns(2)
+    left.number_input(tr("incident.individuals_count"), min_value=0, step=1, value=value("individuals_count"),
+                      key=prefix + "count")
+    right.number_input(tr("incident.individuals_at_most"), min_value=0, step=1, value=value("individuals_at_most"),
+                       key=prefix + "at_most", help=tr("incident.at_most_help"))
+    # a new incident's flags start from the link's data (keyed by the link, so they follow it)
+    st.checkbox(tr("incident.reason.sensitive"), key=f"{prefix}sensitive_{link_id}",
+                value=bool(value("sensitive", DataCategory.SENSITIVE.value in categories)))
+    st.checkbox(tr("incident.reason.financial"), key=f"{prefix}financial_{link_id}",
+                value=bool(value("financial_risk", DataCategory.PAYMENT.value in categories)))
+    st.checkbox(tr("incident.reason.wrongful"), value=bool(value("wrongful_purpose", False)), key=prefix + "wrongful")
+    if DataCategory.MY_NUMBER.value in categories:
+        st.checkbox(tr("incident.reason.my_number_public"), value=bool(value("public_exposure", False)),
+                    key=prefix + "public")
+    st.checkbox(tr("incident.encrypted"), value=bool(value("encrypted", False)), key=prefix + "encrypted")
+    form_errors_elsewhere(errors, _SHOWN)
+    field_errors(errors, None)
+
+    def data() -> IncidentInput:
+        s = st.session_state
+        return IncidentInput(
+            title=s[prefix + "title"], learned_on=s[prefix + "learned"], description=s[prefix + "description"],
+            data_items=s[prefix + "items"], occurred_on=s[prefix + "occurred"], we_learned_on=s[prefix + "we"],
+            individuals_count=s[prefix + "count"], individuals_at_most=s[prefix + "at_most"],
+            sensitive=s[f"{prefix}sensitive_{link_id}"], financial_risk=s[f"{prefix}financial_{link_id}"],
+            wrongful_purpose=s[prefix + "wrongful"], public_exposure=s.get(prefix + "public", False),
+            encrypted=s[prefix + "encrypted"])
+
+    def create() -> int:
+        new_id = incidents.record_incident(ctx, link_id, data())
+        st.session_state["incident_pick"] = new_id  # the screen opens the incident just recorded
+        return new_id
+
+    save_button("incident", row, create=create,
+                update=lambda version: incidents.update_incident(ctx, row["id"], version, data()),
+                allowed=ctx.can(Action.HANDLE_INCIDENTS))
