@@ -20,8 +20,8 @@ def test_an_incident_at_tier_three_shows_its_deadlines_and_notice_chain(app, pag
     page.get_by_role("spinbutton", name=ja("incident.individuals_count"), exact=True).fill("120")
     page.get_by_role("spinbutton", name=ja("incident.individuals_count"), exact=True).press("Enter")
     wait_idle(page)
-    click(form, ja("incident.record"))
-    expect(page.get_by_text(ja("incident.recorded"))).to_be_visible()
+    click(form, ja("common.create"))
+    expect(page.get_by_text(ja("common.created"))).to_be_visible()
 
     expect(page.get_by_role("heading", name="健診データの誤公開")).to_be_visible()
     verdict = page.locator("p").filter(has_text=ja("incident.reportable"))
