@@ -75,6 +75,8 @@ def import_ledger(ctx: Context, data: bytes, dry_run: bool = False) -> ImportRes
             result.applied = True
     except _Rollback:
         pass
+    order = {name: i for i, name in enumerate(ledger.sheet_names.values())}  # as the file's sheets come
+    result.issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
     return result
 
 
