@@ -86,14 +86,9 @@ st.subheader(tr("incident.chain"))
 for item in view.notices:
     notice = item.notice
     receiver = md(item.to_name) if item.to_name else md(organisation)
-    if notice.notified_on:
-        state = f":green-badge[{tr('incident.notified', day=notice.notified_on.isoformat())}]"
-    elif notice.window and notice.window.closes < ctx.today:
-        state = labels.due_status("overdue")
-    elif notice.window:
-        state = labels.due_status("due_soon")
-    else:
-        state = f":gray-badge[{tr('incident.not_yet_told')}]"
+    state = {"notified": lambda: f":green-badge[{tr('incident.notified', day=notice.notified_on.isoformat())}]",
+             "overdue": lambda: labels.due_status("overdue"), "due": lambda: labels.due_status("due_soon"),
+             "waiting": lambda: f":gray-badge[{tr('incident.not_yet_told')}]"}[notice.state(ctx.today)]()
     with st.container(border=True, key=f"chain_notice_{notice.link_id}"):
         st.markdown(f"{labels.tier(notice.tier)} **{md(item.from_name)}** → **{receiver}** {state}  \n"
                     f"{tr('incident.learned')}: {notice.learned_on or '—'} · {tr('incident.notice_due')}: "

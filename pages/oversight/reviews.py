@@ -7,10 +7,9 @@ import streamlit as st
 
 from tracker.domain.permissions import Action
 from tracker.domain.schedule import COMPLETABLE, DUE_SOON_DAYS, Method, ReviewKind, Via, status_of
-from tracker.domain.selection import AREAS, AreaResult
 from tracker.services import reviews, schedule
 from tracker.services.reviews import ReviewInput
-from tracker.ui import labels
+from tracker.ui import area_checklist, labels
 from tracker.ui.forms import field_errors, form_errors_elsewhere, reset_new_form, form_prefix, submit
 from tracker.ui.link_header import choose_link
 from tracker.ui.session import context, show_flash, tr
@@ -62,10 +61,7 @@ else:
             st.text_input(tr("review.remote_reason"), key=prefix + "remote_reason")
             field_errors(errors, "remote_reason")
         st.markdown(f"**{tr('review.checklist')}**")
-        results = {r.value: tr(f"selection.result_area.{r.value}") for r in AreaResult}
-        for area in AREAS:
-            st.radio(tr(f"selection.area.{area}"), list(results), key=prefix + "area_" + area, horizontal=True,
-                     format_func=results.__getitem__)
+        area_checklist.render(prefix)
         field_errors(errors, "checklist")
     st.text_area(tr("review.findings"), key=prefix + "findings")
     st.text_area(tr("review.note"), key=prefix + "note")
@@ -79,7 +75,7 @@ else:
             kind=kind, completed_on=s[prefix + "on"], inspector=s[prefix + "inspector"],
             method=s.get(prefix + "method"), remote_reason=s.get(prefix + "remote_reason", ""),
             performed_via=s.get(prefix + "via", Via.US.value),
-            checklist={a: s[prefix + "area_" + a] for a in AREAS} if kind == ReviewKind.INSPECTION else {},
+            checklist=area_checklist.values(prefix) if kind == ReviewKind.INSPECTION else {},
             findings=s[prefix + "findings"], note=s[prefix + "note"]))
 
     st.button(tr("review.save"), type="primary", key=prefix + "submit",

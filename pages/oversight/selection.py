@@ -7,9 +7,10 @@ import streamlit as st
 
 from tracker.domain.models import EngagementStatus
 from tracker.domain.permissions import Action
-from tracker.domain.selection import AREAS, AreaResult, CheckMethod, SelectionResult
+from tracker.domain.selection import AreaResult, CheckMethod, SelectionResult
 from tracker.services import certifications, engagements, selection
 from tracker.services.selection import SelectionInput
+from tracker.ui import area_checklist
 from tracker.ui.forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
 from tracker.ui.link_header import choose_link
 from tracker.ui.session import context, show_flash, tr
@@ -60,10 +61,7 @@ with right:
     st.text_input(tr("selection.decided_by"), value=ctx.actor.display_name, key=prefix + "by")
     field_errors(errors, "decided_by")
 st.markdown(f"**{tr('selection.areas')}**")
-results = {r.value: tr(f"selection.result_area.{r.value}") for r in AreaResult}
-for area in AREAS:
-    st.radio(tr(f"selection.area.{area}"), list(results), key=prefix + "area_" + area, horizontal=True,
-             format_func=results.__getitem__)
+area_checklist.render(prefix)
 field_errors(errors, "areas")
 methods = {m.value: tr(f"selection.method.{m.value}") for m in CheckMethod}
 st.multiselect(tr("selection.methods"), list(methods), key=prefix + "methods", format_func=methods.__getitem__)
@@ -87,7 +85,7 @@ def record() -> int:
     s = st.session_state
     return selection.record_selection_check(ctx, engagement_id, SelectionInput(
         checked_on=s[prefix + "on"], result=s[prefix + "result"], decided_by=s[prefix + "by"],
-        areas={a: s[prefix + "area_" + a] for a in AREAS}, methods=s[prefix + "methods"],
+        areas=area_checklist.values(prefix), methods=s[prefix + "methods"],
         past_incidents=s[prefix + "incidents"], conditions=s[prefix + "conditions"], note=s[prefix + "note"]),
         activate=s.get(prefix + "activate", False))
 

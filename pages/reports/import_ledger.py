@@ -1,6 +1,7 @@
 """Import an existing Excel ledger: download the template, upload, see every error (sheet, row,
 column) or a preview of what will be created and updated, then confirm — all or nothing."""
 
+import hashlib
 import io
 
 import pandas as pd
@@ -41,7 +42,13 @@ upload = st.file_uploader(tr("import.upload"), type=["xlsx"], key=f"ledger_uploa
 if upload is None:
     st.stop()
 content = upload.getvalue()
-result = ledger_import.import_ledger(ctx, content, dry_run=True)  # a check: rolled back whatever it finds
+# The check reads and validates every row (seconds for a large ledger): once per uploaded file,
+# not on every rerun of the screen.
+checked_key = f"ledger_checked_{generation}"
+digest = hashlib.sha256(content).hexdigest()
+if st.session_state.get(checked_key, (None,))[0] != digest:
+    st.session_state[checked_key] = (digest, ledger_import.import_ledger(ctx, content, dry_run=True))
+result = st.session_state[checked_key][1]
 
 if result.issues:
     st.subheader(tr("import.errors"))

@@ -75,3 +75,11 @@ def test_notices_travel_up_a_four_tier_chain():
     due = deadlines(classify(IncidentFacts(individuals=5, sensitive=True)), knowledge, wrongful=False)
     assert (due.preliminary.opens, due.preliminary.closes, due.final) == (
         date(2026, 11, 12), date(2026, 11, 16), date(2026, 12, 9))  # day 5 = 11/14 (Sat) → Mon 11/16
+
+
+def test_a_notice_is_waiting_due_overdue_or_notified():
+    path, learned = [(1, 1), (2, 2)], date(2026, 11, 2)
+    below, above = notices_up(path, learned, {})
+    assert (below.state(date(2026, 11, 3)), below.state(date(2026, 11, 7)), above.state(date(2026, 11, 7))) == (
+        "due", "overdue", "waiting")
+    assert notices_up(path, learned, {2: date(2026, 11, 3)})[0].state(date(2026, 11, 30)) == "notified"

@@ -111,6 +111,15 @@ class Notice:
     window: Window | None
     notified_on: date | None
 
+    def state(self, today: date) -> str:
+        """"notified", "overdue" (its window has closed), "due" (it knows, has not told yet) or
+        "waiting" (not yet told from below)."""
+        if self.notified_on:
+            return "notified"
+        if self.window is None:
+            return "waiting"
+        return "overdue" if self.window.closes < today else "due"
+
 
 def notices_up(path: Sequence[tuple[int, int]], origin_learned: date, notified: Mapping[int, date]) -> list[Notice]:
     """The notices owed from the link where it happened (last of ``path``, (link id, tier) from

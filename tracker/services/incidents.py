@@ -173,7 +173,7 @@ def facts_of(row: dict, categories: list[str]) -> rules.IncidentFacts:
         my_number=DataCategory.MY_NUMBER.value in categories)
 
 
-def _view(db, row: dict, today: date) -> IncidentView:
+def _view(db, row: dict) -> IncidentView:
     origin = q.engagement(db, row["engagement_id"])
     link = to_links(db, [origin])[0]
     path_ids = ids_in_path(origin["path_key"])
@@ -217,7 +217,7 @@ def _timeline(row: dict, notices: list[NoticeView], knowledge: date | None) -> l
 
 def incident(ctx: Context, incident_id: int) -> IncidentView:
     with ctx.read() as db:
-        return _view(db, _current(db, incident_id), ctx.today)
+        return _view(db, _current(db, incident_id))
 
 
 def incidents_list(ctx: Context, include_closed: bool = False, limit: int = 50, offset: int = 0
@@ -226,7 +226,7 @@ def incidents_list(ctx: Context, include_closed: bool = False, limit: int = 50, 
     where = "1" if include_closed else "closed_on IS NULL"
     with ctx.read() as db:
         rows = list(db.query(f"SELECT * FROM incidents WHERE {where} ORDER BY id DESC"))
-        views = [_view(db, row, ctx.today) for row in rows]
+        views = [_view(db, row) for row in rows]
     views.sort(key=lambda v: (v.row["closed_on"] is not None, v.next_deadline or date.max, -v.row["id"]))
     return views[offset:offset + limit], len(views)
 
