@@ -14,7 +14,7 @@ from tracker.i18n import LANGUAGES
 from tracker.services import setup
 from tracker.services.context import SYSTEM, Context
 from tracker.ui import sign_in_form
-from tracker.ui.session import actor, last_activity, sign_out, touch, tr
+from tracker.ui.session import actor, last_activity, sign_out, touch, tr, tr_md
 
 st.set_page_config(page_title="委託先管理 / Entrustee oversight", page_icon=":material/account_tree:",
                    layout="wide")
@@ -109,7 +109,7 @@ if who is None:
 touch()
 
 with st.sidebar:
-    st.caption(tr("app.acting_as", name=who.display_name, role=tr(f"role.{who.role}")))
+    st.caption(tr_md("app.acting_as", name=who.display_name, role=tr(f"role.{who.role}")))
     st.button(tr("sign_in.sign_out"), on_click=sign_out, icon=":material/logout:")
 
 st.navigation(screens(who.role), expanded=True).run()  # every screen listed, no "view more"

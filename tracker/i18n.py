@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 import tomllib
 from pathlib import Path
 
@@ -36,12 +37,21 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params) -> str:
     return text.format(**params) if params else text
 
 
-def describe(problem: Problem, lang: str = DEFAULT_LANGUAGE) -> str:
+def join(items, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A list as prose: 「A、B」 in Japanese, "A, B" in English."""
+    return ("、" if lang == "ja" else ", ").join(str(item) for item in items)
+
+
+def describe(problem: Problem, lang: str = DEFAULT_LANGUAGE, quote: Callable[[str], str] | None = None) -> str:
     """A problem in the user's words; category codes become their names, and a parameter given per
-    language ({"ja": …, "en": …}) is read in the user's."""
+    language ({"ja": …, "en": …}) is read in the user's. ``quote`` is applied to each text
+    parameter (user data, for Markdown)."""
     params = {k: (v.get(lang, v.get(DEFAULT_LANGUAGE)) if isinstance(v, dict) else v)
               for k, v in problem.params.items()}
+    if quote:
+        params = {k: quote(v) if isinstance(v, str) else v for k, v in params.items()}
     if "categories" in params:
-        separator = "、" if lang == "ja" else ", "
-        params["categories"] = separator.join(t(f"category.{c}", lang) for c in params["categories"])
+        params["categories"] = join((t(f"category.{c}", lang) for c in params["categories"]), lang)
+    if "areas" in params:
+        params["areas"] = join((t(f"selection.area.{a}", lang) for a in params["areas"]), lang)
     return t(problem.code, lang, **params)

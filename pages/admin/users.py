@@ -6,6 +6,7 @@ from tracker.domain.permissions import Role
 from tracker.services import users
 from tracker.ui.forms import field_errors, reset_new_form, form_prefix, submit
 from tracker.ui.session import context, show_flash, tr
+from tracker.ui.text import md
 
 ctx = context()
 st.title(tr("users.title"))
@@ -16,7 +17,7 @@ for user in users.list_users(ctx):
     with st.container(border=True):
         locked = f" :red-badge[{tr('users.locked')}]" if user["locked_until"] else ""
         inactive = "" if user["active"] else f" :gray-badge[{tr('users.active')}: {tr('common.no')}]"
-        st.markdown(f"**{user['username']}** — {user['display_name']} · {roles[user['role']]}{locked}{inactive}")
+        st.markdown(f"**{md(user['username'])}** — {md(user['display_name'])} · {roles[user['role']]}{locked}{inactive}")
         prefix = f"user_{user['id']}_"  # stable: a refused stale save keeps its message
         left, middle, right = st.columns([2, 1, 1])
         left.selectbox(tr("users.role"), list(roles), index=list(roles).index(user["role"]), key=prefix + "role",

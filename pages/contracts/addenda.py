@@ -63,9 +63,16 @@ if editor:
                           for i, c in enumerate(preview, start=1)) or tr("addendum.no_clauses_chosen"))
     form_errors_elsewhere(ERRORS, {"clause_ids", "breach_report_days"})
     field_errors(ERRORS, None)
-    request = AddendumRequest(engagement_ids, language, chosen, base_id, effective, int(days))
+
+    def request_now() -> AddendumRequest:
+        """What the widgets hold when the button is clicked (a date typed and clicked at once counts)."""
+        s = st.session_state
+        ids = [link.id, *s.get(f"addendum_also_{link.id}", [])]
+        return AddendumRequest(ids, s["addendum_language"], s[f"addendum_clauses_{'_'.join(map(str, ids))}"],
+                               s[f"addendum_base_{link.id}"], s["addendum_effective"], int(s["addendum_days"]))
+
     st.button(tr("addendum.generate"), type="primary", icon=":material/post_add:", key=f"addendum_generate_{link.id}",
-              on_click=submit(ERRORS, lambda: addenda.generate(ctx, request)[0], tr("addendum.generated")))
+              on_click=submit(ERRORS, lambda: addenda.generate(ctx, request_now())[0], tr("addendum.generated")))
 
 st.subheader(tr("addendum.kept"))
 kept = addenda.addenda_of(ctx, link.id)
@@ -88,19 +95,22 @@ for row in kept:
             continue
         step_errors = f"addendum_step_{row['id']}_errors"
         left, right = st.columns([1, 2])
-        on = left.date_input(tr("addendum.step_on"), value=ctx.today, max_value=ctx.today, format="YYYY-MM-DD",
-                             key=f"addendum_on_{row['id']}_{row['version']}")
+        on_key, copy_key = f"addendum_on_{row['id']}_{row['version']}", f"addendum_copy_{row['id']}"
+        left.date_input(tr("addendum.step_on"), value=ctx.today, max_value=ctx.today, format="YYYY-MM-DD", key=on_key)
         if row["status"] == AddendumStatus.GENERATED:
             right.button(tr("addendum.mark_sent"), key=f"addendum_sent_{row['id']}", on_click=submit(
-                step_errors, lambda r=row, d=on: addenda.mark_sent(ctx, r["id"], r["version"], d),
+                step_errors, lambda r=row, k=on_key: addenda.mark_sent(ctx, r["id"], r["version"], st.session_state[k]),
                 tr("addendum.marked_sent")))
         else:
-            upload = right.file_uploader(tr("addendum.signed_copy"), type=["pdf", "png", "jpg", "jpeg", "docx"],
-                                         key=f"addendum_copy_{row['id']}")
+            right.file_uploader(tr("addendum.signed_copy"), type=["pdf", "png", "jpg", "jpeg", "docx"], key=copy_key)
+
+            def mark_signed(r=row, k=on_key, c=copy_key):
+                upload = st.session_state.get(c)
+                addenda.mark_signed(ctx, r["id"], r["version"], st.session_state[k],
+                                    (upload.name, upload.getvalue()) if upload else None)
+
             right.button(tr("addendum.mark_signed"), key=f"addendum_signed_{row['id']}", type="primary", on_click=submit(
-                step_errors, lambda r=row, d=on, u=upload: addenda.mark_signed(
-                    ctx, r["id"], r["version"], d, (u.name, u.getvalue()) if u else None),
-                tr("addendum.marked_signed")))
+                step_errors, mark_signed, tr("addendum.marked_signed")))
         field_errors(step_errors, "on")
         field_errors(step_errors, "file")
         field_errors(step_errors, None)

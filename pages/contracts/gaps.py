@@ -6,7 +6,7 @@ from tracker.services import businesses, gaps, setup
 from tracker.services.catalogue import catalogue
 from tracker.ui import labels
 from tracker.ui.forms import paged, pager
-from tracker.ui.session import context, lang, tr
+from tracker.ui.session import context, lang, tr, tr_md
 from tracker.ui.text import md
 
 ctx = context()
@@ -45,7 +45,7 @@ for row in rows:
                     f"{labels.tier(link.tier)} · {md(link.business_name)} · {labels.path(link.path, organisation)}")
         why = labels.conditions(gap.reasons)
         if row.required_by_name:
-            why = f"{why} · {tr('gap.required_by', name=row.required_by_name)}"
+            why = f"{why} · {tr_md('gap.required_by', name=row.required_by_name)}"
         st.caption(f"{tr('gap.reasons')}: {why}")
         left, right = st.columns(2)
         left.page_link("pages/contracts/contracts.py", label=tr("gap.open_contract"), icon=":material/description:",

@@ -8,7 +8,7 @@ from tracker.domain.permissions import Action
 from tracker.services import approvals, setup
 from tracker.ui import labels
 from tracker.ui.forms import field_errors, paged, pager, submit
-from tracker.ui.session import context, lang, show_flash, tr
+from tracker.ui.session import context, lang, show_flash, tr, tr_md
 from tracker.ui.text import md
 
 ctx = context()
@@ -47,12 +47,12 @@ st.markdown(f"**{tr('engagement.data_categories')}**: {labels.categories(link.da
 
 prefix = f"ad_{chosen}_"
 errors = ERRORS
-st.radio(tr("approval.decision"), ["approved", "rejected"], key=prefix + "decision", horizontal=True,
+st.radio(tr("approval.decision"), ["approved", "rejected"], key=prefix + "decision", horizontal=True, index=None,
          format_func={"approved": tr("approval.approve"), "rejected": tr("approval.reject")}.__getitem__)
 field_errors(errors, "decision")
 approvers = {None: tr("approval.approver_us")}
 if not my_number:
-    approvers[link.entruster_id] = tr("approval.approver_entruster", name=link.entruster_name)
+    approvers[link.entruster_id] = tr_md("approval.approver_entruster", name=link.entruster_name)
 st.radio(tr("approval.approver"), list(approvers), key=prefix + "approver", format_func=approvers.__getitem__)
 field_errors(errors, "approver_party_id")
 st.date_input(tr("approval.decided_on"), value=ctx.today, max_value=ctx.today, key=prefix + "decided_on",
@@ -62,10 +62,12 @@ st.text_area(tr("approval.conditions"), key=prefix + "conditions")
 st.text_area(tr("approval.note"), key=prefix + "note")
 
 
-def decide():
+def decide(chosen=chosen, version=link.approval_version, prefix=prefix):
+    # the link and its version are the ones on screen when the button was drawn; the values are
+    # read from the widgets now (a value typed and clicked in one go is not lost)
     s = st.session_state
     approvals.decide_redelegation(
-        ctx, chosen, link.approval_version, s[prefix + "decision"], s[prefix + "decided_on"],
+        ctx, chosen, version, s.get(prefix + "decision"), s[prefix + "decided_on"],
         approver_party_id=s[prefix + "approver"], conditions=s[prefix + "conditions"], note=s[prefix + "note"],
     )
 

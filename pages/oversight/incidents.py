@@ -14,7 +14,7 @@ from tracker.ui.forms import field_errors, form_errors_elsewhere, submit
 from tracker.ui.links import query_id
 from tracker.ui.pickers import link_picker
 from tracker.ui.session import context, lang, show_flash, tr
-from tracker.ui.text import md
+from tracker.ui.text import md, md_short
 
 ctx = context()
 organisation = setup.organisation_name(ctx, lang())
@@ -31,6 +31,11 @@ def classification_badge(view) -> str:
     if c.exempt_by_encryption:
         return f":green-badge[{tr('incident.exempt_encrypted')}]"
     return f":gray-badge[{tr('incident.not_reportable')}]"
+
+
+def why(view) -> str:
+    """The classification in words: which rule applies, or which threshold was not reached."""
+    return "  \n".join(f"- {md(tr(key, **params))}" for key, params in view.why)
 
 
 def window(w) -> str:
@@ -59,8 +64,9 @@ chosen = st.selectbox(tr("incident.pick"), list(names), key="incident_pick", for
 view = incidents.incident(ctx, chosen)
 row = view.row
 
-st.header(f"#{row['id']} {row['title']}")
-st.markdown(f"{classification_badge(view)}  \n**{md(view.link.entrustee_name)}** · {labels.tier(view.link.tier)} · "
+st.header(f"#{row['id']} {md_short(row['title'], 80)}")
+st.markdown(f"{classification_badge(view)}  \n{why(view)}")
+st.markdown(f"**{md(view.link.entrustee_name)}** · {labels.tier(view.link.tier)} · "
             f"{md(view.link.business_name)}  \n{labels.path(view.link.path, organisation)}")
 facts = [(tr("incident.description"), row["description"]), (tr("incident.data_items"), row["data_items"]),
          (tr("incident.individuals_count"), row["individuals_count"]),
@@ -96,12 +102,12 @@ for item in view.notices:
 if handler and not row["closed_on"]:
     steps = {n.notice.link_id: f"{n.from_name} → {n.to_name or organisation}" for n in view.notices}
     left, middle, right = st.columns([3, 2, 1], vertical_alignment="bottom")
-    step = left.selectbox(tr("incident.notice_step"), list(steps), format_func=steps.__getitem__,
-                          key=f"notice_step_{chosen}")
-    on = middle.date_input(tr("incident.notified_on"), value=ctx.today, max_value=ctx.today, format="YYYY-MM-DD",
-                           key=f"notice_on_{chosen}")
+    left.selectbox(tr("incident.notice_step"), list(steps), format_func=steps.__getitem__, key=f"notice_step_{chosen}")
+    middle.date_input(tr("incident.notified_on"), value=ctx.today, max_value=ctx.today, format="YYYY-MM-DD",
+                      key=f"notice_on_{chosen}")
     right.button(tr("incident.record_notice"), key=f"notice_submit_{chosen}", on_click=submit(
-        f"notice_{chosen}_errors", lambda: incidents.record_notice(ctx, chosen, step, on), tr("common.saved")))
+        f"notice_{chosen}_errors", lambda i=chosen: incidents.record_notice(
+            ctx, i, st.session_state[f"notice_step_{i}"], st.session_state[f"notice_on_{i}"]), tr("common.saved")))
     field_errors(f"notice_{chosen}_errors", "notified_on")
     field_errors(f"notice_{chosen}_errors", None)
 

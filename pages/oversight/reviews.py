@@ -71,6 +71,7 @@ else:
 
     def record() -> int:
         s = st.session_state
+        kind = s[prefix + "kind"]  # as chosen now, not as when the button was drawn
         return reviews.complete_review(ctx, engagement_id, ReviewInput(
             kind=kind, completed_on=s[prefix + "on"], inspector=s[prefix + "inspector"],
             method=s.get(prefix + "method"), remote_reason=s.get(prefix + "remote_reason", ""),

@@ -68,7 +68,7 @@ st.multiselect(tr("selection.methods"), list(methods), key=prefix + "methods", f
 field_errors(errors, "methods")
 st.text_area(tr("selection.past_incidents"), key=prefix + "incidents")
 outcomes = {r.value: tr(f"selection.result.{r.value}") for r in SelectionResult}
-st.radio(tr("selection.result"), list(outcomes), key=prefix + "result", horizontal=True,
+st.radio(tr("selection.result"), list(outcomes), key=prefix + "result", horizontal=True, index=None,
          format_func=outcomes.__getitem__)
 field_errors(errors, "result")
 st.text_area(tr("selection.conditions"), key=prefix + "conditions")
@@ -84,7 +84,7 @@ field_errors(errors, None)
 def record() -> int:
     s = st.session_state
     return selection.record_selection_check(ctx, engagement_id, SelectionInput(
-        checked_on=s[prefix + "on"], result=s[prefix + "result"], decided_by=s[prefix + "by"],
+        checked_on=s[prefix + "on"], result=s.get(prefix + "result"), decided_by=s[prefix + "by"],
         areas=area_checklist.values(prefix), methods=s[prefix + "methods"],
         past_incidents=s[prefix + "incidents"], conditions=s[prefix + "conditions"], note=s[prefix + "note"]),
         activate=s.get(prefix + "activate", False))

@@ -10,7 +10,7 @@ from tracker.services.terminations import CertificateInput
 from tracker.ui import attachment_view, labels
 from tracker.ui.forms import field_errors, form_errors_elsewhere, paged, pager, submit
 from tracker.ui.pickers import link_picker
-from tracker.ui.session import context, show_flash, tr
+from tracker.ui.session import context, show_flash, tr, tr_md
 from tracker.ui.text import md
 
 ctx = context()
@@ -23,15 +23,17 @@ if editor:
         link_id = link_picker(ctx, tr("termination.which"), "termination_link")
         st.caption(tr("termination.subtree_note"))
         left, right = st.columns([1, 2])
-        ended_on = left.date_input(tr("termination.ended_on"), value=ctx.today, max_value=ctx.today,
-                                   format="YYYY-MM-DD", key="termination_on")
-        reason = right.text_input(tr("termination.reason"), key="termination_reason")
+        left.date_input(tr("termination.ended_on"), value=ctx.today, max_value=ctx.today, format="YYYY-MM-DD",
+                        key="termination_on")
+        right.text_input(tr("termination.reason"), key="termination_reason")
         field_errors("termination_errors", "ended_on")
         field_errors("termination_errors", "engagement_id")
         field_errors("termination_errors", None)
         st.button(tr("termination.end"), type="primary", key="termination_submit", disabled=link_id is None,
                   on_click=submit("termination_errors",
-                                  lambda: terminations.end_engagement(ctx, link_id, ended_on, reason),
+                                  lambda: terminations.end_engagement(
+                                      ctx, st.session_state["termination_link"], st.session_state["termination_on"],
+                                      st.session_state["termination_reason"]),
                                   tr("termination.ended")))
 
 st.metric(tr("termination.owed"), terminations.owed_count(ctx))
@@ -99,7 +101,7 @@ for termination in rows:
             if certificate["certificate_attachment_id"]:
                 attachment_view.show(ctx, certificate["certificate_attachment_id"], key=f"cert_doc_{certificate['id']}")
             if editor and not certificate["received_on"]:
-                with st.expander(tr("termination.record_for", name=certificate["party_name"])):
+                with st.expander(tr_md("termination.record_for", name=certificate["party_name"])):
                     certificate_form(certificate)
         if not editor:
             continue

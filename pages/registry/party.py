@@ -8,7 +8,7 @@ from tracker.ui.forms import paged, pager
 from tracker.ui.links import query_record
 from tracker.ui.pickers import party_picker
 from tracker.ui.session import context, lang, tr
-from tracker.ui.text import md
+from tracker.ui.text import md, md_short
 
 ctx = context()
 organisation = setup.organisation_name(ctx, lang())
@@ -21,7 +21,7 @@ if party_id is None:
 st.query_params["party"] = str(party_id)
 party = parties.get_party(ctx, party_id)
 
-st.header(party["name"])
+st.header(md_short(party["name"], 80))
 facts = [
     (tr("party.kana"), party["kana"]),
     (tr("party.corporate_number"), party["corporate_number"]),

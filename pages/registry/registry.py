@@ -13,7 +13,7 @@ from tracker.ui import business_form, engagement_form, labels, party_form
 from tracker.ui.forms import paged, pager
 from tracker.ui.links import query_record
 from tracker.ui.pickers import engagement_label
-from tracker.ui.session import context, show_flash, tr
+from tracker.ui.session import context, show_flash, tr, tr_md
 
 ctx = context()
 st.title(tr("nav.registry"))
@@ -53,7 +53,7 @@ with party_tab:
         if chosen:
             row = parties.get_party(ctx, chosen)
             with st.container(border=True):
-                st.subheader(tr("party.edit", name=row["name"]))
+                st.subheader(tr_md("party.edit", name=row["name"]))
                 party_form.render(ctx, row)
                 st.page_link("pages/registry/party.py", label=tr("nav.party"), icon=":material/business:", query_params={"party": chosen})
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from .problems import Problem
 from .working_days import next_working_day
 
 MORE_THAN = 1000  # APPI 施行規則 Art. 7 ④
@@ -46,7 +47,7 @@ class IncidentFacts:
     wrongful: bool = False
     public_exposure: bool = False
     encrypted: bool = False  # strong encryption: not a reportable leak
-    my_number: bool = False  # the link carries My Number data
+    my_number: bool = False  # My Number (特定個人情報) is among what leaked
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,27 @@ def classify(facts: IncidentFacts) -> Classification:
     if facts.encrypted:
         return Classification(False, (), exempt_by_encryption=bool(reasons))
     return Classification(bool(reasons), tuple(reasons))
+
+
+def explain(facts: IncidentFacts) -> list[tuple[str, dict]]:
+    """Why an incident is or is not reportable, as (message key, params) sentences: each rule
+    that applies with its source, or each threshold that was not reached."""
+    number = facts.individuals if facts.individuals is not None else facts.at_most
+    counted = {"count": "?" if number is None else f"{number:,}"}
+    classification = classify(facts)
+    if facts.encrypted and classification.exempt_by_encryption:
+        return [("incident.why.encrypted", {})]
+    if classification.reportable:
+        return [(f"incident.why.{reason.value}", counted | {"limit": {Reason.OVER_1000: f"{MORE_THAN:,}",
+                                                                     Reason.MY_NUMBER_OVER_100: MY_NUMBER_MORE_THAN
+                                                                     }.get(reason, "")})
+                for reason in classification.reasons]
+    sentences = [("incident.why_not.no_kind", {})]
+    sentences.append(("incident.why_not.count", counted | {"limit": f"{MORE_THAN:,}"}) if number is not None
+                     else ("incident.why_not.count_unknown", {}))
+    if facts.my_number:
+        sentences.append(("incident.why_not.my_number_count", counted | {"limit": MY_NUMBER_MORE_THAN}))
+    return sentences
 
 
 def day(knowledge: date, n: int) -> date:
@@ -131,6 +153,24 @@ def notices_up(path: Sequence[tuple[int, int]], origin_learned: date, notified: 
         notices.append(Notice(link_id, tier, learned, prompt_window(learned) if learned else None, told))
         learned = told
     return notices
+
+
+def notice_problems(notices: Sequence[Notice], link_id: int, notified_on: date | None, today: date) -> list[Problem]:
+    """A notice up the chain can be given only by an entrustee that knows: not before the day it
+    learned of the incident (from the one below it, or where it happened), nor in the future."""
+    notice = next((n for n in notices if n.link_id == link_id), None)
+    if notice is None:
+        return [Problem("engagement_id", "error.incident.not_on_path")]
+    if notified_on is None:
+        return [Problem("notified_on", "error.required")]
+    if notified_on > today:
+        return [Problem("notified_on", "error.date_in_future")]
+    if notice.learned_on is None:
+        return [Problem("notified_on", "error.incident.sender_not_told")]
+    if notified_on < notice.learned_on:
+        return [Problem("notified_on", "error.incident.notice_before_learning",
+                        {"learned_on": notice.learned_on.isoformat()})]
+    return []
 
 
 def our_knowledge(notices: list[Notice], learned_directly: date | None) -> date | None:

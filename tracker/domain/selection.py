@@ -40,17 +40,19 @@ PASSING = (SelectionResult.APPROVED, SelectionResult.CONDITIONAL)
 @dataclass(frozen=True)
 class SelectionDraft:
     checked_on: date | None
-    result: str
+    result: str | None
     decided_by: str
     areas: dict[str, str] = field(default_factory=dict)
     methods: tuple[str, ...] = ()
     conditions: str = ""
 
 
-def check_areas(areas: dict[str, str], field_name: str = "areas") -> list[Problem]:
-    """Every area answered with a known result."""
-    if set(areas) != set(AREAS) or any(v not in AreaResult._value2member_map_ for v in areas.values()):
-        return [Problem(field_name, "error.selection.areas_incomplete")]
+def check_areas(areas: dict[str, str | None], field_name: str = "areas") -> list[Problem]:
+    """Every area answered with a known result; the problem names the areas left without one
+    (nothing is preselected, so an area nobody looked at is never recorded as fine)."""
+    missing = [a for a in AREAS if areas.get(a) not in AreaResult._value2member_map_]
+    if missing or set(areas) - set(AREAS):
+        return [Problem(field_name, "error.selection.areas_incomplete", {"areas": tuple(missing)})]
     return []
 
 
@@ -60,7 +62,9 @@ def check_selection(draft: SelectionDraft, today: date) -> list[Problem]:
         problems.append(Problem("checked_on", "error.required"))
     elif draft.checked_on > today:
         problems.append(Problem("checked_on", "error.date_in_future"))
-    if draft.result not in SelectionResult._value2member_map_:
+    if not draft.result:
+        problems.append(Problem("result", "error.selection.result_required"))
+    elif draft.result not in SelectionResult._value2member_map_:
         problems.append(Problem("result", "error.invalid_choice"))
     if not draft.decided_by.strip():
         problems.append(Problem("decided_by", "error.required"))

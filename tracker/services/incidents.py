@@ -4,7 +4,7 @@ the notices up the chain, the response steps and the reports filed."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..domain import incidents as rules
@@ -34,6 +34,7 @@ class IncidentInput:
     wrongful_purpose: bool = False
     public_exposure: bool = False
     encrypted: bool = False
+    my_number: bool | None = None  # My Number data among what leaked; None: as the link carries
 
 
 @dataclass
@@ -58,6 +59,7 @@ class IncidentView:
     row: dict
     link: ChainLink
     classification: rules.Classification
+    why: list[tuple[str, dict]]  # the classification in sentences (message key, params)
     notices: list[NoticeView]  # from where it happened up to us
     deadlines: rules.Deadlines
     next_deadline: date | None
@@ -98,8 +100,9 @@ def _values(data: IncidentInput) -> dict:
         "individuals_count": data.individuals_count,
         "individuals_at_most": None if data.individuals_count is not None else data.individuals_at_most,
         "sensitive": int(data.sensitive), "financial_risk": int(data.financial_risk),
-        "wrongful_purpose": int(data.wrongful_purpose), "public_exposure": int(data.public_exposure),
-        "encrypted": int(data.encrypted),
+        "wrongful_purpose": int(data.wrongful_purpose),
+        "encrypted": int(data.encrypted), "my_number": int(data.my_number),
+        "public_exposure": int(data.my_number and data.public_exposure),
     }
 
 
@@ -108,15 +111,17 @@ def record_incident(ctx: Context, engagement_id: int, data: IncidentInput) -> in
         if q.engagement(db, engagement_id) is None:
             raise NotFound("engagement", engagement_id)
         raise_if_any(_check(data, ctx.today))
-        return records.insert(db, "incidents", _values(data) | {"engagement_id": engagement_id}, ctx.actor.username)
+        return records.insert(db, "incidents", _values(_stated(db, engagement_id, data)) |
+                              {"engagement_id": engagement_id}, ctx.actor.username)
 
 
 def update_incident(ctx: Context, incident_id: int, expected_version: int, data: IncidentInput) -> None:
     """Corrected facts: the classification and every deadline follow."""
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
-        _current(db, incident_id)
+        current = _current(db, incident_id)
         raise_if_any(_check(data, ctx.today))
-        records.update(db, "incidents", incident_id, expected_version, _values(data), ctx.actor.username)
+        records.update(db, "incidents", incident_id, expected_version,
+                       _values(_stated(db, current["engagement_id"], data)), ctx.actor.username)
 
 
 def record_notice(ctx: Context, incident_id: int, engagement_id: int, notified_on: date, note: str = "") -> None:
@@ -124,13 +129,10 @@ def record_notice(ctx: Context, incident_id: int, engagement_id: int, notified_o
     the same step replaces the earlier one)."""
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
         incident = _current(db, incident_id)
-        origin = q.engagement(db, incident["engagement_id"])
-        if engagement_id not in ids_in_path(origin["path_key"]):
-            raise_if_any([Problem("engagement_id", "error.incident.not_on_path")])
-        if notified_on > ctx.today:
-            raise_if_any([Problem("notified_on", "error.date_in_future")])
-        if notified_on < date.fromisoformat(incident["learned_on"]):
-            raise_if_any([Problem("notified_on", "error.incident.notice_before_learning")])
+        notified = _notified(db, incident_id)
+        notified.pop(engagement_id, None)  # the step being recorded (again)
+        notices = rules.notices_up(_path(db, incident), date.fromisoformat(incident["learned_on"]), notified)
+        raise_if_any(rules.notice_problems(notices, engagement_id, notified_on, ctx.today))
         existing = db.execute("SELECT id FROM incident_notices WHERE incident_id = ? AND engagement_id = ?",
                               [incident_id, engagement_id]).fetchone()
         values = {"notified_on": notified_on.isoformat(), "note": note.strip() or None}
@@ -165,28 +167,63 @@ def _current(db, incident_id: int) -> dict:
     return incident
 
 
-def facts_of(row: dict, categories: list[str]) -> rules.IncidentFacts:
+def facts_of(row: dict) -> rules.IncidentFacts:
+    """The facts of the incident as recorded (what leaked, how many): never the link's data."""
     return rules.IncidentFacts(
         individuals=row["individuals_count"], at_most=row["individuals_at_most"], sensitive=bool(row["sensitive"]),
         financial=bool(row["financial_risk"]), wrongful=bool(row["wrongful_purpose"]),
         public_exposure=bool(row["public_exposure"]), encrypted=bool(row["encrypted"]),
-        my_number=DataCategory.MY_NUMBER.value in categories)
+        my_number=bool(row["my_number"]))
+
+
+def preset_for(ctx: Context, engagement_id: int) -> IncidentInput:
+    """A new incident's kinds of data start from what the link carries; the user corrects them."""
+    with ctx.read() as db:
+        categories = _categories(db, engagement_id)
+    return IncidentInput("", None, sensitive=DataCategory.SENSITIVE.value in categories,
+                         financial_risk=DataCategory.PAYMENT.value in categories,
+                         my_number=DataCategory.MY_NUMBER.value in categories)
+
+
+def _categories(db, engagement_id: int) -> set[str]:
+    link = q.engagement(db, engagement_id)
+    if link is None:
+        raise NotFound("engagement", engagement_id)
+    return set(json.loads(link["data_categories"]))
+
+
+def _stated(db, engagement_id: int, data: IncidentInput) -> IncidentInput:
+    """``data`` with My Number stated: when the caller did not say, as the link carries."""
+    if data.my_number is not None:
+        return data
+    return replace(data, my_number=DataCategory.MY_NUMBER.value in _categories(db, engagement_id))
+
+
+def _path(db, incident: dict) -> list[tuple[int, int]]:
+    """(link id, tier) from tier 1 down to the link where the incident happened."""
+    origin = q.engagement(db, incident["engagement_id"])
+    path_ids = ids_in_path(origin["path_key"])
+    on_path = q.engagements_by_ids(db, path_ids)
+    return [(i, on_path[i]["tier"]) for i in path_ids]
+
+
+def _notified(db, incident_id: int) -> dict[int, date]:
+    """Link id → the day its entrustee told its entruster."""
+    return {engagement_id: date.fromisoformat(on) for engagement_id, on in db.execute(
+        "SELECT engagement_id, notified_on FROM incident_notices WHERE incident_id = ?", [incident_id])}
 
 
 def _view(db, row: dict) -> IncidentView:
     origin = q.engagement(db, row["engagement_id"])
     link = to_links(db, [origin])[0]
-    path_ids = ids_in_path(origin["path_key"])
-    on_path = q.engagements_by_ids(db, path_ids)
-    notified = {engagement_id: date.fromisoformat(on) for engagement_id, on in db.execute(
-        "SELECT engagement_id, notified_on FROM incident_notices WHERE incident_id = ?", [row["id"]])}
-    notices = rules.notices_up([(i, on_path[i]["tier"]) for i in path_ids], date.fromisoformat(row["learned_on"]),
-                               notified)
+    on_path = q.engagements_by_ids(db, ids_in_path(origin["path_key"]))
+    notices = rules.notices_up(_path(db, row), date.fromisoformat(row["learned_on"]), _notified(db, row["id"]))
     views = [NoticeView(n, on_path[n.link_id]["entrustee_name"], on_path[n.link_id]["entruster_name"]) for n in notices]
-    classification = rules.classify(facts_of(row, json.loads(origin["data_categories"])))
+    facts = facts_of(row)
+    classification = rules.classify(facts)
     knowledge = rules.our_knowledge(notices, _day(row["we_learned_on"]))
     due = rules.deadlines(classification, knowledge, bool(row["wrongful_purpose"]))
-    return IncidentView(row, link, classification, views, due, _next_deadline(row, notices, due),
+    return IncidentView(row, link, classification, rules.explain(facts), views, due, _next_deadline(row, notices, due),
                         _timeline(row, views, knowledge))
 
 

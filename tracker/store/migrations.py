@@ -487,6 +487,16 @@ def m008_schedule_speed(db: Database) -> None:
     db.execute("CREATE INDEX idx_due_items_owner_notice ON due_items(owner_user_id, due_on, notice_days)")
     db.execute("CREATE INDEX idx_reviews_completed ON reviews(completed_on)")
 
+
+@migrations()
+def m009_incident_data_kinds(db: Database) -> None:
+    """Whether My Number data leaked is a fact of the incident, like 要配慮 and payment data, not of
+    the link it happened at: a new column, set for past incidents from their link's data."""
+    db.execute("ALTER TABLE incidents ADD COLUMN my_number INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE incidents SET my_number = 1 WHERE engagement_id IN (SELECT e.id FROM engagements e, "
+               "json_each(e.data_categories) c WHERE c.value = 'my_number')")
+
+
 def migrate(path: Path | str) -> None:
     """Create the database file if needed, switch it to WAL and apply every pending migration."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from .pickers import engagement_picker, party_picker
 from .session import tr
 from .text import md
 
-_SHOWN = {"business_id", "parent_engagement_id", "entruster_id", "entrustee_party_id", "work", "purpose",
+_SHOWN = {"business_id", "parent_engagement_id", "entruster_id", "entrustee_party_id", "entrustee_id", "work", "purpose",
           "data_categories", "individuals_count", "processing_countries", "storage_countries", "start_date",
           "end_date", "status", "inspection_interval_months", "owner_user_id", "selection_override_reason"}
 
@@ -34,6 +34,7 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
         business_id, parent_id = _placement(ctx, prefix, errors, preset_parent)
         entrustee_id = party_picker(ctx, tr("engagement.entrustee"), prefix + "entrustee")
         field_errors(errors, "entrustee_party_id")
+        field_errors(errors, "entrustee_id")  # the chain rules' name of the same field
 
     st.text_input(tr("engagement.work"), value=start.work if start else "", key=prefix + "work")
     field_errors(errors, "work")
@@ -86,9 +87,13 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
 
     def data() -> EngagementInput:
         s = st.session_state
+        if not row:  # a new link's place, as chosen now (not as when the button was drawn)
+            placed = s[prefix + "business"], s[prefix + "parent"], s[prefix + "entrustee"]
+        else:
+            placed = business_id, parent_id, entrustee_id
         return EngagementInput(
-            entrustee_party_id=entrustee_id, work=s[prefix + "work"], purpose=s[prefix + "purpose"],
-            data_categories=s[prefix + "categories"], business_id=business_id, parent_engagement_id=parent_id,
+            entrustee_party_id=placed[2], work=s[prefix + "work"], purpose=s[prefix + "purpose"],
+            data_categories=s[prefix + "categories"], business_id=placed[0], parent_engagement_id=placed[1],
             individuals_count=None if s[prefix + "individuals"] is None else int(s[prefix + "individuals"]),
             processing_countries=s[prefix + "processing"], storage_countries=s[prefix + "storage"],
             start_date=s[prefix + "start"], end_date=s[prefix + "end"], status=s[prefix + "status"],

@@ -12,6 +12,7 @@ from ..i18n import describe
 from ..services.context import PermissionDenied
 from ..store.records import StaleRecord
 from .session import flash, lang, tr
+from .text import md
 
 _SKIP_IN_DIFF = {"version", "updated_at", "updated_by", "created_at", "created_by"}
 _LABEL_SECTION = {"parties": "party", "engagements": "engagement", "businesses": "business", "contracts": "contract",
@@ -82,14 +83,14 @@ def field_errors(errors_key: str, field: str | None) -> None:
     """Show, right under a widget, what is wrong with it (``field`` None: the form as a whole)."""
     for problem in st.session_state.get(errors_key, []):
         if problem.field == field:
-            st.markdown(f":red[:material/error: {describe(problem, lang())}]")
+            st.markdown(f":red[:material/error: {describe(problem, lang(), quote=md)}]")
 
 
 def form_errors_elsewhere(errors_key: str, shown_fields: set[str]) -> None:
     """Problems whose field has no widget on this form (so none is lost)."""
     for problem in st.session_state.get(errors_key, []):
         if problem.field is not None and problem.field not in shown_fields:
-            st.markdown(f":red[:material/error: {describe(problem, lang())}]")
+            st.markdown(f":red[:material/error: {describe(problem, lang(), quote=md)}]")
 
 
 def form_prefix(name: str, row: dict | None) -> str:

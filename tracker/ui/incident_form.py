@@ -3,14 +3,12 @@ or a correction (the classification and every deadline follow the facts)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import streamlit as st
 
-from ..domain.models import DataCategory
 from ..domain.permissions import Action
-from ..services import engagements, incidents
+from ..services import incidents
 from ..services.context import Context
 from ..services.incidents import IncidentInput
 from .forms import field_errors, form_errors_elsewhere, form_prefix, save_button
@@ -26,7 +24,6 @@ def _day(value: str | None) -> date | None:
 def render(ctx: Context, link_id: int, row: dict | None = None) -> None:
     prefix = form_prefix("incident", row)
     errors = prefix + "errors"
-    categories = json.loads(engagements.get_engagement(ctx, link_id)["data_categories"])
     value = (lambda key, default=None: row[key] if row else default)  # noqa: E731
     st.text_input(tr("incident.title"), value=value("title", ""), key=prefix + "title")
     field_errors(errors, "title")
@@ -50,15 +47,20 @@ def render(ctx: Context, link_id: int, row: dict | None = None) -> None:
                       key=prefix + "count")
     right.number_input(tr("incident.individuals_at_most"), min_value=0, step=1, value=value("individuals_at_most"),
                        key=prefix + "at_most", help=tr("incident.at_most_help"))
-    # a new incident's flags start from the link's data (keyed by the link, so they follow it)
-    st.checkbox(tr("incident.reason.sensitive"), key=f"{prefix}sensitive_{link_id}",
-                value=bool(value("sensitive", DataCategory.SENSITIVE.value in categories)))
-    st.checkbox(tr("incident.reason.financial"), key=f"{prefix}financial_{link_id}",
-                value=bool(value("financial_risk", DataCategory.PAYMENT.value in categories)))
+    # what leaked: a new incident starts from the link's data (keyed by the link, so it follows it)
+    preset = incidents.preset_for(ctx, link_id)
+    st.markdown(f"**{tr('incident.kinds_leaked')}**")
+    st.caption(tr("incident.kinds_leaked_help"))
+    st.checkbox(tr("incident.kind.sensitive"), key=f"{prefix}sensitive_{link_id}",
+                value=bool(value("sensitive", preset.sensitive)))
+    st.checkbox(tr("incident.kind.financial"), key=f"{prefix}financial_{link_id}",
+                value=bool(value("financial_risk", preset.financial_risk)))
+    st.checkbox(tr("incident.kind.my_number"), key=f"{prefix}my_number_{link_id}",
+                value=bool(value("my_number", preset.my_number)))
+    st.markdown(f"**{tr('incident.circumstances')}**")
     st.checkbox(tr("incident.reason.wrongful"), value=bool(value("wrongful_purpose", False)), key=prefix + "wrongful")
-    if DataCategory.MY_NUMBER.value in categories:
-        st.checkbox(tr("incident.reason.my_number_public"), value=bool(value("public_exposure", False)),
-                    key=prefix + "public")
+    st.checkbox(tr("incident.reason.my_number_public"), value=bool(value("public_exposure", False)),
+                key=prefix + "public", help=tr("incident.public_help"))
     st.checkbox(tr("incident.encrypted"), value=bool(value("encrypted", False)), key=prefix + "encrypted")
     form_errors_elsewhere(errors, _SHOWN)
     field_errors(errors, None)
@@ -70,8 +72,8 @@ def render(ctx: Context, link_id: int, row: dict | None = None) -> None:
             data_items=s[prefix + "items"], occurred_on=s[prefix + "occurred"], we_learned_on=s[prefix + "we"],
             individuals_count=s[prefix + "count"], individuals_at_most=s[prefix + "at_most"],
             sensitive=s[f"{prefix}sensitive_{link_id}"], financial_risk=s[f"{prefix}financial_{link_id}"],
-            wrongful_purpose=s[prefix + "wrongful"], public_exposure=s.get(prefix + "public", False),
-            encrypted=s[prefix + "encrypted"])
+            wrongful_purpose=s[prefix + "wrongful"], public_exposure=s[prefix + "public"],
+            encrypted=s[prefix + "encrypted"], my_number=s[f"{prefix}my_number_{link_id}"])
 
     def create() -> int:
         new_id = incidents.record_incident(ctx, link_id, data())

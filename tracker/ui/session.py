@@ -8,6 +8,7 @@ import streamlit as st
 
 from .. import config, i18n
 from ..services.context import Actor, Context
+from .text import md_short
 
 
 def lang() -> str:
@@ -15,7 +16,14 @@ def lang() -> str:
 
 
 def tr(key: str, **params) -> str:
+    """A message as plain text (options of a selectbox, table cells, file names)."""
     return i18n.t(key, lang(), **params)
+
+
+def tr_md(key: str, **params) -> str:
+    """A message for Markdown (text, headers, captions, labels, expanders, radio options): the
+    parameters are user data, shown literally and cut short when long."""
+    return i18n.t(key, lang(), **{k: md_short(v) if isinstance(v, str) else v for k, v in params.items()})
 
 
 def actor() -> Actor | None:
