@@ -9,7 +9,7 @@ from tracker.services import approvals, setup
 from tracker.ui import labels
 from tracker.ui.forms import field_errors, paged, pager, submit
 from tracker.ui.session import context, lang, show_flash, tr, tr_md
-from tracker.ui.text import md
+from tracker.ui.text import md, md_short
 
 ctx = context()
 organisation = setup.organisation_name(ctx, lang())
@@ -26,7 +26,7 @@ if not rows:
 st.subheader(tr("approval.queue"))
 links = {link.id: link for link in rows}
 for link in links.values():
-    st.markdown(f"{labels.approval(link.approval_status, link.tier)} **{md(link.entrustee_name)}** ({labels.tier(link.tier)}) — {md(link.work)} · "
+    st.markdown(f"{labels.approval(link.approval_status, link.tier)} **{md_short(link.entrustee_name)}** ({labels.tier(link.tier)}) — {md(link.work)} · "
                 f"{md(link.business_name)}  \n{labels.path(link.path, organisation)}")
 pager(total, "approvals_page")
 

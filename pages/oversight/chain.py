@@ -9,7 +9,7 @@ from tracker.ui.forms import paged, pager
 from tracker.ui.links import query_id, query_record
 from tracker.ui.pickers import party_picker
 from tracker.ui.session import context, lang, tr
-from tracker.ui.text import md
+from tracker.ui.text import md, md_short
 
 GRAPH_LIMIT = 150
 PAGE = 200
@@ -52,7 +52,7 @@ with list_tab:
         finding = f" {labels.finding(link.findings[0])}" if link.findings else ""
         subsidiary = f" · {tr('engagement.subsidiary')}" if link.subsidiary else ""
         lines.append(
-            f"{indent}└ {labels.approval(link.approval_status, link.tier)}{finding} **{md(link.entrustee_name)}** "
+            f"{indent}└ {labels.approval(link.approval_status, link.tier)}{finding} **{md_short(link.entrustee_name)}** "
             f"({labels.tier(link.tier)}) — {md(link.work)} · {labels.status(link.status)}{subsidiary} "
             f"{labels.gap_count(open_gaps.count(link.id))}"
         )

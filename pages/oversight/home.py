@@ -6,7 +6,7 @@ from tracker.domain.schedule import DueStatus
 from tracker.services import approvals, attention, gaps, incidents, schedule, selection, setup, terminations
 from tracker.ui import labels
 from tracker.ui.session import context, lang, show_flash, tr
-from tracker.ui.text import md
+from tracker.ui.text import md, md_short
 
 ctx = context()
 state = attention.attention(ctx)
@@ -67,7 +67,7 @@ if unselected:
     st.subheader(tr("home.unselected_title"))
     for row in unselected:
         reason = row["selection_override_reason"] or tr("home.no_selection_record")
-        st.markdown(f":orange-badge[:material/warning: {tr('finding.no_selection')}] **{md(row['entrustee_name'])}** "
+        st.markdown(f":orange-badge[:material/warning: {tr('finding.no_selection')}] **{md_short(row['entrustee_name'])}** "
                     f"· {labels.tier(row['tier'])} · {md(row['business_name'])} — {md(reason)}")
         st.page_link("pages/oversight/selection.py", label=tr("nav.selection"), icon=":material/how_to_reg:",
                      query_params={"engagement": row["id"]})

@@ -66,7 +66,7 @@ row = view.row
 
 st.header(f"#{row['id']} {md_short(row['title'], 80)}")
 st.markdown(f"{classification_badge(view)}  \n{why(view)}")
-st.markdown(f"**{md(view.link.entrustee_name)}** · {labels.tier(view.link.tier)} · "
+st.markdown(f"**{md_short(view.link.entrustee_name)}** · {labels.tier(view.link.tier)} · "
             f"{md(view.link.business_name)}  \n{labels.path(view.link.path, organisation)}")
 facts = [(tr("incident.description"), row["description"]), (tr("incident.data_items"), row["data_items"]),
          (tr("incident.individuals_count"), row["individuals_count"]),
@@ -96,7 +96,7 @@ for item in view.notices:
              "overdue": lambda: labels.due_status("overdue"), "due": lambda: labels.due_status("due_soon"),
              "waiting": lambda: f":gray-badge[{tr('incident.not_yet_told')}]"}[notice.state(ctx.today)]()
     with st.container(border=True, key=f"chain_notice_{notice.link_id}"):
-        st.markdown(f"{labels.tier(notice.tier)} **{md(item.from_name)}** → **{receiver}** {state}  \n"
+        st.markdown(f"{labels.tier(notice.tier)} **{md_short(item.from_name)}** → **{receiver}** {state}  \n"
                     f"{tr('incident.learned')}: {notice.learned_on or '—'} · {tr('incident.notice_due')}: "
                     f"{window(notice.window)}")
 if handler and not row["closed_on"]:

@@ -11,7 +11,7 @@ from tracker.services import businesses, schedule
 from tracker.ui import labels
 from tracker.ui.forms import paged, pager
 from tracker.ui.session import context, show_flash, tr
-from tracker.ui.text import md
+from tracker.ui.text import md, md_short
 
 ctx = context()
 st.title(tr("nav.schedule"))
@@ -60,7 +60,7 @@ def show_due(rows: list[dict], where: str) -> None:
         with st.container(border=True, key=f"{where}_due_{row['id']}"):
             text, link = st.columns([5, 1])
             moved = f" ({tr('schedule.moved_from', day=row['nominal_on'])})" if row["nominal_on"] != row["due_on"] else ""
-            subject = f"**{md(row['party_name'])}**" + (f" — {md(row['work'])}" if row["work"] else "")
+            subject = f"**{md_short(row['party_name'])}**" + (f" — {md(row['work'])}" if row["work"] else "")
             place = f" · {md(row['business_name'])} · {labels.tier(row['tier'])}" if row["business_name"] else ""
             owner = md(row["owner_name"]) if row["owner_name"] else tr("schedule.unassigned")
             text.markdown(f"{labels.due_status(row['status'])} **{row['due_on']}**{moved} · "
@@ -120,6 +120,6 @@ with done:
     for row in rows:
         via = f" · {tr('review.via.' + row['performed_via'])}" if row["tier"] > 1 else ""
         st.markdown(f"{labels.due_status('done')} **{row['completed_on']}** · {labels.review_kind(row['kind'])} · "
-                    f"**{md(row['party_name'])}** — {md(row['work'])} · {md(row['business_name'])}{via} · "
+                    f"**{md_short(row['party_name'])}** — {md(row['work'])} · {md(row['business_name'])}{via} · "
                     f"{md(row['inspector'])}")
     pager(total, "schedule_done_page")

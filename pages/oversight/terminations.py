@@ -11,7 +11,7 @@ from tracker.ui import attachment_view, labels
 from tracker.ui.forms import field_errors, form_errors_elsewhere, paged, pager, submit
 from tracker.ui.pickers import link_picker
 from tracker.ui.session import context, show_flash, tr, tr_md
-from tracker.ui.text import md
+from tracker.ui.text import md, md_short
 
 ctx = context()
 st.title(tr("nav.terminations"))
@@ -84,7 +84,7 @@ def certificate_form(certificate: dict) -> None:
 for termination in rows:
     owed = [c for c in termination["certificates"] if not c["received_on"]]
     with st.container(border=True, key=f"open_termination_{termination['id']}"):
-        st.markdown(f"**{md(termination['entrustee_name'])}** — {md(termination['work'])} · "
+        st.markdown(f"**{md_short(termination['entrustee_name'])}** — {md(termination['work'])} · "
                     f"{md(termination['business_name'])} · {labels.tier(termination['tier'])}  \n"
                     f"{tr('termination.ended_on')}: {termination['ended_on']}"
                     + (f" · {md(termination['reason'])}" if termination["reason"] else "")
@@ -96,7 +96,7 @@ for termination in rows:
                           f"{md(certificate['responsible_person'])} · {certificate['done_on']}")
             else:
                 state, detail = f":orange-badge[:material/schedule: {tr('termination.owed_badge')}]", ""
-            st.markdown(f"{state} {labels.tier(certificate['tier'])} **{md(certificate['party_name'])}** — "
+            st.markdown(f"{state} {labels.tier(certificate['tier'])} **{md_short(certificate['party_name'])}** — "
                         f"{md(certificate['work'])}{detail}")
             if certificate["certificate_attachment_id"]:
                 attachment_view.show(ctx, certificate["certificate_attachment_id"], key=f"cert_doc_{certificate['id']}")
@@ -122,5 +122,5 @@ if overridden:
     st.subheader(tr("termination.overridden_title"))
     for row in overridden:
         st.markdown(f":orange-badge[:material/warning: {tr('finding.closed_without_certificates')}] "
-                    f"**{md(row['entrustee_name'])}** — {md(row['work'])} · {row['closed_on']} · "
+                    f"**{md_short(row['entrustee_name'])}** — {md(row['work'])} · {row['closed_on']} · "
                     f"{md(row['override_reason'])}")

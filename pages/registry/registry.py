@@ -22,9 +22,10 @@ editor = ctx.can(Action.EDIT_REGISTRY)  # others see the registry, not its forms
 if not editor:
     st.info(tr("common.read_only"))
 
-party_tab, engagement_tab, business_tab = st.tabs(
-    [tr("party.title"), tr("engagement.title"), tr("business.title")]
-)
+tab_names = [tr("party.title"), tr("engagement.title"), tr("business.title")]
+# a link that asks for a new engagement (?parent=, ?entrustee=) opens on the engagements tab
+opened_for_link = "parent" in st.query_params or "entrustee" in st.query_params
+party_tab, engagement_tab, business_tab = st.tabs(tab_names, default=tab_names[1] if opened_for_link else None)
 
 with party_tab:
     left, right = st.columns([2, 1])
@@ -92,9 +93,10 @@ with engagement_tab:
     pager(total, "reg_eng_page")
 
     preset_parent = query_record("parent", lambda i: engagements.get_engagement(ctx, i))
+    preset_entrustee = query_record("entrustee", lambda i: parties.get_party(ctx, i))
     if editor:
-        with st.expander(tr("engagement.new"), expanded=preset_parent is not None):
-            engagement_form.render(ctx, preset_parent=preset_parent)
+        with st.expander(tr("engagement.new"), expanded=bool(preset_parent or preset_entrustee)):
+            engagement_form.render(ctx, preset_parent=preset_parent, preset_entrustee=preset_entrustee)
     if rows and editor:
         link_names = {None: tr("common.select_row_to_edit")} | {r["id"]: engagement_label(r) for r in rows}
         chosen = st.selectbox(tr("common.edit_which", what=tr("engagement.title")), list(link_names), key="reg_eng_edit",

@@ -71,6 +71,20 @@ def choose(scope, label: str, option: str) -> None:
     wait_idle(page)
 
 
+def pick(scope, group: str, option: str) -> None:
+    """Choose ``option`` of the radio group labelled ``group`` (nothing is chosen beforehand)."""
+    wait_idle(_page(scope))
+    scope.get_by_role("radiogroup", name=group, exact=True).get_by_text(option, exact=True).click()
+
+
+def check_every_area(scope, result_key: str = "selection.result_area.ok") -> None:
+    """Give each of the seven areas of a selection check or inspection a result, as the user must."""
+    from tracker.domain.selection import AREAS
+
+    for area in AREAS:
+        pick(scope, ja(f"selection.area.{area}"), ja(result_key))
+
+
 def click(scope, label: str) -> None:
     wait_idle(_page(scope))
     scope.get_by_role("button", name=label, exact=True).click()

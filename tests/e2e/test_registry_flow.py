@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_ui import go, sign_in, choose, click, expander, fill, ja, tab, wait_idle
+from tests.e2e.streamlit_ui import check_every_area, go, sign_in, choose, click, expander, fill, ja, pick, tab, wait_idle
 from tracker.i18n import t
 
 
@@ -55,6 +55,8 @@ def test_register_parties_link_redelegate_approve_and_see_the_chain(app, page):
     fill(page, ja("contract.engagement_search"), "E2E元請")
     choose(page, ja("contract.engagement"), "E2E元請株式会社")
     choose(page, ja("selection.methods"), ja("selection.method.hearing"))
+    check_every_area(page)
+    pick(page, ja("selection.result"), ja("selection.result.approved"))
     page.get_by_text(ja("selection.activate")).click()
     click(page, ja("selection.save"))
     expect(page.get_by_text(ja("selection.recorded"))).to_be_visible()
@@ -70,6 +72,7 @@ def test_register_parties_link_redelegate_approve_and_see_the_chain(app, page):
     choose(page, ja("engagement.title"), "E2E再委託先株式会社")
     wait_idle(page)
     page.get_by_role("textbox", name=ja("approval.conditions"), exact=True).fill("年1回の報告を条件とする")
+    pick(page, ja("approval.decision"), ja("approval.approve"))
     click(page, ja("approval.decide"))
     expect(page.get_by_text(ja("approval.recorded"))).to_be_visible()
 

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_ui import click, go, ja, sign_in
+from tests.e2e.streamlit_ui import check_every_area, click, go, ja, sign_in
 
 ENTRUSTEE = "株式会社ペイロールサービス東日本"  # its yearly inspection was due 2026-11-10 in the demo data
 
@@ -20,6 +20,7 @@ def test_recording_an_inspection_takes_it_off_the_overdue_list(app, page):
 
     overdue_inspection(page).get_by_role("link", name=ja("schedule.record")).click()
     expect(page.get_by_role("heading", name=ja("review.record"))).to_be_visible()
+    check_every_area(page)
     page.get_by_text(ja("selection.result_area.issue")).nth(4).click()  # physical measures: an issue found
     findings = page.get_by_role("textbox", name=ja("review.findings"))
     findings.fill("入退室記録の保存期間は1年に改善済み。サーバ室の施錠記録に漏れあり。")

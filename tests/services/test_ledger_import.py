@@ -149,7 +149,8 @@ def test_the_template_has_every_sheet_and_drop_down_lists(ctx):
     out = io.BytesIO()
     ledger_export.write_ledger(ctx, out, "en", with_registry=False)
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Parties", "Engagements", "Contracts", "Certifications"]
+    assert book.sheetnames == ["Parties", "Engagements", "Contracts", "Certifications", "Lists"]
+    assert book["Lists"].sheet_state == "hidden"  # the values of the long drop-down lists (countries)
     status = next(v for v in book["Engagements"].data_validations.dataValidation if "M2" in str(v.sqref))
     assert status.formula1 == '"Proposed,Active,Ended"' or "Active" in status.formula1
     assert book["Contracts"].max_column == 7 + len(list(__import__("tracker.services.catalogue",

@@ -95,7 +95,7 @@ def explain(facts: IncidentFacts) -> list[tuple[str, dict]]:
     sentences = [("incident.why_not.no_kind", {})]
     sentences.append(("incident.why_not.count", counted | {"limit": f"{MORE_THAN:,}"}) if number is not None
                      else ("incident.why_not.count_unknown", {}))
-    if facts.my_number:
+    if facts.my_number and number is not None:
         sentences.append(("incident.why_not.my_number_count", counted | {"limit": MY_NUMBER_MORE_THAN}))
     return sentences
 

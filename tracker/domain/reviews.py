@@ -20,6 +20,7 @@ class ReviewDraft:
     remote_reason: str = ""
     performed_via: str = Via.US
     checklist: dict[str, str] = field(default_factory=dict)
+    from_ledger: bool = False  # imported from an old ledger: no checklist was kept
 
 
 def check_review(draft: ReviewDraft, today: date) -> list[Problem]:
@@ -41,7 +42,8 @@ def check_review(draft: ReviewDraft, today: date) -> list[Problem]:
             problems.append(Problem("method", "error.required"))
         elif draft.method == Method.REMOTE and not draft.remote_reason.strip():
             problems.append(Problem("remote_reason", "error.review.remote_reason_required"))
-        problems += check_areas(draft.checklist, "checklist")
+        if not (draft.from_ledger and not draft.checklist):
+            problems += check_areas(draft.checklist, "checklist")
     return problems
 
 

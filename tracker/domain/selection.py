@@ -45,6 +45,7 @@ class SelectionDraft:
     areas: dict[str, str] = field(default_factory=dict)
     methods: tuple[str, ...] = ()
     conditions: str = ""
+    from_ledger: bool = False  # imported from an old ledger: areas and methods were never kept
 
 
 def check_areas(areas: dict[str, str | None], field_name: str = "areas") -> list[Problem]:
@@ -68,11 +69,12 @@ def check_selection(draft: SelectionDraft, today: date) -> list[Problem]:
         problems.append(Problem("result", "error.invalid_choice"))
     if not draft.decided_by.strip():
         problems.append(Problem("decided_by", "error.required"))
-    if not draft.methods:
+    if not draft.methods and not draft.from_ledger:
         problems.append(Problem("methods", "error.selection.method_required"))
     elif any(m not in CheckMethod._value2member_map_ for m in draft.methods):
         problems.append(Problem("methods", "error.invalid_choice"))
-    problems += check_areas(draft.areas)
+    if not (draft.from_ledger and not draft.areas):
+        problems += check_areas(draft.areas)
     if draft.result == SelectionResult.CONDITIONAL and not draft.conditions.strip():
         problems.append(Problem("conditions", "error.selection.conditions_required"))
     return problems

@@ -60,6 +60,14 @@ ENGAGEMENTS = Sheet("engagements", "ledger.sheet.engagements", (
     Column("start_date", "engagement.start_date", Kind.DATE),
     Column("end_date", "engagement.end_date", Kind.DATE),
     Column("status", "engagement.status", Kind.CHOICE, required=True, choices="status."),
+    # what ledgers record of the supervision of each link (imported through the same services)
+    Column("approval_decision", "ledger.approval_decision", Kind.CHOICE, choices="ledger.decision."),
+    Column("approval_on", "ledger.approval_on", Kind.DATE),
+    Column("approved_by", "ledger.approved_by"),
+    Column("inspection_on", "ledger.inspection_on", Kind.DATE),
+    Column("inspection_method", "ledger.inspection_method", Kind.CHOICE, choices="review.method."),
+    Column("selection_result", "ledger.selection_result", Kind.CHOICE, choices="selection.result."),
+    Column("selection_on", "ledger.selection_on", Kind.DATE),
 ))
 
 CONTRACTS = Sheet("contracts", "ledger.sheet.contracts", (

@@ -11,6 +11,9 @@ from functools import lru_cache
 from datetime import date, datetime
 from typing import Any
 
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -45,6 +48,21 @@ class Ledger:
     sheet_names: dict[str, str] = field(default_factory=dict)  # key → the name in the file
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # key → field → header in the file
     issues: list[Issue] = field(default_factory=list)
+    notes: list[Issue] = field(default_factory=list)  # taken, but the user should know (a formula read as text)
+
+
+# What a workbook may unpack to, checked before anything is parsed: a small file can hold a
+# 900-MB string or twenty million of them (a ledger of 20,000 rows unpacks to about 30 MB).
+MAX_UNPACKED_BYTES = 150 * 1024 * 1024
+MAX_PART_BYTES = 80 * 1024 * 1024  # one sheet, or the shared strings
+MAX_ROWS = 50_000  # per sheet
+MAX_CELL = 5_000  # characters in one cell (the longest field of the registry)
+
+
+def _too_big(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sizes = [info.file_size for info in archive.infolist()]
+    return sum(sizes) > MAX_UNPACKED_BYTES or max(sizes, default=0) > MAX_PART_BYTES
 
 
 @lru_cache(maxsize=None)
@@ -129,8 +147,14 @@ def read(data: bytes, clause_ids: list[str], clause_titles: dict[str, set[str]])
     """``clause_titles``: clause id → its accepted titles (for the contract sheet's clause columns)."""
     ledger = Ledger()
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        if _too_big(data):
+            ledger.issues.append(Issue(None, None, None, Problem(None, "error.import.too_big", {
+                "mb": MAX_UNPACKED_BYTES // (1024 * 1024)})))
+            return ledger
+        # formulas as their text: a name typed as =HYPERLINK(…) is taken literally (and noted)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, ParseError,
+            DefusedXmlException):
         ledger.issues.append(Issue(None, None, None, Problem(None, "error.import.not_a_workbook")))
         return ledger
     names = {name.strip().lower(): name for name in book.sheetnames}
@@ -139,7 +163,10 @@ def read(data: bytes, clause_ids: list[str], clause_titles: dict[str, set[str]])
         if found is None:
             continue
         ledger.sheet_names[sheet.key] = found
-        _read_sheet(ledger, sheet, book[found], clause_ids, clause_titles)
+        try:
+            _read_sheet(ledger, sheet, book[found], clause_ids, clause_titles)
+        except (ParseError, DefusedXmlException, KeyError, ValueError):  # a damaged or hostile sheet part
+            ledger.issues.append(Issue(found, None, None, Problem(None, "error.import.not_a_workbook")))
     if not ledger.sheet_names:
         ledger.issues.append(Issue(None, None, None, Problem(None, "error.import.no_sheets")))
     elif not any(ledger.rows.values()) and not ledger.issues:
@@ -178,6 +205,10 @@ def _read_sheet(ledger: Ledger, sheet: Sheet, worksheet, clause_ids: list[str],
     coverage_codes = _coded(COVERAGE_CHOICES)
     parsed = ledger.rows.setdefault(sheet.key, [])
     for number, values in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            ledger.issues.append(Issue(name, number, None, Problem(None, "error.import.too_many_rows",
+                                                                   {"max": MAX_ROWS})))
+            return
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         row = Row(number, {})
@@ -186,6 +217,13 @@ def _read_sheet(ledger: Ledger, sheet: Sheet, worksheet, clause_ids: list[str],
                 continue
             index = columns[column.field]
             raw = values[index] if index < len(values) else None
+            if isinstance(raw, str) and len(raw) > MAX_CELL:
+                ledger.issues.append(Issue(name, number, headers[column.field], Problem(
+                    column.field, "error.too_long", {"max": MAX_CELL, "length": len(raw)})))
+                continue
+            if isinstance(raw, str) and raw.startswith("="):
+                ledger.notes.append(Issue(name, number, headers[column.field], Problem(
+                    column.field, "import.note.formula_as_text", {"value": raw[:80]})))
             value, problem = _convert(column, raw)
             if problem:
                 ledger.issues.append(Issue(name, number, headers[column.field], problem))

@@ -4,6 +4,7 @@ records (parties by 法人番号, else exact name) instead of duplicating them."
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -19,16 +20,24 @@ from ..store import contract_queries as cq
 from ..store import records
 from ..store import registry_queries as q
 from ..store.records import StaleRecord
-from . import businesses, certifications, contracts, engagements, parties
+from ..domain.schedule import ReviewKind
+from ..store import supervision_queries as sq
+from . import approvals, businesses, certifications, contracts, engagements, parties, reviews, selection
+from .reviews import ReviewInput
+from .selection import SelectionInput
 from .catalogue import catalogue
 from .certifications import CertificationInput
-from .context import Context, NotFound
+from .context import Context, NotFound, PermissionDenied
 from .contracts import ContractInput, CoverageEntry
 from .engagements import EngagementInput
 
 # a problem's field → the ledger column it came from (when the names differ)
 _COLUMN_OF = {"parent_party_id": "parent", "entrustee_party_id": "entrustee", "parent_engagement_id": "parent_ref",
-              "business_id": "business", "owner_department": "department"}
+              "business_id": "business", "owner_department": "department", "entrustee_id": "entrustee",
+              "entruster_id": "parent_ref", "decision": "approval_decision", "decided_on": "approval_on",
+              "approver_party_id": "approved_by", "completed_on": "inspection_on", "method": "inspection_method",
+              "result": "selection_result", "checked_on": "selection_on", "description": "department"}
+_STORED_REF = re.compile(r"^E(\d+)$", re.IGNORECASE)  # how the registry export names a stored engagement
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Change:
 class ImportResult:
     changes: list[Change] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    notes: list[Issue] = field(default_factory=list)  # imported, but worth a look (a formula taken as text)
     applied: bool = False
 
     def counts(self) -> dict[str, Counter]:
@@ -64,7 +74,7 @@ def import_ledger(ctx: Context, data: bytes, dry_run: bool = False) -> ImportRes
     """Check every row and, unless ``dry_run`` or any row is wrong, apply them all at once."""
     ctx.require(Action.EDIT_REGISTRY)
     ledger = read(data, [c.id for c in catalogue()], clause_titles())
-    result = ImportResult(issues=list(ledger.issues))
+    result = ImportResult(issues=list(ledger.issues), notes=list(ledger.notes))
     if not ledger.rows or result.issues and not any(ledger.rows.values()):
         return result
     try:
@@ -105,14 +115,17 @@ class _Importer:
     def change(self, sheet: Sheet, row: Row, action: str, label: str) -> None:
         self.result.changes.append(Change(self._sheet(sheet), row.number, action, label))
 
-    def attempt(self, sheet: Sheet, row: Row, action) -> bool:
-        """Run one row's service call (a savepoint); its problems become issues of that row."""
+    def attempt(self, sheet: Sheet, row: Row, action, column: str | None = None) -> bool:
+        """Run one row's service call (a savepoint); its problems become issues of that row, a
+        refused permission an issue of ``column``."""
         try:
             action()
             return True
         except RuleViolation as violation:
             for problem in violation.problems:
                 self.issue(sheet, row, problem)
+        except PermissionDenied:
+            self.issue(sheet, row, Problem(column, "error.permission"))
         except (NotFound, StaleRecord) as error:
             self.issue(sheet, row, Problem(None, "error.import.row_failed", {"reason": str(error)}))
         return False
@@ -150,6 +163,14 @@ class _Importer:
                 return found["id"]
         row = self.db.execute("SELECT id FROM parties WHERE name = ? ORDER BY id LIMIT 1", [text.strip()]).fetchone()
         return row[0] if row else None
+
+    def stored_ref(self, ref: str | None) -> int | None:
+        """An engagement already in the registry, named by its ledger ref (E12) as the export writes
+        it: a new row may hang under it without the whole chain in the file."""
+        match = _STORED_REF.match((ref or "").strip())
+        if not match:
+            return None
+        return int(match.group(1)) if q.engagement(self.db, int(match.group(1))) else None
 
     # --- sheets
 
@@ -228,7 +249,7 @@ class _Importer:
             if business_id is None or entrustee_id is None:
                 self.failed_refs.add(ref)
                 continue
-            parent_id = self.engagement_of.get(parent_ref) if parent_ref else None
+            parent_id = (self.engagement_of.get(parent_ref) or self.stored_ref(parent_ref)) if parent_ref else None
             data = EngagementInput(
                 entrustee_party_id=entrustee_id, work=v["work"], data_categories=v["data_categories"],
                 business_id=business_id, parent_engagement_id=parent_id, individuals_count=v.get("individuals_count"),
@@ -253,6 +274,7 @@ class _Importer:
                 else:
                     self.change(ENGAGEMENTS, row, "unchanged", label)
                 self.engagement_of[ref] = current["id"]
+                self._supervision(row, current["id"], label)
             else:
                 if data.status == EngagementStatus.ACTIVE:
                     data.selection_override_reason = i18n.t("import.override_reason")
@@ -260,8 +282,60 @@ class _Importer:
                 if self.attempt(ENGAGEMENTS, row, lambda: created.append(engagements.create_engagement(self.ctx, data))):
                     self.engagement_of[ref] = created[0]
                     self.change(ENGAGEMENTS, row, "create", label)
+                    self._supervision(row, created[0], label)
                 else:
                     self.failed_refs.add(ref)
+
+    def _supervision(self, row: Row, engagement_id: int, label: str) -> None:
+        """What the ledger records of the link's supervision, through the same services as the
+        screens (and their permissions): a re-delegation's approval, the last inspection, the
+        selection check. What is already recorded is left as it is."""
+        v = row.values
+        link = q.engagement(self.db, engagement_id)
+        decision, decided_on = v.get("approval_decision"), v.get("approval_on")
+        if decision or decided_on:
+            if link["approval_id"] is None:
+                self.issue(ENGAGEMENTS, row, Problem("approval_decision", "error.import.approval_tier1"))
+            elif (link["approval_status"], link["decided_on"]) != (decision, decided_on and decided_on.isoformat()):
+                approver = self._approver(row, link)
+                if approver is not False and self.attempt(ENGAGEMENTS, row, lambda: approvals.decide_redelegation(
+                        self.ctx, engagement_id, link["approval_version"], decision, decided_on,
+                        approver_party_id=approver, note=i18n.t("import.from_ledger")), "approval_decision"):
+                    self._mark_updated(ENGAGEMENTS, row, label)
+        inspected_on = v.get("inspection_on")
+        if inspected_on and not any(r["kind"] == ReviewKind.INSPECTION and r["completed_on"] == inspected_on.isoformat()
+                                    for r in sq.reviews_of(self.db, engagement_id)):
+            if self.attempt(ENGAGEMENTS, row, lambda: reviews.complete_review(self.ctx, engagement_id, ReviewInput(
+                    ReviewKind.INSPECTION.value, inspected_on, i18n.t("import.from_ledger"),
+                    method=v.get("inspection_method"),
+                    remote_reason=i18n.t("import.from_ledger") if v.get("inspection_method") == "remote" else "",
+                    note=i18n.t("import.from_ledger")), from_ledger=True), "inspection_on"):
+                self._mark_updated(ENGAGEMENTS, row, label)
+        result, checked_on = v.get("selection_result"), v.get("selection_on")
+        if (result or checked_on) and not any(
+                (c["result"], c["checked_on"]) == (result, checked_on and checked_on.isoformat())
+                for c in sq.selection_checks_of(self.db, engagement_id)):
+            conditions = i18n.t("import.conditions_in_ledger") if result == "conditional" else ""
+            if self.attempt(ENGAGEMENTS, row, lambda: selection.record_selection_check(
+                    self.ctx, engagement_id, SelectionInput(checked_on, result, i18n.t("import.from_ledger"),
+                                                            conditions=conditions, note=i18n.t("import.from_ledger")),
+                    from_ledger=True), "selection_result"):
+                self._mark_updated(ENGAGEMENTS, row, label)
+
+    def _approver(self, row: Row, link: dict) -> int | None | bool:
+        """Who approved: None for us (blank, 自社, our name), the entruster's id, or False (unknown)."""
+        text = (row.values.get("approved_by") or "").strip()
+        ours = {"", i18n.t("app.us", "ja"), i18n.t("app.us", "en").lower()} | set(self._our_names())
+        if text.lower() in ours or text in ours:
+            return None
+        if self.party_id(text) == link["entruster_party_id"]:
+            return link["entruster_party_id"]
+        self.issue(ENGAGEMENTS, row, Problem("approved_by", "error.import.unknown_approver", {"name": text}))
+        return False
+
+    def _our_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT value FROM settings WHERE key IN ('organisation_name', 'organisation_name_en') AND value <> ''")]
 
     def _in_chain_order(self, rows: dict[str, Row]) -> list[str]:
         """Parents before children; a parent missing from the file, or a cycle, is an issue."""
@@ -269,7 +343,8 @@ class _Importer:
         while pending:
             ready = [ref for ref, row in pending.items()
                      if not row.values.get("parent_ref") or row.values["parent_ref"] in placed
-                     or row.values["parent_ref"] in self.failed_refs]
+                     or row.values["parent_ref"] in self.failed_refs
+                     or row.values["parent_ref"] not in rows and self.stored_ref(row.values["parent_ref"])]
             if not ready:
                 break
             for ref in ready:
@@ -305,7 +380,7 @@ class _Importer:
             v = row.values
             if row.number in dupes:
                 continue
-            engagement_id = self.engagement_of.get(v["engagement_ref"])
+            engagement_id = self.engagement_of.get(v["engagement_ref"]) or self.stored_ref(v["engagement_ref"])
             if engagement_id is None:
                 code = ("error.import.parent_row_failed" if v["engagement_ref"] in self.failed_refs
                         else "error.import.unknown_ref")

@@ -30,7 +30,9 @@ class ReviewInput:
     note: str = ""
 
 
-def complete_review(ctx: Context, engagement_id: int, data: ReviewInput) -> int:
+def complete_review(ctx: Context, engagement_id: int, data: ReviewInput, from_ledger: bool = False) -> int:
+    """Record a completed review. ``from_ledger``: an inspection an old ledger records by its date
+    and method only (its area checklist was never kept)."""
     with ctx.write(Action.RECORD_REVIEWS) as db:
         link = q.engagement(db, engagement_id)
         if link is None:
@@ -38,7 +40,7 @@ def complete_review(ctx: Context, engagement_id: int, data: ReviewInput) -> int:
         inspection = data.kind == ReviewKind.INSPECTION
         raise_if_any(check_review(ReviewDraft(
             data.kind, data.completed_on, link["tier"], data.inspector, data.method if inspection else None,
-            data.remote_reason, data.performed_via, data.checklist), ctx.today))
+            data.remote_reason, data.performed_via, data.checklist, from_ledger), ctx.today))
         review_id = records.insert(db, "reviews", {
             "engagement_id": engagement_id, "kind": data.kind, "completed_on": data.completed_on.isoformat(),
             "method": data.method if inspection else None,

@@ -29,11 +29,12 @@ class SelectionInput:
     note: str = ""
 
 
-def record_selection_check(ctx: Context, engagement_id: int, data: SelectionInput, activate: bool = False) -> int:
+def record_selection_check(ctx: Context, engagement_id: int, data: SelectionInput, activate: bool = False,
+                           from_ledger: bool = False) -> int:
     """Record a check; with ``activate`` and a passing result, the proposed link becomes active in
-    the same transaction."""
+    the same transaction. ``from_ledger``: a result an old ledger records by its date only."""
     draft = SelectionDraft(data.checked_on, data.result, data.decided_by, data.areas, tuple(data.methods),
-                           data.conditions)
+                           data.conditions, from_ledger)
     with ctx.write(Action.EDIT_REGISTRY) as db:
         link = q.engagement(db, engagement_id)
         if link is None:

@@ -8,7 +8,7 @@ from ..domain.permissions import Action
 from ..services import businesses
 from ..services.context import Context
 from .forms import field_errors, form_prefix, save_button
-from .session import tr
+from .session import NextStep, tr
 
 
 def render(ctx: Context, row: dict | None = None) -> None:
@@ -24,4 +24,6 @@ def render(ctx: Context, row: dict | None = None) -> None:
 
     save_button("bf", row, create=lambda: businesses.create_business(ctx, *values()),
                 update=lambda version: businesses.update_business(ctx, row["id"], version, *values()),
-                allowed=ctx.can(Action.EDIT_REGISTRY))
+                allowed=ctx.can(Action.EDIT_REGISTRY), next_steps=lambda business_id: [
+                    NextStep("pages/oversight/chain.py", tr("nav.chain"), ":material/account_tree:",
+                             {"business": business_id})])

@@ -10,7 +10,7 @@ from ..services import contracts
 from ..services.context import Context
 from ..services.contracts import ContractInput, ContractKind
 from .forms import field_errors, form_prefix, save_button
-from .session import tr
+from .session import NextStep, tr
 
 
 def render(ctx: Context, engagement_id: int, row: dict | None = None) -> None:
@@ -41,4 +41,7 @@ def render(ctx: Context, engagement_id: int, row: dict | None = None) -> None:
 
     save_button("cf", row, create=lambda: contracts.create_contract(ctx, engagement_id, data()),
                 update=lambda version: contracts.update_contract(ctx, row["id"], version, data()),
-                allowed=ctx.can(Action.EDIT_REGISTRY))
+                allowed=ctx.can(Action.EDIT_REGISTRY), next_steps=lambda _contract_id: [
+                    NextStep("pages/contracts/gaps.py", tr("next.gaps"), ":material/rule:"),
+                    NextStep("pages/contracts/addenda.py", tr("addendum.make"), ":material/post_add:",
+                             {"engagement": engagement_id})])

@@ -14,7 +14,7 @@ from ..services.engagements import EngagementInput
 from . import labels
 from .forms import field_errors, form_errors_elsewhere, form_prefix, save_button
 from .pickers import engagement_picker, party_picker
-from .session import tr
+from .session import NextStep, tr
 from .text import md
 
 _SHOWN = {"business_id", "parent_engagement_id", "entruster_id", "entrustee_party_id", "entrustee_id", "work", "purpose",
@@ -22,7 +22,8 @@ _SHOWN = {"business_id", "parent_engagement_id", "entruster_id", "entrustee_part
           "end_date", "status", "inspection_interval_months", "owner_user_id", "selection_override_reason"}
 
 
-def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = None) -> None:
+def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = None,
+           preset_entrustee: dict | None = None) -> None:
     prefix = form_prefix("ef", row)
     errors = f"{prefix}errors"
     start = engagements.to_input(row) if row else None
@@ -32,7 +33,7 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
         business_id, parent_id, entrustee_id = row["business_id"], row["parent_engagement_id"], row["entrustee_party_id"]
     else:
         business_id, parent_id = _placement(ctx, prefix, errors, preset_parent)
-        entrustee_id = party_picker(ctx, tr("engagement.entrustee"), prefix + "entrustee")
+        entrustee_id = party_picker(ctx, tr("engagement.entrustee"), prefix + "entrustee", current=preset_entrustee)
         field_errors(errors, "entrustee_party_id")
         field_errors(errors, "entrustee_id")  # the chain rules' name of the same field
 
@@ -103,7 +104,16 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
 
     save_button("ef", row, create=lambda: engagements.create_engagement(ctx, data()),
                 update=lambda version: engagements.update_engagement(ctx, row["id"], version, data()),
-                allowed=ctx.can(Action.EDIT_REGISTRY))
+                allowed=ctx.can(Action.EDIT_REGISTRY), next_steps=next_steps)
+
+
+def next_steps(engagement_id: int) -> list[NextStep]:
+    """After a link is saved: its contract and clauses, its selection check, its place in the chain."""
+    at = {"engagement": engagement_id}
+    return [NextStep("pages/contracts/contracts.py", tr("next.contracts"), ":material/description:", at),
+            NextStep("pages/oversight/selection.py", tr("next.selection"), ":material/how_to_reg:", at),
+            NextStep("pages/registry/registry.py", tr("engagement.add_redelegation"), ":material/add:",
+                     {"parent": engagement_id})]
 
 
 def _placement(ctx: Context, prefix: str, errors: str, preset_parent: dict | None):

@@ -11,7 +11,7 @@ from .. import i18n
 from ..i18n import describe
 from ..services.context import PermissionDenied
 from ..store.records import StaleRecord
-from .session import flash, lang, tr
+from .session import NextStep, flash, lang, tr
 from .text import md
 
 _SKIP_IN_DIFF = {"version", "updated_at", "updated_by", "created_at", "created_by"}
@@ -20,7 +20,8 @@ _LABEL_SECTION = {"parties": "party", "engagements": "engagement", "businesses":
 
 
 def submit(errors_key: str, action: Callable[[], object], success: str, original: dict | None = None,
-           on_success: Callable[[object], None] | None = None) -> Callable[[], None]:
+           on_success: Callable[[object], None] | None = None,
+           next_steps: Callable[[object], list[NextStep]] | None = None) -> Callable[[], None]:
     """A button callback: run ``action``; on a broken rule keep the problems for ``field_errors``.
 
     Nothing is saved when the action raises: services write in one transaction.
@@ -39,7 +40,7 @@ def submit(errors_key: str, action: Callable[[], object], success: str, original
             st.session_state[errors_key] = [Problem(None, "error.permission")]
             return
         st.session_state.pop(errors_key, None)
-        flash(success)
+        flash(success, next_steps(result) if next_steps else None)
         if on_success:
             on_success(result)
 
@@ -47,9 +48,10 @@ def submit(errors_key: str, action: Callable[[], object], success: str, original
 
 
 def save_button(name: str, row: dict | None, create: Callable[[], object], update: Callable[[int], object],
-                allowed: bool) -> None:
+                allowed: bool, next_steps: Callable[[int], list[NextStep]] | None = None) -> None:
     """"Create" on a new-record form (which then starts empty again); "Save" on an edit form, which
-    sends the version the form was opened at (``update(version)``) and reopens fresh once saved."""
+    sends the version the form was opened at (``update(version)``) and reopens fresh once saved.
+    ``next_steps(record id)``: where the work goes on from the record just saved."""
     prefix = form_prefix(name, row)
     if row:
         original = opened(name, row)
@@ -59,7 +61,9 @@ def save_button(name: str, row: dict | None, create: Callable[[], object], updat
         original, action = None, create
         label, success, after = tr("common.create"), tr("common.created"), reset_new_form(name)
     st.button(label, type="primary", key=prefix + "submit", disabled=not allowed,
-              on_click=submit(prefix + "errors", action, success, original=original, on_success=after))
+              on_click=submit(prefix + "errors", action, success, original=original, on_success=after,
+                              next_steps=(lambda result: next_steps(row["id"] if row else result)) if next_steps
+                              else None))
     if row and any(p.code == "error.stale" for p in st.session_state.get(prefix + "errors", [])):
         st.button(tr("common.reload_latest"), key=prefix + "reload", on_click=reopen(name, row))
 

@@ -11,7 +11,7 @@ from ..domain import countries
 from ..domain.approvals import ApprovalFinding, Severity
 from ..domain.schedule import ReviewKind
 from .session import lang, tr
-from .text import md
+from .text import md_short
 
 APPROVAL_COLOUR = {"approved": "green", "pending": "orange", "rejected": "red", None: "red"}
 SEVERITY_COLOUR = {Severity.BREACH: "red", Severity.FINDING: "orange"}
@@ -52,7 +52,7 @@ def country(code: str) -> str:
 
 def path(names: list[str], organisation: str) -> str:
     """Markdown-safe path from us down to a party."""
-    return " → ".join(md(name) for name in [organisation, *names])
+    return " → ".join(md_short(name) for name in [organisation, *names])
 
 
 def tier(n: int) -> str:

@@ -12,7 +12,7 @@ from ..services.context import Context
 from . import labels
 from .forms import field_errors, form_prefix, save_button
 from .pickers import party_picker
-from .session import tr
+from .session import NextStep, tr
 
 _TEXT_FIELDS = ("name", "kana", "corporate_number", "address", "contact_person", "email", "phone")
 
@@ -42,4 +42,11 @@ def render(ctx: Context, row: dict | None = None) -> None:
 
     save_button("pf", row, create=lambda: parties.create_party(ctx, draft()),
                 update=lambda version: parties.update_party(ctx, row["id"], version, draft()),
-                allowed=ctx.can(Action.EDIT_REGISTRY))
+                allowed=ctx.can(Action.EDIT_REGISTRY), next_steps=next_steps)
+
+
+def next_steps(party_id: int) -> list[NextStep]:
+    """After a party is saved: its record, then entrusting something to it."""
+    return [NextStep("pages/registry/party.py", tr("next.open_party"), ":material/business:", {"party": party_id}),
+            NextStep("pages/registry/registry.py", tr("next.new_engagement"), ":material/add_link:",
+                     {"entrustee": party_id})]

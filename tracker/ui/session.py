@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import streamlit as st
@@ -56,15 +57,29 @@ def context() -> Context:
     return Context(db_path=config.db_path(), actor=who, today=config.today())
 
 
-def flash(message: str) -> None:
-    """Show ``message`` once, on the next run of the page."""
-    st.session_state["_flash"] = message
+@dataclass(frozen=True)
+class NextStep:
+    """Where the user goes after a save: a page, its label, an icon, and the record in its address."""
+
+    page: str
+    label: str
+    icon: str
+    query: dict = field(default_factory=dict)
+
+
+def flash(message: str, steps: list[NextStep] | None = None) -> None:
+    """Show ``message`` once, on the next run of the page, with the next steps of the work."""
+    st.session_state["_flash"] = (message, steps or [])
 
 
 def show_flash() -> None:
     """The slot is always there, message or not: an element that comes and goes would shift the
     ones below it, and Streamlit would remount them (an open expander would snap shut)."""
     slot = st.empty()
-    message = st.session_state.pop("_flash", None)
+    message, steps = st.session_state.pop("_flash", (None, []))
     if message:
-        slot.success(message)
+        with slot.container(border=bool(steps)):
+            st.success(message)
+            columns = st.columns(max(len(steps), 1)) if steps else []
+            for column, step in zip(columns, steps):
+                column.page_link(step.page, label=step.label, icon=step.icon, query_params=step.query)

@@ -1,0 +1,32 @@
+"""How long a piece of text may be. One table for the forms, the import and every other way in, so
+a 300-character company name or a 900-MB cell is refused the same way everywhere, next to its field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .problems import Problem
+
+NAME = 100  # a company, a business, a person, a title: what headings, lists and graphs show
+LINE = 300  # one line of text: an address, the work entrusted, a reason
+PROSE = 5_000  # notes, descriptions, findings, conditions
+
+MAX_LENGTH: dict[str, int] = {
+    **dict.fromkeys(("name", "kana", "display_name", "owner_department", "contact_person", "title", "inspector",
+                     "decided_by", "responsible_person", "witness", "issuer", "media", "quantity", "scheme_name",
+                     "owner"), NAME),
+    **dict.fromkeys(("address", "work", "purpose", "reason", "remote_reason", "override_reason", "items",
+                     "data_items", "individuals_notice_method", "original_name",
+                     "selection_override_reason"), LINE),
+    "username": 64, "email": 254, "phone": 30, "corporate_number": 13, "number": 100,
+}
+
+
+def length_problems(values: Mapping[str, object]) -> list[Problem]:
+    """A problem for each text value longer than its field allows (``PROSE`` for any other field)."""
+    problems = []
+    for field, value in values.items():
+        limit = MAX_LENGTH.get(field, PROSE)
+        if isinstance(value, str) and len(value) > limit:
+            problems.append(Problem(field, "error.too_long", {"max": limit, "length": len(value)}))
+    return problems
