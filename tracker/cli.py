@@ -44,10 +44,14 @@ def main(ctx: click.Context, db: Path | None) -> None:
 @click.option("--demo", is_flag=True, help="Also load the demo registry if the database is empty.")
 @click.pass_context
 def init(ctx: click.Context, demo: bool) -> None:
-    """Create the database (if needed) and apply every pending migration."""
+    """Create the database (if needed), apply every pending migration, and create the audit key
+    (mode 0600, outside the database: back it up separately)."""
+    from .store.audit_seal import key_path
+
     path = ctx.obj["db"]
     setup.initialise(path)
     click.echo(f"Database ready: {path}")
+    click.echo(f"Audit key: {key_path(path)} (keep a copy apart from the database backups)")
     if demo and setup.is_empty(path):
         counts = setup.load_demo(_context(ctx), config.DEMO_REGISTRY)
         click.echo(_loaded(counts))
@@ -148,15 +152,26 @@ def audit() -> None:
 @audit.command("verify")
 @click.pass_context
 def audit_verify(ctx: click.Context) -> None:
-    """Check the hash chain; name the first edited, deleted or reordered record (exit 1)."""
-    from .services.audit import verify_chain
+    """Check the keyed hash chain (name the first edited, deleted or reordered record) and every
+    row against the values its last record left (name each row changed without a record); exit 1."""
+    from .services.audit import unrecorded_changes, verify_chain
+    from .store.audit_seal import AuditKeyMissing
 
-    broken, checked = verify_chain(ctx.obj["db"])
-    if broken is None:
-        click.echo(f"Audit trail intact: {checked} records.")
+    try:
+        broken, checked = verify_chain(ctx.obj["db"])
+        changed = unrecorded_changes(ctx.obj["db"])
+    except AuditKeyMissing as missing:
+        click.echo(f"Error: {missing}", err=True)
+        sys.exit(1)
+    if broken is not None:
+        where = f"record {broken.record_id}" if broken.record_id is not None else "the end of the trail"
+        click.echo(f"Audit trail broken at {where}: {broken.reason.replace('_', ' ')}.", err=True)
+    for change in changed:
+        what = "added or deleted" if change.columns == ("*",) else "changed: " + ", ".join(change.columns)
+        click.echo(f"Changed without an audit record: {change.table_name} {change.row_id} ({what}).", err=True)
+    if broken is None and not changed:
+        click.echo(f"Audit trail intact: {checked} records; every row matches it.")
         return
-    where = f"record {broken.record_id}" if broken.record_id is not None else "the end of the trail"
-    click.echo(f"Audit trail broken at {where}: {broken.reason.replace('_', ' ')}.", err=True)
     sys.exit(1)
 
 
@@ -167,22 +182,30 @@ def backup_command(ctx: click.Context, out: Path) -> None:
     """Write a consistent copy of the database and its attachments to OUT (.tar.gz), app running or not."""
     from .services.backup import backup
 
+    from .store.audit_seal import key_path
+
     manifest = backup(ctx.obj["db"], out)
     click.echo(f"Backup written: {out} (database sha256 {manifest['database_sha256'][:16]}…, "
-               f"{manifest['attachments']} attachments)")
+               f"{manifest['attachments']} attachments).")
+    click.echo(f"The audit key is not in it: back up {key_path(ctx.obj['db'])} separately.")
 
 
 @main.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--audit-key", "audit_key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="The audit key the trail was sealed with (backed up apart from the archive); "
+                                 "default: the key already at the target's key place.")
 @click.pass_context
-def restore_command(ctx: click.Context, archive: Path) -> None:
-    """Restore ARCHIVE into the (empty) database location given by --db, then check the audit trail."""
+def restore_command(ctx: click.Context, archive: Path, audit_key: Path | None) -> None:
+    """Restore ARCHIVE into the (empty) database location given by --db. Everything is checked first
+    (manifest, file hashes, database integrity, audit trail); nothing is written unless all pass."""
     from .services.audit import verify_chain
     from .services.backup import RestoreRefused, restore
+    from .store.audit_seal import AuditKeyMissing, read_key_file
 
     try:
-        restore(archive, ctx.obj["db"])
-    except RestoreRefused as refused:
+        restore(archive, ctx.obj["db"], read_key_file(audit_key) if audit_key else None)
+    except (RestoreRefused, AuditKeyMissing) as refused:
         click.echo(f"Error: {refused}", err=True)
         sys.exit(1)
     broken, checked = verify_chain(ctx.obj["db"])

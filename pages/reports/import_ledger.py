@@ -10,6 +10,7 @@ import streamlit as st
 from tracker.domain.permissions import Action
 from tracker.i18n import describe
 from tracker.services import ledger_export, ledger_import
+from tracker.services.context import Busy
 from tracker.ui.session import context, flash, lang, show_flash, tr
 
 ctx = context()
@@ -50,15 +51,24 @@ if st.session_state.get(checked_key, (None,))[0] != digest:
     st.session_state[checked_key] = (digest, ledger_import.import_ledger(ctx, content, dry_run=True))
 result = st.session_state[checked_key][1]
 
-if result.issues:
-    st.subheader(tr("import.errors"))
+
+
+def issue_table(issues) -> None:
     st.dataframe(pd.DataFrame([{
         tr("import.sheet"): i.sheet or "", tr("import.row"): i.row, tr("import.column"): i.column or "",
-        tr("import.reason"): describe(i.problem, language)} for i in result.issues]), hide_index=True,
-        width="stretch")
+        tr("import.reason"): describe(i.problem, language)} for i in issues]), hide_index=True, width="stretch")
+
+
+if result.issues:
+    st.subheader(tr("import.errors"))
+    issue_table(result.issues)
     st.stop()
 
+
 st.subheader(tr("import.preview"))
+if result.notes:
+    st.markdown(f"**{tr('import.notes')}**")
+    issue_table(result.notes)
 counts = result.counts()
 st.dataframe(pd.DataFrame([{tr("import.sheet"): sheet, tr("import.create"): c["create"],
                             tr("import.update"): c["update"], tr("import.unchanged"): c["unchanged"]}
@@ -73,10 +83,16 @@ st.dataframe(pd.DataFrame([{tr("import.sheet"): c.sheet, tr("import.row"): c.row
 
 
 def confirm() -> None:
-    applied = ledger_import.import_ledger(ctx, content)
+    try:
+        applied = ledger_import.import_ledger(ctx, content)
+    except Busy:
+        st.session_state["ledger_busy"] = True  # nothing written; the file stays uploaded
+        return
     if applied.applied:
         flash(tr("import.done"))
         st.session_state["ledger_generation"] = generation + 1
 
 
 st.button(tr("import.confirm"), type="primary", icon=":material/upload:", on_click=confirm, key="ledger_confirm")
+if st.session_state.pop("ledger_busy", False):
+    st.error(tr("error.busy"))

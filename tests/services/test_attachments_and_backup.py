@@ -16,7 +16,7 @@ from tracker.domain.permissions import Role
 from tracker.domain.problems import RuleViolation
 from tracker.services import attachments, audit, backup
 from tracker.services.context import PermissionDenied
-from tracker.store import connection
+from tracker.store import audit_seal, connection
 
 PDF = b"%PDF-1.7\n" + b"x" * 100
 
@@ -95,7 +95,7 @@ def test_backup_during_concurrent_writes_restores_to_a_consistent_database(ctx, 
         thread.join()
     assert all(a["attachments"] == 1 for a in archives)
     target = tmp_path / "restored" / "tracker.db"
-    backup.restore(tmp_path / "b2.tar.gz", target)
+    backup.restore(tmp_path / "b2.tar.gz", target, audit_seal.key(db_path))
     broken, records = audit.verify_chain(target)
     assert broken is None and records > 0
     with connection.reading(target) as db:
@@ -125,7 +125,8 @@ def test_cli_backup_restore_and_audit_verify(ctx, db_path, tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["--db", str(db_path), "backup", str(tmp_path / "b.tar.gz")]).exit_code == 0
     target = tmp_path / "r" / "tracker.db"
-    result = runner.invoke(main, ["--db", str(target), "restore", str(tmp_path / "b.tar.gz")])
+    result = runner.invoke(main, ["--db", str(target), "restore", str(tmp_path / "b.tar.gz"),
+                                  "--audit-key", str(audit_seal.key_path(db_path))])
     assert result.exit_code == 0 and "intact" in result.output
     verify = runner.invoke(main, ["--db", str(target), "audit", "verify"])
     assert verify.exit_code == 0 and "intact" in verify.output

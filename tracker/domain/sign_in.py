@@ -4,8 +4,11 @@ Reference `003…` 4-8-6 (access control and access records)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from zxcvbn import zxcvbn
 
 from .problems import Problem
 
@@ -18,13 +21,47 @@ class Policy:
     session_timeout: timedelta = timedelta(minutes=30)
 
 
+MIN_STRENGTH = 3  # zxcvbn's score from 0 (guessed at once) to 4; 3 resists an offline attack for years
+MAX_USERNAME = 64  # what a sign-in form accepts and the trail records of a name typed there
+
+
 def password_problems(password: str, username: str, policy: Policy) -> list[Problem]:
+    """Long enough, not the user name, and hard to guess by a maintained estimator (zxcvbn: it knows
+    repeats, sequences, keyboard patterns and the common passwords, which a hand list would not)."""
     problems = []
     if len(password) < policy.min_password_length:
         problems.append(Problem("password", "error.password.too_short", {"length": policy.min_password_length}))
     if username and username.lower() in password.lower():
         problems.append(Problem("password", "error.password.contains_username"))
+    if not problems and zxcvbn(password[:100], user_inputs=[username])["score"] < MIN_STRENGTH:
+        problems.append(Problem("password", "error.password.too_weak"))
     return problems
+
+
+@dataclass
+class Throttle:
+    """Failed sign-ins counted per key (a user name, a browser session) over a sliding window; a
+    key with too many is refused without checking the password, whether the account exists or not."""
+
+    limit: int
+    window: timedelta
+    failures: dict[str, deque] = field(default_factory=dict)
+
+    def blocked(self, key: str, now: datetime) -> bool:
+        recent = self._recent(key, now)
+        return len(recent) >= self.limit
+
+    def failed(self, key: str, now: datetime) -> None:
+        self._recent(key, now).append(now)
+
+    def _recent(self, key: str, now: datetime) -> deque:
+        recent = self.failures.setdefault(key, deque())
+        while recent and now - recent[0] > self.window:
+            recent.popleft()
+        if not recent:  # keep the table small: forget keys with nothing recent
+            self.failures.pop(key, None)
+            recent = self.failures.setdefault(key, deque())
+        return recent
 
 
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:

@@ -15,7 +15,7 @@ from ..domain.attachment_rules import ALLOWED, check, extension, safe_name
 from ..domain.permissions import Action
 from ..domain.problems import raise_if_any
 from ..store import records
-from .context import Context, NotFound
+from .context import Context, NotFound, PermissionDenied
 
 
 def folder(db_path: Path) -> Path:
@@ -35,11 +35,21 @@ class Attachment:
     size: int
 
 
-def store(ctx: Context, original_name: str, data: bytes, action: Action = Action.EDIT_REGISTRY) -> int:
-    """Validate and keep a file; the same content is stored once, whatever its name."""
-    ctx.require(action)
+# who may bring evidence files: whoever records something a file proves (a contract, a certificate,
+# an inspection, an incident); managers and administrators read them
+ATTACHING = (Action.EDIT_REGISTRY, Action.RECORD_REVIEWS, Action.HANDLE_INCIDENTS)
+
+
+def require_attaching(ctx: Context) -> None:
+    if not any(ctx.can(action) for action in ATTACHING):
+        raise PermissionDenied(ctx.actor, Action.EDIT_REGISTRY)
+
+
+def store(ctx: Context, original_name: str, data: bytes) -> int:
+    """Validate and keep a file as registry evidence; the same content is stored once, whatever its name."""
+    ctx.require(Action.EDIT_REGISTRY)
     kept = keep_file(ctx, original_name, data)
-    with ctx.write(action) as db:
+    with ctx.write(Action.EDIT_REGISTRY) as db:
         return record(db, ctx, kept)
 
 
@@ -53,6 +63,7 @@ class KeptFile:
 def keep_file(ctx: Context, original_name: str, data: bytes) -> KeptFile:
     """Check the upload and write it under its hash (before the database transaction that records
     it: content-addressed, so a file whose record was rolled back is harmless and reused)."""
+    require_attaching(ctx)
     name = safe_name(original_name)
     raise_if_any(check(name, data, app_settings.load().attachment_max_bytes))
     digest = hashlib.sha256(data).hexdigest()
@@ -67,6 +78,7 @@ def keep_file(ctx: Context, original_name: str, data: bytes) -> KeptFile:
 
 def record(db, ctx: Context, kept: KeptFile) -> int:
     """The attachment's row, inside the caller's transaction."""
+    require_attaching(ctx)
     return records.insert(db, "attachments", {"sha256": kept.sha256, "original_name": kept.name,
                                               "content_type": ALLOWED[extension(kept.name)][0], "size": kept.size},
                           ctx.actor.username)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,11 @@ class PermissionDenied(Exception):
         super().__init__(f"{actor.username} ({actor.role}) may not {action}")
         self.actor = actor
         self.action = action
+
+
+class Busy(Exception):
+    """Someone else held the database's write lock longer than the busy timeout (a large import):
+    nothing of this change was written."""
 
 
 class NotFound(Exception):
@@ -68,8 +74,13 @@ class Context:
             with connection.savepoint(self.transaction) as db:
                 yield db
             return
-        with connection.writing(self.db_path) as db:
-            yield db
+        try:
+            with connection.writing(self.db_path) as db:
+                yield db
+        except sqlite3.OperationalError as error:
+            if connection.is_busy(error):
+                raise Busy(str(error)) from error
+            raise
 
     def inside(self, db: Database) -> Context:
         """This context, with every service call joining the open transaction ``db``: several

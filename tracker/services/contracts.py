@@ -111,6 +111,7 @@ def coverage_problems(entries: dict[str, CoverageEntry]) -> list[Problem]:
 def write_coverage(db, ctx: Context, contract_id: int, entries: dict[str, CoverageEntry]) -> None:
     """Apply checklist entries inside the caller's transaction (entries already checked), and
     keep the contract's coverage masks equal to them."""
+    ctx.require(Action.EDIT_REGISTRY)
     clauses = {clause.id: clause for clause in catalogue()}
     current = cq.coverage_of(db, contract_id)
     for clause_id, entry in entries.items():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import i18n
 from ..domain.corporate_number import normalise
@@ -17,7 +17,7 @@ from ..domain.problems import Problem, RuleViolation
 from ..inputs.ledger_format import CERTIFICATIONS, CONTRACTS, ENGAGEMENTS, PARTIES, Sheet
 from ..inputs.ledger_reader import Issue, Ledger, Row, read
 from ..store import contract_queries as cq
-from ..store import records
+from ..store import connection, records
 from ..store import registry_queries as q
 from ..store.records import StaleRecord
 from ..domain.schedule import ReviewKind
@@ -77,6 +77,18 @@ def import_ledger(ctx: Context, data: bytes, dry_run: bool = False) -> ImportRes
     result = ImportResult(issues=list(ledger.issues), notes=list(ledger.notes))
     if not ledger.rows or result.issues and not any(ledger.rows.values()):
         return result
+    if dry_run:  # on a private copy: checking a large ledger keeps no one else from saving or signing in
+        with connection.snapshot(ctx.db_path) as copy:
+            _apply(replace(ctx, db_path=copy), ledger, result, dry_run=True)
+    else:
+        _apply(ctx, ledger, result, dry_run=False)
+    order = {name: i for i, name in enumerate(ledger.sheet_names.values())}  # as the file's sheets come
+    result.issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
+    return result
+
+
+def _apply(ctx: Context, ledger: Ledger, result: ImportResult, dry_run: bool) -> None:
+    """Every row inside one transaction, committed only when all pass and this is no dry run."""
     try:
         with ctx.write(Action.EDIT_REGISTRY) as db:
             _Importer(ctx.inside(db), db, ledger, result).run()
@@ -85,9 +97,6 @@ def import_ledger(ctx: Context, data: bytes, dry_run: bool = False) -> ImportRes
             result.applied = True
     except _Rollback:
         pass
-    order = {name: i for i, name in enumerate(ledger.sheet_names.values())}  # as the file's sheets come
-    result.issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
-    return result
 
 
 class _Importer:

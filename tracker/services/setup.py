@@ -5,7 +5,12 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from ..store import connection, migrations
+from ..domain.corporate_number import normalise
+from ..domain.corporate_number import problem as corporate_number_problem
+from ..domain.limits import length_problems
+from ..domain.permissions import Action
+from ..domain.problems import Problem, raise_if_any
+from ..store import connection, migrations, records
 from ..store import registry_queries as q
 from .context import Context
 
@@ -16,8 +21,12 @@ ORGANISATION_NUMBER = "organisation_corporate_number"
 
 
 def initialise(db_path: Path) -> None:
-    """Create the file if needed and bring its schema up to date (idempotent)."""
+    """Create the file if needed, bring its schema up to date and give its audit trail a key kept
+    outside it (idempotent)."""
     migrations.migrate(db_path)
+    from .audit import seal
+
+    seal(db_path)
 
 
 def is_empty(db_path: Path) -> bool:
@@ -45,12 +54,30 @@ def organisation_address(ctx: Context) -> tuple[str, str]:
     return rows.get(ORGANISATION_ADDRESS, ""), rows.get(ORGANISATION_NUMBER, "")
 
 
-def set_organisation(db_path: Path, name: str, name_en: str = "", address: str = "", corporate_number: str = "") -> None:
-    with connection.writing(db_path) as db:
-        for key, value in ((ORGANISATION_NAME, name), (ORGANISATION_NAME_EN, name_en),
-                           (ORGANISATION_ADDRESS, address), (ORGANISATION_NUMBER, corporate_number)):
-            db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
-                       [key, value, value])
+def set_organisation(ctx: Context, name: str, name_en: str = "", address: str = "",
+                     corporate_number: str = "") -> None:
+    """Our own company's name, English name, address and 法人番号 (an administrator's setting),
+    checked like a party's and recorded in the audit trail."""
+    values = {ORGANISATION_NAME: name.strip(), ORGANISATION_NAME_EN: name_en.strip(),
+              ORGANISATION_ADDRESS: address.strip(), ORGANISATION_NUMBER: normalise(corporate_number)}
+    problems = [] if values[ORGANISATION_NAME] else [Problem("name", "error.required")]
+    if values[ORGANISATION_NUMBER]:
+        problems += [p for p in [corporate_number_problem(values[ORGANISATION_NUMBER])] if p]
+    problems += length_problems({"name": values[ORGANISATION_NAME], "address": values[ORGANISATION_ADDRESS]})
+    raise_if_any(problems)
+    with ctx.write(Action.MANAGE_USERS) as db:
+        write_organisation(db, values, ctx.actor.username)
+
+
+def write_organisation(db, values: dict[str, str], username: str) -> None:
+    """The organisation settings inside an open transaction, with their audit record (setting up
+    a new or demo database calls this directly: there is no user yet)."""
+    marks = ", ".join("?" for _ in values)
+    before = dict(db.execute(f"SELECT key, value FROM settings WHERE key IN ({marks})", list(values)).fetchall())
+    for key, value in values.items():
+        db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                   [key, value, value])
+    records.log(db, username, "update", "settings", None, before or None, values)
 
 
 class DemoError(Exception):
@@ -61,12 +88,16 @@ def load_demo(ctx: Context, source: Path) -> dict[str, int]:
     """Load the demo registry through the services, so it obeys every rule a user's entry does."""
     from .demo_loader import load
 
+    ctx.require(Action.EDIT_REGISTRY)
     if not is_empty(ctx.db_path):
         raise DemoError(f"{ctx.db_path} already holds a registry; demo data goes into an empty database")
     with source.open("rb") as handle:
         spec = tomllib.load(handle)
     organisation = spec.get("organisation", {})
-    set_organisation(ctx.db_path, organisation.get("name", "自社"), organisation.get("name_en", ""),
-                     organisation.get("address", ""), organisation.get("corporate_number", ""))
+    with connection.writing(ctx.db_path) as db:
+        write_organisation(db, {ORGANISATION_NAME: organisation.get("name", "自社"),
+                                ORGANISATION_NAME_EN: organisation.get("name_en", ""),
+                                ORGANISATION_ADDRESS: organisation.get("address", ""),
+                                ORGANISATION_NUMBER: organisation.get("corporate_number", "")}, ctx.actor.username)
     return load(ctx, spec)
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from ..domain.chain import PATH_SEPARATOR
 from ..domain.corporate_number import with_check_digit
-from ..store import connection, coverage_masks, due_items, migrations
+from ..store import connection, coverage_masks, due_items
 from .catalogue import catalogue
-from .setup import set_organisation
+from .setup import ORGANISATION_NAME, ORGANISATION_NAME_EN, initialise, write_organisation
 
 ENGAGEMENTS_PER_PARTY = 4
 MAX_TIER = 6
@@ -34,8 +34,10 @@ _BY = "synthetic"
 
 def build(db_path: Path, parties: int, seed: int = 2026, today: date = date(2026, 11, 22)) -> dict[str, int]:
     """Fill an empty database; returns the counts made."""
-    migrations.migrate(db_path)
-    set_organisation(db_path, "株式会社ベンチマーク商事", "Benchmark Trading Co., Ltd.")
+    initialise(db_path)
+    with connection.writing(db_path) as db:
+        write_organisation(db, {ORGANISATION_NAME: "株式会社ベンチマーク商事",
+                                ORGANISATION_NAME_EN: "Benchmark Trading Co., Ltd."}, "system")
     rng = random.Random(seed)
     clauses = list(catalogue())
     with connection.writing(db_path) as db:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+import threading
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -12,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from .. import settings as app_settings
 from ..domain.permissions import Action, Role
 from ..domain.problems import Problem, raise_if_any
-from ..domain.sign_in import after_failure, is_locked, password_problems
+from ..domain.sign_in import MAX_USERNAME, Throttle, after_failure, is_locked, password_problems
 from ..store import connection, records
 from .context import Actor, Context, NotFound
 
@@ -107,40 +108,68 @@ def count_users(db_path: Path) -> int:
         return db.execute("SELECT count(*) FROM users WHERE active = 1").fetchone()[0]
 
 
-def sign_in(db_path: Path, username: str, password: str, now: datetime | None = None) -> Actor:
-    """The actor for a correct name and password; every attempt is an access record in the trail."""
+# Failed sign-ins per typed name and per browser session, in this process (an attacker trying many
+# names, or one name from many sessions, is slowed down whether the accounts exist or not).
+_BY_NAME = Throttle(limit=10, window=timedelta(minutes=15))
+_BY_SESSION = Throttle(limit=20, window=timedelta(minutes=15))
+_THROTTLE_LOCK = threading.Lock()
+SIGN_IN_WAIT_MS = 120_000  # a sign-in waits this long for someone's large import to finish, rather than fail
+
+
+def sign_in(db_path: Path, username: str, password: str, now: datetime | None = None, session: str = "") -> Actor:
+    """The actor for a correct name and password; every attempt is an access record in the trail.
+
+    Every refusal takes the same time (one argon2 verification, against a stand-in hash when there
+    is no usable one) and reaches the screen as the same message, so nobody learns which accounts
+    exist, are locked or are disabled; ``SignInRefused.reason`` is for the trail and the tests. The
+    password is checked before the write transaction, which only records the outcome."""
     now = now or _now()
     policy = app_settings.load().sign_in
-    with connection.writing(db_path) as db:
-        outcome = _attempt(db, username.strip(), password, now, policy)
+    name = username.strip()[:MAX_USERNAME]
+    with _THROTTLE_LOCK:
+        throttled = _BY_NAME.blocked(name.lower(), now) or (session and _BY_SESSION.blocked(session, now))
+    with connection.reading(db_path) as db:
+        user = db.execute("SELECT id, username, display_name, role, password_hash, active, locked_until "
+                          "FROM users WHERE username = ?", [name]).fetchone()
+    password_hash = user[4] if user and user[4] else None
+    matches = _verify(password_hash or _DUMMY_HASH, password[:1024]) and password_hash is not None and not throttled
+    with connection.writing(db_path, busy_timeout_ms=SIGN_IN_WAIT_MS) as db:
+        outcome = _record(db, name, user, matches, bool(throttled), now, policy)
     if isinstance(outcome, SignInRefused):
+        with _THROTTLE_LOCK:
+            _BY_NAME.failed(name.lower(), now)
+            if session:
+                _BY_SESSION.failed(session, now)
         raise outcome  # after the commit: the failed attempt and its access record are kept
     return outcome
 
 
-def _attempt(db, username: str, password: str, now: datetime, policy) -> Actor | SignInRefused:
-    user = db.execute("SELECT id, username, display_name, role, password_hash, active, failed_attempts, "
-                      "locked_until FROM users WHERE username = ?", [username]).fetchone()
+def _record(db, name: str, user, matches: bool, throttled: bool, now: datetime, policy) -> Actor | SignInRefused:
+    """The outcome of a checked attempt, written in one short transaction."""
+    if throttled:
+        records.log(db, name or "?", "sign_in_throttled")
+        return SignInRefused("throttled")
     if user is None:
-        _verify(_DUMMY_HASH, password)
-        records.log(db, username or "?", "sign_in_failed")
+        records.log(db, name or "?", "sign_in_failed")
         return SignInRefused("invalid")
-    user_id, name, display, role, password_hash, active, failed, locked_until = user
+    user_id, username, display, role = user[0], user[1], user[2], user[3]
+    current = db.execute("SELECT failed_attempts, locked_until, active FROM users WHERE id = ?", [user_id]).fetchone()
+    failed, locked_until, active = current
     if is_locked(datetime.fromisoformat(locked_until) if locked_until else None, now):
-        records.log(db, name, "sign_in_refused_locked", "users", user_id)
+        records.log(db, username, "sign_in_refused_locked", "users", user_id)
         return SignInRefused("locked")
-    if not password_hash or not _verify(password_hash, password):
+    if not matches:
         attempts, lock = after_failure(failed, now, policy)
         db.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?",
                    [attempts, lock.isoformat(timespec="seconds") if lock else None, user_id])
-        records.log(db, name, "sign_in_failed", "users", user_id)
+        records.log(db, username, "sign_in_failed", "users", user_id)
         return SignInRefused("locked" if lock else "invalid")
     if not active:
-        records.log(db, name, "sign_in_refused_inactive", "users", user_id)
+        records.log(db, username, "sign_in_refused_inactive", "users", user_id)
         return SignInRefused("inactive")
     db.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?", [user_id])
-    records.log(db, name, "sign_in", "users", user_id)
-    return Actor(name, display, Role(role))
+    records.log(db, username, "sign_in", "users", user_id)
+    return Actor(username, display, Role(role))
 
 
 def actor_for_email(db_path: Path, email: str) -> Actor | None:

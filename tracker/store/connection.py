@@ -4,11 +4,14 @@ every Streamlit session runs in its own thread, so none is ever shared."""
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
+
+from . import audit_seal
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -32,13 +35,15 @@ def reading(path: Path | str) -> Iterator[Database]:
 
 
 @contextmanager
-def writing(path: Path | str) -> Iterator[Database]:
+def writing(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Iterator[Database]:
     """One write transaction: all of it is committed, or none of it.
 
     BEGIN IMMEDIATE takes the write lock up front, so two sessions saving at once wait for each
     other (busy timeout) instead of failing half-way when a read transaction tries to upgrade.
     """
     db = connect(path)
+    if busy_timeout_ms != BUSY_TIMEOUT_MS:
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -48,8 +53,34 @@ def writing(path: Path | str) -> Iterator[Database]:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        sealed = getattr(db, "audit_head", None)
+        if sealed:
+            audit_seal.write_head(path, *sealed)
     finally:
         db.close()
+
+
+@contextmanager
+def snapshot(path: Path | str) -> Iterator[Path]:
+    """A private copy of the database as of now, in a temporary folder removed afterwards: a dry
+    run writes there, so it holds no lock that would keep anyone else from saving or signing in.
+    (SQLite's online backup reads one consistent state while others go on writing.)"""
+    with tempfile.TemporaryDirectory(prefix="tracker-snapshot-") as folder:
+        copy = Path(folder) / "snapshot.db"
+        source, target = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000), sqlite3.connect(str(copy))
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+        if not audit_seal.has_key(copy):
+            audit_seal.create_key(copy)  # a throwaway key: what is written to the copy is never kept
+        yield copy
+
+
+def is_busy(error: BaseException) -> bool:
+    """Another connection held the write lock longer than the busy timeout (a large import)."""
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
 @contextmanager

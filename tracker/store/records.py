@@ -7,12 +7,15 @@ Every change to business data goes through ``insert``, ``update``, ``update_unve
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlite_utils import Database
 
 from ..domain.audit_chain import GENESIS, canonical, record_hash
+from . import audit_seal
 from ..domain.limits import length_problems
 from ..domain.problems import raise_if_any
 
@@ -82,13 +85,15 @@ def _set(db: Database, table: str, row_id: int, values: dict[str, Any], username
 
 def log(db: Database, username: str, action: str, table: str | None = None, row_id: int | None = None,
         before: dict | None = None, after: dict | None = None) -> None:
-    """Append one record to the hash-chained audit trail (inside the caller's transaction)."""
+    """Append one record to the hash-chained audit trail (inside the caller's transaction); the
+    head file outside the database follows when the transaction commits (``connection.writing``)."""
+    key = audit_seal.key(audit_seal.database_file(db))
     head = db.execute("SELECT value FROM settings WHERE key = ?", [AUDIT_HEAD]).fetchone()
     prev_hash = head[0] if head else GENESIS
     record_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0]
     at = now_utc()
-    before_json, after_json = canonical(_redact(before)), canonical(_redact(after))
-    digest = record_hash(record_id, at, username, action, table, row_id, before_json, after_json, prev_hash)
+    before_json, after_json = canonical(redact(before, key)), canonical(redact(after, key))
+    digest = record_hash(record_id, at, username, action, table, row_id, before_json, after_json, prev_hash, key)
     db.execute(
         "INSERT INTO audit_log(id, at, username, action, table_name, row_id, before, after, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -96,9 +101,16 @@ def log(db: Database, username: str, action: str, table: str | None = None, row_
     )
     db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                [AUDIT_HEAD, digest])
+    db.audit_head = (record_id, digest)  # sealed outside the database once committed
 
 
-def _redact(row: dict | None) -> dict | None:
+def redact(row: dict | None, key: bytes) -> dict | None:
+    """A secret column is recorded as a keyed fingerprint: the trail shows that it changed (and
+    a change made without a record is noticed), never what it is."""
     if row is None:
         return None
-    return {k: ("***" if k in _SECRET_COLUMNS and v else v) for k, v in row.items()}
+    return {k: (_fingerprint(v, key) if k in _SECRET_COLUMNS and v else v) for k, v in row.items()}
+
+
+def _fingerprint(value: str, key: bytes) -> str:
+    return "hmac:" + hmac.new(key, str(value).encode("utf-8"), hashlib.sha256).hexdigest()[:16]

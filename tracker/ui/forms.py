@@ -9,7 +9,7 @@ import streamlit as st
 from ..domain.problems import Problem, RuleViolation
 from .. import i18n
 from ..i18n import describe
-from ..services.context import PermissionDenied
+from ..services.context import Busy, PermissionDenied
 from ..store.records import StaleRecord
 from .session import NextStep, flash, lang, tr
 from .text import md
@@ -38,6 +38,9 @@ def submit(errors_key: str, action: Callable[[], object], success: str, original
             return
         except PermissionDenied:
             st.session_state[errors_key] = [Problem(None, "error.permission")]
+            return
+        except Busy:  # nothing was saved (the transaction never began); the form keeps what was typed
+            st.session_state[errors_key] = [Problem(None, "error.busy")]
             return
         st.session_state.pop(errors_key, None)
         flash(success, next_steps(result) if next_steps else None)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 from .. import config
+from ..domain.sign_in import MAX_USERNAME
 from ..services import users
 from .session import signed_in, tr
 
@@ -28,15 +31,23 @@ def render() -> None:
     if users.count_users(config.db_path()) == 0:
         st.info(tr("sign_in.no_users"))
     with st.form("sign_in"):
-        username = st.text_input(tr("sign_in.username"), key="sign_in_username")
+        username = st.text_input(tr("sign_in.username"), key="sign_in_username", max_chars=MAX_USERNAME)
         password = st.text_input(tr("sign_in.password"), type="password", key="sign_in_password")
         if st.form_submit_button(tr("sign_in.submit"), type="primary"):
             try:
-                signed_in(users.sign_in(config.db_path(), username, password))
+                with st.spinner(tr("sign_in.checking")):  # it may wait for someone's large import
+                    who = users.sign_in(config.db_path(), username, password, session=_session_key())
             except users.SignInRefused as refused:
-                st.error(tr(f"sign_in.{refused.reason}"))
+                # one message for every refusal: the screen never tells which accounts exist
+                st.error(tr("sign_in.throttled" if refused.reason == "throttled" else "sign_in.refused"))
             else:
+                signed_in(who)
                 st.rerun()
+
+
+def _session_key() -> str:
+    """This browser session, for counting its failed sign-ins."""
+    return st.session_state.setdefault("_sign_in_session", secrets.token_hex(16))
 
 
 def _single_sign_on() -> None:
