@@ -1,11 +1,9 @@
 """Audit trail: who changed what and when, filterable and exportable, with its tamper check."""
 
-import csv
-import io
-
 import pandas as pd
 import streamlit as st
 
+from tracker.outputs import audit_csv
 from tracker.services import audit
 from tracker.ui.forms import paged, pager
 from tracker.ui.session import context, tr
@@ -15,13 +13,20 @@ st.title(tr("audit.title"))
 
 # The tamper check reads and hashes the whole trail: on request, not on every rerun of the screen.
 if st.button(tr("audit.check"), icon=":material/verified_user:"):
-    broken, checked = audit.verify_chain(ctx.db_path)
-    if broken is None:
-        st.success(tr("audit.intact", count=checked))
-    elif broken.record_id is None:
+    check = audit.tamper_check(ctx)
+    if check.key_missing:
+        st.error(tr("audit.key_missing"))
+    elif check.broken is None and not check.changed:
+        st.success(tr("audit.intact", count=check.checked))
+    elif check.broken is not None and check.broken.record_id is None:
         st.error(tr("audit.broken_end"))
-    else:
-        st.error(tr("audit.broken", record=broken.record_id, reason=broken.reason))
+    elif check.broken is not None:
+        st.error(tr("audit.broken", record=check.broken.record_id, reason=check.broken.reason))
+    if check.changed:
+        st.error(tr("audit.unrecorded", count=len(check.changed)))
+        st.dataframe(pd.DataFrame([{tr("audit.table"): c.table_name, tr("audit.row"): c.row_id,
+                                    tr("audit.columns"): ", ".join(c.columns)} for c in check.changed[:500]]),
+                     hide_index=True)
 
 c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 1, 1])
 people = {"": tr("common.all")} | {u: u for u in audit.usernames(ctx)}
@@ -47,16 +52,5 @@ pager(total, "audit_page")
 
 
 
-def export_csv() -> bytes:
-    """Built when the user downloads, not on every rerun (the whole filtered trail)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["id", "at", "username", "action", "table", "row_id", "before", "after", "prev_hash", "hash"])
-    for r in audit.export_rows(ctx, selected):
-        writer.writerow([r.id, r.at, r.username, r.action, r.table_name, r.row_id, r.before, r.after, r.prev_hash,
-                         r.hash])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-st.download_button(tr("audit.export"), export_csv, file_name="audit_log.csv", mime="text/csv",
+st.download_button(tr("audit.export"), lambda: audit_csv.write(audit.export_rows(ctx, selected)), file_name="audit_log.csv", mime="text/csv",
                    icon=":material/download:")

@@ -3,6 +3,8 @@ once every party below has sent its deletion certificate."""
 
 from playwright.sync_api import expect
 
+from tests import files
+
 from tests.e2e.streamlit_ui import choose, click, expander, fill, ja, sign_in, wait_idle
 
 NIMBUS = "Nimbus Cloud Services Pte. Ltd."  # tier 3 of the health-check chain (special-care data)
@@ -54,7 +56,7 @@ def test_ending_a_mid_chain_engagement_and_closing_it_with_certificates(app, pag
         fill(certificate, ja("termination.items"), "扶養控除等申告書データ一式")
         fill(certificate, ja("termination.responsible"), "情報管理責任者")
         certificate.locator('input[type="file"]').first.set_input_files(
-            files=[{"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 signed"}])
+            files=[{"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": files.pdf("signed")}])
         wait_idle(page)
         click(certificate, ja("termination.record_certificate"))
         expect(page.get_by_text(ja("termination.certificate_recorded"))).to_be_visible()

@@ -9,6 +9,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tests import factories as f
+from tests import files
 from tests.conftest import context_for
 from tracker.domain.clauses import PLACEHOLDERS
 from tracker.domain.permissions import Role
@@ -109,7 +110,7 @@ def test_signing_records_the_clauses_as_covered_so_the_gaps_close(ctx):
     with pytest.raises(RuleViolation):
         addenda.mark_sent(ctx, addendum_id, 1, date(2026, 11, 23))  # after today
     addenda.mark_sent(ctx, addendum_id, 1, ctx.today)
-    contract_ids = addenda.mark_signed(ctx, addendum_id, 2, ctx.today, ("signed.pdf", b"%PDF-1.4 signed copy"))
+    contract_ids = addenda.mark_signed(ctx, addendum_id, 2, ctx.today, ("signed.pdf", files.pdf("signed copy")))
     assert len(contract_ids) == 2
     assert gaps.engagement_gaps(ctx, first) == [] and gaps.engagement_gaps(ctx, second) == []
     (kept,) = [a for a in addenda.addenda_of(ctx, second) if a["id"] == addendum_id]

@@ -3,12 +3,12 @@ import io
 import sqlite3
 import tarfile
 import threading
-import zipfile
 
 import pytest
 from click.testing import CliRunner
 
 from tests import factories as f
+from tests import files
 from tests.conftest import context_for
 from tracker.cli import main
 from tracker.domain.attachment_rules import safe_name
@@ -18,14 +18,11 @@ from tracker.services import attachments, audit, backup
 from tracker.services.context import PermissionDenied
 from tracker.store import audit_seal, connection
 
-PDF = b"%PDF-1.7\n" + b"x" * 100
+PDF = files.pdf()
 
 
 def docx_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as package:
-        package.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
+    return files.docx()
 
 
 def test_a_file_is_stored_once_by_its_hash_with_its_safe_name(ctx, db_path):
@@ -54,7 +51,7 @@ def test_bad_files_are_refused_and_nothing_is_kept(ctx, db_path, name, data, cod
 
 def test_allowed_office_and_image_types(ctx):
     assert attachments.get(ctx, attachments.store(ctx, "契約.docx", docx_bytes())).content_type.endswith("document")
-    assert attachments.store(ctx, "photo.JPG", b"\xff\xd8\xff\xe0" + b"0" * 10)
+    assert attachments.store(ctx, "photo.JPG", files.jpeg())
 
 
 def test_an_altered_file_is_detected_on_reading(ctx, db_path):

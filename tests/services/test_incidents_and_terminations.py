@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from tests import factories as f
+from tests import files
 from tests.conftest import context_for
 from tracker.domain.incidents import Reason
 from tracker.domain.permissions import Role
@@ -18,7 +19,7 @@ from tracker.services.terminations import CertificateInput
 from tracker.store import connection
 
 CERTIFICATE = CertificateInput(items="申込書一式", method="destruction", responsible_person="責任者",
-                               done_on=date(2026, 11, 20), certificate=("cert.pdf", b"%PDF-1.4 certificate"))
+                               done_on=date(2026, 11, 20), certificate=("cert.pdf", files.pdf("certificate")))
 
 
 def count(db_path, table, where="1"):

@@ -59,10 +59,20 @@ MAX_ROWS = 50_000  # per sheet
 MAX_CELL = 5_000  # characters in one cell (the longest field of the registry)
 
 
-def _too_big(data: bytes) -> bool:
+def _precheck(data: bytes) -> Problem | None:
+    """What can be told from the package before parsing: its unpacked size, and document type
+    declarations (never in a real workbook; the way in for XXE and billion laughs)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        sizes = [info.file_size for info in archive.infolist()]
-    return sum(sizes) > MAX_UNPACKED_BYTES or max(sizes, default=0) > MAX_PART_BYTES
+        infos = archive.infolist()
+        sizes = [info.file_size for info in infos]
+        if sum(sizes) > MAX_UNPACKED_BYTES or max(sizes, default=0) > MAX_PART_BYTES:
+            return Problem(None, "error.import.too_big", {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)})
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                with archive.open(info) as part:
+                    if b"<!DOCTYPE" in part.read(4096).upper():
+                        return Problem(None, "error.import.not_a_workbook")
+    return None
 
 
 @lru_cache(maxsize=None)
@@ -147,9 +157,9 @@ def read(data: bytes, clause_ids: list[str], clause_titles: dict[str, set[str]])
     """``clause_titles``: clause id → its accepted titles (for the contract sheet's clause columns)."""
     ledger = Ledger()
     try:
-        if _too_big(data):
-            ledger.issues.append(Issue(None, None, None, Problem(None, "error.import.too_big", {
-                "mb": MAX_UNPACKED_BYTES // (1024 * 1024)})))
+        refused = _precheck(data)
+        if refused:
+            ledger.issues.append(Issue(None, None, None, refused))
             return ledger
         # formulas as their text: a name typed as =HYPERLINK(…) is taken literally (and noted)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)

@@ -140,6 +140,12 @@ def _write_sheet(book, spec: SheetSpec, title: str, table_name: str, rows: Itera
     return count, left
 
 
+def header_footer_text(text: str) -> str:
+    """Text for a print header or footer, where & starts a code (&P page, &D date, &"font"…): an
+    organisation called "A&B" must print as itself, so every & is doubled."""
+    return text.replace("&", "&&")
+
+
 def _set_up(sheet, spec: SheetSpec, title: str, header_text: str, footer_text: str) -> None:
     # write-only: freeze panes and widths must be set before the first row is written
     sheet.freeze_panes = "A2"
@@ -151,9 +157,9 @@ def _set_up(sheet, spec: SheetSpec, title: str, header_text: str, footer_text: s
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
-    sheet.oddHeader.left.text = header_text
-    sheet.oddHeader.right.text = title
-    sheet.oddFooter.left.text = footer_text
+    sheet.oddHeader.left.text = header_footer_text(header_text)
+    sheet.oddHeader.right.text = header_footer_text(title)
+    sheet.oddFooter.left.text = header_footer_text(footer_text)
     sheet.oddFooter.right.text = "&P / &N"
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from .. import settings as app_settings
 from ..domain.attachment_rules import ALLOWED, check, extension, safe_name
 from ..domain.permissions import Action
-from ..domain.problems import raise_if_any
+from ..domain.problems import Problem, raise_if_any
+from ..inputs.file_structure import is_well_formed
 from ..store import records
 from .context import Context, NotFound, PermissionDenied
 
@@ -66,6 +67,8 @@ def keep_file(ctx: Context, original_name: str, data: bytes) -> KeptFile:
     require_attaching(ctx)
     name = safe_name(original_name)
     raise_if_any(check(name, data, app_settings.load().attachment_max_bytes))
+    if not is_well_formed(extension(name), data):
+        raise_if_any([Problem("file", "error.attachment.content_mismatch")])
     digest = hashlib.sha256(data).hexdigest()
     target = _path(ctx.db_path, digest)
     if not target.exists():

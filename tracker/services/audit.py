@@ -33,6 +33,24 @@ def verify_chain(db_path, key: bytes | None = None) -> tuple[ChainBreak | None, 
     return verify([AuditRecord(*row) for row in rows], head[0] if head else None, key, sealed), len(rows)
 
 
+@dataclass(frozen=True)
+class TamperCheck:
+    broken: ChainBreak | None
+    checked: int
+    changed: list[RowChange]
+    key_missing: bool = False
+
+
+def tamper_check(ctx: Context) -> TamperCheck:
+    """The trail's chain and every row against it, for the Audit screen (readers of the trail only)."""
+    ctx.require(Action.READ_AUDIT)
+    try:
+        broken, checked = verify_chain(ctx.db_path)
+        return TamperCheck(broken, checked, unrecorded_changes(ctx.db_path))
+    except audit_seal.AuditKeyMissing:
+        return TamperCheck(None, 0, [], key_missing=True)
+
+
 def unrecorded_changes(db_path, key: bytes | None = None) -> list[RowChange]:
     """Every row whose values differ from what its last audit record left, every row the trail
     never recorded, and every row deleted without a record: changes made to the file directly."""

@@ -126,8 +126,9 @@ def sign_in(db_path: Path, username: str, password: str, now: datetime | None = 
     now = now or _now()
     policy = app_settings.load().sign_in
     name = username.strip()[:MAX_USERNAME]
+    by_name, by_session = f"{db_path}|{name.lower()}", f"{db_path}|{session}"  # per database: tests, copies
     with _THROTTLE_LOCK:
-        throttled = _BY_NAME.blocked(name.lower(), now) or (session and _BY_SESSION.blocked(session, now))
+        throttled = _BY_NAME.blocked(by_name, now) or (session and _BY_SESSION.blocked(by_session, now))
     with connection.reading(db_path) as db:
         user = db.execute("SELECT id, username, display_name, role, password_hash, active, locked_until "
                           "FROM users WHERE username = ?", [name]).fetchone()
@@ -137,9 +138,9 @@ def sign_in(db_path: Path, username: str, password: str, now: datetime | None = 
         outcome = _record(db, name, user, matches, bool(throttled), now, policy)
     if isinstance(outcome, SignInRefused):
         with _THROTTLE_LOCK:
-            _BY_NAME.failed(name.lower(), now)
+            _BY_NAME.failed(by_name, now)
             if session:
-                _BY_SESSION.failed(session, now)
+                _BY_SESSION.failed(by_session, now)
         raise outcome  # after the commit: the failed attempt and its access record are kept
     return outcome
 

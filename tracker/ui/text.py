@@ -10,13 +10,19 @@ import re
 # everything Markdown, Streamlit's directives (:red[…], :material/…:) or HTML could interpret
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'^])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+# Markdown turns bare addresses into links after escapes are read ("http\://…" too): an invisible
+# word joiner inside "://", "www." and "@" keeps them text (a link could make the browser fetch)
+_AUTOLINK = re.compile(r"://|www\.|@", re.IGNORECASE)
+_JOINER = "\u2060"
 SHORT = 40  # characters of a name in a heading, a list or a graph node
 
 
 def md(text: object) -> str:
     """``text`` as literal Markdown: each special character escaped, line breaks folded to spaces
     (a new line could start a heading or a list)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", "" if text is None else str(text)))
+    plain = _LINE_BREAKS.sub(" ", "" if text is None else str(text))
+    plain = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + _JOINER + m.group(0)[-1], plain)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain)
 
 
 def short(text: object, limit: int = SHORT) -> str:
