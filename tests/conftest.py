@@ -1,7 +1,13 @@
-"""Shared fixtures: a real SQLite file per test, and a service context per role."""
+"""Shared fixtures: a real SQLite file per test, and a service context per role.
+
+The demo registry is loaded once per test session into a template database; a test that needs it
+gets its own copy of the file (with its audit key and head), which is much faster than loading the
+demo through the services again for every test."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +17,7 @@ from tracker import config
 from tracker.domain.permissions import Role
 from tracker.services import setup
 from tracker.services.context import Actor, Context
+from tracker.store import audit_seal
 
 TODAY = date(2026, 11, 22)
 
@@ -31,7 +38,34 @@ def ctx(db_path: Path) -> Context:
     return context_for(db_path)
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo registry, loaded once through the services as the app does on a first start."""
+    path = tmp_path_factory.mktemp("demo-template") / "tracker.db"
+    setup.initialise(path)
+    setup.load_demo(context_for(path), config.DEMO_REGISTRY)
+    return path
+
+
+def copy_database(template: Path, target: Path) -> None:
+    """``target`` becomes a copy of ``template``: the database (SQLite's backup, WAL included), its
+    audit key and its head file; whatever was at ``target`` is replaced."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    source, copy = sqlite3.connect(template), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    for place in (audit_seal.key_path, audit_seal.head_path):
+        if place(template).exists():
+            shutil.copyfile(place(template), place(target))
+            place(target).chmod(0o600)
+    audit_seal._cached_key.cache_clear()
+
+
 @pytest.fixture
-def demo_ctx(ctx: Context) -> Context:
-    setup.load_demo(ctx, config.DEMO_REGISTRY)
+def demo_ctx(ctx: Context, demo_template: Path) -> Context:
+    copy_database(demo_template, ctx.db_path)
     return ctx

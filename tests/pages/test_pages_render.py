@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import copy_database
 from tracker.domain.permissions import Role
 from tracker.services.context import Actor
 from tracker.store import connection
@@ -20,8 +21,10 @@ OFFICER = Actor("privacy", "個人情報保護 太郎", Role.PRIVACY_OFFICER)
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch):
+def app_db(tmp_path, monkeypatch, demo_template):
+    """The app's database as a first start leaves it: the demo registry (a copy of the session's)."""
     path = tmp_path / "app.db"
+    copy_database(demo_template, path)
     monkeypatch.setenv("TRACKER_DB", str(path))
     monkeypatch.setenv("TRACKER_TODAY", "2026-11-22")  # the demo data's today
     return path
@@ -48,7 +51,17 @@ def test_page_renders_without_error(app_db, page, lang):
     assert at.title, "every screen has a title"
 
 
-def test_first_start_creates_the_database_with_demo_data(app_db):
+@pytest.fixture
+def fresh_app_db(tmp_path, monkeypatch):
+    """No database at all yet: the app's first start makes it."""
+    path = tmp_path / "fresh.db"
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    monkeypatch.setenv("TRACKER_TODAY", "2026-11-22")
+    return path
+
+
+def test_first_start_creates_the_database_with_demo_data(fresh_app_db):
+    app_db = fresh_app_db
     open_page(PAGES[0])
     with connection.reading(app_db) as db:
         assert db.execute("SELECT count(*) FROM parties").fetchone()[0] >= 12

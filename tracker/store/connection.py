@@ -18,9 +18,10 @@ BUSY_TIMEOUT_MS = 10_000
 
 def connect(path: Path | str) -> Database:
     """Open the database with foreign keys enforced and a busy timeout; WAL is set by ``migrate``."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    timeout_ms = BUSY_TIMEOUT_MS  # read at each call, so that it can be set (tests of a busy database)
+    conn = sqlite3.connect(str(path), timeout=timeout_ms / 1000, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
     conn.execute("PRAGMA synchronous = NORMAL")
     return Database(conn)
 
@@ -35,14 +36,14 @@ def reading(path: Path | str) -> Iterator[Database]:
 
 
 @contextmanager
-def writing(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Iterator[Database]:
+def writing(path: Path | str, busy_timeout_ms: int | None = None) -> Iterator[Database]:
     """One write transaction: all of it is committed, or none of it.
 
     BEGIN IMMEDIATE takes the write lock up front, so two sessions saving at once wait for each
     other (busy timeout) instead of failing half-way when a read transaction tries to upgrade.
     """
     db = connect(path)
-    if busy_timeout_ms != BUSY_TIMEOUT_MS:
+    if busy_timeout_ms is not None:  # longer than others wait (sign-in outwaits an import)
         db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     try:
         db.execute("BEGIN IMMEDIATE")
