@@ -1,8 +1,6 @@
 """Addenda (覚書): choose the articles an engagement's contract lacks, preview them, download the
 .docx in Japanese, English or both, and follow it from generated to sent to signed."""
 
-import json
-
 import streamlit as st
 
 from tracker.domain.addenda import AddendumStatus, Language, article_heading, ordered
@@ -80,7 +78,7 @@ if not kept:
     st.info(tr("addendum.none"))
 for row in kept:
     with st.container(border=True, key=f"addendum_{row['id']}"):
-        clause_ids = json.loads(row["clause_ids"])
+        clause_ids = row["clause_ids"]
         steps = " · ".join(f"{tr('addendum.status.' + s)} {row[s + '_on']}" for s in ("generated", "sent", "signed")
                            if row[f"{s}_on"])
         st.markdown(f":{STATUS_COLOUR[row['status']]}-badge[{tr('addendum.status.' + row['status'])}] "

@@ -1,8 +1,6 @@
 """Selection check (適切な委託先の選定) of a link before it becomes active: the guideline's areas,
 how they were confirmed, past incidents, and the decision."""
 
-import json
-
 import streamlit as st
 
 from tracker.domain.models import EngagementStatus
@@ -13,7 +11,8 @@ from tracker.services.selection import SelectionInput
 from tracker.ui import area_checklist
 from tracker.ui.forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
 from tracker.ui.link_header import choose_link
-from tracker.ui.session import context, show_flash, tr
+from tracker.i18n import join
+from tracker.ui.session import context, lang, show_flash, tr
 from tracker.ui.text import md
 
 RESULT_COLOUR = {"approved": "green", "conditional": "orange", "rejected": "red"}
@@ -38,8 +37,8 @@ checks = selection.selection_checks_of(ctx, engagement_id)
 if not checks:
     st.info(tr("selection.none"))
 for check in checks:
-    issues = [a for a, r in json.loads(check["areas"]).items() if r == AreaResult.ISSUE]
-    methods = "、".join(tr(f"selection.method.{m}") for m in json.loads(check["methods"]))
+    issues = [a for a, r in check["areas"].items() if r == AreaResult.ISSUE]
+    methods = join((tr(f"selection.method.{m}") for m in check["methods"]), lang())
     st.markdown(
         f":{RESULT_COLOUR[check['result']]}-badge[{tr('selection.result.' + check['result'])}] "
         f"**{check['checked_on']}** · {md(check['decided_by'])} · {methods}"

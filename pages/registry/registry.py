@@ -1,7 +1,5 @@
 """Registry: search, add and edit parties, engagements and entrusted businesses."""
 
-import json
-
 import pandas as pd
 import streamlit as st
 
@@ -84,7 +82,7 @@ with engagement_tab:
             tr("engagement.entruster"): r["entruster_name"] or tr("app.us"),
             tr("engagement.entrustee"): r["entrustee_name"],
             tr("engagement.work"): r["work"],
-            tr("engagement.data_categories"): labels.categories(json.loads(r["data_categories"])),
+            tr("engagement.data_categories"): labels.categories(r["data_categories"]),
             tr("engagement.status"): labels.status(r["status"]),
             tr("engagement.approval"): labels.approval_text(r["approval_status"], r["tier"]),
         } for r in rows]).fillna(""), hide_index=True, width="stretch")

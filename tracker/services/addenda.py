@@ -20,6 +20,7 @@ from ..domain.problems import Problem, RuleViolation, raise_if_any
 from ..outputs.addendum_docx import AddendumDocument, PartyDetails, render
 from ..store import contract_queries as cq
 from ..store import due_items, records
+from ..store import addenda_queries as adq
 from ..store import registry_queries as q
 from . import attachments, setup
 from .catalogue import catalogue
@@ -129,10 +130,10 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
 def _placeholder_values(links: list[dict], work: str, entruster, entrustee, ctx: Context, lang: str,
                         breach_days: int) -> dict[str, str]:
     separator = "、" if lang == "ja" else ", "
-    categories = sorted({c for link in links for c in json.loads(link["data_categories"])})
+    categories = sorted({c for link in links for c in link["data_categories"]})
 
     def places(column: str) -> str:
-        codes = sorted({c for link in links for c in json.loads(link[column])})
+        codes = sorted({c for link in links for c in link[column]})
         return separator.join(countries.name(code, lang) for code in codes)
 
     return {
@@ -191,7 +192,7 @@ def mark_signed(ctx: Context, addendum_id: int, expected_version: int, signed_on
                    for clause_id in json.loads(addendum["clause_ids"])}
         title = i18n.t("addendum.title", "ja" if addendum["language"] != "en" else "en")
         contract_ids, engagement_ids = [], []
-        for link in db.query("SELECT id, engagement_id FROM addendum_links WHERE addendum_id = ?", [addendum_id]):
+        for link in adq.links_of(db, addendum_id):
             contract_id = records.insert(db, "contracts", {
                 "engagement_id": link["engagement_id"], "title": f"{title}（{signed_on.isoformat()}）",
                 "kind": ContractKind.ADDENDUM.value, "signed_on": signed_on.isoformat(), "auto_renewal": 0,
@@ -227,9 +228,7 @@ def _check_step(addendum: dict, target: AddendumStatus, on: date, today: date, p
 def addenda_of(ctx: Context, engagement_id: int) -> list[dict]:
     """The addenda amending an engagement, newest first."""
     with ctx.read() as db:
-        return list(db.query(
-            """SELECT a.* FROM addenda a JOIN addendum_links l ON l.addendum_id = a.id
-               WHERE l.engagement_id = ? ORDER BY a.id DESC""", [engagement_id]))
+        return adq.addenda_of(db, engagement_id)
 
 
 def same_parties(ctx: Context, engagement_id: int) -> list[dict]:
@@ -238,11 +237,7 @@ def same_parties(ctx: Context, engagement_id: int) -> list[dict]:
         link = q.engagement(db, engagement_id)
         if link is None:
             raise NotFound("engagement", engagement_id)
-        return list(db.query(
-            """SELECT e.id, e.tier, e.work, b.name AS business_name FROM engagements e
-               JOIN businesses b ON b.id = e.business_id
-               WHERE e.entrustee_party_id = ? AND e.entruster_party_id IS ? AND e.id <> ? AND e.status <> 'ended'
-               ORDER BY e.id LIMIT 50""", [link["entrustee_party_id"], link["entruster_party_id"], engagement_id]))
+        return adq.same_parties(db, engagement_id, link["entrustee_party_id"], link["entruster_party_id"])
 
 
 def file_of(ctx: Context, addendum_id: int) -> tuple[str, bytes]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from ..domain.approvals import check_decision
@@ -41,7 +40,7 @@ def decide_redelegation(
             status = ApprovalStatus.PENDING
         problems = check_decision(
             status,
-            parse_categories(json.loads(link["data_categories"])),
+            parse_categories(link["data_categories"]),
             link["entruster_party_id"],
             approver_party_id,
         )

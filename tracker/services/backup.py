@@ -22,7 +22,7 @@ import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..store import audit_seal, migrations
+from ..store import audit_queries, audit_seal, connection, migrations
 from .attachments import folder as attachments_folder
 
 DB_NAME = "tracker.db"
@@ -57,14 +57,9 @@ def backup(db_path: Path, out: Path) -> dict:
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / DB_NAME
-        source = sqlite3.connect(db_path, timeout=30)
-        target = sqlite3.connect(copy)
-        try:
-            source.backup(target)  # a consistent snapshot, even with writers busy
-            last = target.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-        finally:
-            target.close()
-            source.close()
+        connection.copy_database(db_path, copy)  # a consistent snapshot, even with writers busy
+        with connection.reading(copy) as db:
+            last = audit_queries.last(db)
         root = attachments_folder(db_path)
         partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
         try:
@@ -183,12 +178,7 @@ def _check_files(stage: Path, manifest: dict) -> None:
 
 def _check_database(path: Path) -> None:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            conn.execute("SELECT count(*) FROM audit_log").fetchone()
-        finally:
-            conn.close()
+        result = connection.check_file(path)
     except sqlite3.DatabaseError as error:
         raise RestoreRefused(f"the database in the archive is not a tracker database ({error})") from error
     if result != "ok":
@@ -196,10 +186,7 @@ def _check_database(path: Path) -> None:
 
 
 def _check_head(path: Path, manifest: dict) -> None:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    finally:
-        conn.close()
+    with connection.reading(path) as db:
+        last = audit_queries.last(db)
     if manifest.get("audit_head") is not None and list(last or []) != list(manifest["audit_head"]):
         raise RestoreRefused("the audit trail in the archive does not end where its manifest says")

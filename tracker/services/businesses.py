@@ -15,8 +15,8 @@ def _check(db, name: str, department: str, own_id: int | None) -> list[Problem]:
         problems.append(Problem("name", "error.required"))
     if not department:
         problems.append(Problem("owner_department", "error.required"))
-    clash = db.execute("SELECT id FROM businesses WHERE name = ?", [name]).fetchone()
-    if name and clash and clash[0] != own_id:
+    clash = q.business_named(db, name)
+    if name and clash and clash != own_id:
         problems.append(Problem("name", "error.business.duplicate"))
     return problems
 

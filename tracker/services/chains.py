@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from ..domain.approvals import ApprovalFinding, LinkApprovalState, findings_for, is_subsidiary_redelegation
@@ -40,7 +39,7 @@ def approval_state(row: dict) -> LinkApprovalState:
         engagement_id=row["id"],
         tier=row["tier"],
         status=EngagementStatus(row["status"]),
-        data_categories=parse_categories(json.loads(row["data_categories"])),
+        data_categories=parse_categories(row["data_categories"]),
         approval_status=ApprovalStatus(row["approval_status"]) if row["approval_status"] else None,
         approver_party_id=row["approver_party_id"],
     )
@@ -61,7 +60,7 @@ def to_links(db, rows: list[dict]) -> list[ChainLink]:
             entrustee_name=r["entrustee_name"],
             work=r["work"],
             status=r["status"],
-            data_categories=json.loads(r["data_categories"]),
+            data_categories=r["data_categories"],
             approval_status=r["approval_status"],
             approval_version=r["approval_version"],
             subsidiary=is_subsidiary_redelegation(r["entrustee_parent_party_id"], r["entruster_party_id"]),

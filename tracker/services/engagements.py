@@ -85,7 +85,7 @@ def _parent_link(db, parent_id: int) -> chain.ParentLink | None:
         entrustee_id=row["entrustee_party_id"],
         tier=row["tier"],
         path_key=row["path_key"],
-        data_categories=parse_categories(json.loads(row["data_categories"])),
+        data_categories=parse_categories(row["data_categories"]),
         status=EngagementStatus(row["status"]),
         path_party_ids=tuple(on_path[i]["entrustee_party_id"] for i in chain.ids_in_path(row["path_key"])),
     )
@@ -173,7 +173,7 @@ def create_engagement(ctx: Context, data: EngagementInput) -> int:
         raise_if_any(_dedupe(problems))
 
         # the id is taken up front (the write lock is held) so the row is written whole, path included
-        engagement_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM engagements").fetchone()[0]
+        engagement_id = q.next_engagement_id(db)
         values = _values(data, categories) | {
             "id": engagement_id,
             "business_id": business_id,
@@ -257,13 +257,13 @@ def to_input(row: dict) -> EngagementInput:
     return EngagementInput(
         entrustee_party_id=row["entrustee_party_id"],
         work=row["work"],
-        data_categories=json.loads(row["data_categories"]),
+        data_categories=list(row["data_categories"]),
         business_id=row["business_id"],
         parent_engagement_id=row["parent_engagement_id"],
         purpose=row["purpose"] or "",
         individuals_count=row["individuals_count"],
-        processing_countries=json.loads(row["processing_countries"]),
-        storage_countries=json.loads(row["storage_countries"]),
+        processing_countries=list(row["processing_countries"]),
+        storage_countries=list(row["storage_countries"]),
         start_date=date.fromisoformat(row["start_date"]) if row["start_date"] else None,
         end_date=date.fromisoformat(row["end_date"]) if row["end_date"] else None,
         status=row["status"],

@@ -94,7 +94,7 @@ def registry_gaps(ctx: Context, as_of: date | None = None) -> RegistryGaps:
 def _registry_gaps(ctx: Context, as_of: date) -> RegistryGaps:
     with ctx.read() as db:
         facts = _facts(db, as_of)
-        business_of = dict(db.execute("SELECT id, business_id FROM engagements WHERE status <> 'ended'").fetchall())
+        business_of = q.business_of_open_links(db)
     return RegistryGaps(GapAnalysis(catalogue(), facts), business_of)
 
 

@@ -3,7 +3,6 @@ the notices up the chain, the response steps and the reports filed."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -13,6 +12,7 @@ from ..domain.models import DataCategory
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..store import records
+from ..store import incident_queries as iq
 from ..store import registry_queries as q
 from .chains import ChainLink, to_links
 from . import revision_cache
@@ -129,15 +129,14 @@ def record_notice(ctx: Context, incident_id: int, engagement_id: int, notified_o
     the same step replaces the earlier one)."""
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
         incident = _current(db, incident_id)
-        notified = _notified(db, incident_id)
+        notified = iq.notified(db, incident_id)
         notified.pop(engagement_id, None)  # the step being recorded (again)
         notices = rules.notices_up(_path(db, incident), date.fromisoformat(incident["learned_on"]), notified)
         raise_if_any(rules.notice_problems(notices, engagement_id, notified_on, ctx.today))
-        existing = db.execute("SELECT id FROM incident_notices WHERE incident_id = ? AND engagement_id = ?",
-                              [incident_id, engagement_id]).fetchone()
+        existing = iq.notice_id(db, incident_id, engagement_id)
         values = {"notified_on": notified_on.isoformat(), "note": note.strip() or None}
         if existing:
-            records.update_unversioned(db, "incident_notices", existing[0], values, ctx.actor.username)
+            records.update_unversioned(db, "incident_notices", existing, values, ctx.actor.username)
         else:
             records.insert(db, "incident_notices", values | {"incident_id": incident_id,
                                                              "engagement_id": engagement_id}, ctx.actor.username)
@@ -189,7 +188,7 @@ def _categories(db, engagement_id: int) -> set[str]:
     link = q.engagement(db, engagement_id)
     if link is None:
         raise NotFound("engagement", engagement_id)
-    return set(json.loads(link["data_categories"]))
+    return set(link["data_categories"])
 
 
 def _stated(db, engagement_id: int, data: IncidentInput) -> IncidentInput:
@@ -207,17 +206,11 @@ def _path(db, incident: dict) -> list[tuple[int, int]]:
     return [(i, on_path[i]["tier"]) for i in path_ids]
 
 
-def _notified(db, incident_id: int) -> dict[int, date]:
-    """Link id → the day its entrustee told its entruster."""
-    return {engagement_id: date.fromisoformat(on) for engagement_id, on in db.execute(
-        "SELECT engagement_id, notified_on FROM incident_notices WHERE incident_id = ?", [incident_id])}
-
-
 def _view(db, row: dict) -> IncidentView:
     origin = q.engagement(db, row["engagement_id"])
     link = to_links(db, [origin])[0]
     on_path = q.engagements_by_ids(db, ids_in_path(origin["path_key"]))
-    notices = rules.notices_up(_path(db, row), date.fromisoformat(row["learned_on"]), _notified(db, row["id"]))
+    notices = rules.notices_up(_path(db, row), date.fromisoformat(row["learned_on"]), iq.notified(db, row["id"]))
     views = [NoticeView(n, on_path[n.link_id]["entrustee_name"], on_path[n.link_id]["entruster_name"]) for n in notices]
     facts = facts_of(row)
     classification = rules.classify(facts)
@@ -260,9 +253,8 @@ def incident(ctx: Context, incident_id: int) -> IncidentView:
 def incidents_list(ctx: Context, include_closed: bool = False, limit: int = 50, offset: int = 0
                    ) -> tuple[list[IncidentView], int]:
     """Incidents, open ones first by their next deadline."""
-    where = "1" if include_closed else "closed_on IS NULL"
     with ctx.read() as db:
-        rows = list(db.query(f"SELECT * FROM incidents WHERE {where} ORDER BY id DESC"))
+        rows = iq.incidents(db, include_closed)
         views = [_view(db, row) for row in rows]
     views.sort(key=lambda v: (v.row["closed_on"] is not None, v.next_deadline or date.max, -v.row["id"]))
     return views[offset:offset + limit], len(views)

@@ -18,6 +18,7 @@ from ..inputs.ledger_format import CERTIFICATIONS, CONTRACTS, ENGAGEMENTS, PARTI
 from ..inputs.ledger_reader import Issue, Ledger, Row, read
 from ..store import contract_queries as cq
 from ..store import connection, records
+from ..store import import_queries as iq
 from ..store import registry_queries as q
 from ..store.records import StaleRecord
 from ..domain.schedule import ReviewKind
@@ -170,8 +171,7 @@ class _Importer:
             found = q.party_by_corporate_number(self.db, number)
             if found:
                 return found["id"]
-        row = self.db.execute("SELECT id FROM parties WHERE name = ? ORDER BY id LIMIT 1", [text.strip()]).fetchone()
-        return row[0] if row else None
+        return iq.party_named(self.db, text.strip())
 
     def stored_ref(self, ref: str | None) -> int | None:
         """An engagement already in the registry, named by its ledger ref (E12) as the export writes
@@ -265,12 +265,10 @@ class _Importer:
                 processing_countries=v.get("processing_countries") or ["JP"],
                 storage_countries=v.get("storage_countries") or ["JP"], start_date=v.get("start_date"),
                 end_date=v.get("end_date"), status=v["status"], imported=True)
-            existing = self.db.execute(
-                "SELECT id FROM engagements WHERE business_id = ? AND parent_engagement_id IS ? "
-                "AND entrustee_party_id = ? ORDER BY id LIMIT 1", [business_id, parent_id, entrustee_id]).fetchone()
+            existing = iq.link_placed(self.db, business_id, parent_id, entrustee_id)
             label = f"{v['entrustee']} — {v['work']}"
             if existing:
-                current = q.engagement(self.db, existing[0])
+                current = q.engagement(self.db, existing)
                 before = engagements.to_input(current)
                 data.purpose, data.inspection_interval_months = before.purpose, before.inspection_interval_months
                 data.owner_user_id, data.selection_override_reason = before.owner_user_id, before.selection_override_reason
@@ -343,8 +341,7 @@ class _Importer:
         return False
 
     def _our_names(self) -> list[str]:
-        return [r[0] for r in self.db.execute(
-            "SELECT value FROM settings WHERE key IN ('organisation_name', 'organisation_name_en') AND value <> ''")]
+        return iq.our_names(self.db)
 
     def _in_chain_order(self, rows: dict[str, Row]) -> list[str]:
         """Parents before children; a parent missing from the file, or a cycle, is an issue."""
@@ -369,8 +366,7 @@ class _Importer:
 
     def _business(self, row: Row) -> int | None:
         name, department = row.values["business"], row.values["department"]
-        found = self.db.execute("SELECT id, owner_department, version FROM businesses WHERE name = ?",
-                                [name]).fetchone()
+        found = iq.business(self.db, name)
         if found and found[1] == department:
             return found[0]
         if found:
@@ -398,12 +394,11 @@ class _Importer:
             data = ContractInput(v["title"], v["kind"], v.get("signed_on"), v.get("valid_until"),
                                  bool(v.get("auto_renewal")), "", v.get("report_interval_months"))
             entries = {c: CoverageEntry(row.coverage.get(c)) for c in every_clause}
-            existing = self.db.execute("SELECT id FROM contracts WHERE engagement_id = ? AND title = ?",
-                                       [engagement_id, v["title"]]).fetchone()
+            existing = iq.contract_titled(self.db, engagement_id, v["title"])
             if existing:
-                current = cq.contract(self.db, existing[0])
+                current = cq.contract(self.db, existing)
                 data.note = current["note"] or ""
-                coverage = {k: r["status"] for k, r in cq.coverage_of(self.db, existing[0]).items()
+                coverage = {k: r["status"] for k, r in cq.coverage_of(self.db, existing).items()
                             if r["status"] != "not_covered"}  # a ledger records what is covered
                 if contracts.to_input(current) == data and coverage == row.coverage:
                     self.change(CONTRACTS, row, "unchanged", v["title"])
@@ -435,11 +430,10 @@ class _Importer:
                 self.issue(CERTIFICATIONS, row, Problem("party", "error.import.unknown_party", {"name": v["party"]}))
                 continue
             data = CertificationInput(v["scheme"], v["number"], v["valid_until"], v.get("issuer") or "")
-            existing = self.db.execute("SELECT * FROM certifications WHERE party_id = ? AND scheme = ? AND number = ?",
-                                       [party_id, v["scheme"], v["number"]]).fetchone()
+            existing = iq.certification(self.db, party_id, v["scheme"], v["number"])
             label = f"{v['party']} {v['number']}"
             if existing:
-                current = records.fetch(self.db, "certifications", existing[0])
+                current = records.fetch(self.db, "certifications", existing)
                 if (current["valid_until"], current["issuer"] or "") == (data.valid_until.isoformat(), data.issuer):
                     self.change(CERTIFICATIONS, row, "unchanged", label)
                 elif self.attempt(CERTIFICATIONS, row, lambda: certifications.update_certification(

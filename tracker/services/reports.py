@@ -19,7 +19,7 @@ from ..domain.gaps import ClauseState
 from ..domain.permissions import Action
 from ..domain.schedule import status_of
 from ..outputs.xlsx_report import Chart, Highlight, SheetSpec, write
-from ..store import connection
+from ..store import report_queries as rq
 from . import incidents as incident_service
 from . import setup
 from .catalogue import catalogue
@@ -35,23 +35,9 @@ class ReportFilter:
     as_of: date | None = None
 
 
-def _links_where(filters: ReportFilter, alias: str = "e") -> tuple[str, list]:
-    clauses, params = ["1"], []
-    if filters.business_id is not None:
-        clauses.append(f"{alias}.business_id = ?")
-        params.append(filters.business_id)
-    if filters.department:
-        clauses.append(f"{alias}.business_id IN (SELECT id FROM businesses WHERE owner_department = ?)")
-        params.append(filters.department)
-    if filters.tier is not None:
-        clauses.append(f"{alias}.tier = ?")
-        params.append(filters.tier)
-    return " AND ".join(clauses), params
-
-
 def departments(ctx: Context) -> list[str]:
     with ctx.read() as db:
-        return [r[0] for r in db.execute("SELECT DISTINCT owner_department FROM businesses ORDER BY 1")]
+        return rq.departments(db)
 
 
 def write_report(ctx: Context, target: str | Path | IO[bytes], filters: ReportFilter, lang: str) -> dict[str, int]:
@@ -68,16 +54,11 @@ def write_report(ctx: Context, target: str | Path | IO[bytes], filters: ReportFi
 class _Report:
     def __init__(self, ctx: Context, filters: ReportFilter, as_of: date, lang: str):
         self.ctx, self.filters, self.as_of, self.lang = ctx, filters, as_of, lang
-        self.where, self.params = _links_where(filters)
+        self.scope = rq.LinkScope(filters.business_id, filters.department, filters.tier)
         self.gaps = registry_gaps(ctx, as_of)
 
     def t(self, key: str, **params) -> str:
         return i18n.t(key, self.lang, **params)
-
-    def _query(self, sql: str, params: list) -> Iterator[tuple]:
-        # a connection of its own per sheet: rows stream while the workbook is written
-        with connection.reading(self.ctx.db_path) as db:
-            yield from db.execute(sql, params)
 
     def sheets(self) -> list[SheetSpec]:
         t = self.t
@@ -138,13 +119,11 @@ class _Report:
     # --- sheets
 
     def _summary(self) -> Iterator[list]:
+        db_path = self.ctx.db_path
         per_link_gaps = {g.engagement_id: g for g in self.gaps.analysis.links}
         stats: dict[int, dict] = defaultdict(lambda: defaultdict(int))
         names = {}
-        for link_id, business_id, business, department, tier, approval in self._query(
-                f"""SELECT e.id, b.id, b.name, b.owner_department, e.tier, a.status FROM engagements e
-                    JOIN businesses b ON b.id = e.business_id LEFT JOIN approvals a ON a.engagement_id = e.id
-                    WHERE {self.where} AND e.status <> 'ended'""", self.params):
+        for link_id, business_id, business, department, tier, approval in rq.open_links(db_path, self.scope):
             s = stats[business_id]
             names[business_id] = (business, department)
             s["links"] += 1
@@ -155,13 +134,9 @@ class _Report:
             gaps = per_link_gaps.get(link_id)
             s["clean"] += gaps is None
             s["must"] += gaps.must.bit_count() if gaps else 0
-        for business_id, count in self._query(
-                f"""SELECT e.business_id, count(*) FROM due_items d JOIN engagements e ON e.id = d.engagement_id
-                    WHERE {self.where} AND d.due_on < ? GROUP BY e.business_id""", self.params + [self.as_of.isoformat()]):
+        for business_id, count in rq.overdue_by_business(db_path, self.scope, self.as_of.isoformat()):
             stats[business_id]["overdue"] = count
-        for business_id, count in self._query(
-                f"""SELECT e.business_id, count(*) FROM incidents i JOIN engagements e ON e.id = i.engagement_id
-                    WHERE {self.where} AND i.closed_on IS NULL GROUP BY e.business_id""", self.params):
+        for business_id, count in rq.open_incidents_by_business(db_path, self.scope):
             stats[business_id]["incidents"] = count
         for business_id in sorted(names, key=lambda i: names[i]):
             s = stats[business_id]
@@ -170,12 +145,7 @@ class _Report:
                    s["must"], s["overdue"], s["incidents"]]
 
     def _parties(self) -> Iterator[list]:
-        scoped = self.where != "1"
-        where = (f"p.id IN (SELECT e.entrustee_party_id FROM engagements e WHERE {self.where})" if scoped else "1")
-        for row in self._query(
-                f"""SELECT p.id, p.name, p.kana, p.corporate_number, p.address, p.country, p.contact_person, p.email,
-                           p.phone, parent.name FROM parties p LEFT JOIN parties parent ON parent.id = p.parent_party_id
-                    WHERE {where} ORDER BY p.id""", self.params if scoped else []):
+        for row in rq.parties(self.ctx.db_path, self.scope):
             values = list(row)
             values[5] = countries.name(values[5], self.lang)
             yield values
@@ -186,14 +156,7 @@ class _Report:
         above: dict[int, str] = {}
         current_business = None
         for (link_id, business, tier, entruster, entrustee, number, work, categories, processing, storage, status,
-             approval, decided_on, start, end, business_id) in self._query(
-                f"""SELECT e.id, b.name, e.tier, er.name, ee.name, ee.corporate_number, e.work, e.data_categories,
-                           e.processing_countries, e.storage_countries, e.status, a.status, a.decided_on,
-                           e.start_date, e.end_date, e.business_id
-                    FROM engagements e JOIN businesses b ON b.id = e.business_id
-                    JOIN parties ee ON ee.id = e.entrustee_party_id LEFT JOIN parties er ON er.id = e.entruster_party_id
-                    LEFT JOIN approvals a ON a.engagement_id = e.id
-                    WHERE {self.where} ORDER BY e.business_id, e.path_key""", self.params):
+             approval, decided_on, start, end, business_id) in rq.chain(self.ctx.db_path, self.scope):
             if business_id != current_business:
                 above, current_business = {}, business_id
             above[tier] = entrustee
@@ -205,18 +168,11 @@ class _Report:
     def _matrix(self) -> Iterator[list]:
         states = clause_matrix(self.ctx, self.as_of)
         labels = {s: self.t(f"report.state.{s.value}") for s in ClauseState}
-        for link_id, business, tier, entrustee in self._query(
-                f"""SELECT e.id, b.name, e.tier, ee.name FROM engagements e JOIN businesses b ON b.id = e.business_id
-                    JOIN parties ee ON ee.id = e.entrustee_party_id
-                    WHERE {self.where} AND e.status <> 'ended' ORDER BY e.business_id, e.path_key""", self.params):
+        for link_id, business, tier, entrustee in rq.open_link_names(self.ctx.db_path, self.scope):
             yield [link_id, business, tier, entrustee, *(labels[s] for s in states.get(link_id, ()))]
 
     def _gaps(self) -> Iterator[list]:
-        with connection.reading(self.ctx.db_path) as db:
-            info = {row[0]: row[1:] for row in db.execute(
-                f"""SELECT e.id, b.name, e.tier, ee.name FROM engagements e JOIN businesses b ON b.id = e.business_id
-                    JOIN parties ee ON ee.id = e.entrustee_party_id WHERE {self.where} AND e.status <> 'ended'""",
-                self.params)}
+        info = {row[0]: row[1:] for row in rq.open_link_names(self.ctx.db_path, self.scope)}
         titles = {c.id: c.title(self.lang) for c in catalogue()}
         links = [g for g in self.gaps.analysis.links if g.engagement_id in info]
         separator = "、" if self.lang == "ja" else "; "
@@ -229,21 +185,14 @@ class _Report:
                    separator.join(self.t(f"clause.condition.{c}") for c in gap.reasons)]
 
     def _schedule(self) -> Iterator[list]:
-        for due_on, notice, kind, party, work, business, tier, owner in self._query(
-                f"""SELECT d.due_on, d.notice_days, d.kind, p.name, e.work, b.name, d.tier, u.display_name
-                    FROM due_items d JOIN parties p ON p.id = d.party_id
-                    LEFT JOIN engagements e ON e.id = d.engagement_id LEFT JOIN businesses b ON b.id = d.business_id
-                    LEFT JOIN users u ON u.id = d.owner_user_id
-                    WHERE d.engagement_id IS NULL OR d.engagement_id IN (SELECT e.id FROM engagements e
-                                                                         WHERE {self.where})
-                    ORDER BY d.due_on, d.id""", self.params):
+        for due_on, notice, kind, party, work, business, tier, owner in rq.schedule(self.ctx.db_path, self.scope):
             status = status_of(date.fromisoformat(due_on), notice, self.as_of)
             yield [due_on, self.t(f"schedule.status.{status}"), self.t(f"schedule.kind.{kind}"), party, work,
                    business, tier, owner or self.t("schedule.unassigned")]
 
     def _incidents(self) -> Iterator[list]:
         views, _ = incident_service.incidents_list(self.ctx, include_closed=True, limit=10**9)
-        in_scope = {row[0] for row in self._query(f"SELECT e.id FROM engagements e WHERE {self.where}", self.params)}
+        in_scope = rq.link_ids(self.ctx.db_path, self.scope)
         separator = "、" if self.lang == "ja" else "; "
         for view in sorted(views, key=lambda v: v.row["id"]):
             if view.row["engagement_id"] not in in_scope:
@@ -257,13 +206,8 @@ class _Report:
                    row["preliminary_filed_on"], row["final_filed_on"], row["closed_on"]]
 
     def _certificates(self) -> Iterator[list]:
-        for root, ended_on, party, tier, received, method, items, responsible, done_on in self._query(
-                f"""SELECT rp.name || ' — ' || r.work, t.ended_on, p.name, e.tier, c.received_on, c.method, c.items,
-                           c.responsible_person, c.done_on
-                    FROM deletion_certificates c JOIN terminations t ON t.id = c.termination_id
-                    JOIN engagements r ON r.id = t.engagement_id JOIN parties rp ON rp.id = r.entrustee_party_id
-                    JOIN engagements e ON e.id = c.engagement_id JOIN parties p ON p.id = c.party_id
-                    WHERE {self.where} ORDER BY t.id, e.path_key""", self.params):
+        for root, ended_on, party, tier, received, method, items, responsible, done_on in rq.certificates(
+                self.ctx.db_path, self.scope):
             status = self.t("termination.received", day=received) if received else self.t("termination.owed_badge")
             yield [root, ended_on, party, tier, status, self.t(f"termination.method.{method}") if method else "",
                    items, responsible, done_on]

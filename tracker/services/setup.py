@@ -11,6 +11,7 @@ from ..domain.limits import length_problems
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..store import connection, migrations, records
+from ..store import settings_queries as sq
 from ..store import registry_queries as q
 from .context import Context
 
@@ -37,7 +38,7 @@ def is_empty(db_path: Path) -> bool:
 
 def _settings(ctx: Context) -> dict[str, str]:
     with ctx.read() as db:
-        return dict(db.execute("SELECT key, value FROM settings").fetchall())
+        return sq.all_settings(db)
 
 
 def organisation_name(ctx: Context, lang: str = "ja") -> str:
@@ -72,11 +73,8 @@ def set_organisation(ctx: Context, name: str, name_en: str = "", address: str = 
 def write_organisation(db, values: dict[str, str], username: str) -> None:
     """The organisation settings inside an open transaction, with their audit record (setting up
     a new or demo database calls this directly: there is no user yet)."""
-    marks = ", ".join("?" for _ in values)
-    before = dict(db.execute(f"SELECT key, value FROM settings WHERE key IN ({marks})", list(values)).fetchall())
-    for key, value in values.items():
-        db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
-                   [key, value, value])
+    before = sq.settings_of(db, list(values))
+    sq.put(db, values)
     records.log(db, username, "update", "settings", None, before or None, values)
 
 

@@ -8,9 +8,10 @@ from datetime import date
 from ..domain.models import EngagementStatus
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
-from ..domain.terminations import CertificateDraft, check_certificate, closing_problems, subtree_bounds
+from ..domain.terminations import CertificateDraft, check_certificate, closing_problems
 from ..store import due_items, records
 from ..store import registry_queries as q
+from ..store import termination_queries as tq
 from . import attachments
 from .context import Context, NotFound
 
@@ -26,13 +27,6 @@ class CertificateInput:
     witness: str = ""
     certificate: tuple[str, bytes] | None = None  # the signed certificate (scan or PDF)
     photo: tuple[str, bytes] | None = None
-
-
-def _subtree(db, root: dict) -> list[dict]:
-    low, high = subtree_bounds(root["path_key"])
-    return [root] + list(db.query(
-        "SELECT id, entrustee_party_id, status FROM engagements WHERE business_id = ? AND path_key >= ? "
-        "AND path_key < ? ORDER BY path_key", [root["business_id"], low, high]))
 
 
 def end_engagement(ctx: Context, engagement_id: int, ended_on: date, reason: str = "") -> int:
@@ -53,7 +47,7 @@ def end_engagement(ctx: Context, engagement_id: int, ended_on: date, reason: str
         termination_id = records.insert(db, "terminations", {
             "engagement_id": engagement_id, "ended_on": ended_on.isoformat(), "reason": reason.strip() or None},
             ctx.actor.username)
-        ending = [link for link in _subtree(db, root) if link["status"] != EngagementStatus.ENDED]
+        ending = [link for link in tq.subtree(db, root) if link["status"] != EngagementStatus.ENDED]
         for link in ending:
             current = records.fetch(db, "engagements", link["id"])
             records.update(db, "engagements", link["id"], current["version"],
@@ -93,8 +87,7 @@ def close_termination(ctx: Context, termination_id: int, expected_version: int, 
             raise NotFound("termination", termination_id)
         if termination["closed_on"]:
             raise_if_any([Problem(None, "error.termination.closed")])
-        owed = db.execute("SELECT count(*) FROM deletion_certificates WHERE termination_id = ? AND received_on IS NULL",
-                          [termination_id]).fetchone()[0]
+        owed = tq.owed_in(db, termination_id)
         raise_if_any(closing_problems(owed, override_reason))
         if owed:
             ctx.require(Action.DECIDE_REDELEGATION)
@@ -105,34 +98,16 @@ def close_termination(ctx: Context, termination_id: int, expected_version: int, 
 
 def terminations(ctx: Context, open_only: bool = True, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
     """Terminations, each with its certificates ("certificates": rows with party name and tier)."""
-    where = "t.closed_on IS NULL" if open_only else "1"
     with ctx.read() as db:
-        total = db.execute(f"SELECT count(*) FROM terminations t WHERE {where}").fetchone()[0]
-        rows = list(db.query(
-            f"""SELECT t.*, e.work, e.tier, e.business_id, p.name AS entrustee_name, b.name AS business_name
-                FROM terminations t JOIN engagements e ON e.id = t.engagement_id
-                JOIN parties p ON p.id = e.entrustee_party_id JOIN businesses b ON b.id = e.business_id
-                WHERE {where} ORDER BY t.closed_on IS NOT NULL, t.ended_on, t.id LIMIT ? OFFSET ?""", [limit, offset]))
-        ids = [r["id"] for r in rows]
-        certificates = list(db.query(
-            f"""SELECT c.*, p.name AS party_name, e.tier, e.work FROM deletion_certificates c
-                JOIN parties p ON p.id = c.party_id JOIN engagements e ON e.id = c.engagement_id
-                WHERE c.termination_id IN ({','.join('?' * len(ids))}) ORDER BY e.path_key""", ids)) if ids else []
-    for row in rows:
-        row["certificates"] = [c for c in certificates if c["termination_id"] == row["id"]]
-    return rows, total
+        return tq.page(db, open_only, limit, offset)
 
 
 def closed_with_override(ctx: Context, limit: int = 20) -> list[dict]:
     """The finding: terminations closed while certificates were still owed."""
     with ctx.read() as db:
-        return list(db.query(
-            """SELECT t.*, p.name AS entrustee_name, e.work FROM terminations t
-               JOIN engagements e ON e.id = t.engagement_id JOIN parties p ON p.id = e.entrustee_party_id
-               WHERE t.override_reason IS NOT NULL ORDER BY t.closed_on DESC LIMIT ?""", [limit]))
+        return tq.closed_with_override(db, limit)
 
 
 def owed_count(ctx: Context) -> int:
     with ctx.read() as db:
-        return db.execute("""SELECT count(*) FROM deletion_certificates c JOIN terminations t ON t.id = c.termination_id
-                             WHERE c.received_on IS NULL AND t.closed_on IS NULL""").fetchone()[0]
+        return tq.owed_count(db)

@@ -15,6 +15,7 @@ from ..domain.permissions import Action, Role
 from ..domain.problems import Problem, raise_if_any
 from ..domain.sign_in import MAX_USERNAME, Throttle, after_failure, is_locked, password_problems
 from ..store import connection, records
+from ..store import user_queries as uq
 from .context import Actor, Context, NotFound
 
 _hasher = PasswordHasher()
@@ -53,7 +54,7 @@ def create_user(ctx: Context, data: UserInput) -> int:
     if data.password:
         problems += password_problems(data.password, data.username, policy)
     with ctx.write(Action.MANAGE_USERS) as db:
-        if db.execute("SELECT 1 FROM users WHERE username = ?", [data.username.strip()]).fetchone():
+        if uq.username_taken(db, data.username.strip()):
             problems.append(Problem("username", "error.user.duplicate"))
         raise_if_any(problems)
         return records.insert(db, "users", {
@@ -92,20 +93,18 @@ def unlock(ctx: Context, user_id: int) -> None:
 def list_users(ctx: Context) -> list[dict]:
     ctx.require(Action.MANAGE_USERS)
     with ctx.read() as db:
-        return list(db.query(
-            "SELECT id, username, display_name, email, role, active, failed_attempts, locked_until, version "
-            "FROM users ORDER BY username"))
+        return uq.users(db)
 
 
 def owner_choices(ctx: Context) -> dict[int, str]:
     """Active users anyone may assign reviews to: id → display name (no contact data)."""
     with ctx.read() as db:
-        return dict(db.execute("SELECT id, display_name FROM users WHERE active = 1 ORDER BY display_name"))
+        return uq.active_names(db)
 
 
 def count_users(db_path: Path) -> int:
     with connection.reading(db_path) as db:
-        return db.execute("SELECT count(*) FROM users WHERE active = 1").fetchone()[0]
+        return uq.count_active(db)
 
 
 # Failed sign-ins per typed name and per browser session, in this process (an attacker trying many
@@ -130,8 +129,7 @@ def sign_in(db_path: Path, username: str, password: str, now: datetime | None = 
     with _THROTTLE_LOCK:
         throttled = _BY_NAME.blocked(by_name, now) or (session and _BY_SESSION.blocked(by_session, now))
     with connection.reading(db_path) as db:
-        user = db.execute("SELECT id, username, display_name, role, password_hash, active, locked_until "
-                          "FROM users WHERE username = ?", [name]).fetchone()
+        user = uq.for_sign_in(db, name)
     password_hash = user[4] if user and user[4] else None
     matches = _verify(password_hash or _DUMMY_HASH, password[:1024]) and password_hash is not None and not throttled
     with connection.writing(db_path, busy_timeout_ms=SIGN_IN_WAIT_MS) as db:
@@ -154,21 +152,19 @@ def _record(db, name: str, user, matches: bool, throttled: bool, now: datetime, 
         records.log(db, name or "?", "sign_in_failed")
         return SignInRefused("invalid")
     user_id, username, display, role = user[0], user[1], user[2], user[3]
-    current = db.execute("SELECT failed_attempts, locked_until, active FROM users WHERE id = ?", [user_id]).fetchone()
-    failed, locked_until, active = current
+    failed, locked_until, active = uq.sign_in_state(db, user_id)
     if is_locked(datetime.fromisoformat(locked_until) if locked_until else None, now):
         records.log(db, username, "sign_in_refused_locked", "users", user_id)
         return SignInRefused("locked")
     if not matches:
         attempts, lock = after_failure(failed, now, policy)
-        db.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?",
-                   [attempts, lock.isoformat(timespec="seconds") if lock else None, user_id])
+        uq.set_sign_in_state(db, user_id, attempts, lock.isoformat(timespec="seconds") if lock else None)
         records.log(db, username, "sign_in_failed", "users", user_id)
         return SignInRefused("locked" if lock else "invalid")
     if not active:
         records.log(db, username, "sign_in_refused_inactive", "users", user_id)
         return SignInRefused("inactive")
-    db.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?", [user_id])
+    uq.set_sign_in_state(db, user_id, 0, None)
     records.log(db, username, "sign_in", "users", user_id)
     return Actor(username, display, Role(role))
 
@@ -176,8 +172,7 @@ def _record(db, name: str, user, matches: bool, throttled: bool, now: datetime, 
 def actor_for_email(db_path: Path, email: str) -> Actor | None:
     """The registered user behind a single-sign-on identity (matched by e-mail), if any and active."""
     with connection.writing(db_path) as db:
-        row = db.execute("SELECT id, username, display_name, role FROM users WHERE lower(email) = lower(?) "
-                         "AND active = 1", [email]).fetchone()
+        row = uq.active_by_email(db, email)
         if row is None:
             return None
         records.log(db, row[1], "sign_in_sso", "users", row[0])

@@ -68,15 +68,33 @@ def snapshot(path: Path | str) -> Iterator[Path]:
     (SQLite's online backup reads one consistent state while others go on writing.)"""
     with tempfile.TemporaryDirectory(prefix="tracker-snapshot-") as folder:
         copy = Path(folder) / "snapshot.db"
-        source, target = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000), sqlite3.connect(str(copy))
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        copy_database(path, copy)
         if not audit_seal.has_key(copy):
             audit_seal.create_key(copy)  # a throwaway key: what is written to the copy is never kept
         yield copy
+
+
+def copy_database(path: Path | str, target: Path | str) -> None:
+    """``target`` becomes a consistent copy of the database as of now (SQLite's online backup: it
+    reads one state while others go on writing)."""
+    source, copy = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000), sqlite3.connect(str(target))
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+
+
+def check_file(path: Path | str) -> str:
+    """SQLite's own integrity check of a database file, read-only ("ok" when whole); raises
+    sqlite3.DatabaseError when the file is not a database, or not one of ours."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        conn.execute("SELECT count(*) FROM audit_log").fetchone()
+        return result
+    finally:
+        conn.close()
 
 
 def is_busy(error: BaseException) -> bool:

@@ -3,6 +3,8 @@ screen loads a whole table."""
 
 from __future__ import annotations
 
+import json
+
 from typing import Any
 
 from sqlite_utils import Database
@@ -107,8 +109,23 @@ _ENGAGEMENT_SELECT = """
 """
 
 
+_JSON_COLUMNS = ("data_categories", "processing_countries", "storage_countries")
+
+
+def _link(row: Row) -> Row:
+    """An engagement row with its lists decoded (categories and countries are lists to every caller)."""
+    for column in _JSON_COLUMNS:
+        if isinstance(row.get(column), str):
+            row[column] = json.loads(row[column])
+    return row
+
+
+def _links(rows) -> list[Row]:
+    return [_link(row) for row in rows]
+
+
 def engagement(db: Database, engagement_id: int) -> Row | None:
-    rows = list(db.query(f"{_ENGAGEMENT_SELECT} WHERE e.id = ?", [engagement_id]))
+    rows = _links(db.query(f"{_ENGAGEMENT_SELECT} WHERE e.id = ?", [engagement_id]))
     return rows[0] if rows else None
 
 
@@ -116,7 +133,7 @@ def engagements_by_ids(db: Database, ids: list[int]) -> dict[int, Row]:
     if not ids:
         return {}
     marks = ",".join("?" for _ in ids)
-    return {r["id"]: r for r in db.query(f"{_ENGAGEMENT_SELECT} WHERE e.id IN ({marks})", ids)}
+    return {r["id"]: r for r in _links(db.query(f"{_ENGAGEMENT_SELECT} WHERE e.id IN ({marks})", ids))}
 
 
 def engagements_page(
@@ -146,8 +163,8 @@ def engagements_page(
     # counted without the display joins: only the entrustee's name can be filtered on
     join = "JOIN parties ee ON ee.id = e.entrustee_party_id" if text.strip() else ""
     total = db.execute(f"SELECT count(*) FROM engagements e {join} {clause}", params).fetchone()[0]
-    rows = list(db.query(f"{_ENGAGEMENT_SELECT} {clause} ORDER BY e.business_id, e.path_key LIMIT ? OFFSET ?",
-                         [*params, limit, offset]))
+    rows = _links(db.query(f"{_ENGAGEMENT_SELECT} {clause} ORDER BY e.business_id, e.path_key LIMIT ? OFFSET ?",
+                           [*params, limit, offset]))
     return rows, total
 
 
@@ -175,17 +192,15 @@ def path_entrustees(db: Database, path_keys: list[str]) -> dict[int, Row]:
 
 def chain_page(db: Database, business_id: int, limit: int, offset: int):
     """Links of one business in depth-first order (through the path_key index)."""
-    return _page(db, _ENGAGEMENT_SELECT, ["e.business_id = ?"], [business_id], "e.path_key", limit, offset)
+    rows, total = _page(db, _ENGAGEMENT_SELECT, ["e.business_id = ?"], [business_id], "e.path_key", limit, offset)
+    return _links(rows), total
 
 
 
 def links_of_party_in_business(db: Database, business_id: int, party_id: int) -> list[Row]:
-    return list(
-        db.query(
-            f"{_ENGAGEMENT_SELECT} WHERE e.business_id = ? AND e.entrustee_party_id = ? ORDER BY e.path_key",
-            [business_id, party_id],
-        )
-    )
+    return _links(db.query(
+        f"{_ENGAGEMENT_SELECT} WHERE e.business_id = ? AND e.entrustee_party_id = ? ORDER BY e.path_key",
+        [business_id, party_id]))
 
 
 # --- approvals and findings ----------------------------------------------------------------
@@ -227,3 +242,17 @@ def registry_counts(db: Database) -> dict[str, int]:
                   (SELECT coalesce(max(tier), 0) FROM engagements)"""
     ).fetchone()
     return {"parties": row[0], "businesses": row[1], "open_engagements": row[2], "deepest_tier": row[3]}
+
+
+def business_named(db: Database, name: str) -> int | None:
+    row = db.execute("SELECT id FROM businesses WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
+def next_engagement_id(db: Database) -> int:
+    """Inside the write transaction that inserts it (the lock makes it the one taken)."""
+    return db.execute("SELECT coalesce(max(id), 0) + 1 FROM engagements").fetchone()[0]
+
+
+def business_of_open_links(db: Database) -> dict[int, int]:
+    return dict(db.execute("SELECT id, business_id FROM engagements WHERE status <> 'ended'").fetchall())

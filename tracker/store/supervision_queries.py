@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import date
 
 from sqlite_utils import Database
@@ -23,8 +25,9 @@ def has_passing_selection(db: Database, engagement_id: int) -> bool:
 
 
 def selection_checks_of(db: Database, engagement_id: int) -> list[dict]:
-    return list(db.query("SELECT * FROM selection_checks WHERE engagement_id = ? ORDER BY checked_on DESC, id DESC",
-                         [engagement_id]))
+    """Latest first; the areas (area → result) and methods decoded."""
+    return [{**row, "areas": json.loads(row["areas"]), "methods": json.loads(row["methods"])} for row in db.query(
+        "SELECT * FROM selection_checks WHERE engagement_id = ? ORDER BY checked_on DESC, id DESC", [engagement_id])]
 
 
 def unselected_active(db: Database, limit: int = 50) -> tuple[list[dict], int]:

@@ -1,7 +1,7 @@
 """`make bench`: the product at 1,000 / 10,000 / 50,000 parties (≈ 4 engagements each), each figure
 beside a baseline measured in the same run. Medians of several runs; prints one table.
 
-    python -m tracker.benchmark [--scales 1000,10000,50000] [--runs 5] [--keep DIR]
+    python -m bench [--scales 1000,10000,50000] [--runs 5] [--keep DIR]
 
 Pages are timed as server-side full reruns (Streamlit AppTest, the same script the browser runs).
 The Excel report and the import run in child processes so that their peak memory (max RSS) is
@@ -39,7 +39,7 @@ def _median(fn: Callable[[], object], runs: int) -> float:
 
 
 def _database(folder: Path, parties: int) -> Path:
-    from .services import synthetic
+    from tracker.services import synthetic
 
     path = folder / f"bench-{parties}.db"
     if not path.exists():
@@ -51,13 +51,13 @@ def _database(folder: Path, parties: int) -> Path:
 
 
 def _context(path: Path):
-    from .services.context import SYSTEM, Context
+    from tracker.services.context import SYSTEM, Context
 
     return Context(path, SYSTEM, TODAY)
 
 
 def _sql(path: Path, sql: str, params: list | None = None) -> Callable[[], object]:
-    from .store import connection
+    from tracker.store import connection
 
     def run():
         with connection.reading(path) as db:
@@ -67,37 +67,11 @@ def _sql(path: Path, sql: str, params: list | None = None) -> Callable[[], objec
 
 # --- pages (run in a child process: the app's own memory is measured there)
 
-_PAGE_SCRIPT = r"""
-import json, os, statistics, sys, time, resource
-from streamlit.testing.v1 import AppTest
-from tracker.domain.permissions import Role
-from tracker.services.context import Actor
-app, runs, pages = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
-officer = Actor("bench", "ベンチ 担当", Role.PRIVACY_OFFICER)
-result = {}
-for name, (page, state, query) in pages.items():
-    at = AppTest.from_file(app, default_timeout=600)
-    at.session_state["actor"] = officer
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page)
-    for key, value in state.items():
-        at.session_state[key] = value
-    start = time.perf_counter(); at.run(); first = time.perf_counter() - start
-    if at.exception:
-        raise SystemExit(f"{name}: {[e.value for e in at.exception]}")
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter(); at.run(); times.append(time.perf_counter() - start)
-    result[name] = {"first": first, "median": statistics.median(times)}
-result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(result))
-"""
+_PAGE_RERUNS = "bench.page_reruns"
 
 
 def _pages(path: Path, runs: int) -> dict:
-    from .store import connection
+    from tracker.store import connection
 
     with connection.reading(path) as db:
         largest = db.execute("SELECT business_id FROM engagements GROUP BY business_id ORDER BY count(*) DESC "
@@ -110,12 +84,12 @@ def _pages(path: Path, runs: int) -> dict:
         "Schedule": ("pages/oversight/schedule.py", {}, {}),
     }
     env = {**os.environ, "TRACKER_DB": str(path), "TRACKER_TODAY": TODAY.isoformat()}
-    return _child(_PAGE_SCRIPT, str(ROOT / "app.py"), str(runs), json.dumps(pages), env=env)
+    return _child(_PAGE_RERUNS, str(ROOT / "app.py"), str(runs), json.dumps(pages), env=env)
 
 
 def _page_baselines(path: Path, runs: int) -> dict[str, float]:
     """The bare SQLite query returning the rows each page shows."""
-    from .store import connection
+    from tracker.store import connection
 
     with connection.reading(path) as db:
         largest = db.execute("SELECT business_id FROM engagements GROUP BY business_id ORDER BY count(*) DESC "
@@ -135,7 +109,7 @@ def _page_baselines(path: Path, runs: int) -> dict[str, float]:
 # --- the full gap computation
 
 def _gaps(path: Path, runs: int) -> tuple[float, float]:
-    from .services import gaps, revision_cache
+    from tracker.services import gaps, revision_cache
 
     ctx = _context(path)
 
@@ -152,38 +126,14 @@ def _gaps(path: Path, runs: int) -> tuple[float, float]:
 
 # --- the Excel report and its bare dump (child processes, for their own peak memory)
 
-_REPORT_SCRIPT = r"""
-import json, resource, sys, time
-from datetime import date
-from pathlib import Path
-from tracker.services.context import SYSTEM, Context
-from tracker.services import reports
-ctx = Context(Path(sys.argv[1]), SYSTEM, date.fromisoformat(sys.argv[3]))
-start = time.perf_counter()
-counts = reports.write_report(ctx, sys.argv[2], reports.ReportFilter(), "ja")
-print(json.dumps({"seconds": time.perf_counter() - start, "rows": sum(counts.values()),
-                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
+_REPORT_RUN = "bench.report_run"
 
-_DUMP_SCRIPT = r"""
-import json, resource, sys, time
-from openpyxl import Workbook, load_workbook
-source = load_workbook(sys.argv[1], read_only=True)
-sheets = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in source]
-source.close()
-start = time.perf_counter()
-book = Workbook(write_only=True)
-for title, rows in sheets:
-    out = book.create_sheet(title)
-    for row in rows:
-        out.append(row)
-book.save(sys.argv[2])
-print(json.dumps({"seconds": time.perf_counter() - start}))
-"""
+_BARE_DUMP = "bench.bare_dump"
 
 
-def _child(script: str, *args: str, env: dict | None = None) -> dict:
-    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT, env=env)
+def _child(module: str, *args: str, env: dict | None = None) -> dict:
+    """Run a step's module in its own process (its peak memory is its own); its last line is JSON."""
+    out = subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT, env=env)
     if out.returncode:
         raise RuntimeError(f"benchmark step failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -191,8 +141,8 @@ def _child(script: str, *args: str, env: dict | None = None) -> dict:
 
 def _report(path: Path, folder: Path, runs: int) -> dict:
     target = folder / f"report-{path.stem}.xlsx"
-    results = [_child(_REPORT_SCRIPT, str(path), str(target), TODAY.isoformat()) for _ in range(runs)]
-    dumps = [_child(_DUMP_SCRIPT, str(target), str(folder / "dump.xlsx"))["seconds"] for _ in range(runs)]
+    results = [_child(_REPORT_RUN, str(path), str(target), TODAY.isoformat()) for _ in range(runs)]
+    dumps = [_child(_BARE_DUMP, str(target), str(folder / "dump.xlsx"))["seconds"] for _ in range(runs)]
     return {"seconds": statistics.median(r["seconds"] for r in results), "rows": results[0]["rows"],
             "max_rss_mb": max(r["max_rss_mb"] for r in results), "size_mb": target.stat().st_size / 2 ** 20,
             "dump_seconds": statistics.median(dumps)}
@@ -204,8 +154,8 @@ def _ledger_rows(rows: int) -> bytes:
     """A ledger of ``rows`` rows: half parties, half engagements (chains up to four deep)."""
     from openpyxl import Workbook
 
-    from .domain.corporate_number import with_check_digit
-    from .i18n import t
+    from tracker.domain.corporate_number import with_check_digit
+    from tracker.i18n import t
 
     parties = rows // 2
     book = Workbook(write_only=True)
@@ -226,29 +176,9 @@ def _ledger_rows(rows: int) -> bytes:
     return out.getvalue()
 
 
-_IMPORT_SCRIPT = r"""
-import json, resource, sys, time
-from datetime import date
-from pathlib import Path
-from tracker.services import ledger_import, setup
-from tracker.services.context import SYSTEM, Context
-path = Path(sys.argv[1]); data = Path(sys.argv[2]).read_bytes()
-setup.initialise(path)
-start = time.perf_counter()
-result = ledger_import.import_ledger(Context(path, SYSTEM, date(2026, 11, 22)), data)
-assert result.applied, result.issues[:3]
-print(json.dumps({"seconds": time.perf_counter() - start,
-                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
+_IMPORT_RUN = "bench.import_run"
 
-_READ_SCRIPT = r"""
-import json, sys, time
-from openpyxl import load_workbook
-start = time.perf_counter()
-book = load_workbook(sys.argv[1], read_only=True)
-rows = sum(1 for ws in book for _ in ws.iter_rows(values_only=True))
-print(json.dumps({"seconds": time.perf_counter() - start, "rows": rows}))
-"""
+_BARE_READ = "bench.bare_read"
 
 
 def _import(folder: Path, runs: int) -> dict:
@@ -259,15 +189,15 @@ def _import(folder: Path, runs: int) -> dict:
         target = folder / f"import-{n}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-        times.append(_child(_IMPORT_SCRIPT, str(target), str(ledger))["seconds"])
-    reads = [_child(_READ_SCRIPT, str(ledger))["seconds"] for _ in range(runs)]
+        times.append(_child(_IMPORT_RUN, str(target), str(ledger))["seconds"])
+    reads = [_child(_BARE_READ, str(ledger))["seconds"] for _ in range(runs)]
     return {"seconds": statistics.median(times), "read_seconds": statistics.median(reads)}
 
 
 def _addendum(path: Path, runs: int) -> tuple[float, float]:
     from docx import Document
 
-    from .services import addenda, gaps
+    from tracker.services import addenda, gaps
 
     ctx = _context(path)
     link = next(g.engagement_id for g in gaps.registry_gaps(ctx).analysis.links)

@@ -1,0 +1,27 @@
+"""Page reruns in this process (Streamlit AppTest): the first and the median of RUNS reruns of each page, and this process's peak memory. Run by ``python -m bench`` in a child process; prints one JSON line."""
+
+import json, statistics, sys, time, resource
+from streamlit.testing.v1 import AppTest
+from tracker.domain.permissions import Role
+from tracker.services.context import Actor
+app, runs, pages = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+officer = Actor("bench", "ベンチ 担当", Role.PRIVACY_OFFICER)
+result = {}
+for name, (page, state, query) in pages.items():
+    at = AppTest.from_file(app, default_timeout=600)
+    at.session_state["actor"] = officer
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page)
+    for key, value in state.items():
+        at.session_state[key] = value
+    start = time.perf_counter(); at.run(); first = time.perf_counter() - start
+    if at.exception:
+        raise SystemExit(f"{name}: {[e.value for e in at.exception]}")
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter(); at.run(); times.append(time.perf_counter() - start)
+    result[name] = {"first": first, "median": statistics.median(times)}
+result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(result))

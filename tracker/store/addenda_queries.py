@@ -1,0 +1,31 @@
+"""Addenda (覚書) and the engagements each amends."""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+
+def _decoded(row: dict) -> dict:
+    return {**row, "clause_ids": json.loads(row["clause_ids"])}
+
+
+def links_of(db: Database, addendum_id: int) -> list[dict]:
+    return list(db.query("SELECT id, engagement_id FROM addendum_links WHERE addendum_id = ?", [addendum_id]))
+
+
+def addenda_of(db: Database, engagement_id: int) -> list[dict]:
+    """Newest first; ``clause_ids`` decoded."""
+    return [_decoded(row) for row in db.query(
+        """SELECT a.* FROM addenda a JOIN addendum_links l ON l.addendum_id = a.id
+           WHERE l.engagement_id = ? ORDER BY a.id DESC""", [engagement_id])]
+
+
+def same_parties(db: Database, engagement_id: int, entrustee_id: int, entruster_id: int | None) -> list[dict]:
+    """Other open engagements with the same entruster and entrustee."""
+    return list(db.query(
+        """SELECT e.id, e.tier, e.work, b.name AS business_name FROM engagements e
+           JOIN businesses b ON b.id = e.business_id
+           WHERE e.entrustee_party_id = ? AND e.entruster_party_id IS ? AND e.id <> ? AND e.status <> 'ended'
+           ORDER BY e.id LIMIT 50""", [entrustee_id, entruster_id, engagement_id]))

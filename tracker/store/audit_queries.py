@@ -1,0 +1,96 @@
+"""Reading the audit trail, and sealing it anew with a key (the appending is in ``records``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from ..domain.audit_chain import AuditRecord
+from .records import AUDIT_HEAD
+
+_COLUMNS = "id, at, username, action, table_name, row_id, before, after, prev_hash, hash"
+KEYED = "audit_keyed"  # settings: the trail is sealed with the key outside the database
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    username: str = ""
+    table_name: str = ""
+    row_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def where(self) -> tuple[str, list]:
+        conditions = [("username = ?", self.username or None), ("table_name = ?", self.table_name or None),
+                      ("row_id = ?", self.row_id), ("at >= ?", self.since and self.since.isoformat()),
+                      ("at < ?", self.until and (self.until + timedelta(days=1)).isoformat())]
+        used = [(sql, value) for sql, value in conditions if value is not None]
+        return (f"WHERE {' AND '.join(sql for sql, _ in used)}" if used else ""), [value for _, value in used]
+
+
+def in_order(db: Database) -> list[AuditRecord]:
+    return [AuditRecord(*row) for row in db.execute(f"SELECT {_COLUMNS} FROM audit_log ORDER BY id").fetchall()]
+
+
+def head(db: Database) -> str | None:
+    """The newest record's hash as the database keeps it."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [AUDIT_HEAD]).fetchone()
+    return row[0] if row else None
+
+
+def last(db: Database) -> tuple[int, str] | None:
+    """(id, hash) of the newest record."""
+    row = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def is_keyed(db: Database) -> bool:
+    return db.execute("SELECT 1 FROM settings WHERE key = ?", [KEYED]).fetchone() is not None
+
+
+def reseal(db: Database, hashes: list[tuple[int, str, str]], new_head: str) -> None:
+    """Write (id, previous hash, hash) for every record, the head, and the keyed mark."""
+    db.conn.executemany("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
+                        [(previous, digest, record_id) for record_id, previous, digest in hashes])
+    for key, value in ((AUDIT_HEAD, new_head), (KEYED, "1")):
+        db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                   [key, value])
+
+
+def audited_tables(db: Database) -> list[str]:
+    """Tables the trail holds row records of (and that still exist)."""
+    names = [r[0] for r in db.execute("SELECT DISTINCT table_name FROM audit_log WHERE table_name IS NOT NULL "
+                                      "AND row_id IS NOT NULL")]
+    return [name for name in names if db[name].exists()]
+
+
+def last_after(db: Database, table: str) -> dict[int, str | None]:
+    """Row id → the values its newest record left (None: deleted)."""
+    return dict(db.execute(
+        "SELECT row_id, after FROM audit_log a WHERE table_name = ? AND id = (SELECT max(id) FROM audit_log "
+        "WHERE table_name = a.table_name AND row_id = a.row_id)", [table]).fetchall())
+
+
+def rows_of(db: Database, table: str) -> Iterator[dict]:
+    return db.query(f'SELECT * FROM "{table}"')
+
+
+def search(db: Database, selected: AuditFilter, limit: int, offset: int) -> tuple[list[AuditRecord], int]:
+    clause, params = selected.where()
+    total = db.execute(f"SELECT count(*) FROM audit_log {clause}", params).fetchone()[0]
+    rows = db.execute(f"SELECT {_COLUMNS} FROM audit_log {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+                      [*params, limit, offset]).fetchall()
+    return [AuditRecord(*row) for row in rows], total
+
+
+def matching(db: Database, selected: AuditFilter) -> list[AuditRecord]:
+    clause, params = selected.where()
+    return [AuditRecord(*row) for row in db.execute(f"SELECT {_COLUMNS} FROM audit_log {clause} ORDER BY id",
+                                                    params).fetchall()]
+
+
+def usernames(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT username FROM audit_log ORDER BY username").fetchall()]

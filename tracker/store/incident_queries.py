@@ -1,0 +1,25 @@
+"""Incidents and the notices up the chain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlite_utils import Database
+
+
+def notice_id(db: Database, incident_id: int, engagement_id: int) -> int | None:
+    row = db.execute("SELECT id FROM incident_notices WHERE incident_id = ? AND engagement_id = ?",
+                     [incident_id, engagement_id]).fetchone()
+    return row[0] if row else None
+
+
+def notified(db: Database, incident_id: int) -> dict[int, date]:
+    """Link id → the day its entrustee told its entruster."""
+    return {engagement_id: date.fromisoformat(on) for engagement_id, on in db.execute(
+        "SELECT engagement_id, notified_on FROM incident_notices WHERE incident_id = ?", [incident_id])}
+
+
+def incidents(db: Database, include_closed: bool) -> list[dict]:
+    """Newest first."""
+    where = "1" if include_closed else "closed_on IS NULL"
+    return list(db.query(f"SELECT * FROM incidents WHERE {where} ORDER BY id DESC"))

@@ -1,0 +1,125 @@
+"""The oversight report's rows, streamed: each function opens a connection of its own and yields
+rows while the workbook is written. ``scope`` narrows the links (business, department, tier)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import connection
+
+
+@dataclass(frozen=True)
+class LinkScope:
+    business_id: int | None = None
+    department: str | None = None
+    tier: int | None = None
+
+    def where(self, alias: str = "e") -> tuple[str, list]:
+        clauses, params = ["1"], []
+        if self.business_id is not None:
+            clauses.append(f"{alias}.business_id = ?")
+            params.append(self.business_id)
+        if self.department:
+            clauses.append(f"{alias}.business_id IN (SELECT id FROM businesses WHERE owner_department = ?)")
+            params.append(self.department)
+        if self.tier is not None:
+            clauses.append(f"{alias}.tier = ?")
+            params.append(self.tier)
+        return " AND ".join(clauses), params
+
+    @property
+    def narrowed(self) -> bool:
+        return self.where()[0] != "1"
+
+
+def _rows(db_path: Path, sql: str, params: list) -> Iterator[tuple]:
+    with connection.reading(db_path) as db:
+        yield from db.execute(sql, params)
+
+
+def departments(db) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT owner_department FROM businesses ORDER BY 1")]
+
+
+def open_links(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
+    """(link, business id, business, department, tier, approval status) of every open link."""
+    where, params = scope.where()
+    return _rows(db_path, f"""SELECT e.id, b.id, b.name, b.owner_department, e.tier, a.status FROM engagements e
+                              JOIN businesses b ON b.id = e.business_id LEFT JOIN approvals a ON a.engagement_id = e.id
+                              WHERE {where} AND e.status <> 'ended'""", params)
+
+
+def overdue_by_business(db_path: Path, scope: LinkScope, as_of: str) -> Iterator[tuple]:
+    where, params = scope.where()
+    return _rows(db_path, f"""SELECT e.business_id, count(*) FROM due_items d JOIN engagements e ON e.id = d.engagement_id
+                              WHERE {where} AND d.due_on < ? GROUP BY e.business_id""", params + [as_of])
+
+
+def open_incidents_by_business(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
+    where, params = scope.where()
+    return _rows(db_path, f"""SELECT e.business_id, count(*) FROM incidents i JOIN engagements e ON e.id = i.engagement_id
+                              WHERE {where} AND i.closed_on IS NULL GROUP BY e.business_id""", params)
+
+
+def parties(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
+    """Parties (those entrusted a link in scope, when narrowed), with their parent company's name."""
+    where, params = scope.where()
+    if scope.narrowed:
+        where = f"p.id IN (SELECT e.entrustee_party_id FROM engagements e WHERE {where})"
+    else:
+        where, params = "1", []
+    return _rows(db_path, f"""SELECT p.id, p.name, p.kana, p.corporate_number, p.address, p.country, p.contact_person,
+                                     p.email, p.phone, parent.name
+                              FROM parties p LEFT JOIN parties parent ON parent.id = p.parent_party_id
+                              WHERE {where} ORDER BY p.id""", params)
+
+
+def chain(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
+    """Every link depth-first per business (ancestors before descendants)."""
+    where, params = scope.where()
+    return _rows(db_path, f"""SELECT e.id, b.name, e.tier, er.name, ee.name, ee.corporate_number, e.work,
+                                     e.data_categories, e.processing_countries, e.storage_countries, e.status,
+                                     a.status, a.decided_on, e.start_date, e.end_date, e.business_id
+                              FROM engagements e JOIN businesses b ON b.id = e.business_id
+                              JOIN parties ee ON ee.id = e.entrustee_party_id
+                              LEFT JOIN parties er ON er.id = e.entruster_party_id
+                              LEFT JOIN approvals a ON a.engagement_id = e.id
+                              WHERE {where} ORDER BY e.business_id, e.path_key""", params)
+
+
+def open_link_names(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
+    """(link, business, tier, entrustee) of every open link, by business and path."""
+    where, params = scope.where()
+    return _rows(db_path, f"""SELECT e.id, b.name, e.tier, ee.name FROM engagements e
+                              JOIN businesses b ON b.id = e.business_id JOIN parties ee ON ee.id = e.entrustee_party_id
+                              WHERE {where} AND e.status <> 'ended' ORDER BY e.business_id, e.path_key""", params)
+
+
+def schedule(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
+    """Every due item (those of links out of scope left out), by due date."""
+    where, params = scope.where()
+    return _rows(db_path, f"""SELECT d.due_on, d.notice_days, d.kind, p.name, e.work, b.name, d.tier, u.display_name
+                              FROM due_items d JOIN parties p ON p.id = d.party_id
+                              LEFT JOIN engagements e ON e.id = d.engagement_id
+                              LEFT JOIN businesses b ON b.id = d.business_id
+                              LEFT JOIN users u ON u.id = d.owner_user_id
+                              WHERE d.engagement_id IS NULL OR d.engagement_id IN (SELECT e.id FROM engagements e
+                                                                                   WHERE {where})
+                              ORDER BY d.due_on, d.id""", params)
+
+
+def link_ids(db_path: Path, scope: LinkScope) -> set[int]:
+    where, params = scope.where()
+    return {row[0] for row in _rows(db_path, f"SELECT e.id FROM engagements e WHERE {where}", params)}
+
+
+def certificates(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
+    where, params = scope.where()
+    return _rows(db_path, f"""SELECT rp.name || ' — ' || r.work, t.ended_on, p.name, e.tier, c.received_on, c.method,
+                                     c.items, c.responsible_person, c.done_on
+                              FROM deletion_certificates c JOIN terminations t ON t.id = c.termination_id
+                              JOIN engagements r ON r.id = t.engagement_id JOIN parties rp ON rp.id = r.entrustee_party_id
+                              JOIN engagements e ON e.id = c.engagement_id JOIN parties p ON p.id = c.party_id
+                              WHERE {where} ORDER BY t.id, e.path_key""", params)

@@ -1,0 +1,21 @@
+"""The settings table: our organisation's own particulars (the rest of it is the app's bookkeeping:
+the database revision, the audit head)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def all_settings(db: Database) -> dict[str, str]:
+    return dict(db.execute("SELECT key, value FROM settings").fetchall())
+
+
+def settings_of(db: Database, keys: list[str]) -> dict[str, str]:
+    marks = ", ".join("?" for _ in keys)
+    return dict(db.execute(f"SELECT key, value FROM settings WHERE key IN ({marks})", keys).fetchall())
+
+
+def put(db: Database, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                   [key, value])
