@@ -27,7 +27,7 @@ system-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test: $(STAMP) system-deps
-	$(BIN)/ruff check tracker pages tests bench app.py
+	$(BIN)/ruff check tracker pages tests app.py
 	$(BIN)/pytest -q
 
 unit: $(STAMP)
@@ -38,7 +38,7 @@ e2e: $(STAMP) system-deps
 
 # Builds synthetic registries in a temporary folder (about 1 GB at 50,000 parties) and prints one table.
 bench: $(STAMP)
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 clean-db:
 	rm -f data/tracker.db data/tracker.db-wal data/tracker.db-shm

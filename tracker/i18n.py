@@ -37,9 +37,10 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params) -> str:
     return text.format(**params) if params else text
 
 
-def join(items, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A list as prose: 「A、B」 in Japanese, "A, B" in English."""
-    return ("、" if lang == "ja" else ", ").join(str(item) for item in items)
+def join(items, lang: str = DEFAULT_LANGUAGE, phrases: bool = False) -> str:
+    """A list as prose: 「A、B」 in Japanese, "A, B" in English ("A; B" for ``phrases``, which may
+    hold commas of their own)."""
+    return ("、" if lang == "ja" else "; " if phrases else ", ").join(str(item) for item in items)
 
 
 def describe(problem: Problem, lang: str = DEFAULT_LANGUAGE, quote: Callable[[str], str] | None = None) -> str:

@@ -11,6 +11,7 @@ from tracker.services.catalogue import catalogue
 from tracker.ui import labels
 from tracker.ui.forms import field_errors, form_errors_elsewhere, submit
 from tracker.ui.link_header import choose_link
+from tracker.i18n import join
 from tracker.ui.session import context, lang, show_flash, tr
 from tracker.ui.text import md
 
@@ -84,7 +85,7 @@ for row in kept:
         st.markdown(f":{STATUS_COLOUR[row['status']]}-badge[{tr('addendum.status.' + row['status'])}] "
                     f"**#{row['id']}** · {tr('addendum.language.' + row['language'])} · "
                     f"{tr('addendum.article_count', count=len(clause_ids))} · {steps}  \n"
-                    + "、".join(md(titles[c]) for c in clause_ids))
+                    + join((md(titles[c]) for c in clause_ids), lang()))
         st.download_button(tr("addendum.download"), icon=":material/download:", key=f"addendum_download_{row['id']}",
                            data=lambda i=row["id"]: addenda.file_of(ctx, i)[1], file_name=f"addendum-{row['id']}.docx",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

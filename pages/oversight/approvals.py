@@ -2,8 +2,6 @@
 
 import streamlit as st
 
-from tracker.domain.approvals import only_we_may_approve
-from tracker.domain.models import parse_categories
 from tracker.domain.permissions import Action
 from tracker.services import approvals, setup
 from tracker.ui import labels
@@ -39,7 +37,7 @@ chosen = st.selectbox(tr("engagement.title"), list(links), key="approval_pick",
                       format_func={i: f"{x.entrustee_name} — {x.work} ({labels.tier(x.tier)})"
                                    for i, x in links.items()}.__getitem__)
 link = links[chosen]
-my_number = only_we_may_approve(parse_categories(link.data_categories))
+my_number = link.only_we_may_approve
 st.caption(tr("approval.my_number_rule") if my_number else tr("approval.appi_rule"))
 if link.subsidiary:
     st.caption(tr("approval.subsidiary_note"))

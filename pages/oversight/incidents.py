@@ -13,6 +13,7 @@ from tracker.ui import incident_form, labels
 from tracker.ui.forms import field_errors, form_errors_elsewhere, submit
 from tracker.ui.links import query_id
 from tracker.ui.pickers import link_picker
+from tracker.i18n import join
 from tracker.ui.session import context, lang, show_flash, tr
 from tracker.ui.text import md, md_short
 
@@ -26,7 +27,7 @@ handler = ctx.can(Action.HANDLE_INCIDENTS)
 def classification_badge(view) -> str:
     c = view.classification
     if c.reportable:
-        reasons = "、".join(tr(f"incident.reason.{r}") for r in c.reasons)
+        reasons = join((tr(f"incident.reason.{r}") for r in c.reasons), lang())
         return f":red-badge[:material/report: {tr('incident.reportable')}] {reasons}"
     if c.exempt_by_encryption:
         return f":green-badge[{tr('incident.exempt_encrypted')}]"

@@ -1,12 +1,11 @@
 """Reviews of one link: record an inspection (or a report, foreign check, re-evaluation), see the
 history, and follow the corrective actions to closure."""
 
-from datetime import date
 
 import streamlit as st
 
 from tracker.domain.permissions import Action
-from tracker.domain.schedule import COMPLETABLE, DUE_SOON_DAYS, Method, ReviewKind, Via, status_of
+from tracker.domain.schedule import COMPLETABLE, Method, ReviewKind, Via
 from tracker.services import reviews, schedule
 from tracker.services.reviews import ReviewInput
 from tracker.ui import area_checklist, labels
@@ -98,7 +97,7 @@ for review in history:
             st.markdown(f"{tr('review.findings')}: {md(review['findings'])}")
         for action in review["actions"]:
             state = (f":green-badge[{tr('review.action_closed', day=action['closed_on'])}]" if action["closed_on"]
-                     else labels.due_status(status_of(date.fromisoformat(action["due_on"]), DUE_SOON_DAYS, ctx.today)))
+                     else labels.due_status(action["status"]))
             owner = f" · {md(action['owner'])}" if action["owner"] else ""
             text, button = st.columns([5, 1])
             text.markdown(f"{state} {md(action['description'])} · {tr('review.action_due', day=action['due_on'])}"

@@ -29,8 +29,8 @@ if row["selection_override_reason"]:
 
 held = certifications.certifications_of(ctx, link.entrustee_id)
 if held:
-    st.caption(tr("selection.certifications_held") + ": " + "、".join(
-        f"{tr('certification.scheme.' + c['scheme'])} {md(c['number'])}（〜{c['valid_until']}）" for c in held))
+    st.caption(tr("selection.certifications_held") + ": " + join((
+        f"{tr('certification.scheme.' + c['scheme'])} {md(c['number'])}（〜{c['valid_until']}）" for c in held), lang()))
 
 st.subheader(tr("selection.history"))
 checks = selection.selection_checks_of(ctx, engagement_id)
@@ -42,7 +42,7 @@ for check in checks:
     st.markdown(
         f":{RESULT_COLOUR[check['result']]}-badge[{tr('selection.result.' + check['result'])}] "
         f"**{check['checked_on']}** · {md(check['decided_by'])} · {methods}"
-        + (f"  \n{tr('selection.issues')}: " + "、".join(tr(f"selection.area.{a}") for a in issues) if issues else "")
+        + (f"  \n{tr('selection.issues')}: " + join((tr(f"selection.area.{a}") for a in issues), lang()) if issues else "")
         + (f"  \n{tr('selection.conditions')}: {md(check['conditions'])}" if check["conditions"] else ""))
 
 st.subheader(tr("selection.record"))

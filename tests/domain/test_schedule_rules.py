@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from tracker.domain.schedule import (
-    DueStatus, LinkFacts, ReviewKind, add_months, certification_item, due, link_items, status_bounds, status_of,
+    DueStatus, ScheduleFacts, ReviewKind, add_months, certification_item, due, link_items, status_bounds, status_of,
 )
 from tracker.domain.working_days import is_working_day, next_working_day, previous_working_day
 
@@ -49,12 +49,12 @@ def kinds(items):
 
 
 def test_a_new_link_is_due_for_inspection_and_re_evaluation_a_year_after_its_start():
-    items = link_items(LinkFacts(start=date(2024, 2, 29)))
+    items = link_items(ScheduleFacts(start=date(2024, 2, 29)))
     assert kinds(items) == {(ReviewKind.INSPECTION, date(2025, 2, 28)), (ReviewKind.REEVALUATION, date(2025, 2, 28))}
 
 
 def test_each_review_counts_from_when_it_was_last_done():
-    facts = LinkFacts(start=date(2022, 4, 1), inspection_interval=6, report_interval=3, abroad=True,
+    facts = ScheduleFacts(start=date(2022, 4, 1), inspection_interval=6, report_interval=3, abroad=True,
                       last_done={ReviewKind.INSPECTION: date(2026, 8, 31), ReviewKind.REPORT: date(2026, 11, 30),
                                  ReviewKind.REEVALUATION: date(2025, 12, 1)},
                       last_selection=date(2026, 3, 15))
@@ -67,7 +67,7 @@ def test_each_review_counts_from_when_it_was_last_done():
 
 
 def test_contracts_and_corrective_actions_are_due_on_their_own_dates():
-    facts = LinkFacts(start=date(2026, 1, 5), contracts=((7, date(2027, 3, 31)),), open_actions=((3, date(2026, 12, 15)),))
+    facts = ScheduleFacts(start=date(2026, 1, 5), contracts=((7, date(2027, 3, 31)),), open_actions=((3, date(2026, 12, 15)),))
     items = {i.kind: i for i in link_items(facts)}
     assert (items[ReviewKind.CONTRACT].ref_id, items[ReviewKind.CONTRACT].notice_days) == (7, 90)
     assert (items[ReviewKind.CORRECTIVE_ACTION].ref_id, items[ReviewKind.CORRECTIVE_ACTION].notice_days) == (3, 30)
@@ -96,3 +96,22 @@ def test_the_sql_status_condition_agrees_with_the_rule():
         found = {(date.fromisoformat(d), n) for d, n in
                  db.execute(f"SELECT due_on, notice_days FROM due_items d WHERE {sql}", params)}
         assert found == {(d, n) for d, n in rows if status_of(d, n, today) in wanted}, wanted
+
+
+def test_handled_abroad_when_the_entrustee_or_any_country_of_processing_or_storage_is_foreign():
+    from tracker.domain.schedule import handled_abroad
+
+    assert not handled_abroad("JP", ["JP"], ["JP"])
+    assert handled_abroad("SG", ["JP"], ["JP"])
+    assert handled_abroad("JP", ["JP"], ["JP", "US"])
+
+
+def test_contract_expiry_is_the_latest_end_of_the_signed_contracts_unless_one_never_ends():
+    from tracker.domain.schedule import contract_expiry
+
+    assert contract_expiry([(1, "master", "2027-03-31", False), (2, "dpa", "2028-01-31", False)]) == (
+        2, date(2028, 1, 31))
+    assert contract_expiry([(1, "master", "2027-03-31", False), (2, "addendum", "2029-01-01", False)]) == (
+        1, date(2027, 3, 31))  # an addendum runs with the contract it amends
+    assert contract_expiry([(1, "master", "2027-03-31", True)]) is None  # auto-renewing
+    assert contract_expiry([(1, "master", None, False), (2, "dpa", "2027-01-01", False)]) is None  # open-ended

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from .models import HOME_COUNTRY
 from .working_days import previous_working_day
 
 
@@ -75,8 +76,26 @@ def due(kind: ReviewKind, nominal_on: date, ref_id: int | None = None) -> DueIte
     return DueItem(kind, nominal_on, previous_working_day(nominal_on), notice, ref_id)
 
 
+def handled_abroad(party_country: str, processing: list[str], storage: list[str]) -> bool:
+    """A foreign entrustee, or our data processed or stored outside Japan: a yearly check of the
+    measures and the foreign law is due (規則 18; DOMAIN.md §8)."""
+    return party_country != HOME_COUNTRY or any(c != HOME_COUNTRY for c in [*processing, *storage])
+
+
+def contract_expiry(signed: list[tuple[int, str, str | None, bool]]) -> tuple[int, date] | None:
+    """(contract, date) when a link's agreement runs out: the latest end date of its signed contracts
+    (kind, valid until, auto-renewing); an addendum runs with the contract it amends, and an
+    open-ended or auto-renewing contract never expires, so then there is none."""
+    terms = [(contract_id, None if auto_renewal else until) for contract_id, kind, until, auto_renewal in signed
+             if kind != "addendum"]
+    if not terms or not all(until for _, until in terms):
+        return None
+    contract_id, until = max(terms, key=lambda t: t[1])
+    return contract_id, date.fromisoformat(until)
+
+
 @dataclass(frozen=True)
-class LinkFacts:
+class ScheduleFacts:
     """What the schedule of one active link depends on."""
 
     start: date  # start date, else the day it was registered
@@ -89,7 +108,7 @@ class LinkFacts:
     open_actions: tuple[tuple[int, date], ...] = ()  # (corrective action id, due on)
 
 
-def link_items(facts: LinkFacts, reevaluation_months: int = DEFAULT_INTERVAL_MONTHS) -> list[DueItem]:
+def link_items(facts: ScheduleFacts, reevaluation_months: int = DEFAULT_INTERVAL_MONTHS) -> list[DueItem]:
     """Every item due for an active link: the next of each periodic review, counted from the last
     time it was done (else from the start), plus expiring contracts and open corrective actions."""
 

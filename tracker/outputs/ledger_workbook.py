@@ -109,7 +109,6 @@ def _validations(sheet, spec: Sheet, lang: str, width: int, lists: dict[str, lis
 
 def _rows(registry: dict[str, Iterator[tuple]], sheet: Sheet, lang: str, clause_ids: list[str]) -> Iterator[list]:
     t = lambda key: i18n.t(key, lang)  # noqa: E731
-    separator = "、" if lang == "ja" else ", "
     if sheet.key == "parties":
         for row in registry["parties"]:
             yield list(row)
@@ -119,7 +118,7 @@ def _rows(registry: dict[str, Iterator[tuple]], sheet: Sheet, lang: str, clause_
              checked_on) in registry["engagements"]:
             decided = decision in ("approved", "rejected")
             yield [f"E{link_id}", business, department, f"E{parent}" if parent else None, number or name, work,
-                   separator.join(t(f"category.{c}") for c in json.loads(categories)), individuals,
+                   i18n.join((t(f"category.{c}") for c in json.loads(categories)), lang), individuals,
                    ", ".join(json.loads(processing)), ", ".join(json.loads(storage)), start, end,
                    t(f"status.{status}"), t(f"ledger.decision.{decision}") if decided else None,
                    decided_on if decided else None, (approver or t("app.us")) if decided else None,

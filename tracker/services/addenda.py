@@ -96,7 +96,7 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
     raise_if_any(problems)
 
     langs = language.parts
-    works = {lang: ("、" if lang == "ja" else "; ").join(dict.fromkeys(link["work"] for link in links))
+    works = {lang: i18n.join(dict.fromkeys(link["work"] for link in links), lang, phrases=True)
              for lang in langs}
     clauses = ordered(catalogue(), chosen)
     values = {lang: _placeholder_values(links, works[lang], entruster, entrustee, ctx, lang,
@@ -129,18 +129,17 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
 
 def _placeholder_values(links: list[dict], work: str, entruster, entrustee, ctx: Context, lang: str,
                         breach_days: int) -> dict[str, str]:
-    separator = "、" if lang == "ja" else ", "
     categories = sorted({c for link in links for c in link["data_categories"]})
 
     def places(column: str) -> str:
         codes = sorted({c for link in links for c in link[column]})
-        return separator.join(countries.name(code, lang) for code in codes)
+        return i18n.join((countries.name(code, lang) for code in codes), lang)
 
     return {
         "entruster": entruster["name"] if entruster else setup.organisation_name(ctx, lang),
         "entrustee": entrustee["name"],
         "work": work,
-        "data_categories": separator.join(i18n.t(f"category.{c}", lang) for c in categories),
+        "data_categories": i18n.join((i18n.t(f"category.{c}", lang) for c in categories), lang),
         "processing_countries": places("processing_countries"),
         "storage_countries": places("storage_countries"),
         "inspection_interval": inspection_interval(min(link["inspection_interval_months"] for link in links), lang),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from ..domain.certifications import CertificationDraft, check_certification
 from ..domain.permissions import Action
@@ -15,13 +14,10 @@ from . import attachments
 from .context import Context, NotFound
 
 
-@dataclass
-class CertificationInput:
-    scheme: str
-    number: str
-    valid_until: date | None
-    issuer: str = ""
-    scheme_name: str = ""
+@dataclass(frozen=True)
+class CertificationInput(CertificationDraft):
+    """A certification as the rules check it, with its certificate's copy."""
+
     evidence: tuple[str, bytes] | None = None  # (file name, content) of the certificate
 
 
@@ -31,8 +27,7 @@ def _values(data: CertificationInput) -> dict:
 
 
 def _check(data: CertificationInput) -> None:
-    raise_if_any(check_certification(CertificationDraft(data.scheme, data.number, data.valid_until, data.issuer,
-                                                        data.scheme_name)))
+    raise_if_any(check_certification(data))
 
 
 def create_certification(ctx: Context, party_id: int, data: CertificationInput) -> int:

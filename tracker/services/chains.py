@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain import approvals as approval_rules
 from ..domain.approvals import ApprovalFinding, LinkApprovalState, findings_for, is_subsidiary_redelegation
 from ..domain.chain import ids_in_path
 from ..domain.models import ApprovalStatus, EngagementStatus, parse_categories
@@ -32,6 +33,11 @@ class ChainLink:
     subsidiary: bool
     findings: list[ApprovalFinding]
     path: list[str]  # entrustee names from tier 1 down to this link
+
+    @property
+    def only_we_may_approve(self) -> bool:
+        """My Number data: only we, the original entruster, may permit its re-delegation (番号法 Art. 10)."""
+        return approval_rules.only_we_may_approve(parse_categories(self.data_categories))
 
 
 def approval_state(row: dict) -> LinkApprovalState:

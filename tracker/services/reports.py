@@ -175,14 +175,13 @@ class _Report:
         info = {row[0]: row[1:] for row in rq.open_link_names(self.ctx.db_path, self.scope)}
         titles = {c.id: c.title(self.lang) for c in catalogue()}
         links = [g for g in self.gaps.analysis.links if g.engagement_id in info]
-        separator = "、" if self.lang == "ja" else "; "
         for gap in self.gaps.analysis.gaps(links):
             business, tier, entrustee = info[gap.engagement_id]
             source = (self.t("report.own") if gap.required_by == gap.engagement_id
                       else info.get(gap.required_by, ("", "", str(gap.required_by)))[2])
             yield [gap.engagement_id, business, tier, entrustee, titles[gap.clause_id],
                    self.t(f"clause.level_{Level(gap.level).value}"), self.t(f"gap.kind.{gap.kind}"), source,
-                   separator.join(self.t(f"clause.condition.{c}") for c in gap.reasons)]
+                   i18n.join((self.t(f"clause.condition.{c}") for c in gap.reasons), self.lang, phrases=True)]
 
     def _schedule(self) -> Iterator[list]:
         for due_on, notice, kind, party, work, business, tier, owner in rq.schedule(self.ctx.db_path, self.scope):
@@ -193,7 +192,6 @@ class _Report:
     def _incidents(self) -> Iterator[list]:
         views, _ = incident_service.incidents_list(self.ctx, include_closed=True, limit=10**9)
         in_scope = rq.link_ids(self.ctx.db_path, self.scope)
-        separator = "、" if self.lang == "ja" else "; "
         for view in sorted(views, key=lambda v: v.row["id"]):
             if view.row["engagement_id"] not in in_scope:
                 continue
@@ -201,7 +199,8 @@ class _Report:
             yield [row["id"], row["title"], view.link.entrustee_name, view.link.tier, view.link.business_name,
                    row["learned_on"], _iso(due.knowledge),
                    self.t("common.yes") if view.classification.reportable else self.t("common.no"),
-                   separator.join(self.t(f"incident.reason.{r}") for r in view.classification.reasons),
+                   i18n.join((self.t(f"incident.reason.{r}") for r in view.classification.reasons), self.lang,
+                             phrases=True),
                    f"{due.preliminary.opens} – {due.preliminary.closes}" if due.preliminary else "", _iso(due.final),
                    row["preliminary_filed_on"], row["final_filed_on"], row["closed_on"]]
 
@@ -215,8 +214,7 @@ class _Report:
     # --- values
 
     def _categories(self, text: str) -> str:
-        separator = "、" if self.lang == "ja" else ", "
-        return separator.join(self.t(f"category.{c}") for c in json.loads(text))
+        return i18n.join((self.t(f"category.{c}") for c in json.loads(text)), self.lang)
 
     def _countries(self, text: str) -> str:
         return ", ".join(countries.name(c, self.lang) for c in json.loads(text))

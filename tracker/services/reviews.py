@@ -10,7 +10,7 @@ from datetime import date
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..domain.reviews import ReviewDraft, check_corrective_action, check_review
-from ..domain.schedule import ReviewKind, Via
+from ..domain.schedule import DUE_SOON_DAYS, ReviewKind, Via, status_of
 from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import supervision_queries as sq
@@ -54,10 +54,14 @@ def complete_review(ctx: Context, engagement_id: int, data: ReviewInput, from_le
 
 
 def reviews_of(ctx: Context, engagement_id: int) -> list[dict]:
-    """The link's reviews, latest first, each with its corrective actions under "actions"."""
+    """The link's reviews, latest first, each with its corrective actions under "actions"; an open
+    action has its "status" as of today (overdue / due soon / upcoming)."""
     with ctx.read() as db:
         reviews = sq.reviews_of(db, engagement_id)
         actions = sq.corrective_actions_of(db, [r["id"] for r in reviews])
+    for action in actions:
+        action["status"] = None if action["closed_on"] else status_of(date.fromisoformat(action["due_on"]),
+                                                                      DUE_SOON_DAYS, ctx.today)
     for review in reviews:
         review["actions"] = [a for a in actions if a["review_id"] == review["id"]]
     return reviews

@@ -16,15 +16,10 @@ from . import attachments
 from .context import Context, NotFound
 
 
-@dataclass
-class CertificateInput:
-    items: str
-    method: str
-    responsible_person: str
-    done_on: date | None
-    media: str = ""
-    quantity: str = ""
-    witness: str = ""
+@dataclass(frozen=True)
+class CertificateInput(CertificateDraft):
+    """A deletion certificate as the rules check it, with the files that come with it."""
+
     certificate: tuple[str, bytes] | None = None  # the signed certificate (scan or PDF)
     photo: tuple[str, bytes] | None = None
 
@@ -62,9 +57,7 @@ def end_engagement(ctx: Context, engagement_id: int, ended_on: date, reason: str
 
 def record_certificate(ctx: Context, certificate_id: int, expected_version: int, data: CertificateInput) -> None:
     ctx.require(Action.EDIT_REGISTRY)
-    raise_if_any(check_certificate(CertificateDraft(
-        data.items, data.method, data.responsible_person, data.done_on, data.media, data.quantity, data.witness),
-        ctx.today))
+    raise_if_any(check_certificate(data, ctx.today))
     kept = {name: attachments.keep_file(ctx, *upload) for name, upload in
             (("certificate_attachment_id", data.certificate), ("photo_attachment_id", data.photo)) if upload}
     with ctx.write(Action.EDIT_REGISTRY) as db:

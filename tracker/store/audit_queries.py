@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from ..domain.audit_chain import AuditRecord
+from .conditions import conditions
 from .records import AUDIT_HEAD
 
 _COLUMNS = "id, at, username, action, table_name, row_id, before, after, prev_hash, hash"
@@ -24,11 +25,11 @@ class AuditFilter:
     until: date | None = None
 
     def where(self) -> tuple[str, list]:
-        conditions = [("username = ?", self.username or None), ("table_name = ?", self.table_name or None),
-                      ("row_id = ?", self.row_id), ("at >= ?", self.since and self.since.isoformat()),
-                      ("at < ?", self.until and (self.until + timedelta(days=1)).isoformat())]
-        used = [(sql, value) for sql, value in conditions if value is not None]
-        return (f"WHERE {' AND '.join(sql for sql, _ in used)}" if used else ""), [value for _, value in used]
+        sql, params = conditions([
+            ("username = ?", self.username or None), ("table_name = ?", self.table_name or None),
+            ("row_id = ?", self.row_id), ("at >= ?", self.since and self.since.isoformat()),
+            ("at < ?", self.until and (self.until + timedelta(days=1)).isoformat())])
+        return f"WHERE {sql}", params
 
 
 def in_order(db: Database) -> list[AuditRecord]:

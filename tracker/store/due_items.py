@@ -14,8 +14,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from ..domain.models import HOME_COUNTRY, EngagementStatus
-from ..domain.schedule import DueItem, LinkFacts, ReviewKind, certification_item, link_items
+from ..domain.models import EngagementStatus
+from ..domain.schedule import (DueItem, ReviewKind, ScheduleFacts, certification_item, contract_expiry, handled_abroad,
+                               link_items)
 from ..domain.selection import PASSING
 
 _BATCH = 500  # ids per IN (...) list
@@ -56,9 +57,8 @@ def _write_link_items(db: Database, where: str, params: list) -> None:
         rows = []
         for (link_id, start, created, interval, processing, storage, country, party_id, business_id, tier,
              owner) in batch:
-            abroad = country != HOME_COUNTRY or any(
-                c != HOME_COUNTRY for c in json.loads(processing) + json.loads(storage))
-            link = LinkFacts(
+            abroad = handled_abroad(country, json.loads(processing), json.loads(storage))
+            link = ScheduleFacts(
                 start=date.fromisoformat(start or created[:10]),
                 inspection_interval=interval,
                 report_interval=facts["report_interval"].get(link_id),
@@ -91,13 +91,11 @@ def _facts(db: Database, ids: list[int]) -> dict:
             f"WHERE engagement_id IN ({marks}) AND signed_on IS NOT NULL", ids):
         if report:
             report_interval[link_id] = min(report, report_interval.get(link_id, report))
-        if kind != "addendum":  # an addendum runs with the contract it amends
-            signed[link_id].append((contract_id, None if auto_renewal else until))
+        signed[link_id].append((contract_id, kind, until, bool(auto_renewal)))
     for link_id, terms in signed.items():
-        # the agreement runs until its latest end date; an open-ended or auto-renewing one never expires
-        if all(until for _, until in terms):
-            contract_id, until = max(terms, key=lambda t: t[1])
-            contracts[link_id] = ((contract_id, date.fromisoformat(until)),)
+        expiry = contract_expiry(terms)
+        if expiry:
+            contracts[link_id] = (expiry,)
     actions: dict[int, list] = defaultdict(list)
     for link_id, action_id, on in db.execute(
             f"""SELECT r.engagement_id, a.id, a.due_on FROM corrective_actions a JOIN reviews r ON r.id = a.review_id

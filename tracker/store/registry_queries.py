@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from .conditions import conditions
+
 from ..domain.chain import ids_in_path
 
 Row = dict[str, Any]
@@ -19,8 +21,9 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _page(db: Database, select: str, where: list[str], params: list, order: str, limit: int, offset: int):
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+def _page(db: Database, select: str, where: str | list[str], params: list, order: str, limit: int, offset: int):
+    where = where if isinstance(where, str) else " AND ".join(where) or "1"
+    clause = f"WHERE {where}"
     total = db.execute(f"SELECT count(*) FROM ({select} {clause})", params).fetchone()[0]
     rows = list(db.query(f"{select} {clause} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]))
     return rows, total
@@ -45,15 +48,10 @@ def party_by_corporate_number(db: Database, number: str) -> Row | None:
 
 
 def parties_page(db: Database, text: str = "", country: str = "", limit: int = 50, offset: int = 0):
-    where, params = [], []
-    if text.strip():
-        where.append(
-            "(p.name LIKE ? ESCAPE '\\' OR p.kana LIKE ? ESCAPE '\\' OR p.corporate_number LIKE ? ESCAPE '\\')"
-        )
-        params += [_like(text.strip())] * 3
-    if country:
-        where.append("p.country = ?")
-        params.append(country)
+    where, params = conditions([
+        ("(p.name LIKE ? ESCAPE '\\' OR p.kana LIKE ? ESCAPE '\\' OR p.corporate_number LIKE ? ESCAPE '\\')",
+         [_like(text.strip())] * 3 if text.strip() else None),
+        ("p.country = ?", country or None)])
     select = """SELECT p.id, p.name, p.kana, p.corporate_number, p.country, p.contact_person,
                        parent.name AS parent_name
                 FROM parties p LEFT JOIN parties parent ON parent.id = p.parent_party_id"""
@@ -147,19 +145,12 @@ def engagements_page(
     limit: int = 50,
     offset: int = 0,
 ):
-    where, params = [], []
-    if text.strip():
-        where.append("(ee.name LIKE ? ESCAPE '\\' OR e.work LIKE ? ESCAPE '\\')")
-        params += [_like(text.strip())] * 2
-    for column, value in (("e.business_id", business_id), ("e.tier", tier), ("e.status", status),
-                          ("e.entrustee_party_id", party_id)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if category:
-        where.append("EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = ?)")
-        params.append(category)
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    where, params = conditions([
+        ("(ee.name LIKE ? ESCAPE '\\' OR e.work LIKE ? ESCAPE '\\')", [_like(text.strip())] * 2 if text.strip() else None),
+        *((f"{column} = ?", value or None) for column, value in (
+            ("e.business_id", business_id), ("e.tier", tier), ("e.status", status), ("e.entrustee_party_id", party_id))),
+        ("EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = ?)", category or None)])
+    clause = f"WHERE {where}"
     # counted without the display joins: only the entrustee's name can be filtered on
     join = "JOIN parties ee ON ee.id = e.entrustee_party_id" if text.strip() else ""
     total = db.execute(f"SELECT count(*) FROM engagements e {join} {clause}", params).fetchone()[0]

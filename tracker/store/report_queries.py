@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import connection
+from .conditions import conditions
 
 
 @dataclass(frozen=True)
@@ -17,17 +18,10 @@ class LinkScope:
     tier: int | None = None
 
     def where(self, alias: str = "e") -> tuple[str, list]:
-        clauses, params = ["1"], []
-        if self.business_id is not None:
-            clauses.append(f"{alias}.business_id = ?")
-            params.append(self.business_id)
-        if self.department:
-            clauses.append(f"{alias}.business_id IN (SELECT id FROM businesses WHERE owner_department = ?)")
-            params.append(self.department)
-        if self.tier is not None:
-            clauses.append(f"{alias}.tier = ?")
-            params.append(self.tier)
-        return " AND ".join(clauses), params
+        return conditions([
+            (f"{alias}.business_id = ?", self.business_id),
+            (f"{alias}.business_id IN (SELECT id FROM businesses WHERE owner_department = ?)", self.department or None),
+            (f"{alias}.tier = ?", self.tier)])
 
     @property
     def narrowed(self) -> bool:

@@ -8,6 +8,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from .conditions import conditions, marks
+
 from ..domain.schedule import DueStatus, status_bounds
 from ..domain.selection import PASSING
 
@@ -86,30 +88,12 @@ _DUE_SELECT = """
 def _due_where(today: date, statuses: list[DueStatus] | None = None, kinds: list[str] | None = None,
                business_id: int | None = None, owner_user_id: int | None = None, until: date | None = None,
                since: date | None = None, engagement_id: int | None = None) -> tuple[str, list]:
-    clauses, params = ["1"], []
-    if engagement_id is not None:
-        clauses.append("d.engagement_id = ?")
-        params.append(engagement_id)
-    if statuses:
-        sql, values = status_bounds(set(statuses), today)
-        clauses.append(f"({sql})")
-        params += values
-    if kinds:
-        clauses.append(f"d.kind IN ({','.join('?' * len(kinds))})")
-        params += kinds
-    if business_id is not None:
-        clauses.append("d.business_id = ?")
-        params.append(business_id)
-    if owner_user_id is not None:
-        clauses.append("d.owner_user_id = ?")
-        params.append(owner_user_id)
-    if since is not None:
-        clauses.append("d.due_on >= ?")
-        params.append(since.isoformat())
-    if until is not None:
-        clauses.append("d.due_on <= ?")
-        params.append(until.isoformat())
-    return " AND ".join(clauses), params
+    status_sql, status_values = status_bounds(set(statuses), today) if statuses else ("", None)
+    return conditions([
+        ("d.engagement_id = ?", engagement_id), (f"({status_sql})", status_values),
+        (f"d.kind IN ({marks(kinds or [])})", list(kinds) if kinds else None), ("d.business_id = ?", business_id),
+        ("d.owner_user_id = ?", owner_user_id), ("d.due_on >= ?", since and since.isoformat()),
+        ("d.due_on <= ?", until and until.isoformat())])
 
 
 def due_page(db: Database, today: date, *, limit: int | None = 50, offset: int = 0,
@@ -132,14 +116,8 @@ def due_counts(db: Database, today: date, owner_user_id: int | None = None) -> d
 
 def done_page(db: Database, *, kinds=None, business_id=None, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
     """Completed reviews, latest first: the "done" part of the schedule."""
-    clauses, params = ["1"], []
-    if kinds:
-        clauses.append(f"r.kind IN ({','.join('?' * len(kinds))})")
-        params += kinds
-    if business_id is not None:
-        clauses.append("e.business_id = ?")
-        params.append(business_id)
-    where = " AND ".join(clauses)
+    where, params = conditions([(f"r.kind IN ({marks(kinds or [])})", list(kinds) if kinds else None),
+                                ("e.business_id = ?", business_id)])
     base = "FROM reviews r JOIN engagements e ON e.id = r.engagement_id"
     if business_id is None:  # no join needed to count
         total = db.execute(f"SELECT count(*) FROM reviews r WHERE {where}", params).fetchone()[0]

@@ -8,6 +8,7 @@ they render without an emoji font.
 from __future__ import annotations
 
 from ..domain import countries
+from ..i18n import join
 from ..domain.approvals import ApprovalFinding, Severity
 from ..domain.schedule import ReviewKind
 from .session import lang, tr
@@ -42,8 +43,7 @@ def status(code: str) -> str:
 
 
 def categories(codes: list[str]) -> str:
-    separator = "、" if lang() == "ja" else ", "
-    return separator.join(tr(f"category.{c}") for c in codes)
+    return join((tr(f"category.{c}") for c in codes), lang())
 
 
 def country(code: str) -> str:
@@ -72,8 +72,7 @@ def level(code: str) -> str:
 
 
 def conditions(codes) -> str:
-    separator = "、" if lang() == "ja" else "; "
-    return separator.join(tr(f"clause.condition.{c}") for c in codes)
+    return join((tr(f"clause.condition.{c}") for c in codes), lang(), phrases=True)
 
 
 def gap_count(count: int) -> str:

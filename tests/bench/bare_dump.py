@@ -1,4 +1,4 @@
-"""Baseline: the cells of a workbook written again with openpyxl's write-only mode, nothing else. Run by ``python -m bench`` in a child process; prints one JSON line."""
+"""Baseline: the cells of a workbook written again with openpyxl's write-only mode, nothing else. Run by ``python -m tests.bench`` in a child process; prints one JSON line."""
 
 import json, sys, time
 from openpyxl import Workbook, load_workbook

@@ -1,4 +1,4 @@
-"""The Excel report of a database, timed, with this process's peak memory. Run by ``python -m bench`` in a child process; prints one JSON line."""
+"""The Excel report of a database, timed, with this process's peak memory. Run by ``python -m tests.bench`` in a child process; prints one JSON line."""
 
 import json, resource, sys, time
 from datetime import date

@@ -1,4 +1,4 @@
-"""Baseline: reading every row of a workbook with openpyxl, nothing else. Run by ``python -m bench`` in a child process; prints one JSON line."""
+"""Baseline: reading every row of a workbook with openpyxl, nothing else. Run by ``python -m tests.bench`` in a child process; prints one JSON line."""
 
 import json, sys, time
 from openpyxl import load_workbook

@@ -1,7 +1,7 @@
 """`make bench`: the product at 1,000 / 10,000 / 50,000 parties (≈ 4 engagements each), each figure
 beside a baseline measured in the same run. Medians of several runs; prints one table.
 
-    python -m bench [--scales 1000,10000,50000] [--runs 5] [--keep DIR]
+    python -m tests.bench [--scales 1000,10000,50000] [--runs 5] [--keep DIR]
 
 Pages are timed as server-side full reruns (Streamlit AppTest, the same script the browser runs).
 The Excel report and the import run in child processes so that their peak memory (max RSS) is
@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 TODAY = date(2026, 11, 22)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _median(fn: Callable[[], object], runs: int) -> float:
@@ -67,7 +67,7 @@ def _sql(path: Path, sql: str, params: list | None = None) -> Callable[[], objec
 
 # --- pages (run in a child process: the app's own memory is measured there)
 
-_PAGE_RERUNS = "bench.page_reruns"
+_PAGE_RERUNS = "tests.bench.page_reruns"
 
 
 def _pages(path: Path, runs: int) -> dict:
@@ -126,9 +126,9 @@ def _gaps(path: Path, runs: int) -> tuple[float, float]:
 
 # --- the Excel report and its bare dump (child processes, for their own peak memory)
 
-_REPORT_RUN = "bench.report_run"
+_REPORT_RUN = "tests.bench.report_run"
 
-_BARE_DUMP = "bench.bare_dump"
+_BARE_DUMP = "tests.bench.bare_dump"
 
 
 def _child(module: str, *args: str, env: dict | None = None) -> dict:
@@ -176,9 +176,9 @@ def _ledger_rows(rows: int) -> bytes:
     return out.getvalue()
 
 
-_IMPORT_RUN = "bench.import_run"
+_IMPORT_RUN = "tests.bench.import_run"
 
-_BARE_READ = "bench.bare_read"
+_BARE_READ = "tests.bench.bare_read"
 
 
 def _import(folder: Path, runs: int) -> dict:

@@ -1,4 +1,4 @@
-"""Importing a ledger into an empty database, timed, with this process's peak memory. Run by ``python -m bench`` in a child process; prints one JSON line."""
+"""Importing a ledger into an empty database, timed, with this process's peak memory. Run by ``python -m tests.bench`` in a child process; prints one JSON line."""
 
 import json, resource, sys, time
 from datetime import date

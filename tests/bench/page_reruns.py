@@ -1,4 +1,4 @@
-"""Page reruns in this process (Streamlit AppTest): the first and the median of RUNS reruns of each page, and this process's peak memory. Run by ``python -m bench`` in a child process; prints one JSON line."""
+"""Page reruns in this process (Streamlit AppTest): the first and the median of RUNS reruns of each page, and this process's peak memory. Run by ``python -m tests.bench`` in a child process; prints one JSON line."""
 
 import json, statistics, sys, time, resource
 from streamlit.testing.v1 import AppTest
