@@ -51,8 +51,9 @@ def approval_state(row: dict) -> LinkApprovalState:
     )
 
 
-def to_links(db, rows: list[dict]) -> list[ChainLink]:
-    on_paths = q.path_entrustees(db, [r["path_key"] for r in rows])
+def to_links(db, rows: list[dict], on_paths: dict | None = None) -> list[ChainLink]:
+    """``on_paths``: the entrustees on the rows' paths, when the caller has read them already."""
+    on_paths = on_paths if on_paths is not None else q.path_entrustees(db, [r["path_key"] for r in rows])
     return [
         ChainLink(
             id=r["id"],

@@ -28,6 +28,7 @@ class RegistryGaps:
 
     analysis: GapAnalysis
     business_of: dict[int, int]  # engagement id -> business id
+    facts: list[LinkFacts]  # what the analysis was made from (the clause matrix walks them again)
 
     def count(self, engagement_id: int) -> int:
         link = self.analysis.by_id.get(engagement_id)
@@ -95,14 +96,13 @@ def _registry_gaps(ctx: Context, as_of: date) -> RegistryGaps:
     with ctx.read() as db:
         facts = _facts(db, as_of)
         business_of = q.business_of_open_links(db)
-    return RegistryGaps(GapAnalysis(catalogue(), facts), business_of)
+    return RegistryGaps(GapAnalysis(catalogue(), facts), business_of, facts)
 
 
 def clause_matrix(ctx: Context, as_of: date | None = None) -> dict[int, list]:
-    """Every open link's state (covered / partial / missing / not required) for each clause."""
-    with ctx.read() as db:
-        facts = _facts(db, as_of or ctx.today)
-    return dict(clause_states(catalogue(), facts))
+    """Every open link's state (covered / partial / missing / not required) for each clause, from
+    the facts the (cached) registry gaps were computed from: read once per revision and day."""
+    return dict(clause_states(catalogue(), registry_gaps(ctx, as_of).facts))
 
 
 def engagement_gaps(ctx: Context, engagement_id: int, as_of: date | None = None) -> list[Gap]:
@@ -143,8 +143,8 @@ def gaps_page(ctx: Context, business_id: int | None = None, tier: int | None = N
     page = list(islice(analysis.gaps(links, bit, level), offset, offset + limit))
     with ctx.read() as db:
         rows = q.engagements_by_ids(db, sorted({g.engagement_id for g in page}))
-        chain_links = {link.id: link for link in to_links(db, list(rows.values()))}
-        on_paths = q.path_entrustees(db, [r["path_key"] for r in rows.values()])
+        on_paths = q.path_entrustees(db, [r["path_key"] for r in rows.values()])  # read once, for both
+        chain_links = {link.id: link for link in to_links(db, list(rows.values()), on_paths)}
     return [GapRow(g, chain_links[g.engagement_id], on_paths[g.required_by]["entrustee_name"]
                    if g.required_by != g.engagement_id else None) for g in page], total
 

@@ -250,14 +250,16 @@ def incident(ctx: Context, incident_id: int) -> IncidentView:
         return _view(db, _current(db, incident_id))
 
 
-def incidents_list(ctx: Context, include_closed: bool = False, limit: int = 50, offset: int = 0
-                   ) -> tuple[list[IncidentView], int]:
-    """Incidents, open ones first by their next deadline."""
+def incidents_list(ctx: Context, include_closed: bool = False, limit: int | None = 50, offset: int = 0,
+                   engagement_ids: set[int] | None = None) -> tuple[list[IncidentView], int]:
+    """Incidents, open ones first by their next deadline; ``engagement_ids``: only those that
+    happened at these links (left out before their views are built)."""
     with ctx.read() as db:
-        rows = iq.incidents(db, include_closed)
+        rows = [row for row in iq.incidents(db, include_closed)
+                if engagement_ids is None or row["engagement_id"] in engagement_ids]
         views = [_view(db, row) for row in rows]
     views.sort(key=lambda v: (v.row["closed_on"] is not None, v.next_deadline or date.max, -v.row["id"]))
-    return views[offset:offset + limit], len(views)
+    return views[offset:None if limit is None else offset + limit], len(views)
 
 
 def open_summary(ctx: Context) -> tuple[int, IncidentView | None]:

@@ -190,11 +190,9 @@ class _Report:
                    business, tier, owner or self.t("schedule.unassigned")]
 
     def _incidents(self) -> Iterator[list]:
-        views, _ = incident_service.incidents_list(self.ctx, include_closed=True, limit=10**9)
         in_scope = rq.link_ids(self.ctx.db_path, self.scope)
+        views, _ = incident_service.incidents_list(self.ctx, include_closed=True, limit=None, engagement_ids=in_scope)
         for view in sorted(views, key=lambda v: v.row["id"]):
-            if view.row["engagement_id"] not in in_scope:
-                continue
             row, due = view.row, view.deadlines
             yield [row["id"], row["title"], view.link.entrustee_name, view.link.tier, view.link.business_name,
                    row["learned_on"], _iso(due.knowledge),
