@@ -29,13 +29,13 @@ if editor:
     st.subheader(tr("addendum.new"))
     others = {row["id"]: f"#{row['id']} {row['business_name']} · {labels.tier(row['tier'])} — {row['work']}"
               for row in addenda.same_parties(ctx, link.id)}
-    also = st.multiselect(tr("addendum.also"), list(others), key=f"addendum_also_{link.id}",
+    also = st.multiselect(tr("addendum.also"), list(others), placeholder=tr("common.choose"), key=f"addendum_also_{link.id}",
                           format_func=others.__getitem__) if others else []
     engagement_ids = [link.id, *also]
     suggested = addenda.default_clauses(ctx, engagement_ids)
     # the default selection follows the engagements chosen: a new key when they change
     chosen = st.multiselect(tr("addendum.clauses"), list(titles), default=suggested, format_func=titles.__getitem__,
-                            key=f"addendum_clauses_{'_'.join(map(str, engagement_ids))}")
+                            placeholder=tr("common.choose"), key=f"addendum_clauses_{'_'.join(map(str, engagement_ids))}")
     field_errors(ERRORS, "clause_ids")
     st.caption(tr("addendum.clauses_help", count=len(suggested)))
     documents = {d["id"]: f"{d['title']}（{d['signed_on'] or '—'}）" for i in engagement_ids

@@ -63,7 +63,7 @@ st.markdown(f"**{tr('selection.areas')}**")
 area_checklist.render(prefix)
 field_errors(errors, "areas")
 methods = {m.value: tr(f"selection.method.{m.value}") for m in CheckMethod}
-st.multiselect(tr("selection.methods"), list(methods), key=prefix + "methods", format_func=methods.__getitem__)
+st.multiselect(tr("selection.methods"), list(methods), placeholder=tr("common.choose"), key=prefix + "methods", format_func=methods.__getitem__)
 field_errors(errors, "methods")
 st.text_area(tr("selection.past_incidents"), key=prefix + "incidents")
 outcomes = {r.value: tr(f"selection.result.{r.value}") for r in SelectionResult}

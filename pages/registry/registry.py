@@ -23,7 +23,9 @@ if not editor:
 tab_names = [tr("party.title"), tr("engagement.title"), tr("business.title")]
 # a link that asks for a new engagement (?parent=, ?entrustee=) opens on the engagements tab
 opened_for_link = "parent" in st.query_params or "entrustee" in st.query_params
-party_tab, engagement_tab, business_tab = st.tabs(tab_names, default=tab_names[1] if opened_for_link else None)
+# a new key when the link asks for the engagements tab: a tab bar's default counts only when it is new
+party_tab, engagement_tab, business_tab = st.tabs(tab_names, default=tab_names[1] if opened_for_link else None,
+                                                  key=f"registry_tabs_{opened_for_link}")
 
 with party_tab:
     left, right = st.columns([2, 1])

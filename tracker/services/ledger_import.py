@@ -298,9 +298,9 @@ class _Importer:
         screens (and their permissions): a re-delegation's approval, the last inspection, the
         selection check. What is already recorded is left as it is."""
         v = row.values
-        link = q.engagement(self.db, engagement_id)
         decision, decided_on = v.get("approval_decision"), v.get("approval_on")
         if decision or decided_on:
+            link = q.engagement(self.db, engagement_id)
             if link["approval_id"] is None:
                 self.issue(ENGAGEMENTS, row, Problem("approval_decision", "error.import.approval_tier1"))
             elif (link["approval_status"], link["decided_on"]) != (decision, decided_on and decided_on.isoformat()):

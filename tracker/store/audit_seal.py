@@ -110,6 +110,12 @@ def write_head(db_path: Path | str, record_id: int, digest: str) -> None:
 
 
 def database_file(db) -> str:
-    """The file behind an open connection (sqlite-utils Database or sqlite3)."""
-    conn = getattr(db, "conn", db)
-    return conn.execute("PRAGMA database_list").fetchone()[2]
+    """The file behind an open connection (sqlite-utils Database or sqlite3), asked once per connection."""
+    known = getattr(db, "database_file", None)
+    if known is None:
+        known = getattr(db, "conn", db).execute("PRAGMA database_list").fetchone()[2]
+        try:
+            db.database_file = known
+        except AttributeError:  # a bare sqlite3 connection takes no attributes
+            pass
+    return known

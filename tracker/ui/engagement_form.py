@@ -42,7 +42,7 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
     st.text_input(tr("engagement.purpose"), value=start.purpose if start else "", key=prefix + "purpose")
     categories = {c.value: tr(f"category.{c.value}") for c in DataCategory}
     st.multiselect(tr("engagement.data_categories"), list(categories), default=start.data_categories if start
-                   else [], key=prefix + "categories", format_func=categories.__getitem__)
+                   else [], placeholder=tr("common.choose"), key=prefix + "categories", format_func=categories.__getitem__)
     field_errors(errors, "data_categories")
     st.number_input(tr("engagement.individuals_count"), min_value=0, step=100, value=start.individuals_count
                     if start else None, key=prefix + "individuals")
@@ -52,14 +52,14 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
     left, right = st.columns(2)
     with left:
         st.multiselect(tr("engagement.processing_countries"), codes, default=start.processing_countries if start
-                       else ["JP"], key=prefix + "processing", format_func=country_names)
+                       else ["JP"], placeholder=tr("common.choose"), key=prefix + "processing", format_func=country_names)
         field_errors(errors, "processing_countries")
         st.date_input(tr("engagement.start_date"), value=start.start_date if start else None,
                       key=prefix + "start", format="YYYY-MM-DD")
         field_errors(errors, "start_date")
     with right:
         st.multiselect(tr("engagement.storage_countries"), codes, default=start.storage_countries if start
-                       else ["JP"], key=prefix + "storage", format_func=country_names)
+                       else ["JP"], placeholder=tr("common.choose"), key=prefix + "storage", format_func=country_names)
         field_errors(errors, "storage_countries")
         st.date_input(tr("engagement.end_date"), value=start.end_date if start else None,
                       key=prefix + "end", format="YYYY-MM-DD")
@@ -113,7 +113,7 @@ def next_steps(engagement_id: int) -> list[NextStep]:
     return [NextStep("pages/contracts/contracts.py", tr("next.contracts"), ":material/description:", at),
             NextStep("pages/oversight/selection.py", tr("next.selection"), ":material/how_to_reg:", at),
             NextStep("pages/registry/registry.py", tr("engagement.add_redelegation"), ":material/add:",
-                     {"parent": engagement_id})]
+                     {"parent": str(engagement_id)}, same_page=True)]
 
 
 def _placement(ctx: Context, prefix: str, errors: str, preset_parent: dict | None):

@@ -11,7 +11,7 @@ from .. import i18n
 from ..i18n import describe
 from ..services.context import Busy, PermissionDenied
 from ..store.records import StaleRecord
-from .session import NextStep, flash, lang, tr
+from .session import NextStep, flash, lang, show_flash, tr
 from .text import md
 
 _SKIP_IN_DIFF = {"version", "updated_at", "updated_by", "created_at", "created_by"}
@@ -21,7 +21,8 @@ _LABEL_SECTION = {"parties": "party", "engagements": "engagement", "businesses":
 
 def submit(errors_key: str, action: Callable[[], object], success: str, original: dict | None = None,
            on_success: Callable[[object], None] | None = None,
-           next_steps: Callable[[object], list[NextStep]] | None = None) -> Callable[[], None]:
+           next_steps: Callable[[object], list[NextStep]] | None = None,
+           flash_at: str = "_flash") -> Callable[[], None]:
     """A button callback: run ``action``; on a broken rule keep the problems for ``field_errors``.
 
     Nothing is saved when the action raises: services write in one transaction.
@@ -43,7 +44,7 @@ def submit(errors_key: str, action: Callable[[], object], success: str, original
             st.session_state[errors_key] = [Problem(None, "error.busy")]
             return
         st.session_state.pop(errors_key, None)
-        flash(success, next_steps(result) if next_steps else None)
+        flash(success, next_steps(result) if next_steps else None, flash_at)
         if on_success:
             on_success(result)
 
@@ -56,6 +57,7 @@ def save_button(name: str, row: dict | None, create: Callable[[], object], updat
     sends the version the form was opened at (``update(version)``) and reopens fresh once saved.
     ``next_steps(record id)``: where the work goes on from the record just saved."""
     prefix = form_prefix(name, row)
+    saved = f"{name}_{row['id'] if row else 'new'}_saved"
     if row:
         original = opened(name, row)
         action = lambda: update(original["version"])  # noqa: E731
@@ -66,7 +68,8 @@ def save_button(name: str, row: dict | None, create: Callable[[], object], updat
     st.button(label, type="primary", key=prefix + "submit", disabled=not allowed,
               on_click=submit(prefix + "errors", action, success, original=original, on_success=after,
                               next_steps=(lambda result: next_steps(row["id"] if row else result)) if next_steps
-                              else None))
+                              else None, flash_at=saved))
+    show_flash(saved)  # right under the button: the form may sit far below the page's top
     if row and any(p.code == "error.stale" for p in st.session_state.get(prefix + "errors", [])):
         st.button(tr("common.reload_latest"), key=prefix + "reload", on_click=reopen(name, row))
 

@@ -49,4 +49,4 @@ def next_steps(party_id: int) -> list[NextStep]:
     """After a party is saved: its record, then entrusting something to it."""
     return [NextStep("pages/registry/party.py", tr("next.open_party"), ":material/business:", {"party": party_id}),
             NextStep("pages/registry/registry.py", tr("next.new_engagement"), ":material/add_link:",
-                     {"entrustee": party_id})]
+                     {"entrustee": str(party_id)}, same_page=True)]

@@ -65,21 +65,27 @@ class NextStep:
     label: str
     icon: str
     query: dict = field(default_factory=dict)
+    same_page: bool = False  # a link to the page one is on would not carry the query: set it instead
 
 
-def flash(message: str, steps: list[NextStep] | None = None) -> None:
-    """Show ``message`` once, on the next run of the page, with the next steps of the work."""
-    st.session_state["_flash"] = (message, steps or [])
+def flash(message: str, steps: list[NextStep] | None = None, where: str = "_flash") -> None:
+    """Show ``message`` once, on the next run of the page, with the next steps of the work;
+    ``where``: the slot it shows in (the page's top, or next to the form that saved)."""
+    st.session_state[where] = (message, steps or [])
 
 
-def show_flash() -> None:
+def show_flash(where: str = "_flash") -> None:
     """The slot is always there, message or not: an element that comes and goes would shift the
     ones below it, and Streamlit would remount them (an open expander would snap shut)."""
     slot = st.empty()
-    message, steps = st.session_state.pop("_flash", (None, []))
+    message, steps = st.session_state.pop(where, (None, []))
     if message:
         with slot.container(border=bool(steps)):
             st.success(message)
             columns = st.columns(max(len(steps), 1)) if steps else []
-            for column, step in zip(columns, steps):
-                column.page_link(step.page, label=step.label, icon=step.icon, query_params=step.query)
+            for n, (column, step) in enumerate(zip(columns, steps)):
+                if step.same_page:
+                    column.button(step.label, icon=step.icon, key=f"{where}_step_{n}",
+                                  on_click=lambda query=step.query: st.query_params.update(query))
+                else:
+                    column.page_link(step.page, label=step.label, icon=step.icon, query_params=step.query)
