@@ -97,7 +97,9 @@ def wait_idle(page: Page) -> None:
 
 
 def expander(page: Page, title: str) -> Locator:
-    box = page.locator('[data-testid="stExpander"]').filter(has_text=title).first
+    # by its own title (summary), not by text anywhere inside it
+    box = page.locator('[data-testid="stExpander"]').filter(
+        has=page.locator("summary").get_by_text(title, exact=True)).first
     summary = box.locator("summary")
     if box.locator("details").get_attribute("open") is None:
         summary.click()
