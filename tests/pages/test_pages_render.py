@@ -195,3 +195,19 @@ def test_correcting_an_incidents_facts_moves_its_final_deadline(app_db):
     after = next(m for m in at.metric if m.label == "Final report due").value
     assert after != before  # 60 days for a wrongful purpose instead of 30
     assert any("Wrongful purpose suspected" in m.value for m in at.markdown)
+
+
+def test_after_creating_a_party_the_next_step_opens_the_engagement_form_for_it(app_db):
+    at = open_page("pages/registry/registry.py", "ja")
+    at.text_input(key="pf_new0_name").input("株式会社つぎのステップ")
+    at.button(key="pf_new0_submit").click()
+    at.run()
+    steps = [b for b in at.button if b.label == "この委託先への委託を登録する"]
+    assert steps, [b.label for b in at.button]  # shown under the form that saved
+    steps[0].click()
+    at.run()
+    with connection.reading(app_db) as db:
+        party_id = db.execute("SELECT id FROM parties WHERE name = '株式会社つぎのステップ'").fetchone()[0]
+    assert at.query_params["entrustee"] in (str(party_id), [str(party_id)])  # AppTest may keep a list
+    entrustee = next(s for s in at.selectbox if s.label == "委託先")
+    assert entrustee.value == party_id  # the engagement form starts with it chosen

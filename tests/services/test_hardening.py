@@ -66,16 +66,22 @@ def test_real_files_of_every_kind_are_accepted(ctx):
 
 # --- 3, 4. workbooks: limits before reading, clear errors for hostile XML
 
-def _workbook_with_part(part: str, writer) -> bytes:
-    """A real ledger workbook with one of its parts replaced by what ``writer`` streams into it."""
+def _party_ledger(*names: str) -> bytes:
+    """A ledger workbook with a parties sheet of these names."""
     book = openpyxl.Workbook()
     book.active.title = t("ledger.sheet.parties")
     book.active.append([t("party.name")])
-    book.active.append(["株式会社アルファ"])
-    source = io.BytesIO()
-    book.save(source)
+    for name in names:
+        book.active.append([name])
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(source.getvalue())) as original, \
+    book.save(out)
+    return out.getvalue()
+
+
+def _workbook_with_part(part: str, writer) -> bytes:
+    """A real ledger workbook with one of its parts replaced by what ``writer`` streams into it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_party_ledger("株式会社アルファ"))) as original, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in original.infolist():
             if info.filename != part:
@@ -102,13 +108,7 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(ctx, d
 
 
 def test_a_cell_longer_than_any_field_is_named_and_nothing_is_imported(ctx, db_path):
-    book = openpyxl.Workbook()
-    book.active.title = t("ledger.sheet.parties")
-    book.active.append([t("party.name")])
-    book.active.append(["長" * (ledger_reader.MAX_CELL + 1)])
-    out = io.BytesIO()
-    book.save(out)
-    result = ledger_import.import_ledger(ctx, out.getvalue())
+    result = ledger_import.import_ledger(ctx, _party_ledger("長" * (ledger_reader.MAX_CELL + 1)))
     assert not result.applied
     assert [(i.row, i.column, i.problem.code) for i in result.issues] == [(2, t("party.name"), "error.too_long")]
 
@@ -140,16 +140,11 @@ def test_hostile_xml_in_a_workbook_is_a_clear_error_not_a_traceback(ctx, part, p
 
 def test_a_dry_run_holds_no_write_lock(ctx, db_path, monkeypatch):
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
-    book = openpyxl.Workbook()
-    book.active.title = t("ledger.sheet.parties")
-    book.active.append([t("party.name")])
-    book.active.append(["株式会社アルファ"])
-    out = io.BytesIO()
-    book.save(out)
+    ledger = _party_ledger("株式会社アルファ")
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # someone is saving (or importing) right now
     try:
-        result = ledger_import.import_ledger(ctx, out.getvalue(), dry_run=True)
+        result = ledger_import.import_ledger(ctx, ledger, dry_run=True)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
