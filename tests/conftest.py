@@ -7,7 +7,6 @@ demo through the services again for every test."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from tracker import config
 from tracker.domain.permissions import Role
 from tracker.services import setup
 from tracker.services.context import Actor, Context
-from tracker.store import audit_seal
+from tracker.store import audit_seal, connection
 
 TODAY = date(2026, 11, 22)
 
@@ -52,12 +51,7 @@ def copy_database(template: Path, target: Path) -> None:
     audit key and its head file; whatever was at ``target`` is replaced."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
-    source, copy = sqlite3.connect(template), sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    connection.copy_database(template, target)
     for place in (audit_seal.key_path, audit_seal.head_path):
         if place(template).exists():
             shutil.copyfile(place(template), place(target))

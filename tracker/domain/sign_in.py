@@ -48,20 +48,22 @@ class Throttle:
     failures: dict[str, deque] = field(default_factory=dict)
 
     def blocked(self, key: str, now: datetime) -> bool:
-        recent = self._recent(key, now)
+        recent = self.failures.get(key)
+        if recent is None:
+            return False
+        self._forget_old(recent, now)
+        if not recent:  # keep the table small: a key with nothing recent goes
+            del self.failures[key]
         return len(recent) >= self.limit
 
     def failed(self, key: str, now: datetime) -> None:
-        self._recent(key, now).append(now)
-
-    def _recent(self, key: str, now: datetime) -> deque:
         recent = self.failures.setdefault(key, deque())
+        self._forget_old(recent, now)
+        recent.append(now)
+
+    def _forget_old(self, recent: deque, now: datetime) -> None:
         while recent and now - recent[0] > self.window:
             recent.popleft()
-        if not recent:  # keep the table small: forget keys with nothing recent
-            self.failures.pop(key, None)
-            recent = self.failures.setdefault(key, deque())
-        return recent
 
 
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:

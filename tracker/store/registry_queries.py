@@ -21,8 +21,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _page(db: Database, select: str, where: str | list[str], params: list, order: str, limit: int, offset: int):
-    where = where if isinstance(where, str) else " AND ".join(where) or "1"
+def _page(db: Database, select: str, where: str, params: list, order: str, limit: int, offset: int):
     clause = f"WHERE {where}"
     total = db.execute(f"SELECT count(*) FROM ({select} {clause})", params).fetchone()[0]
     rows = list(db.query(f"{select} {clause} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]))
@@ -183,7 +182,7 @@ def path_entrustees(db: Database, path_keys: list[str]) -> dict[int, Row]:
 
 def chain_page(db: Database, business_id: int, limit: int, offset: int):
     """Links of one business in depth-first order (through the path_key index)."""
-    rows, total = _page(db, _ENGAGEMENT_SELECT, ["e.business_id = ?"], [business_id], "e.path_key", limit, offset)
+    rows, total = _page(db, _ENGAGEMENT_SELECT, "e.business_id = ?", [business_id], "e.path_key", limit, offset)
     return _links(rows), total
 
 
