@@ -12,7 +12,7 @@ from tracker.domain.permissions import Action, may
 from tracker.domain.sign_in import session_expired
 from tracker.i18n import LANGUAGES
 from tracker.services import setup
-from tracker.services.context import SYSTEM, Context
+from tracker.services.context import SYSTEM, Context, shared_reads
 from tracker.ui import sign_in_form
 from tracker.ui.session import actor, last_activity, sign_out, touch, tr, tr_md
 
@@ -112,4 +112,5 @@ with st.sidebar:
     st.caption(tr_md("app.acting_as", name=who.display_name, role=tr(f"role.{who.role}")))
     st.button(tr("sign_in.sign_out"), on_click=sign_out, icon=":material/logout:")
 
-st.navigation(screens(who.role), expanded=True).run()  # every screen listed, no "view more"
+with shared_reads(config.db_path()):  # one read connection for the whole page run
+    st.navigation(screens(who.role), expanded=True).run()  # every screen listed, no "view more"

@@ -211,3 +211,14 @@ def test_after_creating_a_party_the_next_step_opens_the_engagement_form_for_it(a
     assert at.query_params["entrustee"] in (str(party_id), [str(party_id)])  # AppTest may keep a list
     entrustee = next(s for s in at.selectbox if s.label == "委託先")
     assert entrustee.value == party_id  # the engagement form starts with it chosen
+
+
+@pytest.mark.parametrize("page", ["pages/oversight/home.py", "pages/registry/registry.py", "pages/contracts/gaps.py"])
+def test_a_page_run_reads_through_one_connection(app_db, monkeypatch, page):
+    at = open_page(page)
+    opened = []
+    real_connect = connection.connect
+    monkeypatch.setattr(connection, "connect", lambda path: opened.append(path) or real_connect(path))
+    at.run()
+    assert not at.exception
+    assert len(opened) == 1, opened  # Home used to open nine

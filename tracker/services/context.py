@@ -15,6 +15,9 @@ from ..domain.permissions import Action, Role, may
 from ..store import connection
 
 
+shared_reads = connection.shared_reads  # a page run's reads on one connection (app.py wraps each run)
+
+
 @dataclass(frozen=True)
 class Actor:
     username: str

@@ -1,10 +1,12 @@
 """Connections. One per operation: a sqlite3 connection belongs to the thread that opened it, and
-every Streamlit session runs in its own thread, so none is ever shared."""
+every Streamlit session runs in its own thread, so none is ever shared across threads. Within one
+page run the reads share one connection (``shared_reads``); writes always open their own."""
 
 from __future__ import annotations
 
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,8 +28,34 @@ def connect(path: Path | str) -> Database:
     return Database(conn)
 
 
+_shared = threading.local()  # this thread's read connection while ``shared_reads`` is open: (path, db)
+
+
+@contextmanager
+def shared_reads(path: Path | str) -> Iterator[None]:
+    """Every ``reading(path)`` in this thread, until the block ends, uses one connection.
+
+    A page run reads a dozen times; opening a connection each time costs more than most of its
+    queries. The connection stays in autocommit, so each read sees every commit made before it,
+    the page's own saves included (no snapshot is held across the run)."""
+    if getattr(_shared, "entry", None) is not None:  # already inside one: keep it
+        yield
+        return
+    db = connect(path)
+    _shared.entry = (str(path), db)
+    try:
+        yield
+    finally:
+        _shared.entry = None
+        db.close()
+
+
 @contextmanager
 def reading(path: Path | str) -> Iterator[Database]:
+    entry = getattr(_shared, "entry", None)
+    if entry is not None and entry[0] == str(path):
+        yield entry[1]
+        return
     db = connect(path)
     try:
         yield db
