@@ -5,6 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
+# Test files run on two workers: a browser test spends most of its time waiting for the page,
+# so two files at once share this 2-core machine well (each file keeps its own app server).
+TEST_WORKERS ?= 2
 
 .PHONY: run test unit e2e bench system-deps clean-db help
 
@@ -28,13 +31,13 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check tracker pages tests app.py
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 unit: $(STAMP)
-	$(BIN)/pytest -q -m "not e2e"
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not e2e"
 
 e2e: $(STAMP) system-deps
-	$(BIN)/pytest -q -m e2e
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile -m e2e
 
 # Builds synthetic registries in a temporary folder (about 1 GB at 50,000 parties) and prints one table.
 bench: $(STAMP)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_database
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -38,10 +40,12 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> 
     raise TimeoutError(f"{url} did not come up in {timeout}s")
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """Start the app as the README does, on its own database; yield (base url, database path)."""
+def _start(tmp_path_factory, template: Path | None):
+    """Start the app as the README does, on its own database (a copy of ``template``, or none, so the
+    app creates it and loads the demo itself); yield (base url, database path)."""
     db = tmp_path_factory.mktemp("e2e") / "tracker.db"
+    if template is not None:
+        copy_database(template, db)
     port = _free_port()
     env = {**os.environ, "TRACKER_DB": str(db), "TRACKER_TODAY": "2026-11-22"}  # the demo data's "today"
     log = (tmp_path_factory.getbasetemp() / f"streamlit-{port}.log").open("w")
@@ -58,6 +62,18 @@ def app_server(tmp_path_factory):
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory, demo_template):
+    """The app on a fresh copy of the demo database (loading the demo on each start costs seconds)."""
+    yield from _start(tmp_path_factory, demo_template)
+
+
+@pytest.fixture(scope="module")
+def fresh_app_server(tmp_path_factory):
+    """The app on no database at all: it creates one and loads the demo, as on a user's first start."""
+    yield from _start(tmp_path_factory, None)
 
 
 def _chromium() -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tracker.i18n import t
 
@@ -91,18 +93,27 @@ def click(scope, label: str) -> None:
 
 
 def wait_idle(page: Page) -> None:
-    """Wait for the rerun an action started to finish (as Streamlit's own browser tests do)."""
-    page.wait_for_timeout(250)
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=20_000)
+    """Wait for the rerun an action started to finish (as Streamlit's own browser tests do).
+
+    A rerun starts within a moment of the action; one seen running is waited for until it ends, and
+    if none is seen within 250 ms there was none (or it was over before it could be seen)."""
+    app = page.locator('[data-testid="stApp"]')
+    try:
+        app.and_(page.locator('[data-test-script-state="running"]')).wait_for(timeout=250)
+    except PlaywrightTimeout:
+        pass
+    app.and_(page.locator('[data-test-script-state="notRunning"]')).wait_for(timeout=20_000)
 
 
 def expander(page: Page, title: str) -> Locator:
     # by its own title (summary), not by text anywhere inside it
     box = page.locator('[data-testid="stExpander"]').filter(
         has=page.locator("summary").get_by_text(title, exact=True)).first
-    summary = box.locator("summary")
-    if box.locator("details").get_attribute("open") is None:
-        summary.click()
+    wait_idle(page)  # a rerun still under way may redraw the expander closed after it was opened
+    details = box.locator("details")
+    if details.get_attribute("open") is None:
+        box.locator("summary").click()
+    expect(details).to_have_attribute("open", re.compile(".*"))
     return box
 
 

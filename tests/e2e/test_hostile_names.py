@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_ui import sign_in, wait_idle
+from tests.e2e.streamlit_ui import go, ja, sign_in, wait_idle
 from tracker.domain.party_rules import PartyDraft
 from tracker.services import businesses, engagements, incidents, parties, selection, users
 from tracker.domain.permissions import Role
@@ -51,6 +51,20 @@ SCREENS = ["home", "chain?business={business}", "approvals", "schedule", "review
            "selection?engagement={engagement}", "incidents?incident={incident}", "terminations", "gaps",
            "contracts?engagement={engagement}", "addenda?engagement={engagement}", "registry", "party?party={party}",
            "reports", "import", "audit"]
+NAV = {"home": "nav.home", "approvals": "nav.approvals", "schedule": "nav.schedule", "terminations": "nav.terminations",
+       "gaps": "nav.gaps", "registry": "nav.registry", "reports": "nav.reports", "import": "nav.import_ledger",
+       "audit": "nav.audit"}
+
+
+def _assert_nothing_interpreted(page, path: str) -> None:
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_be_visible()
+    sidebar_and_main = page.locator('[data-testid="stApp"]')
+    assert not sidebar_and_main.locator(f'img[src^="{LEAK}"], a[href^="{LEAK}"]').count(), path
+    # our own bold around a name is fine; the user's **太字** turned bold, or <b> turned HTML, is not
+    assert not sidebar_and_main.locator("strong, b").filter(has_text=re.compile(r"^(太字|html)$")).count(), path
+    assert not sidebar_and_main.locator(".katex").count(), path
+    assert not sidebar_and_main.locator('[class*="stException"]').count(), path
 
 
 def test_no_screen_interprets_user_text(app, hostile, page):
@@ -60,18 +74,16 @@ def test_no_screen_interprets_user_text(app, hostile, page):
     from tests.e2e.streamlit_ui import DEMO_PASSWORDS
 
     DEMO_PASSWORDS.setdefault("mallory", "a long hostile passphrase")
+    signed_in = False
     for screen in SCREENS:
         path = screen.format(**hostile)
-        sign_in(page, url, "mallory", path=path)  # a page load is a new session
+        if screen in NAV and signed_in:
+            go(page, ja(NAV[screen]))  # within the session, from the sidebar
+        else:
+            sign_in(page, url, "mallory", path=path)  # a screen opened for a record: a page load, a new session
+            signed_in = True
         wait_idle(page)
-        main = page.locator('[data-testid="stMain"]')
-        expect(main).to_be_visible()
-        sidebar_and_main = page.locator('[data-testid="stApp"]')
-        assert not sidebar_and_main.locator(f'img[src^="{LEAK}"], a[href^="{LEAK}"]').count(), path
-        # our own bold around a name is fine; the user's **太字** turned bold, or <b> turned HTML, is not
-        assert not sidebar_and_main.locator("strong, b").filter(has_text=re.compile(r"^(太字|html)$")).count(), path
-        assert not sidebar_and_main.locator(".katex").count(), path
-        assert not sidebar_and_main.locator('[class*="stException"]').count(), path
+        _assert_nothing_interpreted(page, path)
     assert leaks == []
     # and the text is there, literally, where it is shown (the acting-as caption, on every screen)
     expect(page.locator('[data-testid="stSidebar"]').get_by_text("**太字**", exact=False).first).to_be_visible()
