@@ -1,11 +1,9 @@
 """Reports: the oversight workbook for the board and the auditors, filtered, in the user's language."""
 
-import io
-
 import streamlit as st
 
 from tracker.domain.permissions import Action
-from tracker.services import businesses, reports
+from tracker.services import businesses, report_jobs, reports
 from tracker.services.reports import ReportFilter
 from tracker.ui import labels
 from tracker.ui.session import context, lang, show_flash, tr
@@ -29,16 +27,34 @@ department = c2.selectbox(tr("business.owner_department"), list(department_names
 tier = c3.selectbox(tr("engagement.tier"), list(tiers), format_func=tiers.__getitem__, key="report_tier")
 as_of = c4.date_input(tr("reports.as_of"), value=ctx.today, format="YYYY-MM-DD", key="report_as_of")
 chosen = ReportFilter(business_id, department, tier, as_of)
-language = lang()
+job = report_jobs.current(ctx)
+running = job is not None and not job.finished
+if st.button(tr("reports.make"), type="primary", icon=":material/summarize:", disabled=running, key="report_make"):
+    job = report_jobs.start(ctx, chosen, lang())
+    running = True
 
 
-def workbook() -> bytes:
-    # runs when the user clicks: the workbook is made on demand, not on every rerun
-    out = io.BytesIO()
-    reports.write_report(ctx, out, chosen, language)
-    return out.getvalue()
+@st.fragment(run_every=1.0 if running else None)
+def progress() -> None:
+    """Follows the report being written (this part of the page alone refreshes every second);
+    the manager may leave the page meanwhile and come back."""
+    job = report_jobs.current(ctx)
+    if job is None:
+        return
+    if not job.finished:
+        st.progress(job.fraction, text=tr("reports.writing", sheet=job.writing, done=job.sheets_done,
+                                          total=job.sheets_total))
+        st.caption(tr("reports.keep_working"))
+        return
+    if running:  # it has just finished: redraw the page so the polling stops and the button returns
+        st.rerun()
+    if job.error:
+        st.error(tr("reports.failed", error=job.error))
+        return
+    st.success(tr("reports.ready", rows=sum(job.rows.values())))
+    st.download_button(tr("reports.download"), data=lambda: report_jobs.content(ctx, job), file_name=job.file_name,
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:", type="primary", on_click="ignore", key="report_download")
 
 
-st.download_button(tr("reports.download"), data=workbook, file_name=f"oversight-report-{as_of.isoformat()}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   icon=":material/download:", type="primary", on_click="ignore", key="report_download")
+progress()

@@ -31,10 +31,14 @@ def test_manager_downloads_the_report(app, page):
     url, _ = app
     sign_in(page, url, "manager", path="reports")
     expect(page.get_by_role("heading", name=ja("nav.reports"))).to_be_visible()
+    page.get_by_role("button", name=ja("reports.make")).click()
+    download_button = page.get_by_role("button", name=ja("reports.download"))
+    expect(download_button).to_be_visible(timeout=30_000)  # written in the background, progress shown meanwhile
     with page.expect_download() as download:
-        page.get_by_role("button", name=ja("reports.download")).click()
+        download_button.click()
+    assert download.value.suggested_filename.startswith("委託先監督レポート_")
     book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
-    assert book.sheetnames[:3] == [ja("report.sheet.summary"), ja("report.sheet.parties"), ja("report.sheet.chain")]
+    assert book.sheetnames[:3] == [ja("report.sheet.overview"), ja("report.sheet.summary"), ja("report.sheet.parties")]
     assert book[ja("report.sheet.chain")].max_row > 10
 
 

@@ -2,8 +2,11 @@
 formats, print set-up, filters, and spreadsheet injection neutralised."""
 
 import io
+import re
+import time
 import zipfile
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -11,12 +14,13 @@ import pytest
 from tests import factories as f
 from tests.conftest import context_for
 from tracker.domain.permissions import Role
+from tracker.i18n import t
 from tracker.services import reports
-from tracker.services.context import PermissionDenied
+from tracker.services.context import Actor, PermissionDenied
 from tracker.services.reports import ReportFilter
 from tracker.store import connection
 
-SHEETS = ["Summary", "Parties", "Chain", "Clause matrix", "Gaps", "Schedule", "Incidents", "Deletion certificates"]
+SHEETS = ["Overview", "Summary", "Parties", "Chain", "Clause matrix", "Gaps", "Schedule", "Incidents", "Deletion certificates"]
 RISKY = ["=HYPERLINK(\"http://x\",\"y\")", "+81 3", "-1+2", "@SUM(A1)"]  # names are trimmed: tab/CR below
 
 
@@ -41,36 +45,131 @@ def test_every_sheet_is_there_with_as_many_rows_as_the_database_holds(demo_ctx, 
     assert rows["Schedule"] == scalar(db_path, "SELECT count(*) FROM due_items")
     assert rows["Incidents"] == scalar(db_path, "SELECT count(*) FROM incidents")
     assert rows["Summary"] == scalar(db_path, "SELECT count(DISTINCT business_id) FROM engagements WHERE status <> 'ended'")
-    gaps = sum(1 for _ in book["Gaps"].iter_rows(min_row=2))
-    from tracker.services.gaps import summary
-    counted = summary(demo_ctx)
-    assert gaps == counted.must + counted.should
+    from tracker.services.gaps import registry_gaps
+    assert rows["Gaps"] == len(registry_gaps(demo_ctx).analysis.links)  # one row per link with a gap
+
+
+def test_the_gaps_sheet_has_one_row_per_link_with_its_missing_clauses_must_first(demo_ctx):
+    from tracker.services.gaps import engagement_gaps
+    _, book = report(demo_ctx)
+    rows = list(book["Gaps"].iter_rows(min_row=2, values_only=True))
+    refs = [r[0] for r in rows]
+    assert len(refs) == len(set(refs)) and all(ref.startswith("E") for ref in refs)
+    must_counts = [r[4] for r in rows]
+    assert must_counts.index(0) > 0 and all(n == 0 for n in must_counts[must_counts.index(0):])
+    ref, *_, must, must_titles, should_titles = rows[0][:7]
+    gaps = engagement_gaps(demo_ctx, int(ref[1:]))
+    from tracker.services.catalogue import catalogue
+    titles = {c.id: c.title("en") for c in catalogue()}
+    assert must == sum(1 for g in gaps if g.level == "must")
+    assert set(must_titles.split(", ")) == {titles[g.clause_id] for g in gaps if g.level == "must"}
 
 
 def test_tables_frozen_headers_formats_and_print_set_up(demo_ctx):
     _, book = report(demo_ctx, ReportFilter(as_of=date(2026, 11, 22)))
-    for sheet in book:
-        if sheet.max_row > 1:
+    for sheet in book.worksheets[1:]:  # the detail sheets (the overview has its own layout)
+        if sheet.max_row > 1 and sheet.tables:
             (table,) = sheet.tables.values()
             assert table.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
         assert sheet.freeze_panes == "A2"
-        assert (sheet.page_setup.orientation, str(sheet.page_setup.paperSize), sheet.page_setup.fitToWidth) == (
-            "landscape", "9", 1)
+        assert (sheet.page_setup.orientation, str(sheet.page_setup.paperSize)) == ("landscape", "9")
+        assert sheet.print_title_rows == "$1:$1"
         assert "2026-11-22" in sheet.oddFooter.left.text
     overdue = [r for r in book["Schedule"].conditional_formatting for rule in r.rules if '"Overdue"' in rule.formula]
     missing = [r for r in book["Clause matrix"].conditional_formatting for rule in r.rules if '"Missing"' in rule.formula]
     assert overdue and missing
     assert book["Summary"]["J2"].number_format == "0.0%"
 
-def test_charts_are_in_the_file(demo_ctx):
+def test_charts_are_in_the_file_with_whole_number_axes(demo_ctx):
     content, _ = report(demo_ctx)
-    names = zipfile.ZipFile(io.BytesIO(content)).namelist()
-    assert sum(1 for n in names if n.startswith("xl/charts/chart")) == 2
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+    for name in charts:
+        xml = archive.read(name).decode()
+        unit = re.search(r'<(?:c:)?majorUnit val="([0-9.]+)"', xml).group(1)
+        assert float(unit) == int(float(unit)) >= 1
+        assert 'formatCode="0"' in xml
+
+
+def printed_points(sheet) -> float:
+    """The size 11-pt text prints at: the explicit scale, or the scale fitting the width needs."""
+    from tracker.outputs.xlsx_report import fitted_scale
+    widths = [sheet.column_dimensions[sheet.cell(1, c).column_letter].width or 8.43
+              for c in range(1, sheet.max_column + 1)]
+    if sheet.sheet_properties.pageSetUpPr.fitToPage:
+        scale = fitted_scale(widths, sheet.page_setup.orientation)
+    else:
+        scale = sheet.page_setup.scale
+    return 11 * scale / 100
+
+
+def test_no_page_prints_under_8_points_and_wide_sheets_repeat_their_key_columns(demo_ctx):
+    _, book = report(demo_ctx)
+    for sheet in book:
+        assert printed_points(sheet) >= 8, sheet.title
+        if not sheet.sheet_properties.pageSetUpPr.fitToPage:
+            assert sheet.print_title_cols.startswith("$A:$")
+
+
+def test_the_overview_is_one_a4_page_with_totals_definitions_and_the_must_level_findings(demo_ctx, db_path):
+    _, book = report(demo_ctx, ReportFilter(as_of=date(2026, 11, 22)))
+    sheet = book["Overview"]
+    setup = sheet.page_setup
+    assert (setup.orientation, str(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("portrait", "9", 1, 1)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.max_row <= 60  # rows of about 15 pt: one page at no less than 8 pt
+    values = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert values["As of"][0] == datetime(2026, 11, 22)
+    open_links = scalar(db_path, "SELECT count(*) FROM engagements WHERE status <> 'ended'")
+    assert values["Open engagements"][0] == open_links
+    assert all(values[label][1] for label in ("Open engagements", "Approval rate", "Clause coverage"))  # defined
+    from tracker.services.gaps import summary
+    assert values["Missing legally required clauses"][0] == summary(demo_ctx).must
+    findings = [row for row in sheet.iter_rows(values_only=True) if row[1] and str(row[1]).startswith("E")]
+    assert findings and all(row[3] >= 1 for row in findings)
+    assert [row[3] for row in findings] == sorted((row[3] for row in findings), reverse=True)
+
+
+def test_dates_are_date_cells_and_no_internal_id_but_the_ledger_ref(demo_ctx):
+    _, book = report(demo_ctx)
+    chain = list(book["Chain"].iter_rows(min_row=2, values_only=True))
+    assert all(isinstance(r[0], str) and r[0].startswith("E") for r in chain)
+    assert any(isinstance(r[14], datetime) for r in chain)  # start date
+    assert all(isinstance(r[0], datetime) for r in book["Schedule"].iter_rows(min_row=2, values_only=True))
+    assert book["Schedule"]["A2"].number_format == "yyyy-mm-dd"
+    assert book["Parties"]["A1"].value == "Name"  # no ID column
+
+
+def test_an_empty_sheet_says_why(demo_ctx, db_path):
+    assert scalar(db_path, "SELECT count(*) FROM terminations") == 0
+    _, book = report(demo_ctx)
+    sheet = book["Deletion certificates"]
+    assert sheet["A2"].value == t("report.no_terminations", "en")
+
+
+def test_a_report_written_in_the_background_is_for_its_owner_only(demo_ctx, db_path):
+    from tracker.services import report_jobs
+    job = report_jobs.start(demo_ctx, ReportFilter(), "ja")
+    for _ in range(600):
+        if job.finished:
+            break
+        time.sleep(0.05)
+    assert job.ready and job.fraction == 1.0 and job.rows["委託の連鎖"] > 0
+    assert job.file_name.startswith("委託先監督レポート_") and job.file_name.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(report_jobs.content(demo_ctx, job)))
+    assert book.sheetnames[0] == "概要"
+    other = replace(demo_ctx, actor=Actor("another.manager", "Another manager", Role.MANAGER))
+    assert report_jobs.current(other) is not job
+    with pytest.raises(PermissionDenied):
+        report_jobs.content(other, job)
+    with pytest.raises(PermissionDenied):
+        report_jobs.start(context_for(db_path, Role.PROCUREMENT), ReportFilter(), "ja")
 
 
 def test_headers_follow_the_language(demo_ctx):
     _, book = report(demo_ctx, lang="ja")
-    assert book.sheetnames[0] == "サマリー" and book["委託先"]["B1"].value == "名称"
+    assert book.sheetnames[:2] == ["概要", "サマリー"] and book["委託先"]["A1"].value == "名称"
 
 
 def test_filters_narrow_every_sheet(demo_ctx, db_path):
@@ -87,7 +186,7 @@ def test_formula_like_text_is_written_as_text(ctx):
     for name in RISKY:
         f.link(ctx, f.party(ctx, name), business_id=business, work=name)
     content, book = report(ctx)
-    cells = [c for row in book["Parties"].iter_rows(min_row=2, min_col=2, max_col=2) for c in row]
+    cells = [c for row in book["Parties"].iter_rows(min_row=2, min_col=1, max_col=1) for c in row]
     assert sorted(c.value for c in cells) == sorted(RISKY)
     assert all(c.data_type == "s" for c in cells)
     archive = zipfile.ZipFile(io.BytesIO(content))

@@ -30,6 +30,13 @@ def safe_name(original: str) -> str:
     return name or "attachment"
 
 
+def document_name(parts: list[str], extension: str) -> str:
+    """A download's name from its parts (what, whose, when): 「覚書_株式会社A_2026-12-01.docx」.
+    A slash in a name is part of the name, not a folder."""
+    stem = "_".join(p.strip().replace("/", "_").replace("\\", "_") for p in parts if p and p.strip())
+    return safe_name(f"{stem}{extension}")
+
+
 def extension(name: str) -> str:
     return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
 

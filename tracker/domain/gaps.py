@@ -164,7 +164,8 @@ class _Engine:
         return Need(self.own_of[link_id].by_bit[bit], link_id)
 
 
-def _bits(mask: int) -> Iterator[int]:
+def bits(mask: int) -> Iterator[int]:
+    """The positions of a mask's set bits, lowest first (a clause's index in the catalogue)."""
     while mask:
         low = mask & -mask
         yield low.bit_length() - 1
@@ -214,7 +215,7 @@ class GapAnalysis:
 
     def expand(self, link: LinkGaps, level: Level | None = None, clause_bit: int | None = None) -> Iterator[Gap]:
         mask = link.mask(level) if clause_bit is None else link.mask(level) & (1 << clause_bit)
-        for bit in _bits(mask):
+        for bit in bits(mask):
             if link.partial >> bit & 1:
                 kind = GapKind.PARTIAL
             else:
@@ -253,7 +254,7 @@ def needs_of(catalogue: tuple[Clause, ...], path: Iterable[LinkFacts], link_id: 
     for link, effective in engine.walk(path):
         if link.id == link_id:
             # the origin's requirement is at the effective level: own wins only when as strict
-            return {catalogue[bit].id: engine.need(link_id, bit) for bit in _bits(effective.must | effective.should)}
+            return {catalogue[bit].id: engine.need(link_id, bit) for bit in bits(effective.must | effective.should)}
     return {}
 
 

@@ -1,26 +1,29 @@
 """Streams sheets into an .xlsx with openpyxl's write-only mode: rows go to disk as they come, so a
 report of 200,000 engagements never holds the workbook in memory.
 
-Every sheet is a real Excel table (filters) with a frozen header, column widths, optional
-conditional formatting, and A4-landscape print set-up with the as-of date in header and footer.
-Text that a spreadsheet would run as a formula (= + - @, tab, CR first) is written as text."""
+Every sheet is a real Excel table (filters) with a frozen, wrapped header, column widths, optional
+conditional formatting, and A4-landscape print set-up with the as-of date in header and footer:
+fitted to the page's width when that keeps the text at 8 pt or more, else printed at the smallest
+readable scale across several pages with the identifying columns repeated. Text that a spreadsheet
+would run as a formula (= + - @, tab, CR first) is written as text."""
 
 from __future__ import annotations
 
 import itertools
+import unicodedata
 import warnings
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
@@ -28,6 +31,47 @@ RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 ORANGE = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
 GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
 FILLS = {"red": RED, "orange": ORANGE, "green": GREEN}
+HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="top")
+DATE_FORMAT = "yyyy-mm-dd"
+
+# Print geometry (Calibri 11, openpyxl's default margins of 0.7 in left and right)
+BODY_POINTS = 11
+MIN_POINTS = 8  # no printed page smaller than this
+A4_PRINTABLE_POINTS = {"landscape": (842 - 2 * 0.7 * 72), "portrait": (595 - 2 * 0.7 * 72)}
+MIN_SCALE = -(-MIN_POINTS * 100 // BODY_POINTS)  # 73 %: 11 pt prints at 8.03 pt
+
+
+LINE_POINTS = 15  # the height of one line of 11 pt text
+
+
+def text_width(text: str) -> int:
+    """Width in character units: a full-width (Japanese) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def lines_needed(text: str, width: float) -> int:
+    """Lines a wrapped ``text`` takes in a column ``width`` characters wide (a spreadsheet does not
+    grow a row by itself when a file is opened, so the writer sets the height)."""
+    usable = max(width - 1, 1)
+    return max(1, sum(-(-text_width(line) // usable) or 1 for line in str(text).splitlines() or [""]))
+
+
+def set_row_height(sheet, row: int, lines: int) -> None:
+    """Before the row is written (write-only mode writes heights with the row)."""
+    if lines > 1:
+        sheet.row_dimensions[row] = RowDimension(sheet, index=row, ht=LINE_POINTS * min(lines, 4))
+
+
+def column_points(width: float) -> float:
+    """Printed width of a column ``width`` characters wide at 100 % (7 px a character, 5 px padding)."""
+    return (width * 7 + 5) * 0.75
+
+
+def fitted_scale(widths: Sequence[float], orientation: str = "landscape") -> int:
+    """The scale (%) at which ``fitToWidth = 1`` would print these columns on one page's width."""
+    total = sum(column_points(w) for w in widths) or 1
+    return min(100, int(A4_PRINTABLE_POINTS[orientation] * 100 // total))
 
 
 @dataclass
@@ -41,14 +85,6 @@ class Highlight:
 
 
 @dataclass
-class Chart:
-    title: str
-    label_column: int  # 1-based column of the category labels
-    value_columns: Sequence[int]
-    anchor: str = "B20"
-
-
-@dataclass
 class SheetSpec:
     title: str  # the tab name (≤ 31 characters)
     table: str  # the Excel table's name (letters, digits, underscores)
@@ -56,30 +92,46 @@ class SheetSpec:
     rows: Iterable[Sequence[Any]]
     widths: list[int] = field(default_factory=list)
     highlights: list[Highlight] = field(default_factory=list)
-    charts: list[Chart] = field(default_factory=list)
-    formats: dict[int, str] = field(default_factory=dict)  # 0-based column → number format ("0.0%")
+    formats: dict[int, str] = field(default_factory=dict)  # 0-based column → number format ("0.0%", dates)
+    key_columns: int = 1  # leading columns that say which row it is, repeated on every page across
+    empty_note: str = ""  # written under the header when there is no row, so a blank sheet says why
 
 
 def safe(sheet, value: Any) -> Any:
     """A value as written: risky text becomes a text cell with a quote prefix, never a formula."""
     if isinstance(value, str) and value.startswith(RISKY_START):
-        cell = WriteOnlyCell(sheet, value=value)
+        return cell_of(sheet, value)
+    return value
+
+
+def cell_of(sheet, value: Any):
+    """A cell (to be styled) holding ``value``; risky text is kept as text."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(RISKY_START):
         cell.data_type = "s"
         cell.quotePrefix = True
-        return cell
-    return value
+    return cell
 
 
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, header included
 
 
+Progress = Callable[[int, int, str], None]  # (sheets done, sheets in all, the sheet being written)
+
+
 def write(target: str | Path | IO[bytes], sheets: list[SheetSpec], header_text: str, footer_text: str,
-          max_rows: int = EXCEL_MAX_ROWS) -> dict[str, int]:
-    """Write every sheet in order; returns the number of data rows of each. A sheet longer than
-    Excel allows continues on "title (2)", "title (3)" … with the same header and table."""
+          max_rows: int = EXCEL_MAX_ROWS, first: Callable[[Workbook], None] | None = None,
+          progress: Progress | None = None) -> dict[str, int]:
+    """Write ``first`` (a sheet of its own layout, e.g. the overview) then every sheet in order;
+    returns the number of data rows of each. A sheet longer than Excel allows continues on
+    "title (2)", "title (3)" … with the same header and table."""
     book = Workbook(write_only=True)
+    if first is not None:
+        first(book)
     counts = {}
-    for spec in sheets:
+    for done, spec in enumerate(sheets):
+        if progress:
+            progress(done, len(sheets), spec.title)
         rows = iter(spec.rows)
         part, total = 1, 0
         while True:
@@ -92,6 +144,8 @@ def write(target: str | Path | IO[bytes], sheets: list[SheetSpec], header_text: 
             part += 1
         counts[spec.title] = total
     book.save(target)
+    if progress:
+        progress(len(sheets), len(sheets), "")
     return counts
 
 
@@ -101,13 +155,8 @@ def _write_sheet(book, spec: SheetSpec, title: str, table_name: str, rows: Itera
     written)."""
     sheet = book.create_sheet(title)
     _set_up(sheet, spec, title, header_text, footer_text)
-    bold = Font(bold=True)
-    header = []
-    for text in spec.headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    set_row_height(sheet, 1, max(lines_needed(h, w) for h, w in zip(spec.headers, _widths(spec))))
+    sheet.append(header_cells(sheet, spec.headers))
     count = 0
     for row in rows:
         values = [safe(sheet, v) for v in row]
@@ -120,6 +169,8 @@ def _write_sheet(book, spec: SheetSpec, title: str, table_name: str, rows: Itera
         count += 1
         if count == limit:
             break
+    if not count and spec.empty_note:
+        sheet.append([spec.empty_note])
     left = None
     if count == limit:  # peek: an exact fit leaves nothing for a next sheet
         following = next(rows, None)
@@ -135,9 +186,21 @@ def _write_sheet(book, spec: SheetSpec, title: str, table_name: str, rows: Itera
             warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
             sheet.add_table(table)
         _highlight(sheet, spec, count)
-        for chart in spec.charts:
-            sheet.add_chart(_bar(sheet, chart, count), chart.anchor)
     return count, left
+
+
+def _widths(spec: SheetSpec) -> list[float]:
+    return list(spec.widths) + [8.43] * (len(spec.headers) - len(spec.widths))  # Excel's default width
+
+
+def header_cells(sheet, headers: Sequence[str]) -> list[WriteOnlyCell]:
+    """A header row: bold, shaded, wrapped (a long header takes two lines, never runs into the next)."""
+    cells = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, WRAP
+        cells.append(cell)
+    return cells
 
 
 def header_footer_text(text: str) -> str:
@@ -153,10 +216,14 @@ def _set_up(sheet, spec: SheetSpec, title: str, header_text: str, footer_text: s
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = "9"  # A4 (Worksheet.PAPERSIZE_A4)
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
+    if fitted_scale(spec.widths) >= MIN_SCALE:  # the whole width on one page, still readable
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    else:  # too wide: the smallest readable scale, pages across, each with the row's key columns
+        sheet.page_setup.scale = MIN_SCALE
+        sheet.print_title_cols = f"A:{get_column_letter(spec.key_columns)}"
     sheet.oddHeader.left.text = header_footer_text(header_text)
     sheet.oddHeader.right.text = header_footer_text(title)
     sheet.oddFooter.left.text = header_footer_text(footer_text)
@@ -172,14 +239,3 @@ def _highlight(sheet, spec: SheetSpec, count: int) -> None:
         area = f"{get_column_letter(first)}2:{get_column_letter(last)}{count + 1}"
         sheet.conditional_formatting.add(area, CellIsRule(operator="equal", formula=[f'"{rule.value}"'],
                                                           fill=FILLS[rule.colour]))
-
-
-def _bar(sheet, chart: Chart, count: int) -> BarChart:
-    bar = BarChart()
-    bar.type = "bar"
-    bar.title = chart.title
-    bar.height, bar.width = 8 + count * 0.4, 18
-    for column in chart.value_columns:
-        bar.add_data(Reference(sheet, min_col=column, min_row=1, max_row=count + 1), titles_from_data=True)
-    bar.set_categories(Reference(sheet, min_col=chart.label_column, min_row=2, max_row=count + 1))
-    return bar

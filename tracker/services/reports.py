@@ -7,18 +7,19 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO
 
 from .. import i18n
 from ..domain import countries
-from ..domain.clauses import Level
-from ..domain.gaps import ClauseState
+from ..domain.attachment_rules import document_name
+from ..domain.gaps import ClauseState, bits
 from ..domain.permissions import Action
 from ..domain.schedule import status_of
-from ..outputs.xlsx_report import Chart, Highlight, SheetSpec, write
+from ..outputs.xlsx_overview import Block, Figure, Overview, write_overview
+from ..outputs.xlsx_report import DATE_FORMAT, Highlight, Progress, SheetSpec, write
 from ..store import report_queries as rq
 from . import incidents as incident_service
 from . import setup
@@ -40,15 +41,48 @@ def departments(ctx: Context) -> list[str]:
         return rq.departments(db)
 
 
-def write_report(ctx: Context, target: str | Path | IO[bytes], filters: ReportFilter, lang: str) -> dict[str, int]:
-    """Write the workbook; returns the data rows of each sheet."""
+def write_report(ctx: Context, target: str | Path | IO[bytes], filters: ReportFilter, lang: str,
+                 progress: Progress | None = None) -> dict[str, int]:
+    """Write the workbook (the one-page overview first); returns the data rows of each detail sheet."""
     ctx.require(Action.EXPORT_REPORTS)
     as_of = filters.as_of or ctx.today
     report = _Report(ctx, filters, as_of, lang)
     organisation = setup.organisation_name(ctx, lang)
     header = f"{organisation} — {report.t('report.title')}"
     footer = report.t("report.as_of", day=as_of.isoformat())
-    return write(target, report.sheets(), header, footer)
+    overview = report.overview(organisation, header, footer)
+    return write(target, report.sheets(), header, footer, first=lambda book: write_overview(book, overview),
+                 progress=progress)
+
+
+def file_name(ctx: Context, filters: ReportFilter, lang: str) -> str:
+    """「監督レポート_<組織>_<基準日>.xlsx」: what it is, whose, as of when."""
+    as_of = (filters.as_of or ctx.today).isoformat()
+    return document_name([i18n.t("report.file", lang), setup.organisation_name(ctx, lang), as_of], ".xlsx")
+
+
+OVERVIEW_BUSINESSES = 10  # rows by business on the one-page overview (all of them on the Summary sheet)
+OVERVIEW_FINDINGS = 8  # links with the most must-level gaps named on the overview
+
+
+@dataclass
+class _Figures:
+    """Counts of one business (or of the whole scope)."""
+
+    links: int = 0
+    tiers: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # tier 1, 2, 3, 4+
+    needed: int = 0  # links at tier 2 or deeper: each needs an approval
+    approved: int = 0
+    clean: int = 0  # links whose every required clause is in a contract in force
+    must: int = 0  # must-level clause gaps (link × clause)
+    must_links: int = 0
+    overdue: int = 0
+    incidents: int = 0
+
+    def add(self, other: _Figures) -> None:
+        for name in ("links", "needed", "approved", "clean", "must", "must_links", "overdue", "incidents"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.tiers = [a + b for a, b in zip(self.tiers, other.tiers)]
 
 
 class _Report:
@@ -56,98 +90,193 @@ class _Report:
         self.ctx, self.filters, self.as_of, self.lang = ctx, filters, as_of, lang
         self.scope = rq.LinkScope(filters.business_id, filters.department, filters.tier)
         self.gaps = registry_gaps(ctx, as_of)
+        self.titles = [c.title(lang) for c in catalogue()]
+        self._by_business: list[tuple[str, str, _Figures]] | None = None
+        self.entrustees = 0
 
     def t(self, key: str, **params) -> str:
         return i18n.t(key, self.lang, **params)
 
+    def overview(self, organisation: str, header: str, footer: str) -> Overview:
+        t = self.t
+        businesses = self.by_business()
+        total = _Figures()
+        for _, _, figures in businesses:
+            total.add(figures)
+        owed = sum(1 for row in rq.certificates(self.ctx.db_path, self.scope) if row[4] is None)
+        figures = [
+            Figure(t("report.fig.links"), total.links, t("report.def.links")),
+            Figure(t("report.fig.entrustees"), self.entrustees, t("report.def.entrustees")),
+            Figure(t("report.fig.redelegations"), total.needed, t("report.def.redelegations")),
+            Figure(t("report.approval_rate"), _ratio(total.approved, total.needed), t("report.def.approval_rate"), True),
+            Figure(t("report.fig.unapproved"), total.needed - total.approved, t("report.def.unapproved")),
+            Figure(t("report.clause_rate"), _ratio(total.clean, total.links), t("report.def.clause_rate"), True),
+            Figure(t("report.fig.must"), total.must, t("report.def.must")),
+            Figure(t("report.fig.must_links"), total.must_links, t("report.def.must_links")),
+            Figure(t("report.overdue_reviews"), total.overdue, t("report.def.overdue")),
+            Figure(t("report.open_incidents"), total.incidents, t("report.def.incidents")),
+            Figure(t("report.fig.owed_certificates"), owed, t("report.def.owed_certificates")),
+        ]
+        shown = businesses[:OVERVIEW_BUSINESSES]
+        by_business = Block(
+            t("report.by_business"),
+            [t("engagement.business"), t("report.engagements"), t("engagement.tier_label", tier=1),
+             t("engagement.tier_label", tier=2), t("report.tier3_plus"), t("report.approval_rate"),
+             t("report.clause_rate"), t("report.fig.must"), t("report.overdue_reviews"), t("report.open_incidents")],
+            [[name, f.links, f.tiers[0], f.tiers[1], f.tiers[2] + f.tiers[3], _ratio(f.approved, f.needed),
+              _ratio(f.clean, f.links), f.must, f.overdue, f.incidents] for name, _, f in shown],
+            {5: "0.0%", 6: "0.0%"},
+            note=t("report.more_businesses", count=len(businesses) - len(shown)) if len(businesses) > len(shown) else "",
+            empty=t("report.no_links"))
+        return Overview(
+            t("report.sheet.overview"), t("report.title"),
+            [(t("report.organisation"), organisation), (t("reports.as_of"), self.as_of),
+             (t("report.scope"), self._scope_text())],
+            t("report.figures"), [t("report.figure"), t("report.value"), t("report.definition")], figures,
+            by_business, self._findings(),
+            [(t("report.chart_tiers"), [3, 4, 5]), (t("report.chart_gaps"), [8])], header, footer)
+
+    def by_business(self) -> list[tuple[str, str, _Figures]]:
+        """(business, department, figures) of every business with an open link in scope, by name."""
+        if self._by_business is not None:
+            return self._by_business
+        db_path = self.ctx.db_path
+        per_link_gaps = self.gaps.analysis.by_id
+        stats: dict[int, _Figures] = defaultdict(_Figures)
+        names, entrustees = {}, set()
+        for link_id, business_id, business, department, tier, approval, entrustee in rq.open_links(db_path, self.scope):
+            f = stats[business_id]
+            names[business_id] = (business, department)
+            entrustees.add(entrustee)
+            f.links += 1
+            f.tiers[min(tier, 4) - 1] += 1
+            if tier >= 2:
+                f.needed += 1
+                f.approved += approval == "approved"
+            gaps = per_link_gaps.get(link_id)
+            f.clean += gaps is None
+            must = gaps.must.bit_count() if gaps else 0
+            f.must += must
+            f.must_links += must > 0
+        for business_id, count in rq.overdue_by_business(db_path, self.scope, self.as_of.isoformat()):
+            stats[business_id].overdue = count
+        for business_id, count in rq.open_incidents_by_business(db_path, self.scope):
+            stats[business_id].incidents = count
+        self.entrustees = len(entrustees)
+        self._by_business = [(*names[i], stats[i]) for i in sorted(names, key=lambda i: names[i])]
+        return self._by_business
+
     def sheets(self) -> list[SheetSpec]:
         t = self.t
-        clause_titles = [c.title(self.lang) for c in catalogue()]
         missing, partial = t("report.state.missing"), t("report.state.partial")
+        ref = t("ledger.ref")
+        day = DATE_FORMAT
         return [
             SheetSpec(t("report.sheet.summary"), "Summary", [
                 t("engagement.business"), t("business.owner_department"), t("report.engagements"),
                 *[t("engagement.tier_label", tier=n) for n in (1, 2, 3)], t("report.tier4_plus"),
                 t("report.approvals_needed"), t("report.approved"), t("report.approval_rate"),
-                t("report.links_without_gaps"), t("report.clause_rate"), t("gap.must"), t("report.overdue_reviews"),
-                t("report.open_incidents")], self._summary(), [24, 16, 10, 8, 8, 8, 10, 12, 10, 10, 14, 12, 12, 14, 12],
-                charts=[Chart(t("report.chart_tiers"), 1, [4, 5, 6, 7], "Q2"),
-                        Chart(t("report.chart_gaps"), 1, [13], "Q24")], formats={9: "0.0%", 11: "0.0%"}),
+                t("report.links_without_gaps"), t("report.clause_rate"), t("report.fig.must"),
+                t("report.overdue_reviews"), t("report.open_incidents")], self._summary(),
+                [24, 14, 9, 8, 8, 8, 8, 11, 9, 9, 11, 10, 10, 10, 10], formats={9: "0.0%", 11: "0.0%"},
+                empty_note=t("report.no_links")),
             SheetSpec(t("report.sheet.parties"), "Parties", [
-                "ID", t("party.name"), t("party.kana"), t("party.corporate_number"), t("party.address"),
+                t("party.name"), t("party.kana"), t("party.corporate_number"), t("party.address"),
                 t("party.country"), t("party.contact_person"), t("party.email"), t("party.phone"), t("party.parent")],
-                self._parties(), [8, 32, 24, 16, 36, 12, 16, 28, 16, 28]),
+                self._parties(), [30, 16, 15, 28, 10, 14, 24, 14, 26], empty_note=t("report.no_rows")),
             SheetSpec(t("report.sheet.chain"), "Chain", [
-                "ID", t("engagement.business"), t("engagement.tier"), t("report.path"), t("engagement.entruster"),
+                ref, t("engagement.business"), t("engagement.tier"), t("report.path"), t("engagement.entruster"),
                 t("engagement.entrustee"), t("party.corporate_number"), t("engagement.work"),
                 t("engagement.data_categories"), t("engagement.processing_countries"),
                 t("engagement.storage_countries"), t("engagement.status"), t("report.approval"),
                 t("approval.decided_on"), t("engagement.start_date"), t("engagement.end_date")],
-                self._chain(), [8, 22, 7, 60, 26, 26, 16, 30, 24, 16, 16, 10, 12, 12, 12, 12],
+                self._chain(), [8, 20, 6, 44, 24, 24, 15, 28, 22, 12, 12, 9, 11, 11, 11, 11],
                 [Highlight(t("report.approval"), t("approval.missing"), "red"),
                  Highlight(t("report.approval"), t("approval.rejected"), "red"),
-                 Highlight(t("report.approval"), t("approval.pending"), "orange")]),
+                 Highlight(t("report.approval"), t("approval.pending"), "orange")],
+                formats={13: day, 14: day, 15: day}, key_columns=3, empty_note=t("report.no_rows")),
             SheetSpec(t("report.sheet.matrix"), "ClauseMatrix", [
-                "ID", t("engagement.business"), t("engagement.tier"), t("engagement.entrustee"), *clause_titles],
-                self._matrix(), [8, 22, 7, 26] + [12] * len(clause_titles),
-                [Highlight("*", missing, "red", skip=4), Highlight("*", partial, "orange", skip=4)]),
+                ref, t("engagement.business"), t("engagement.tier"), t("engagement.entrustee"), *self.titles],
+                self._matrix(), [8, 20, 6, 24] + [9] * len(self.titles),
+                [Highlight("*", missing, "red", skip=4), Highlight("*", partial, "orange", skip=4)],
+                key_columns=4, empty_note=t("report.no_links")),
             SheetSpec(t("report.sheet.gaps"), "Gaps", [
-                "ID", t("engagement.business"), t("engagement.tier"), t("engagement.entrustee"), t("gap.clause"),
-                t("gap.level"), t("report.gap_kind"), t("report.source"), t("gap.reasons")],
-                self._gaps(), [8, 22, 7, 26, 26, 12, 16, 26, 40],
-                [Highlight(t("gap.level"), t("clause.level_must"), "red")]),
+                ref, t("engagement.business"), t("engagement.tier"), t("engagement.entrustee"),
+                t("report.fig.must"), t("report.gaps_must"), t("report.gaps_should"), t("report.gaps_partial"),
+                t("report.gaps_flow_down"), t("report.no_contract")],
+                self._gaps(), [8, 20, 6, 24, 9, 40, 40, 24, 24, 9],
+                [Highlight(t("report.no_contract"), t("common.yes"), "red")], key_columns=4,
+                empty_note=t("report.no_gaps")),
             SheetSpec(t("report.sheet.schedule"), "Schedule", [
                 t("report.due_on"), t("schedule.status"), t("schedule.kind"), t("engagement.entrustee"),
                 t("engagement.work"), t("engagement.business"), t("engagement.tier"), t("engagement.owner")],
-                self._schedule(), [12, 12, 24, 28, 30, 22, 7, 16],
+                self._schedule(), [11, 11, 22, 26, 28, 20, 6, 14],
                 [Highlight(t("schedule.status"), t("schedule.status.overdue"), "red"),
-                 Highlight(t("schedule.status"), t("schedule.status.due_soon"), "orange")]),
+                 Highlight(t("schedule.status"), t("schedule.status.due_soon"), "orange")],
+                formats={0: day}, empty_note=t("report.no_rows")),
             SheetSpec(t("report.sheet.incidents"), "Incidents", [
-                "ID", t("incident.title"), t("engagement.entrustee"), t("engagement.tier"), t("engagement.business"),
+                t("incident.title"), t("engagement.entrustee"), t("engagement.tier"), t("engagement.business"),
                 t("incident.learned_on"), t("incident.we_learned"), t("report.reportable"), t("report.reasons"),
-                t("incident.preliminary"), t("incident.final"), t("incident.preliminary_filed_on"),
+                t("report.preliminary_due"), t("incident.final"), t("incident.preliminary_filed_on"),
                 t("incident.final_filed_on"), t("incident.closed_on")],
-                self._incidents(), [6, 28, 26, 7, 22, 12, 12, 10, 30, 24, 12, 12, 12, 12]),
+                self._incidents(), [26, 22, 6, 18, 11, 11, 9, 28, 11, 11, 11, 11, 11],
+                formats={c: day for c in (4, 5, 8, 9, 10, 11, 12)}, empty_note=t("report.no_incidents")),
             SheetSpec(t("report.sheet.certificates"), "DeletionCertificates", [
                 t("report.ended_link"), t("termination.ended_on"), t("engagement.entrustee"), t("engagement.tier"),
                 t("report.certificate_status"), t("termination.method"), t("termination.items"),
                 t("termination.responsible"), t("termination.done_on")],
-                self._certificates(), [30, 12, 28, 7, 14, 12, 30, 16, 12],
-                [Highlight(t("report.certificate_status"), t("termination.owed_badge"), "red")]),
+                self._certificates(), [30, 11, 26, 6, 14, 12, 30, 16, 11],
+                [Highlight(t("report.certificate_status"), t("termination.owed_badge"), "red")],
+                formats={1: day, 8: day}, empty_note=t("report.no_terminations")),
         ]
+
+    def _scope_text(self) -> str:
+        chosen = self.filters
+        parts = []
+        if chosen.business_id is not None:
+            parts.append(f"{self.t('engagement.business')}: {rq.business_name(self.ctx.db_path, chosen.business_id)}")
+        if chosen.department:
+            parts.append(f"{self.t('business.owner_department')}: {chosen.department}")
+        if chosen.tier is not None:
+            parts.append(self.t("engagement.tier_label", tier=chosen.tier))
+        return " / ".join(parts) or self.t("report.whole_organisation")
+
+    def _findings(self) -> Block:
+        """The links with the most must-level gaps: where the legal duties are unmet."""
+        t = self.t
+        in_scope = rq.link_ids(self.ctx.db_path, self.scope) if self.scope.narrowed else None
+        with_must = [g for g in self.gaps.analysis.links if g.must and (in_scope is None or g.engagement_id in in_scope)]
+        worst = sorted(with_must, key=lambda g: -g.must.bit_count())[:OVERVIEW_FINDINGS]
+        names = rq.link_names(self.ctx.db_path, [g.engagement_id for g in worst])
+        rows = []
+        for g in worst:
+            business, tier, entrustee = names[g.engagement_id]
+            rows.append([f"{entrustee}（{business}）" if self.lang == "ja" else f"{entrustee} ({business})",
+                         f"E{g.engagement_id}", tier, g.must.bit_count(), self._clause_list(g.must, limit=3)])
+        more = len(with_must) - len(rows)
+        return Block(t("report.findings"), [t("report.finding_link"), t("ledger.ref"), t("engagement.tier"),
+                                              t("report.fig.must"), t("report.gaps_must")], rows,
+                     note=t("report.more_findings", count=more) if more > 0 else "", empty=t("report.no_must_gaps"))
+
+    def _clause_list(self, mask: int, limit: int | None = None) -> str:
+        """The clauses of a mask by title; at most ``limit`` of them, "and N more" after."""
+        titles = [self.titles[bit] for bit in bits(mask)]
+        shown = i18n.join(titles[:limit], self.lang)
+        if limit is not None and len(titles) > limit:
+            shown += self.t("report.and_more", count=len(titles) - limit)
+        return shown
 
     # --- sheets
 
     def _summary(self) -> Iterator[list]:
-        db_path = self.ctx.db_path
-        per_link_gaps = {g.engagement_id: g for g in self.gaps.analysis.links}
-        stats: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-        names = {}
-        for link_id, business_id, business, department, tier, approval in rq.open_links(db_path, self.scope):
-            s = stats[business_id]
-            names[business_id] = (business, department)
-            s["links"] += 1
-            s[f"tier{min(tier, 4)}"] += 1
-            if tier >= 2:
-                s["needed"] += 1
-                s["approved"] += approval == "approved"
-            gaps = per_link_gaps.get(link_id)
-            s["clean"] += gaps is None
-            s["must"] += gaps.must.bit_count() if gaps else 0
-        for business_id, count in rq.overdue_by_business(db_path, self.scope, self.as_of.isoformat()):
-            stats[business_id]["overdue"] = count
-        for business_id, count in rq.open_incidents_by_business(db_path, self.scope):
-            stats[business_id]["incidents"] = count
-        for business_id in sorted(names, key=lambda i: names[i]):
-            s = stats[business_id]
-            yield [*names[business_id], s["links"], s["tier1"], s["tier2"], s["tier3"], s["tier4"], s["needed"],
-                   s["approved"], _ratio(s["approved"], s["needed"]), s["clean"], _ratio(s["clean"], s["links"]),
-                   s["must"], s["overdue"], s["incidents"]]
+        for business, department, f in self.by_business():
+            yield [business, department, f.links, *f.tiers, f.needed, f.approved, _ratio(f.approved, f.needed),
+                   f.clean, _ratio(f.clean, f.links), f.must, f.overdue, f.incidents]
 
     def _parties(self) -> Iterator[list]:
         for row in rq.parties(self.ctx.db_path, self.scope):
-            values = list(row)
-            values[5] = countries.name(values[5], self.lang)
+            values = list(row[1:])  # the internal id is left out: the corporate number identifies
+            values[4] = countries.name(values[4], self.lang)
             yield values
 
     def _chain(self) -> Iterator[list]:
@@ -161,32 +290,33 @@ class _Report:
                 above, current_business = {}, business_id
             above[tier] = entrustee
             path = " → ".join([organisation, *(above[n] for n in range(1, tier + 1) if n in above)])
-            yield [link_id, business, tier, path, entruster or organisation, entrustee, number, work,
+            yield [f"E{link_id}", business, tier, path, entruster or organisation, entrustee, number, work,
                    self._categories(categories), self._countries(processing), self._countries(storage),
-                   self.t(f"status.{status}"), self._approval(approval, tier), decided_on, start, end]
+                   self.t(f"status.{status}"), self._approval(approval, tier), _day(decided_on), _day(start),
+                   _day(end)]
 
     def _matrix(self) -> Iterator[list]:
         states = clause_matrix(self.ctx, self.as_of)
         labels = {s: self.t(f"report.state.{s.value}") for s in ClauseState}
         for link_id, business, tier, entrustee in rq.open_link_names(self.ctx.db_path, self.scope):
-            yield [link_id, business, tier, entrustee, *(labels[s] for s in states.get(link_id, ()))]
+            yield [f"E{link_id}", business, tier, entrustee, *(labels[s] for s in states.get(link_id, ()))]
 
     def _gaps(self) -> Iterator[list]:
+        """One row per link with a gap, its missing clauses listed; the links with must-level gaps
+        first (the clause-by-clause detail is the matrix's)."""
         info = {row[0]: row[1:] for row in rq.open_link_names(self.ctx.db_path, self.scope)}
-        titles = {c.id: c.title(self.lang) for c in catalogue()}
         links = [g for g in self.gaps.analysis.links if g.engagement_id in info]
-        for gap in self.gaps.analysis.gaps(links):
-            business, tier, entrustee = info[gap.engagement_id]
-            source = (self.t("report.own") if gap.required_by == gap.engagement_id
-                      else info.get(gap.required_by, ("", "", str(gap.required_by)))[2])
-            yield [gap.engagement_id, business, tier, entrustee, titles[gap.clause_id],
-                   self.t(f"clause.level_{Level(gap.level).value}"), self.t(f"gap.kind.{gap.kind}"), source,
-                   i18n.join((self.t(f"clause.condition.{c}") for c in gap.reasons), self.lang, phrases=True)]
+        yes = self.t("common.yes")
+        for g in [g for g in links if g.must] + [g for g in links if not g.must]:
+            business, tier, entrustee = info[g.engagement_id]
+            yield [f"E{g.engagement_id}", business, tier, entrustee, g.must.bit_count(), self._clause_list(g.must),
+                   self._clause_list(g.should), self._clause_list(g.partial), self._clause_list(g.flow_down),
+                   yes if g.no_contract else ""]
 
     def _schedule(self) -> Iterator[list]:
         for due_on, notice, kind, party, work, business, tier, owner in rq.schedule(self.ctx.db_path, self.scope):
             status = status_of(date.fromisoformat(due_on), notice, self.as_of)
-            yield [due_on, self.t(f"schedule.status.{status}"), self.t(f"schedule.kind.{kind}"), party, work,
+            yield [_day(due_on), self.t(f"schedule.status.{status}"), self.t(f"schedule.kind.{kind}"), party, work,
                    business, tier, owner or self.t("schedule.unassigned")]
 
     def _incidents(self) -> Iterator[list]:
@@ -194,20 +324,20 @@ class _Report:
         views, _ = incident_service.incidents_list(self.ctx, include_closed=True, limit=None, engagement_ids=in_scope)
         for view in sorted(views, key=lambda v: v.row["id"]):
             row, due = view.row, view.deadlines
-            yield [row["id"], row["title"], view.link.entrustee_name, view.link.tier, view.link.business_name,
-                   row["learned_on"], _iso(due.knowledge),
+            yield [row["title"], view.link.entrustee_name, view.link.tier, view.link.business_name,
+                   _day(row["learned_on"]), due.knowledge,
                    self.t("common.yes") if view.classification.reportable else self.t("common.no"),
                    i18n.join((self.t(f"incident.reason.{r}") for r in view.classification.reasons), self.lang,
                              phrases=True),
-                   f"{due.preliminary.opens} – {due.preliminary.closes}" if due.preliminary else "", _iso(due.final),
-                   row["preliminary_filed_on"], row["final_filed_on"], row["closed_on"]]
+                   due.preliminary.closes if due.preliminary else None, due.final,
+                   _day(row["preliminary_filed_on"]), _day(row["final_filed_on"]), _day(row["closed_on"])]
 
     def _certificates(self) -> Iterator[list]:
         for root, ended_on, party, tier, received, method, items, responsible, done_on in rq.certificates(
                 self.ctx.db_path, self.scope):
             status = self.t("termination.received", day=received) if received else self.t("termination.owed_badge")
-            yield [root, ended_on, party, tier, status, self.t(f"termination.method.{method}") if method else "",
-                   items, responsible, done_on]
+            yield [root, _day(ended_on), party, tier, status,
+                   self.t(f"termination.method.{method}") if method else "", items, responsible, _day(done_on)]
 
     # --- values
 
@@ -227,6 +357,7 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
+def _day(text: str | None) -> date | None:
+    """A stored ISO date as a date, so the spreadsheet has a date cell (sortable, filterable)."""
+    return date.fromisoformat(text) if text else None
 

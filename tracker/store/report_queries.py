@@ -38,9 +38,10 @@ def departments(db) -> list[str]:
 
 
 def open_links(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
-    """(link, business id, business, department, tier, approval status) of every open link."""
+    """(link, business id, business, department, tier, approval status, entrustee id) of every open link."""
     where, params = scope.where()
-    return _rows(db_path, f"""SELECT e.id, b.id, b.name, b.owner_department, e.tier, a.status FROM engagements e
+    return _rows(db_path, f"""SELECT e.id, b.id, b.name, b.owner_department, e.tier, a.status, e.entrustee_party_id
+                              FROM engagements e
                               JOIN businesses b ON b.id = e.business_id LEFT JOIN approvals a ON a.engagement_id = e.id
                               WHERE {where} AND e.status <> 'ended'""", params)
 
@@ -89,6 +90,19 @@ def open_link_names(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
     return _rows(db_path, f"""SELECT e.id, b.name, e.tier, ee.name FROM engagements e
                               JOIN businesses b ON b.id = e.business_id JOIN parties ee ON ee.id = e.entrustee_party_id
                               WHERE {where} AND e.status <> 'ended' ORDER BY e.business_id, e.path_key""", params)
+
+
+def link_names(db_path: Path, ids: list[int]) -> dict[int, tuple]:
+    """link → (business, tier, entrustee) of a few links."""
+    marks = ",".join("?" * len(ids))
+    return {row[0]: row[1:] for row in _rows(db_path, f"""SELECT e.id, b.name, e.tier, ee.name FROM engagements e
+                              JOIN businesses b ON b.id = e.business_id JOIN parties ee ON ee.id = e.entrustee_party_id
+                              WHERE e.id IN ({marks})""", list(ids))}
+
+
+def business_name(db_path: Path, business_id: int) -> str:
+    rows = list(_rows(db_path, "SELECT name FROM businesses WHERE id = ?", [business_id]))
+    return rows[0][0] if rows else ""
 
 
 def schedule(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
