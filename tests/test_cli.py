@@ -75,7 +75,9 @@ def test_addendum_writes_the_docx_and_keeps_it(tmp_path):
     result = runner.invoke(main, ["--db", str(path), "addendum", "2", "--lang", "both", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "2 article(s)" in result.output
-    headings = [p.text for p in Document(io.BytesIO(out.read_bytes())).paragraphs if p.style.name == "Article Heading"]
+    (table,) = Document(io.BytesIO(out.read_bytes())).tables  # bilingual: two columns, ja | en
+    headings = [p.text for row in table.rows for cell in row.cells for p in cell.paragraphs
+                if p.style.name == "Article Heading"]
     assert headings[0].startswith("第1条（") and headings[1].startswith("Article 1 (")
     with connection.reading(path) as db:
         assert db.execute("SELECT status FROM addenda").fetchall() == [("generated",)]

@@ -245,7 +245,7 @@ def remind(ctx: click.Context, dry_run: bool, today, settings_file: Path | None)
 @main.command("addendum")
 @click.argument("engagement", type=int)
 @click.option("--lang", "language", type=click.Choice(["ja", "en", "both"]), default="ja", show_default=True,
-              help="Japanese, English, or both (each Japanese article followed by its English text).")
+              help="Japanese, English, or both (two columns: Japanese | English).")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the .docx.")
 @click.option("--clause", "clauses", multiple=True, help="A clause id to add (repeatable; default: the gaps).")

@@ -24,9 +24,11 @@ party = parties.get_party(ctx, party_id)
 st.header(md_short(party["name"], 80))
 facts = [
     (tr("party.kana"), party["kana"]),
+    (tr("party.name_en"), party["name_en"]),
     (tr("party.corporate_number"), party["corporate_number"]),
     (tr("party.address"), party["address"]),
     (tr("party.country"), labels.country(party["country"])),
+    (tr("party.representative"), " ".join(filter(None, (party["representative_title"], party["representative_name"])))),
     (tr("party.contact_person"), party["contact_person"]),
     (tr("party.email"), party["email"]),
     (tr("party.phone"), party["phone"]),

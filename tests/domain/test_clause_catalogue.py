@@ -77,6 +77,9 @@ def valid_clause(**changes):
     ({"required_when": [{"condition": "full_moon", "level": "must"}]}, "required_when[0].condition"),
     ({"article_ja": "{entrustee}は{nonsense}を守る。"}, "article_ja"),
     ({"colour": "red"}, "colour"),
+    ({"article_ja": "乙は{if tier}守る。{end}"}, "article_ja"),  # a passage on a condition text cannot follow
+    ({"article_en": "Keep it.{if my_number} Also {nonsense}.{end}"}, "article_en"),
+    ({"article_en": "Keep it.{if my_number} unclosed"}, "article_en"),
 ])
 def test_a_bad_file_is_named_with_its_field(changes, field):
     with pytest.raises(CatalogueError) as raised:

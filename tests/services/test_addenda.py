@@ -29,8 +29,23 @@ def read(content: bytes) -> Document:
     return Document(io.BytesIO(content))
 
 
+def paragraphs(document) -> list:
+    """Every paragraph in reading order: the body's, then a two-column table's row by row
+    (Japanese, then English)."""
+    found = list(document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                found += cell.paragraphs
+    return found
+
+
 def headings(document) -> list[str]:
-    return [p.text for p in document.paragraphs if p.style.name == "Article Heading"]
+    return [p.text for p in paragraphs(document) if p.style.name == "Article Heading"]
+
+
+def text_of(content: bytes) -> str:
+    return "\n".join(p.text for p in paragraphs(read(content)))
 
 
 def count(db_path, table):
@@ -57,7 +72,7 @@ def test_the_articles_are_exactly_the_selected_clauses_in_order_numbered(ctx, tr
 
 def test_no_placeholder_is_left_and_user_text_survives_literally(ctx, tricky_link):
     _, built = addenda.generate(ctx, AddendumRequest([tricky_link], "en", ["confidentiality", "foreign_transfer"]))
-    text = "\n".join(p.text for p in read(built.content).paragraphs)
+    text = text_of(built.content)
     assert not any(f"{{{name}}}" in text for name in PLACEHOLDERS)
     assert TRICKY in text and "発送 & 封入 <至急>" in text and "<本社>" in text
     assert "Singapore" in text  # storage countries filled in
@@ -81,8 +96,69 @@ def test_the_bilingual_version_pairs_each_article_and_says_japanese_prevails(ctx
     assert numbers == [1, 1, 2, 2, 3, 3, 4, 4]
     assert [h.startswith("第") for h in found] == [True, False] * 4
     assert found[-2:] == ["第4条（言語）", "Article 4 (Language)"]
-    text = "\n".join(p.text for p in read(built.content).paragraphs)
+    text = text_of(built.content)
     assert "日本語版が優先する" in text and "the Japanese version prevails" in text
+    (table,) = read(built.content).tables
+    assert len(table.columns) == 2
+    for row in table.rows:  # Japanese on the left, English on the right, of equal weight
+        left, right = (cell.paragraphs[0] for cell in row.cells)
+        assert left.style.name == right.style.name
+    assert not any(p.style.font.italic for p in paragraphs(read(built.content)))
+
+
+def test_the_preamble_defines_every_term_the_articles_use(ctx, tricky_link):
+    chosen = ["confidentiality", "redelegation_approval", "termination_damages"]
+    _, built = addenda.generate(ctx, AddendumRequest([tricky_link], "both", chosen))
+    document = read(built.content)
+    preambles = [p.text for p in paragraphs(document) if p.style.name == "Addendum Preamble"]
+    ja_text, en_text = preambles
+    articles = text_of(built.content)
+    for term in ("甲", "乙", "本業務", "本契約", "本覚書"):
+        assert term in articles and f"「{term}」" in ja_text, term
+    for term in ("Entruster", "Entrustee", "Work", "Agreement"):
+        assert f'"{term}"' in en_text, term
+    assert "（以下「甲」という。）" not in "".join(t for t in articles.split("\n") if t not in preambles)
+
+
+def test_my_number_sentences_only_where_my_number_data_flows(ctx):
+    business = f.business(ctx)
+    plain = f.link(ctx, f.party(ctx, "一般データ社"), business_id=business)
+    numbered = f.link(ctx, f.party(ctx, "番号データ社"), business_id=business, categories=("my_number",))
+    for link_id, expected in ((plain, False), (numbered, True)):
+        _, built = addenda.generate(ctx, AddendumRequest([link_id], "both", ["redelegation_approval"]))
+        text = text_of(built.content)
+        assert ("特定個人情報" in text) is expected and ("My Number" in text) is expected
+        assert "{if" not in text and "{end}" not in text
+
+
+def test_signing_date_blank_representatives_named_and_signatures_kept_with_the_last_article(db_path):
+    from tracker.services import setup
+    admin = context_for(db_path, Role.ADMIN)
+    setup.set_organisation(admin, "株式会社みなと商事", "Minato Shoji Co., Ltd.", representative_title="代表取締役社長",
+                           representative_name="港 一郎")
+    ctx = context_for(db_path)
+    party = f.party(ctx, "署名先株式会社", name_en="Signatory Co., Ltd.", representative_title="代表取締役",
+                    representative_name="署名 太郎")
+    link_id = f.link(ctx, party, business_id=f.business(ctx))
+    _, built = addenda.generate(ctx, AddendumRequest([link_id], "ja", ["confidentiality"],
+                                                     effective_on=date(2026, 12, 1)))
+    document = read(built.content)
+    blocks = [p for p in document.paragraphs if p.style.name == "Signature Block"]
+    assert blocks[1].text.strip() == "年　　月　　日"  # the parties date it when they sign
+    assert "2026年12月1日" not in "".join(p.text for p in blocks)
+    assert "代表取締役社長 港 一郎" in blocks[2].text and "代表取締役 署名 太郎" in blocks[3].text
+    last_heading = max(i for i, p in enumerate(document.paragraphs) if p.style.name == "Article Heading")
+    assert all(p.paragraph_format.keep_with_next for p in document.paragraphs[last_heading:-1])
+    assert built.file_name == "覚書_署名先株式会社_2026-12-01.docx"
+
+    _, both = addenda.generate(ctx, AddendumRequest([link_id], "both", ["confidentiality"]))
+    (table,) = read(both.content).tables
+    last_row = table.rows[-1]
+    assert last_row._tr.trPr.find(qn("w:cantSplit")) is not None  # one row: never split across pages
+    left, right = (cell.text for cell in last_row.cells)
+    assert "第3条（言語）" in left and "代表取締役 署名 太郎" in left
+    assert "Article 3 (Language)" in right and "Signatory Co., Ltd." in right and "Minato Shoji" in right
+
 
 
 def test_an_unfillable_placeholder_stops_generation_naming_it(ctx, db_path):

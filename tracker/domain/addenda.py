@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .clauses import Clause
+from .clauses import CONDITIONAL, TEXT_CONDITIONS, Clause, Condition, LinkTraits
 
 _PLACEHOLDER = re.compile(r"{([a-z_]+)}")
 
@@ -16,7 +16,7 @@ _PLACEHOLDER = re.compile(r"{([a-z_]+)}")
 class Language(StrEnum):
     JA = "ja"
     EN = "en"
-    BOTH = "both"  # each Japanese article followed by its English text; Japanese prevails
+    BOTH = "both"  # two columns, Japanese | English; Japanese prevails
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -41,9 +41,12 @@ class PlaceholderMissing(Exception):
         self.clause_id = clause_id
 
 
-def fill(text: str, values: Mapping[str, str], clause_id: str) -> str:
-    """Replace every ``{name}`` of the catalogue text in one pass, so that a value containing braces
-    is kept literally and never expanded again. A name without a value stops generation."""
+def fill(text: str, values: Mapping[str, str], clause_id: str, conditions: frozenset[Condition] = frozenset()) -> str:
+    """Keep each ``{if condition}…{end}`` passage only where the condition holds (My Number
+    sentences only where My Number data flows), then replace every ``{name}`` in one pass, so that a
+    value containing braces is kept literally and never expanded again. A name without a value
+    stops generation."""
+    text = CONDITIONAL.sub(lambda m: m.group(2) if m.group(1) in conditions else "", text)
 
     def value(match: re.Match) -> str:
         name = match.group(1)
@@ -52,6 +55,12 @@ def fill(text: str, values: Mapping[str, str], clause_id: str) -> str:
         return values[name]
 
     return _PLACEHOLDER.sub(value, text)
+
+
+def conditions_met(links: Iterable[LinkTraits]) -> frozenset[Condition]:
+    """The conditions an addendum's text follows: those any of its links meets (a My Number
+    sentence is kept when one of the links carries My Number data)."""
+    return frozenset(c for traits in links for c in TEXT_CONDITIONS if traits.matches(c))
 
 
 def ordered(catalogue: Iterable[Clause], chosen: Iterable[str]) -> list[Clause]:
@@ -86,13 +95,15 @@ class Article:
     texts: dict[str, str]
 
 
-def articles(clauses: list[Clause], values: Mapping[str, Mapping[str, str]], languages: tuple[str, ...]) -> list[Article]:
-    """One numbered article per clause, in the given order, each text filled for every language."""
+def articles(clauses: list[Clause], values: Mapping[str, Mapping[str, str]], languages: tuple[str, ...],
+             conditions: frozenset[Condition] = frozenset()) -> list[Article]:
+    """One numbered article per clause, in the given order, each text filled for every language;
+    ``conditions`` are those the addendum's links meet (see ``fill``)."""
     result = []
     for number, clause in enumerate(clauses, start=1):
         titles = {"ja": clause.title_ja, "en": clause.title_en}
         texts = {"ja": clause.article_ja, "en": clause.article_en}
         result.append(Article(
             number, clause.id, {lang: article_heading(number, titles[lang], lang) for lang in languages},
-            {lang: fill(texts[lang], values[lang], clause.id) for lang in languages}))
+            {lang: fill(texts[lang], values[lang], clause.id, conditions) for lang in languages}))
     return result

@@ -40,6 +40,9 @@ PLACEHOLDERS = frozenset({
     "inspection_interval", "breach_report_deadline",
 })
 _PLACEHOLDER = re.compile(r"{([^{}]*)}")
+# Text only some addenda carry: {if my_number}…{end} stays where the links carry My Number data.
+CONDITIONAL = re.compile(r"{if ([a-z_]*)}(.*?){end}", re.S)
+TEXT_CONDITIONS = frozenset({Condition.MY_NUMBER, Condition.SENSITIVE, Condition.PAYMENT, Condition.ABROAD})
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,10 @@ def parse_clause(data: dict, file: str) -> Clause:
         if not isinstance(data.get(name), str) or not data[name].strip():
             fail(name, "must be non-empty text")
     for name in ("article_ja", "article_en"):
-        unknown = sorted(set(_PLACEHOLDER.findall(data[name])) - PLACEHOLDERS)
+        wrong = [c for c in CONDITIONAL.findall(data[name]) if c[0] not in TEXT_CONDITIONS]
+        if wrong:
+            fail(name, f"unknown condition {{if {wrong[0][0]}}}; known: {', '.join(sorted(TEXT_CONDITIONS))}")
+        unknown = sorted(set(_PLACEHOLDER.findall(CONDITIONAL.sub(r"\2", data[name]))) - PLACEHOLDERS)
         if unknown:
             fail(name, f"unknown placeholder {{{unknown[0]}}}; known: {', '.join(sorted(PLACEHOLDERS))}")
     sources = data.get("sources")

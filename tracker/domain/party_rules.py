@@ -16,6 +16,7 @@ _PHONE = re.compile(r"^\+?[0-9０-９()（）\-‐－ ]{6,20}$")
 class PartyDraft:
     name: str
     kana: str = ""
+    name_en: str = ""  # for documents in English (a 覚書); the Japanese name when empty
     corporate_number: str = ""
     address: str = ""
     country: str = "JP"
@@ -23,6 +24,8 @@ class PartyDraft:
     email: str = ""
     phone: str = ""
     parent_party_id: int | None = None
+    representative_title: str = ""  # 代表取締役社長: who signs for the party
+    representative_name: str = ""
 
 
 def normalised(draft: PartyDraft) -> PartyDraft:
@@ -30,6 +33,7 @@ def normalised(draft: PartyDraft) -> PartyDraft:
     return PartyDraft(
         name=draft.name.strip(),
         kana=draft.kana.strip(),
+        name_en=draft.name_en.strip(),
         corporate_number=corporate_number.normalise(draft.corporate_number),
         address=draft.address.strip(),
         country=draft.country.strip().upper(),
@@ -37,6 +41,8 @@ def normalised(draft: PartyDraft) -> PartyDraft:
         email=draft.email.strip(),
         phone=draft.phone.strip(),
         parent_party_id=draft.parent_party_id,
+        representative_title=draft.representative_title.strip(),
+        representative_name=draft.representative_name.strip(),
     )
 
 

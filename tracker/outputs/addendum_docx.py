@@ -1,7 +1,9 @@
 """Writes an addendum (覚書) as .docx from contract_clauses/addendum_template.docx and its styles.
 
 Text goes in through python-docx runs, which escape XML, so user text with & < > " ' appears
-literally. Japanese, English, or both (each Japanese paragraph followed by its English one)."""
+literally. Japanese, English, or both (two columns: Japanese | English). The signing date is
+left blank (the parties write it when they sign); the signature lines stay on the page of the last
+article."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from docx import Document
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from .. import i18n
 from ..domain.addenda import Article, Language, article_heading
@@ -20,9 +24,10 @@ from .addendum_template import TEMPLATE
 
 @dataclass(frozen=True)
 class PartyDetails:
-    name: dict[str, str]  # per language (our own English name may differ)
+    name: dict[str, str]  # per language (the English name where recorded)
     address: str = ""
     corporate_number: str = ""
+    representative: tuple[str, str] = ("", "")  # (title, name) of who signs
 
 
 @dataclass(frozen=True)
@@ -65,38 +70,78 @@ def closing_articles(document: AddendumDocument) -> list[tuple[str, dict[str, st
 
 
 def render(document: AddendumDocument, template: Path = TEMPLATE) -> bytes:
+    """Japanese or English: one column. Both: a two-column table, Japanese | English, each row one
+    unit (title, preamble, article, signature), the two languages of equal weight side by side."""
     docx = Document(str(template))
     body = docx.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):  # keep the page set-up, drop any sample content
             body.remove(child)
     langs = document.language.parts
+    table = None
+    if len(langs) == 2:
+        table = docx.add_table(rows=0, cols=2)
+        table.autofit = False
+    held: dict[str, list[tuple[str, str]]] = {lang: [] for lang in langs}
 
-    def each(style_ja: str, text_of) -> None:
+    def unit(paragraphs: dict[str, list[tuple[str, str]]], keep: bool = False) -> None:
+        """One unit in every language: (style, text) paragraphs. ``keep``: kept on the page with
+        what follows (the last article, the signature lines and blocks stay together): paragraphs
+        kept with the next one, or, in two columns, one row that cannot break across pages."""
+        if table is None:
+            for style, text in paragraphs[langs[0]]:
+                _keep(docx.add_paragraph(text, style=style), keep)
+            return
+        if keep:
+            for lang in langs:
+                held[lang] += paragraphs[lang]
+            return
+        paragraphs = {lang: held[lang] + paragraphs[lang] for lang in langs}
         for lang in langs:
-            style = "Article Text EN" if lang == "en" and len(langs) == 2 and style_ja == "Article Text" else style_ja
-            docx.add_paragraph(text_of(lang), style=style)
+            held[lang] = []
+        row = table.add_row()
+        _cant_split(row)
+        for cell, lang in zip(row.cells, langs):
+            cell.width = COLUMN_WIDTH
+            first = cell.paragraphs[0]
+            for index, (style, text) in enumerate(paragraphs[lang]):
+                paragraph = first if index == 0 else cell.add_paragraph()
+                paragraph.style = docx.styles[style]
+                paragraph.add_run(text)
+                _keep(paragraph, keep)
 
-    each("Addendum Title", lambda lang: _t("title", lang))
-    each("Addendum Preamble", lambda lang: _preamble(document, lang))
+    unit({lang: [("Addendum Title", _t("title", lang))] for lang in langs})
+    unit({lang: [("Addendum Preamble", _preamble(document, lang))] for lang in langs})
     for article in document.articles:
-        for lang in langs:
-            docx.add_paragraph(article.headings[lang], style="Article Heading")
-            style = "Article Text EN" if lang == "en" and len(langs) == 2 else "Article Text"
-            for line in article.texts[lang].splitlines():
-                docx.add_paragraph(line, style=style)
-    for _key, headings, texts in closing_articles(document):
-        for lang in langs:
-            docx.add_paragraph(headings[lang], style="Article Heading")
-            docx.add_paragraph(texts[lang], style="Article Text EN" if lang == "en" and len(langs) == 2
-                               else "Article Text")
-    each("Signature Block", lambda lang: _t("signature_intro", lang))
-    each("Signature Block", lambda lang: long_date(document.effective_on, lang))
-    for role, party in (("party_a", document.entruster), ("party_b", document.entrustee)):
-        docx.add_paragraph(_signature(role, party, langs), style="Signature Block")
+        unit({lang: [("Article Heading", article.headings[lang])] +
+              [("Article Text", line) for line in article.texts[lang].splitlines()] for lang in langs})
+    closing = closing_articles(document)
+    for index, (_key, headings, texts) in enumerate(closing):
+        last = index == len(closing) - 1
+        unit({lang: [("Article Heading", headings[lang]), ("Article Text", texts[lang])] for lang in langs}, keep=last)
+    unit({lang: [("Signature Block", _t("signature_intro", lang)), ("Signature Block", _t("signed_on", lang))]
+          for lang in langs}, keep=True)
+    for position, (role, party) in enumerate((("party_a", document.entruster), ("party_b", document.entrustee))):
+        unit({lang: [("Signature Block", _signature(role, party, lang))] for lang in langs}, keep=position == 0)
     out = io.BytesIO()
     docx.save(out)
     return out.getvalue()
+
+
+COLUMN_WIDTH = Mm(80)  # two columns inside the A4 page's 160 mm
+
+
+def _keep(paragraph, keep: bool) -> None:
+    if keep:
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.keep_together = True
+
+
+def _cant_split(row) -> None:
+    """A table row (one article in both languages) is never split across two pages."""
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:cantSplit")
+    properties.append(flag)
 
 
 def _preamble(document: AddendumDocument, lang: str) -> str:
@@ -108,18 +153,16 @@ def _preamble(document: AddendumDocument, lang: str) -> str:
     return _t("preamble_no_base", lang, **names)
 
 
-def _signature(role: str, party: PartyDetails, langs: tuple[str, ...]) -> str:
-    """The 記名押印欄 of one party: what we know filled in, the rest left blank to write by hand."""
-
-    def label(key: str) -> str:
-        return " / ".join(_t(key, lang) for lang in langs)
-
-    blank = _t("blank", langs[0])
+def _signature(role: str, party: PartyDetails, lang: str) -> str:
+    """The 記名押印欄 of one party: what we know filled in (its representative's title and name
+    included), the rest left blank to write by hand."""
+    blank = _t("blank", lang)
+    title, name = party.representative
     lines = [
-        label(role),
-        f"  {label('address')}: {party.address or blank}",
-        f"  {label('name')}: {party.name[langs[0]]}",
-        f"  {label('corporate_number')}: {party.corporate_number or blank}",
-        f"  {label('representative')}: {blank}  {label('seal')}",
+        _t(role, lang),
+        f"  {_t('address', lang)}: {party.address or blank}",
+        f"  {_t('name', lang)}: {party.name[lang]}",
+        f"  {_t('corporate_number', lang)}: {party.corporate_number or blank}",
+        f"  {_t('representative', lang)}: {' '.join(filter(None, (title, name))) or blank}  {_t('seal', lang)}",
     ]
     return "\n".join(lines)

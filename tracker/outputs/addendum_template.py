@@ -14,15 +14,14 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt
 
 from ..config import CLAUSES_DIR
 
 TEMPLATE = CLAUSES_DIR / "addendum_template.docx"
 EAST_ASIAN_FONT = "游明朝"
 LATIN_FONT = "Times New Roman"
-STYLES = ("Addendum Title", "Addendum Preamble", "Article Heading", "Article Text", "Article Text EN",
-          "Signature Block")
+STYLES = ("Addendum Title", "Addendum Preamble", "Article Heading", "Article Text", "Signature Block")
 
 
 def set_east_asian_font(style, name: str = EAST_ASIAN_FONT) -> None:
@@ -80,9 +79,6 @@ def build(path: Path = TEMPLATE) -> Path:
     text = _style(document, "Article Text", 10.5)
     text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     text.paragraph_format.first_line_indent = Pt(10.5)
-    english = _style(document, "Article Text EN", 9.5, italic=True)
-    english.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    english.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
     signature = _style(document, "Signature Block", 10.5)
     signature.paragraph_format.space_before = Pt(6)
     signature.paragraph_format.keep_together = True

@@ -11,10 +11,13 @@ from datetime import date
 from .. import i18n
 from ..domain import countries
 from ..domain.addenda import (
-    NEXT_STATUS, AddendumStatus, Language, PlaceholderMissing, articles, breach_report_deadline,
+    NEXT_STATUS, AddendumStatus, Language, PlaceholderMissing, articles, breach_report_deadline, conditions_met,
     inspection_interval, ordered,
 )
+from ..domain.attachment_rules import document_name
+from ..domain.clauses import Condition, LinkTraits
 from ..domain.gaps import Coverage, in_force
+from ..domain.models import HOME_COUNTRY, parse_categories
 from ..domain.permissions import Action
 from ..domain.problems import Problem, RuleViolation, raise_if_any
 from ..outputs.addendum_docx import AddendumDocument, PartyDetails, render
@@ -88,6 +91,8 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
             problems.append(Problem("base_contract_id", "error.not_found"))
         entrustee = q.party(db, links[0]["entrustee_party_id"])
         entruster = q.party(db, links[0]["entruster_party_id"]) if links[0]["entruster_party_id"] else None
+        english_business = {link["business_id"]: (q.business(db, link["business_id"]) or {}).get("name_en")
+                            for link in links}
     chosen = request.clause_ids if request.clause_ids is not None else default_clauses(ctx, request.engagement_ids)
     known = {c.id for c in catalogue()}
     problems += [Problem("clause_ids", "error.coverage.unknown_clause") for c in chosen if c not in known][:1]
@@ -96,13 +101,15 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
     raise_if_any(problems)
 
     langs = language.parts
-    works = {lang: i18n.join(dict.fromkeys(link["work"] for link in links), lang, phrases=True)
+    # in English, a business's English name where recorded stands for its (Japanese) work
+    works = {lang: i18n.join(dict.fromkeys((lang == "en" and english_business[link["business_id"]]) or link["work"]
+                                           for link in links), lang, phrases=True)
              for lang in langs}
     clauses = ordered(catalogue(), chosen)
     values = {lang: _placeholder_values(links, works[lang], entruster, entrustee, ctx, lang,
                                         request.breach_report_days) for lang in langs}
     try:
-        numbered = articles(clauses, values, langs)
+        numbered = articles(clauses, values, langs, link_conditions(entrustee, links))
     except PlaceholderMissing as missing:
         clause = next(c for c in clauses if c.id == missing.clause_id)
         raise RuleViolation([Problem("clause_ids", "error.addendum.placeholder_missing", {
@@ -111,20 +118,34 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
     our_address, our_number = setup.organisation_address(ctx)
     document = AddendumDocument(
         language=language,
-        entruster=PartyDetails({lang: entruster["name"] for lang in langs}, entruster["address"] or "",
-                               entruster["corporate_number"] or "") if entruster else
-        PartyDetails({lang: setup.organisation_name(ctx, lang) for lang in langs}, our_address, our_number),
-        entrustee=PartyDetails({lang: entrustee["name"] for lang in langs}, entrustee["address"] or "",
-                               entrustee["corporate_number"] or ""),
+        entruster=_details(entruster, langs) if entruster else
+        PartyDetails({lang: setup.organisation_name(ctx, lang) for lang in langs}, our_address, our_number,
+                     setup.organisation_representative(ctx)),
+        entrustee=_details(entrustee, langs),
         work=works,
         base_contract=(base["title"], date.fromisoformat(base["signed_on"]) if base["signed_on"] else None)
         if base else None,
         effective_on=request.effective_on or ctx.today,
         articles=numbered,
     )
-    name = f"addendum-{'-'.join(str(i) for i in request.engagement_ids)}-{language.value}.docx"
+    name = document_name([i18n.t("addendum.file", "ja" if language != Language.EN else "en"), entrustee["name"],
+                          document.effective_on.isoformat()], ".docx")
     return Built(document, render(document), name, [c.id for c in clauses], links[0]["entruster_party_id"],
                  links[0]["entrustee_party_id"])
+
+
+def _details(party, langs: tuple[str, ...]) -> PartyDetails:
+    return PartyDetails({lang: (lang == "en" and party["name_en"]) or party["name"] for lang in langs},
+                        party["address"] or "", party["corporate_number"] or "",
+                        (party["representative_title"] or "", party["representative_name"] or ""))
+
+
+def link_conditions(entrustee, links: list[dict]) -> frozenset[Condition]:
+    """What the links carry that an article's text depends on (their data, where it goes)."""
+    return conditions_met(LinkTraits(parse_categories(link["data_categories"]),
+                                     frozenset({*link["processing_countries"], *link["storage_countries"],
+                                                entrustee["country"] or HOME_COUNTRY}), link["tier"], False)
+                          for link in links)
 
 
 def _placeholder_values(links: list[dict], work: str, entruster, entrustee, ctx: Context, lang: str,

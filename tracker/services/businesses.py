@@ -21,21 +21,24 @@ def _check(db, name: str, department: str, own_id: int | None) -> list[Problem]:
     return problems
 
 
-def create_business(ctx: Context, name: str, owner_department: str, description: str = "") -> int:
+def create_business(ctx: Context, name: str, owner_department: str, description: str = "", name_en: str = "") -> int:
     name, owner_department = name.strip(), owner_department.strip()
     with ctx.write(Action.EDIT_REGISTRY) as db:
         raise_if_any(_check(db, name, owner_department, None))
-        values = {"name": name, "owner_department": owner_department, "description": description.strip() or None}
+        values = {"name": name, "owner_department": owner_department, "description": description.strip() or None,
+                  "name_en": name_en.strip() or None}
         return records.insert(db, "businesses", values, ctx.actor.username)
 
 
 def update_business(
-    ctx: Context, business_id: int, expected_version: int, name: str, owner_department: str, description: str = ""
+    ctx: Context, business_id: int, expected_version: int, name: str, owner_department: str, description: str = "",
+    name_en: str = ""
 ) -> None:
     name, owner_department = name.strip(), owner_department.strip()
     with ctx.write(Action.EDIT_REGISTRY) as db:
         raise_if_any(_check(db, name, owner_department, business_id))
-        values = {"name": name, "owner_department": owner_department, "description": description.strip() or None}
+        values = {"name": name, "owner_department": owner_department, "description": description.strip() or None,
+                  "name_en": name_en.strip() or None}
         records.update(db, "businesses", business_id, expected_version, values, ctx.actor.username)
 
 

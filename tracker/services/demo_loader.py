@@ -20,7 +20,8 @@ from .selection import SelectionInput, record_selection_check
 from .incidents import IncidentInput, record_incident, record_notice
 from ..domain.selection import AREAS, AreaResult
 
-_PARTY_FIELDS = ("name", "kana", "corporate_number", "address", "country", "contact_person", "email", "phone")
+_PARTY_FIELDS = ("name", "kana", "name_en", "corporate_number", "address", "country", "contact_person", "email",
+                 "phone", "representative_title", "representative_name")
 
 
 def _date(value: str | None) -> date | None:
@@ -41,7 +42,8 @@ def load(ctx: Context, spec: dict) -> dict[str, int]:
         parties[item["key"]] = create_party(ctx, PartyDraft(**fields, parent_party_id=parent))
 
     businesses = {
-        item["key"]: create_business(ctx, item["name"], item["owner_department"], item.get("description", ""))
+        item["key"]: create_business(ctx, item["name"], item["owner_department"], item.get("description", ""),
+                                     item.get("name_en", ""))
         for item in spec.get("businesses", [])
     }
 

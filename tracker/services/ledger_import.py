@@ -200,7 +200,8 @@ class _Importer:
             existing_id = existing_id or self.party_id(draft.name)
             if existing_id:
                 current = q.party(self.db, existing_id)
-                draft = PartyDraft(**{**draft.__dict__, "parent_party_id": current["parent_party_id"]})
+                draft = PartyDraft(**{**draft.__dict__, "parent_party_id": current["parent_party_id"],
+                                      **_not_in_ledger(current)})
                 if _party_changed(current, draft):
                     if self.attempt(PARTIES, row, lambda: parties.update_party(self.ctx, existing_id,
                                                                                current["version"], draft)):
@@ -225,7 +226,7 @@ class _Importer:
             if current["parent_party_id"] != parent_id:
                 draft = PartyDraft(**{k: current[k] or "" for k in ("name", "kana", "corporate_number", "address",
                                                                      "country", "contact_person", "email", "phone")},
-                                   parent_party_id=parent_id)
+                                   parent_party_id=parent_id, **_not_in_ledger(current))
                 if self.attempt(PARTIES, row, lambda: parties.update_party(self.ctx, current["id"], current["version"],
                                                                            draft)):
                     self._mark_updated(PARTIES, row, current["name"])
@@ -442,6 +443,11 @@ class _Importer:
             elif self.attempt(CERTIFICATIONS, row, lambda: certifications.create_certification(self.ctx, party_id,
                                                                                                data)):
                 self.change(CERTIFICATIONS, row, "create", label)
+
+
+def _not_in_ledger(current: dict) -> dict[str, str]:
+    """A party's fields the ledger has no column for: an import keeps them as they are."""
+    return {k: current[k] or "" for k in ("name_en", "representative_title", "representative_name")}
 
 
 def _party_changed(current: dict, draft: PartyDraft) -> bool:

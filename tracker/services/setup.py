@@ -19,6 +19,8 @@ ORGANISATION_NAME = "organisation_name"
 ORGANISATION_NAME_EN = "organisation_name_en"
 ORGANISATION_ADDRESS = "organisation_address"
 ORGANISATION_NUMBER = "organisation_corporate_number"
+ORGANISATION_REPRESENTATIVE_TITLE = "organisation_representative_title"
+ORGANISATION_REPRESENTATIVE_NAME = "organisation_representative_name"
 
 
 def initialise(db_path: Path) -> None:
@@ -55,16 +57,26 @@ def organisation_address(ctx: Context) -> tuple[str, str]:
     return rows.get(ORGANISATION_ADDRESS, ""), rows.get(ORGANISATION_NUMBER, "")
 
 
+def organisation_representative(ctx: Context) -> tuple[str, str]:
+    """(title, name) of who signs for our own company; empty when not set."""
+    rows = _settings(ctx)
+    return rows.get(ORGANISATION_REPRESENTATIVE_TITLE, ""), rows.get(ORGANISATION_REPRESENTATIVE_NAME, "")
+
+
 def set_organisation(ctx: Context, name: str, name_en: str = "", address: str = "",
-                     corporate_number: str = "") -> None:
-    """Our own company's name, English name, address and 法人番号 (an administrator's setting),
-    checked like a party's and recorded in the audit trail."""
+                     corporate_number: str = "", representative_title: str = "", representative_name: str = "") -> None:
+    """Our own company's name, English name, address, 法人番号 and who signs for it (an
+    administrator's setting), checked like a party's and recorded in the audit trail."""
     values = {ORGANISATION_NAME: name.strip(), ORGANISATION_NAME_EN: name_en.strip(),
-              ORGANISATION_ADDRESS: address.strip(), ORGANISATION_NUMBER: normalise(corporate_number)}
+              ORGANISATION_ADDRESS: address.strip(), ORGANISATION_NUMBER: normalise(corporate_number),
+              ORGANISATION_REPRESENTATIVE_TITLE: representative_title.strip(),
+              ORGANISATION_REPRESENTATIVE_NAME: representative_name.strip()}
     problems = [] if values[ORGANISATION_NAME] else [Problem("name", "error.required")]
     if values[ORGANISATION_NUMBER]:
         problems += [p for p in [corporate_number_problem(values[ORGANISATION_NUMBER])] if p]
-    problems += length_problems({"name": values[ORGANISATION_NAME], "address": values[ORGANISATION_ADDRESS]})
+    problems += length_problems({"name": values[ORGANISATION_NAME], "address": values[ORGANISATION_ADDRESS],
+                                 "representative_title": values[ORGANISATION_REPRESENTATIVE_TITLE],
+                                 "representative_name": values[ORGANISATION_REPRESENTATIVE_NAME]})
     raise_if_any(problems)
     with ctx.write(Action.MANAGE_USERS) as db:
         write_organisation(db, values, ctx.actor.username)
@@ -96,6 +108,9 @@ def load_demo(ctx: Context, source: Path) -> dict[str, int]:
         write_organisation(db, {ORGANISATION_NAME: organisation.get("name", "自社"),
                                 ORGANISATION_NAME_EN: organisation.get("name_en", ""),
                                 ORGANISATION_ADDRESS: organisation.get("address", ""),
-                                ORGANISATION_NUMBER: organisation.get("corporate_number", "")}, ctx.actor.username)
+                                ORGANISATION_NUMBER: organisation.get("corporate_number", ""),
+                                ORGANISATION_REPRESENTATIVE_TITLE: organisation.get("representative_title", ""),
+                                ORGANISATION_REPRESENTATIVE_NAME: organisation.get("representative_name", "")},
+                           ctx.actor.username)
     return load(ctx, spec)
 

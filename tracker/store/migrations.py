@@ -497,6 +497,15 @@ def m009_incident_data_kinds(db: Database) -> None:
                "json_each(e.data_categories) c WHERE c.value = 'my_number')")
 
 
+@migrations()
+def m010_signatories_and_english_names(db: Database) -> None:
+    """What a 覚書 needs to be signed as it is: the party's representative (title and name), and
+    optional English names of parties and businesses for the English text."""
+    for column in ("name_en", "representative_title", "representative_name"):
+        db.execute(f"ALTER TABLE parties ADD COLUMN {column} TEXT")
+    db.execute("ALTER TABLE businesses ADD COLUMN name_en TEXT")
+
+
 def migrate(path: Path | str) -> None:
     """Create the database file if needed, switch it to WAL and apply every pending migration."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)

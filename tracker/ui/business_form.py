@@ -11,16 +11,19 @@ from .forms import field_errors, form_prefix, save_button
 from .session import NextStep, tr
 
 
+FIELDS = ("name", "owner_department", "description", "name_en")  # in the services' order
+
+
 def render(ctx: Context, row: dict | None = None) -> None:
     prefix = form_prefix("bf", row)
     errors = f"{prefix}errors"
-    for name in ("name", "owner_department", "description"):
+    for name in FIELDS:
         st.text_input(tr(f"business.{name}"), value=(row or {}).get(name) or "", key=prefix + name)
         field_errors(errors, name)
     field_errors(errors, None)
 
-    def values() -> tuple[str, str, str]:
-        return tuple(st.session_state[prefix + n] for n in ("name", "owner_department", "description"))
+    def values() -> tuple[str, ...]:
+        return tuple(st.session_state[prefix + n] for n in FIELDS)
 
     save_button("bf", row, create=lambda: businesses.create_business(ctx, *values()),
                 update=lambda version: businesses.update_business(ctx, row["id"], version, *values()),

@@ -14,7 +14,8 @@ from .forms import field_errors, form_prefix, save_button
 from .pickers import party_picker
 from .session import NextStep, tr
 
-_TEXT_FIELDS = ("name", "kana", "corporate_number", "address", "contact_person", "email", "phone")
+_TEXT_FIELDS = ("name", "kana", "name_en", "corporate_number", "address", "representative_title", "representative_name",
+                "contact_person", "email", "phone")
 
 
 def render(ctx: Context, row: dict | None = None) -> None:
