@@ -1,11 +1,14 @@
 """Home: what needs attention today."""
 
+from datetime import date
+
 import streamlit as st
 
 from tracker.domain.schedule import DueStatus
 from tracker.services import approvals, attention, gaps, incidents, schedule, selection, setup, terminations
-from tracker.ui import labels
-from tracker.ui.session import context, lang, show_flash, tr
+from tracker.ui import figures, labels
+from tracker.ui.figures import PROBLEM, WAITING, Figure
+from tracker.ui.session import context, lang, show_flash, tr, tr_md
 from tracker.ui.text import md, md_short
 
 ctx = context()
@@ -16,39 +19,46 @@ st.title(tr("home.title"))
 show_flash()
 
 clause_gaps = gaps.summary(ctx)
-cols = st.columns(6)
-cols[0].metric(tr("home.pending"), state.pending_approvals)
-cols[1].metric(tr("home.findings"), state.findings)
-cols[2].metric(tr("home.breaches"), state.breaches)
-cols[3].metric(tr("gap.must"), clause_gaps.must)
-cols[4].metric(tr("gap.links_without_contract"), clause_gaps.links_without_contract)
-cols[5].metric(tr("home.open_links"), state.counts["open_engagements"])
 due = schedule.due_counts(ctx)
 mine = schedule.due_counts(ctx, mine=True)
 unselected, unselected_total = selection.unselected_active(ctx, limit=10)
-cols = st.columns(6)
-cols[0].metric(tr("schedule.status.overdue"), due[DueStatus.OVERDUE])
-cols[1].metric(tr("schedule.status.due_soon"), due[DueStatus.DUE_SOON])
-cols[2].metric(tr("home.mine_overdue"), mine[DueStatus.OVERDUE])
-cols[3].metric(tr("home.mine_due_soon"), mine[DueStatus.DUE_SOON])
-cols[4].metric(tr("home.unselected"), unselected_total)
 open_incidents, first_incident = incidents.open_summary(ctx)
-cols[5].metric(tr("home.open_incidents"), open_incidents)
+owed = terminations.owed_count(ctx)
+SCHEDULE, GAPS = "pages/oversight/schedule.py", "pages/contracts/gaps.py"
+figures.show([
+    Figure(tr("home.findings"), state.findings, PROBLEM, "pages/oversight/approvals.py"),
+    Figure(tr("home.breaches"), state.breaches, PROBLEM, "pages/oversight/approvals.py"),
+    Figure(tr("gap.must"), clause_gaps.must, PROBLEM, GAPS, {"level": "must"}),
+    Figure(tr("gap.links_without_contract"), clause_gaps.links_without_contract, PROBLEM, GAPS),
+    Figure(tr("schedule.status.overdue"), due[DueStatus.OVERDUE], PROBLEM, SCHEDULE, {"status": "overdue"}),
+    Figure(tr("home.mine_overdue"), mine[DueStatus.OVERDUE], PROBLEM, SCHEDULE, {"status": "overdue", "scope": "mine"}),
+    Figure(tr("home.open_incidents"), open_incidents, PROBLEM, "pages/oversight/incidents.py"),
+    Figure(tr("home.certificates_owed_figure"), owed, PROBLEM, "pages/oversight/terminations.py"),
+    Figure(tr("home.pending"), state.pending_approvals, WAITING, "pages/oversight/approvals.py"),
+    Figure(tr("schedule.status.due_soon"), due[DueStatus.DUE_SOON], WAITING, SCHEDULE, {"status": "due_soon"}),
+    Figure(tr("home.mine_due_soon"), mine[DueStatus.DUE_SOON], WAITING, SCHEDULE,
+           {"status": "due_soon", "scope": "mine"}),
+    Figure(tr("home.unselected"), unselected_total, WAITING, "pages/oversight/selection.py"),
+])
+st.caption(tr("home.open_links_caption", count=state.counts["open_engagements"]))
+
+st.subheader(tr("home.deadlines_title"))
 if first_incident and first_incident.next_deadline:
     st.page_link("pages/oversight/incidents.py", icon=":material/report:", query_params={
-        "incident": first_incident.row["id"]}, label=tr("home.next_incident_deadline", day=first_incident.next_deadline.isoformat(), title=first_incident.row["title"]))
-owed = terminations.owed_count(ctx)
-if owed:
-    st.page_link("pages/oversight/terminations.py", icon=":material/cancel:",
-                 label=tr("home.certificates_owed", count=owed))
-if due[DueStatus.OVERDUE] or due[DueStatus.DUE_SOON]:
-    st.page_link("pages/oversight/schedule.py", icon=":material/event:", label=(
-        f"{tr('nav.schedule')}: {tr('schedule.status.overdue')} {due[DueStatus.OVERDUE]} · "
-        f"{tr('schedule.status.due_soon')} {due[DueStatus.DUE_SOON]}"))
-if clause_gaps.must or clause_gaps.should:
-    st.page_link("pages/contracts/gaps.py", icon=":material/rule:", label=(
-        f"{tr('nav.gaps')}: {tr('gap.must')} {clause_gaps.must} · {tr('gap.should')} {clause_gaps.should} · "
-        f"{tr('gap.links')} {clause_gaps.links_with_gaps}"))
+        "incident": first_incident.row["id"]}, label=tr_md(
+            "home.next_incident_deadline", what=tr(f"home.deadline.{first_incident.next_deadline_kind}"),
+            day=first_incident.next_deadline.isoformat(), left=labels.days_left(first_incident.next_deadline, ctx.today),
+            title=first_incident.row["title"]))
+coming, _ = schedule.due_page(ctx, limit=5, statuses=[DueStatus.OVERDUE, DueStatus.DUE_SOON])
+for row in coming:
+    day = date.fromisoformat(row["due_on"])
+    st.markdown(f"{labels.due_status(row['status'])} **{row['due_on']}** "
+                f"({labels.days_left(day, ctx.today)}) · {labels.review_kind(row['kind'])} — "
+                f"{md_short(row['party_name'])}")
+if not coming and not (first_incident and first_incident.next_deadline):
+    st.success(tr("schedule.nothing_due"))
+elif coming:
+    st.page_link(SCHEDULE, icon=":material/event:", label=tr("home.all_deadlines"))
 
 st.subheader(tr("home.findings_title"))
 if not state.approval_findings:

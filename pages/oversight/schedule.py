@@ -9,6 +9,7 @@ import streamlit as st
 from tracker.domain.schedule import COMPLETABLE, DueStatus, ReviewKind
 from tracker.services import businesses, schedule
 from tracker.ui import labels
+from tracker.ui.figures import preset
 from tracker.ui.forms import paged, pager
 from tracker.ui.session import context, show_flash, tr
 from tracker.ui.text import md, md_short
@@ -22,11 +23,15 @@ statuses = {s.value: tr(f"schedule.status.{s.value}") for s in DueStatus if s !=
 kinds = labels.kind_names()
 business_names = {None: tr("common.all")} | {b["id"]: b["name"] for b in businesses.list_businesses(ctx)}
 
+# opened from a figure on Home (?status=overdue&scope=mine): the list starts as the figure counted
+st.session_state.setdefault("schedule_scope", "all")
+st.session_state.setdefault("schedule_status", [DueStatus.OVERDUE.value, DueStatus.DUE_SOON.value])
+preset("schedule_scope", "scope", lambda v: v if v in scopes else "all")
+preset("schedule_status", "status", lambda v: [v] if v in statuses else [])
 top = st.columns([3, 4, 4, 3])
-scope = top[0].segmented_control(tr("schedule.scope"), list(scopes), default="all", key="schedule_scope",
+scope = top[0].segmented_control(tr("schedule.scope"), list(scopes), key="schedule_scope",
                                  format_func=scopes.__getitem__) or "all"
 chosen_statuses = top[1].multiselect(tr("schedule.status"), list(statuses), key="schedule_status",
-                                     default=[DueStatus.OVERDUE.value, DueStatus.DUE_SOON.value],
                                      format_func=statuses.__getitem__)
 chosen_kinds = top[2].multiselect(tr("schedule.kind"), list(kinds), key="schedule_kind", format_func=kinds.__getitem__)
 business_id = top[3].selectbox(tr("engagement.business"), list(business_names), key="schedule_business",

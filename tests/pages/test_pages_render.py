@@ -222,3 +222,18 @@ def test_a_page_run_reads_through_one_connection(app_db, monkeypatch, page):
     at.run()
     assert not at.exception
     assert len(opened) == 1, opened  # Home used to open nine
+
+
+def test_a_figure_on_home_opens_its_list_filtered_as_it_counted(app_db):
+    home = open_page("pages/oversight/home.py")
+    assert not home.exception
+    schedule = open_page("pages/oversight/schedule.py", query={"status": "overdue", "scope": "mine"})
+    assert not schedule.exception
+    assert schedule.session_state["schedule_status"] == ["overdue"]
+    assert schedule.session_state["schedule_scope"] == "mine"
+    assert "status" not in schedule.query_params  # the user's own choice holds from here on
+    gaps = open_page("pages/contracts/gaps.py", query={"level": "must"})
+    assert gaps.session_state["gaps_level"] == "must"
+    from tracker.i18n import t
+    assert [m.value for m in gaps.metric][1] == "0"  # the should-level counter follows the filter
+    assert t("gap.should", "ja") == gaps.metric[1].label

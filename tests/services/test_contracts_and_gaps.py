@@ -8,6 +8,7 @@ from tracker.domain.clauses import Level
 from tracker.domain.gaps import ContractTerms, GapKind, in_force
 from tracker.domain.permissions import Role
 from tracker.domain.problems import RuleViolation
+from tracker.services.gaps import GapFilter
 from tracker.services import contracts, gaps
 from tracker.services.catalogue import catalogue
 from tracker.services.context import PermissionDenied
@@ -96,8 +97,8 @@ def test_flow_down_gap_on_a_sub_processor(ctx):
     cover(ctx, sub, [c for c in EVERY_CLAUSE if c != "foreign_transfer"])
     [gap] = gaps.engagement_gaps(ctx, sub)
     assert (gap.clause_id, gap.kind, gap.required_by, gap.level) == ("foreign_transfer", GapKind.FLOW_DOWN, top, Level.MUST)
-    [row] = [r for r in gaps.gaps_page(ctx, limit=500)[0] if r.gap.engagement_id == sub]
-    assert row.required_by_name == "A"
+    [row] = [r for r in gaps.link_gaps_page(ctx, limit=500)[0] if r.link.id == sub]
+    assert row.required_by == {top: "A"}
 
 
 def test_registry_gaps_are_cached_until_the_next_change(ctx):
@@ -109,18 +110,27 @@ def test_registry_gaps_are_cached_until_the_next_change(ctx):
     assert gaps.registry_gaps(ctx).analysis.links == []
 
 
-def test_gaps_page_filters_and_orders_by_severity(ctx):
+def test_gaps_page_has_one_row_per_link_must_first_and_counts_what_the_filter_keeps(ctx):
     payroll = f.business(ctx, "給与")
     other = f.business(ctx, "その他")
     f.chain(ctx, 2, categories=("ordinary", "my_number"), business_id=payroll)
     f.chain(ctx, 1, business_id=other)
-    rows, total = gaps.gaps_page(ctx, business_id=payroll, limit=500)
-    assert total == len(rows) > 0 and all(r.link.business_id == payroll for r in rows)
-    assert rows[0].gap.level == Level.MUST and rows[0].gap.tier == 2
-    must, _ = gaps.gaps_page(ctx, level="must", limit=500)
-    assert all(r.gap.level == Level.MUST for r in must)
-    tier2, _ = gaps.gaps_page(ctx, tier=2, clause_id="confidentiality")
-    assert [(r.gap.tier, r.gap.clause_id) for r in tier2] == [(2, "confidentiality")]
+    rows, counted = gaps.link_gaps_page(ctx, GapFilter(business_id=payroll), limit=500)
+    assert counted.links_with_gaps == len(rows) == len({r.link.id for r in rows}) > 0
+    assert all(r.link.business_id == payroll for r in rows)
+    assert counted.must == sum(1 for r in rows for g in r.gaps if g.level == Level.MUST)
+    assert counted.should == sum(1 for r in rows for g in r.gaps if g.level == Level.SHOULD)
+    everything = gaps.summary(ctx)
+    assert counted.must < everything.must or counted.should < everything.should  # the other business is left out
+    for row in rows:  # within a link: must-level first
+        levels = [g.level for g in row.gaps]
+        assert levels == sorted(levels, key=lambda lv: lv != Level.MUST)
+    with_must = [bool(any(g.level == Level.MUST for g in r.gaps)) for r in rows]
+    assert with_must == sorted(with_must, reverse=True)  # links with must-level gaps first
+    must, must_counted = gaps.link_gaps_page(ctx, GapFilter(level="must"), limit=500)
+    assert all(g.level == Level.MUST for r in must for g in r.gaps) and must_counted.should == 0
+    tier2, _ = gaps.link_gaps_page(ctx, GapFilter(tier=2, clause_id="confidentiality"))
+    assert [r.link.tier for r in tier2] == [2] and "confidentiality" in {g.clause_id for g in tier2[0].gaps}
 
 
 def test_contract_rules_and_permissions(ctx, db_path):

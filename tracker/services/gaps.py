@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from itertools import islice
 from dataclasses import dataclass
 from datetime import date
 
 from ..domain.chain import ids_in_path
 from ..domain.clauses import Level, LinkTraits
-from ..domain.gaps import Gap, GapAnalysis, LinkFacts, Need, clause_states, union
+from ..domain.gaps import Gap, GapAnalysis, LinkFacts, LinkGaps, Need, clause_states, union
 from ..domain.gaps import needs_of as needs_for_link
 from ..domain.models import HOME_COUNTRY, parse_categories
 from ..store import coverage_masks
@@ -126,37 +125,58 @@ def needs_of(ctx: Context, engagement_id: int) -> dict[str, Need]:
 
 
 @dataclass(frozen=True)
-class GapRow:
-    gap: Gap
+class GapFilter:
+    business_id: int | None = None
+    tier: int | None = None
+    level: str | None = None  # "must" / "should"
+    clause_id: str | None = None  # links lacking this clause
+
+
+@dataclass(frozen=True)
+class LinkGapRow:
+    """One link and every clause its contracts lack (at the chosen level), must-level first."""
+
     link: ChainLink
-    required_by_name: str | None  # entrustee of the link above that requires the clause (flow-down)
+    gaps: list[Gap]
+    required_by: dict[int, str]  # link → its entrustee, for gaps a link above requires (flow-down)
 
 
-def gaps_page(ctx: Context, business_id: int | None = None, tier: int | None = None, level: str | None = None,
-              clause_id: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[GapRow], int]:
-    """One page of gaps, most severe first, filtered by business, tier, level and clause."""
+def link_gaps_page(ctx: Context, chosen: GapFilter = GapFilter(), limit: int = 20,
+                   offset: int = 0) -> tuple[list[LinkGapRow], GapSummary]:
+    """One page of links with gaps (those with must-level gaps first) and the counts of everything
+    the filter keeps, so the counters above the list say what the list holds."""
     analysis = registry_gaps(ctx).analysis
-    bit = next((i for i, c in enumerate(analysis.catalogue) if c.id == clause_id), None) if clause_id else None
-    level = Level(level) if level else None
-    links, total = revision_cache.per_revision(
-        ctx, "gaps_filtered", lambda: _filtered(ctx, business_id, tier, bit, level), business_id, tier, bit, level)
-    page = list(islice(analysis.gaps(links, bit, level), offset, offset + limit))
+    bit = next((i for i, c in enumerate(analysis.catalogue) if c.id == chosen.clause_id), None) \
+        if chosen.clause_id else None
+    level = Level(chosen.level) if chosen.level else None
+    links, totals = revision_cache.per_revision(
+        ctx, "gaps_filtered", lambda: _filtered(ctx, chosen.business_id, chosen.tier, bit, level),
+        chosen.business_id, chosen.tier, bit, level)
+    page = links[offset:offset + limit]
+    link_gaps = {g.engagement_id: list(analysis.gaps([g], level=level)) for g in page}
     with ctx.read() as db:
-        rows = q.engagements_by_ids(db, sorted({g.engagement_id for g in page}))
-        on_paths = q.path_entrustees(db, [r["path_key"] for r in rows.values()])  # read once, for both
+        rows = q.engagements_by_ids(db, [g.engagement_id for g in page])
+        on_paths = q.path_entrustees(db, [r["path_key"] for r in rows.values()])
         chain_links = {link.id: link for link in to_links(db, list(rows.values()), on_paths)}
-    return [GapRow(g, chain_links[g.engagement_id], on_paths[g.required_by]["entrustee_name"]
-                   if g.required_by != g.engagement_id else None) for g in page], total
+    return [LinkGapRow(chain_links[g.engagement_id], link_gaps[g.engagement_id],
+                       {gap.required_by: on_paths[gap.required_by]["entrustee_name"]
+                        for gap in link_gaps[g.engagement_id] if gap.required_by != g.engagement_id})
+            for g in page], totals
 
 
 def _filtered(ctx: Context, business_id: int | None, tier: int | None, bit: int | None,
-              level: Level | None) -> tuple[list, int]:
-    """The links a filter keeps and how many gaps they have: once per change, not per rerun."""
+              level: Level | None) -> tuple[list[LinkGaps], GapSummary]:
+    """The links a filter keeps, must-level first, and their counts: once per change, not per rerun."""
     result = registry_gaps(ctx)
+    clause_mask = -1 if bit is None else 1 << bit
     links = [g for g in result.analysis.links
              if (business_id is None or result.business_of.get(g.engagement_id) == business_id)
-             and (tier is None or g.tier == tier)]
-    return links, result.analysis.count(links, bit, level)
+             and (tier is None or g.tier == tier) and g.mask(level) & clause_mask]
+    links.sort(key=lambda g: not (g.must & clause_mask and level != Level.SHOULD))  # stable: severity order kept
+    count = result.analysis.count
+    return links, GapSummary(count(links, bit, Level.MUST) if level != Level.SHOULD else 0,
+                             count(links, bit, Level.SHOULD) if level != Level.MUST else 0,
+                             len(links), sum(1 for g in links if g.no_contract))
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ class IncidentView:
     deadlines: rules.Deadlines
     next_deadline: date | None
     timeline: list[tuple[date, str, dict]]  # (day, message key, params), oldest first
+    next_deadline_kind: str | None = None  # what is due then: "notice" (up the chain), "preliminary", "final"
 
 
 def _iso(day: date | None) -> str | None:
@@ -216,19 +217,21 @@ def _view(db, row: dict) -> IncidentView:
     classification = rules.classify(facts)
     knowledge = rules.our_knowledge(notices, _day(row["we_learned_on"]))
     due = rules.deadlines(classification, knowledge, bool(row["wrongful_purpose"]))
-    return IncidentView(row, link, classification, rules.explain(facts), views, due, _next_deadline(row, notices, due),
-                        _timeline(row, views, knowledge))
+    next_day, next_kind = _next_deadline(row, notices, due)
+    return IncidentView(row, link, classification, rules.explain(facts), views, due, next_day,
+                        _timeline(row, views, knowledge), next_kind)
 
 
-def _next_deadline(row: dict, notices: list[rules.Notice], due: rules.Deadlines) -> date | None:
+def _next_deadline(row: dict, notices: list[rules.Notice], due: rules.Deadlines) -> tuple[date | None, str | None]:
+    """The soonest deadline still open, and what is due then."""
     if row["closed_on"]:
-        return None
-    pending = [n.window.closes for n in notices if n.window and not n.notified_on]
+        return None, None
+    pending = [(n.window.closes, "notice") for n in notices if n.window and not n.notified_on]
     if due.preliminary and not row["preliminary_filed_on"]:
-        pending.append(due.preliminary.closes)
+        pending.append((due.preliminary.closes, "preliminary"))
     if due.final and not row["final_filed_on"]:
-        pending.append(due.final)
-    return min(pending, default=None)
+        pending.append((due.final, "final"))
+    return min(pending, default=(None, None))
 
 
 def _timeline(row: dict, notices: list[NoticeView], knowledge: date | None) -> list[tuple[date, str, dict]]:

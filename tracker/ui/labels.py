@@ -55,6 +55,14 @@ def path(names: list[str], organisation: str) -> str:
     return " → ".join(md_short(name) for name in [organisation, *names])
 
 
+def days_left(day, today) -> str:
+    """「あと3日」, 「今日」, 「5日超過」: how far a deadline is."""
+    left = (day - today).days
+    if left == 0:
+        return tr("common.due_today")
+    return tr("common.days_left", days=left) if left > 0 else tr("common.days_over", days=-left)
+
+
 def tier(n: int) -> str:
     return tr("engagement.tier_label", tier=n)
 
