@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -36,6 +37,7 @@ class Settings:
     sign_in: Policy = Policy()
     attachment_max_bytes: int = 20 * 1024 * 1024
     smtp: Smtp = Smtp()
+    timezone: str = "Asia/Tokyo"  # how times are shown (they are stored in UTC)
 
 
 def load(path: Path | None = None) -> Settings:
@@ -56,7 +58,16 @@ def load(path: Path | None = None) -> Settings:
         ),
         attachment_max_bytes=int(data.get("attachments", {}).get("max_megabytes", 20) * 1024 * 1024),
         smtp=_smtp(data.get("smtp", {})),
+        timezone=_timezone(data.get("display", {}).get("timezone", "Asia/Tokyo")),
     )
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f'settings [display] timezone: unknown time zone "{name}" (e.g. "Asia/Tokyo")') from None
+    return name
 
 
 def _smtp(data: dict) -> Smtp:

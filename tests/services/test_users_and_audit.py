@@ -216,3 +216,25 @@ def test_admin_resets_a_forgotten_password(db_path):
         users.sign_in(db_path, "alice", "correct horse battery")
     with pytest.raises(PermissionDenied):
         users.set_password(context_for(db_path, Role.PRIVACY_OFFICER), user_id, "another long passphrase")
+
+
+def test_an_audit_record_reads_as_the_fields_it_changed(ctx, db_path):
+    from tracker.services.parties import get_party, update_party
+    from tracker.domain.party_rules import PartyDraft
+    party_id = f.party(ctx, "監査対象株式会社", address="東京都")
+    current = get_party(ctx, party_id)
+    update_party(ctx, party_id, current["version"], PartyDraft(name="監査対象株式会社", address="大阪府"))
+    records, _ = audit.search(context_for(db_path, Role.MANAGER), audit.AuditFilter(table_name="parties", row_id=party_id))
+    update = next(r for r in records if r.action == "update")
+    assert [(c.field, c.before, c.after) for c in audit.changes_of(update)] == [("address", "東京都", "大阪府")]
+
+
+def test_the_display_time_zone_is_a_setting_and_a_wrong_one_is_named(tmp_path):
+    from tracker import settings
+    path = tmp_path / "settings.toml"
+    assert settings.load(path).timezone == "Asia/Tokyo"
+    path.write_text('[display]\ntimezone = "Europe/London"\n', encoding="utf-8")
+    assert settings.load(path).timezone == "Europe/London"
+    path.write_text('[display]\ntimezone = "Mars/Olympus"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="Mars/Olympus"):
+        settings.load(path)

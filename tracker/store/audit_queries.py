@@ -95,3 +95,4 @@ def matching(db: Database, selected: AuditFilter) -> list[AuditRecord]:
 
 def usernames(db: Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT DISTINCT username FROM audit_log ORDER BY username").fetchall()]
+

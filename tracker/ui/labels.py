@@ -8,7 +8,7 @@ they render without an emoji font.
 from __future__ import annotations
 
 from ..domain import countries
-from ..i18n import join
+from ..i18n import catalogue, join
 from ..domain.approvals import ApprovalFinding, Severity
 from ..domain.schedule import ReviewKind
 from .session import lang, tr
@@ -103,3 +103,37 @@ def review_kind(code: str) -> str:
 def kind_names() -> dict[str, str]:
     """Every due-item kind → its name in the user's language (also for the calendar file)."""
     return {k.value: review_kind(k.value) for k in ReviewKind}
+
+
+# where a table's columns are named in the messages (parties.name → party.name)
+_FIELD_SECTIONS = {"parties": "party", "businesses": "business", "engagements": "engagement", "contracts": "contract",
+                   "incidents": "incident", "approvals": "approval", "reviews": "review", "terminations": "termination",
+                   "certifications": "certification", "selection_checks": "selection", "users": "users",
+                   "addenda": "addendum", "deletion_certificates": "termination"}
+
+
+def table_name(table: str | None) -> str:
+    return tr(f"audit.table.{table}") if table else ""
+
+
+def audit_action(action: str) -> str:
+    key = f"audit.action.{action}"
+    return tr(key) if key in catalogue(lang()) else action
+
+
+def field_name(table: str | None, column: str) -> str:
+    """A column as the forms call it, else its name in the [field] messages, else itself."""
+    for key in (f"{_FIELD_SECTIONS.get(table, '')}.{column}", f"field.{column}"):
+        if key in catalogue(lang()):
+            return tr(key)
+    return column
+
+
+def field_value(value) -> str:
+    """A stored value for reading: nothing said as such, lists joined, long text shortened."""
+    if value is None or value == "":
+        return tr("audit.none_value")
+    if isinstance(value, list):
+        return join(value, lang())
+    text = str(value)
+    return text if len(text) <= 80 else text[:79] + "…"

@@ -1,0 +1,31 @@
+"""What an audit record changed, field by field, for people to read: an update shows the fields
+whose value changed, an insert the fields it set, a delete what the row held. Bookkeeping columns
+(version, who and when) are left out: the record itself says who and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+BOOKKEEPING = frozenset({"id", "version", "created_at", "created_by", "updated_at", "updated_by",
+                         "password_hash", "path_key"})
+
+
+class FieldChange(NamedTuple):
+    field: str
+    before: Any  # None: not set
+    after: Any
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:
+    """The fields that differ between the two states of a row, in the row's own column order."""
+    before, after = before or {}, after or {}
+    fields = dict.fromkeys([*before, *after])
+    return [FieldChange(name, before.get(name), after.get(name)) for name in fields
+            if name not in BOOKKEEPING and before.get(name) != after.get(name)]
+
+
+def local_time(at: str, zone: str) -> datetime:
+    """A stored UTC timestamp (ISO 8601) in the organisation's time zone."""
+    return datetime.fromisoformat(at).astimezone(ZoneInfo(zone))
