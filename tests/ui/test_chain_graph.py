@@ -1,6 +1,6 @@
 from tracker.domain.approvals import ApprovalFinding, Severity
 from tracker.services.chains import ChainLink
-from tracker.ui.chain_graph import FINDING_COLOUR, chain_dot
+from tracker.ui.chain_graph import APPROVAL_HEX, FINDING_COLOUR, chain_dot, wrapped
 
 
 def link(id_, parent, tier, name, approval="approved", findings=(), status="active"):
@@ -18,9 +18,17 @@ def test_edges_follow_parents_and_names_are_escaped():
     assert "us -> l3" in dot  # parent not on this page: hangs under us
 
 
-def test_findings_are_red_and_inactive_links_dashed():
+def test_edges_keep_their_approval_colour_findings_outline_the_box_and_inactive_links_are_dashed():
     finding = ApprovalFinding(2, "finding.active_without_approval", Severity.FINDING)
     dot = chain_dot([link(1, None, 1, "A"), link(2, 1, 2, "B", approval="pending", findings=[finding]),
-                     link(3, 1, 2, "C", status="proposed")], "us", str)
-    assert f'l1 -> l2 [color="{FINDING_COLOUR}"' in dot
+                     link(3, 1, 2, "C", status="proposed"), link(4, 1, 2, "D", approval=None)], "us", str)
+    assert f'l1 -> l2 [color="{APPROVAL_HEX["pending"]}"' in dot  # orange, as the list's badge
+    assert f'l2 [label="B\\n2", color="{FINDING_COLOUR}", penwidth=3]' in dot
     assert 'l1 -> l3 [color="#2e7d32", penwidth=2, style="dashed"]' in dot
+    assert APPROVAL_HEX[None] != APPROVAL_HEX["rejected"]  # no record is not the same as rejected
+    assert f'l1 -> l4 [color="{APPROVAL_HEX[None]}"' in dot
+
+
+def test_long_names_wrap_on_two_lines():
+    assert wrapped("株式会社コールセンター・ソリューションズ") == "株式会社コールセンター・\nソリューションズ"
+    assert wrapped("Bayside Contact Center Inc.") == "Bayside Contact Center\nInc."

@@ -14,7 +14,7 @@ from ..domain.schedule import ReviewKind
 from .session import lang, tr
 from .text import md_short
 
-APPROVAL_COLOUR = {"approved": "green", "pending": "orange", "rejected": "red", None: "red"}
+APPROVAL_COLOUR = {"approved": "green", "pending": "orange", "rejected": "red", None: "violet"}  # chain_graph's too
 SEVERITY_COLOUR = {Severity.BREACH: "red", Severity.FINDING: "orange"}
 _APPROVAL_ICON = {"approved": ":material/check_circle:", "pending": ":material/schedule:",
                   "rejected": ":material/block:", None: ":material/error:"}
@@ -68,8 +68,11 @@ def tier(n: int) -> str:
 
 
 def legend() -> str:
+    """The approval colours (edges in the graph, badges in the list), the dashed line and the
+    outlined box."""
     return " ".join([approval("approved", 2), approval("pending", 2), approval("rejected", 2),
-                     approval(None, 2), approval(None, 1)])
+                     approval(None, 2), approval(None, 1), f":gray-badge[{tr('chain.legend_dashed')}]",
+                     f":red-badge[{tr('chain.legend_finding')}]"])
 
 
 LEVEL_COLOUR = {"must": "red", "should": "orange"}
