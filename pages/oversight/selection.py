@@ -5,17 +5,15 @@ import streamlit as st
 
 from tracker.domain.models import EngagementStatus
 from tracker.domain.permissions import Action
-from tracker.domain.selection import AreaResult, CheckMethod, SelectionResult
+from tracker.domain.selection import CheckMethod, SelectionResult
 from tracker.services import certifications, engagements, selection
 from tracker.services.selection import SelectionInput
-from tracker.ui import area_checklist
+from tracker.ui import area_checklist, selection_summary
 from tracker.ui.forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
 from tracker.ui.link_header import choose_link
 from tracker.i18n import join
-from tracker.ui.session import context, lang, show_flash, tr
+from tracker.ui.session import context, lang, show_flash, tr, tr_md
 from tracker.ui.text import md
-
-RESULT_COLOUR = {"approved": "green", "conditional": "orange", "rejected": "red"}
 
 ctx = context()
 st.title(tr("nav.selection"))
@@ -25,7 +23,7 @@ link = choose_link(ctx, "selection_link")
 engagement_id = link.id
 row = engagements.get_engagement(ctx, engagement_id)
 if row["selection_override_reason"]:
-    st.warning(tr("selection.overridden", reason=row["selection_override_reason"]), icon=":material/warning:")
+    st.warning(tr_md("selection.overridden", reason=row["selection_override_reason"]), icon=":material/warning:")
 
 held = certifications.certifications_of(ctx, link.entrustee_id)
 if held:
@@ -37,13 +35,7 @@ checks = selection.selection_checks_of(ctx, engagement_id)
 if not checks:
     st.info(tr("selection.none"))
 for check in checks:
-    issues = [a for a, r in check["areas"].items() if r == AreaResult.ISSUE]
-    methods = join((tr(f"selection.method.{m}") for m in check["methods"]), lang())
-    st.markdown(
-        f":{RESULT_COLOUR[check['result']]}-badge[{tr('selection.result.' + check['result'])}] "
-        f"**{check['checked_on']}** · {md(check['decided_by'])} · {methods}"
-        + (f"  \n{tr('selection.issues')}: " + join((tr(f"selection.area.{a}") for a in issues), lang()) if issues else "")
-        + (f"  \n{tr('selection.conditions')}: {md(check['conditions'])}" if check["conditions"] else ""))
+    selection_summary.show(check)
 
 st.subheader(tr("selection.record"))
 if not ctx.can(Action.EDIT_REGISTRY):
