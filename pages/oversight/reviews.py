@@ -6,12 +6,14 @@ import streamlit as st
 
 from tracker.domain.permissions import Action
 from tracker.domain.schedule import COMPLETABLE, Method, ReviewKind, Via
+from tracker.domain.selection import AreaResult
+from tracker.i18n import join
 from tracker.services import reviews, schedule
 from tracker.services.reviews import ReviewInput
 from tracker.ui import area_checklist, labels
 from tracker.ui.forms import field_errors, form_errors_elsewhere, reset_new_form, form_prefix, submit
 from tracker.ui.link_header import choose_link
-from tracker.ui.session import context, show_flash, tr
+from tracker.ui.session import context, lang, show_flash, tr
 from tracker.ui.text import md
 
 ctx = context()
@@ -93,6 +95,10 @@ for review in history:
                     f"{md(review['inspector'])}")
         if review["remote_reason"]:
             st.caption(f"{tr('review.remote_reason')}: {md(review['remote_reason'])}")
+        issues = [area for area, result in review["checklist"].items() if result == AreaResult.ISSUE]
+        if issues:  # which of the guideline's areas the inspection found wanting
+            st.markdown(f":orange-badge[{tr('selection.result_area.issue')}] " +
+                        join((tr(f"selection.area.{a}") for a in issues), lang()))
         if review["findings"]:
             st.markdown(f"{tr('review.findings')}: {md(review['findings'])}")
         for action in review["actions"]:

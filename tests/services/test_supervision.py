@@ -280,3 +280,14 @@ def test_unowned_items_go_to_every_privacy_officer(ctx):
     f.link(ctx, f.party(ctx, "A"), business_id=f.business(ctx), start_date=date(2024, 1, 10))
     found = {d.email: len(d.items) for d in reminders.digests(ctx)}
     assert found == {"po1@example.jp": 1, "po2@example.jp": 1}  # the overdue inspection; re-evaluation is later
+
+
+def test_the_history_keeps_which_area_of_an_inspection_had_an_issue(ctx):
+    from tracker.domain.selection import AREAS
+    _, _, [link_id] = f.chain(ctx, 1)
+    areas = {a: "ok" for a in AREAS} | {"physical": "issue"}
+    reviews.complete_review(ctx, link_id, ReviewInput("inspection", ctx.today, "点検者", method="on_site",
+                                                      checklist=areas, findings="施錠の不備"))
+    [review] = reviews.reviews_of(ctx, link_id)
+    assert review["checklist"]["physical"] == "issue"
+    assert [a for a, r in review["checklist"].items() if r == "issue"] == ["physical"]

@@ -55,8 +55,12 @@ def certification(db: Database, certification_id: int) -> dict | None:
 
 
 def reviews_of(db: Database, engagement_id: int) -> list[dict]:
-    return list(db.query("SELECT * FROM reviews WHERE engagement_id = ? ORDER BY completed_on DESC, id DESC",
+    """Latest first; ``checklist`` decoded (area → ok / issue / na; empty when none was kept)."""
+    rows = list(db.query("SELECT * FROM reviews WHERE engagement_id = ? ORDER BY completed_on DESC, id DESC",
                          [engagement_id]))
+    for row in rows:
+        row["checklist"] = json.loads(row["checklist"]) if row["checklist"] else {}
+    return rows
 
 
 def corrective_actions_of(db: Database, review_ids: list[int]) -> list[dict]:
