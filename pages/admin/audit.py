@@ -7,7 +7,7 @@ from tracker import settings
 from tracker.domain.audit_changes import local_time
 from tracker.outputs import audit_csv
 from tracker.services import audit
-from tracker.ui import labels
+from tracker.ui import labels, tables
 from tracker.ui.forms import paged, pager
 from tracker.ui.session import context, tr
 
@@ -51,8 +51,8 @@ if st.button(tr("audit.check"), icon=":material/verified_user:"):
 c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 1, 1])
 people = {"": tr("common.all")} | {u: u for u in audit.usernames(ctx)}
 username = c1.selectbox(tr("audit.user"), list(people), key="audit_user", format_func=people.__getitem__)
-tables = {"": tr("common.all")} | {t: labels.table_name(t) for t in TABLES}
-table = c2.selectbox(tr("audit.table"), list(tables), key="audit_table", format_func=tables.__getitem__)
+table_names = {"": tr("common.all")} | {t: labels.table_name(t) for t in TABLES}
+table = c2.selectbox(tr("audit.table"), list(table_names), key="audit_table", format_func=table_names.__getitem__)
 row_text = c3.text_input(tr("audit.row"), key="audit_row")
 since = c4.date_input(tr("audit.since"), value=None, key="audit_since", format="YYYY-MM-DD")
 until = c5.date_input(tr("audit.until"), value=None, key="audit_until", format="YYYY-MM-DD")
@@ -67,7 +67,7 @@ else:
         "#": r.id, tr("audit.at"): local_time(r.at, zone).strftime("%Y-%m-%d %H:%M:%S"), tr("audit.user"): r.username,
         tr("audit.action"): labels.audit_action(r.action), tr("audit.table"): labels.table_name(r.table_name),
         tr("audit.row"): r.row_id, tr("audit.changes"): described(r),
-    } for r in records]), hide_index=True, width="stretch",
+    } for r in records]), hide_index=True, width="stretch", height=tables.full_height(len(records)),
         column_config={tr("audit.changes"): st.column_config.TextColumn(width="large")})
 pager(total, "audit_page")
 

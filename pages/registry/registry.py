@@ -7,7 +7,7 @@ from tracker.domain.countries import COUNTRIES
 from tracker.domain.models import DataCategory, EngagementStatus
 from tracker.domain.permissions import Action
 from tracker.services import businesses, engagements, parties
-from tracker.ui import business_form, engagement_form, labels, party_form
+from tracker.ui import business_form, engagement_form, labels, party_form, tables
 from tracker.ui.forms import paged, pager
 from tracker.ui.links import query_record
 from tracker.ui.pickers import engagement_label
@@ -40,7 +40,8 @@ with party_tab:
             tr("party.name"): r["name"], tr("party.kana"): r["kana"],
             tr("party.corporate_number"): r["corporate_number"], tr("party.country"): labels.country(r["country"]),
             tr("party.contact_person"): r["contact_person"], tr("party.parent"): r["parent_name"],
-        } for r in rows]).fillna(""), hide_index=True, width="stretch")
+        } for r in rows]).fillna(""), hide_index=True, width="stretch",
+                     height=tables.full_height(len(rows)))
     else:
         st.info(tr("common.no_rows"))
     pager(total, "reg_party_page")
@@ -78,7 +79,7 @@ with engagement_tab:
         ctx, **filters, limit=limit, offset=offset), "reg_eng_page")
     if rows:
         st.dataframe(pd.DataFrame([{
-            "#": r["id"],
+            tr("ledger.ref"): f"E{r['id']}",  # as the ledger and the report name it
             tr("engagement.business"): r["business_name"],
             tr("engagement.tier"): r["tier"],
             tr("engagement.entruster"): r["entruster_name"] or tr("app.us"),
@@ -87,7 +88,8 @@ with engagement_tab:
             tr("engagement.data_categories"): labels.categories(r["data_categories"]),
             tr("engagement.status"): labels.status(r["status"]),
             tr("engagement.approval"): labels.approval_text(r["approval_status"], r["tier"]),
-        } for r in rows]).fillna(""), hide_index=True, width="stretch")
+        } for r in rows]).fillna(""), hide_index=True, width="stretch",
+                     height=tables.full_height(len(rows)))
     else:
         st.info(tr("common.no_rows"))
     pager(total, "reg_eng_page")
@@ -112,7 +114,8 @@ with business_tab:
         st.dataframe(pd.DataFrame([{
             tr("business.name"): b["name"], tr("business.owner_department"): b["owner_department"],
             tr("business.description"): b["description"], tr("business.links"): b["links"],
-        } for b in all_businesses]).fillna(""), hide_index=True, width="stretch")
+        } for b in all_businesses]).fillna(""), hide_index=True, width="stretch",
+                     height=tables.full_height(min(len(all_businesses), 20)))
     if editor:
         with st.expander(tr("business.new")):
             business_form.render(ctx)

@@ -165,3 +165,13 @@ def test_concurrent_sessions_each_on_their_own_connection(ctx, db_path):
         t.join()
     assert errors == []
     assert count(db_path, "parties") == 120
+
+
+def test_parties_are_listed_by_reading_then_name(ctx):
+    from tracker.services import parties
+    f.party(ctx, "株式会社和田", kana="ワダ")
+    f.party(ctx, "株式会社青木", kana="アオキ")
+    f.party(ctx, "Acme Ltd.")  # no reading: by its name
+    f.party(ctx, "株式会社加藤", kana="カトウ")
+    rows, _ = parties.search_parties(ctx)
+    assert [r["name"] for r in rows] == ["Acme Ltd.", "株式会社青木", "株式会社加藤", "株式会社和田"]

@@ -54,7 +54,8 @@ def parties_page(db: Database, text: str = "", country: str = "", limit: int = 5
     select = """SELECT p.id, p.name, p.kana, p.corporate_number, p.country, p.contact_person,
                        parent.name AS parent_name
                 FROM parties p LEFT JOIN parties parent ON parent.id = p.parent_party_id"""
-    return _page(db, select, where, params, "p.name, p.id", limit, offset)
+    # by reading (フリガナ), as a Japanese list is read; a party without one by its name
+    return _page(db, select, where, params, "coalesce(nullif(p.kana, ''), p.name), p.id", limit, offset)
 
 
 def party_choices(db: Database, text: str = "", limit: int = 50) -> list[Row]:
