@@ -13,7 +13,7 @@ from tracker.domain.sign_in import session_expired
 from tracker.i18n import LANGUAGES
 from tracker.services import setup
 from tracker.services.context import SYSTEM, Context, shared_reads
-from tracker.ui import sign_in_form
+from tracker.ui import sign_in_form, streamlit_words
 from tracker.ui.session import actor, last_activity, sign_out, touch, tr, tr_md
 
 st.set_page_config(page_title="委託先管理 / Entrustee oversight", page_icon=":material/account_tree:",
@@ -108,6 +108,7 @@ if who is None:
     st.stop()
 touch()
 
+streamlit_words.apply(settings.load().attachment_max_bytes // (1024 * 1024))
 with st.sidebar:
     st.caption(tr_md("app.acting_as", name=who.display_name, role=tr(f"role.{who.role}")))
     st.button(tr("sign_in.sign_out"), on_click=sign_out, icon=":material/logout:")

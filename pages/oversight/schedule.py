@@ -31,9 +31,10 @@ preset("schedule_status", "status", lambda v: [v] if v in statuses else [])
 top = st.columns([3, 4, 4, 3])
 scope = top[0].segmented_control(tr("schedule.scope"), list(scopes), key="schedule_scope",
                                  format_func=scopes.__getitem__) or "all"
-chosen_statuses = top[1].multiselect(tr("schedule.status"), list(statuses), key="schedule_status",
+chosen_statuses = top[1].multiselect(tr("schedule.status"), list(statuses), key="schedule_status", placeholder=tr("common.choose"),
                                      format_func=statuses.__getitem__)
-chosen_kinds = top[2].multiselect(tr("schedule.kind"), list(kinds), key="schedule_kind", format_func=kinds.__getitem__)
+chosen_kinds = top[2].multiselect(tr("schedule.kind"), list(kinds), key="schedule_kind", placeholder=tr("common.choose"),
+                                 format_func=kinds.__getitem__)
 business_id = top[3].selectbox(tr("engagement.business"), list(business_names), key="schedule_business",
                                format_func=business_names.__getitem__)
 mine = scope == "mine"
