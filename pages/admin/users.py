@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.domain.permissions import Role
-from tracker.services import users
+from tracker.services import setup, users
 from tracker.ui.forms import field_errors, reset_new_form, form_prefix, submit
 from tracker.ui.session import context, show_flash, tr
 from tracker.ui.text import md
@@ -53,3 +53,16 @@ with st.expander(tr("users.new")):
             st.session_state[prefix + "username"], st.session_state[prefix + "display_name"],
             st.session_state[prefix + "role"], st.session_state[prefix + "email"],
             st.session_state[prefix + "password"])), tr("common.created"), on_success=reset_new_form("uf")))
+
+
+st.subheader(tr("organisation.title"))
+st.caption(tr("organisation.help"))
+current = setup.organisation(ctx)
+ORG = "org_"
+for field in setup.ORGANISATION_FIELDS:
+    st.text_input(tr(f"organisation.{field}"), value=current[field], key=ORG + field)
+    field_errors(ORG + "errors", field)
+field_errors(ORG + "errors", None)
+st.button(tr("users.save"), key=ORG + "save", type="primary", on_click=submit(
+    ORG + "errors", lambda: setup.set_organisation(ctx, **{f: st.session_state[ORG + f] for f in setup.ORGANISATION_FIELDS}),
+    tr("common.saved")))

@@ -86,6 +86,8 @@ if due.preliminary:
     cols[1].caption(window(due.preliminary))
 cols[2].metric(tr("incident.final"), due.final.isoformat() if due.final else "—")
 cols[3].metric(tr("incident.next_deadline"), view.next_deadline.isoformat() if view.next_deadline else "—")
+if view.next_deadline:  # which deadline it is, and how far
+    cols[3].caption(f"{tr(f'home.deadline.{view.next_deadline_kind}')} · {labels.days_left(view.next_deadline, ctx.today)}")
 if view.classification.reportable and due.knowledge is None:
     st.warning(tr("incident.waiting_for_notice"), icon=":material/hourglass_top:")
 

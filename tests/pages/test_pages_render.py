@@ -237,3 +237,16 @@ def test_a_figure_on_home_opens_its_list_filtered_as_it_counted(app_db):
     from tracker.i18n import t
     assert [m.value for m in gaps.metric][1] == "0"  # the should-level counter follows the filter
     assert t("gap.should", "ja") == gaps.metric[1].label
+
+
+def test_admin_sets_who_signs_for_the_organisation(app_db):
+    from tracker.services import setup
+    from tracker.services.context import Context
+    at = open_page("pages/admin/users.py", "en", actor=Actor("admin", "A", Role.ADMIN))
+    assert at.text_input(key="org_name").value == "株式会社みなと商事"
+    at.text_input(key="org_representative_title").input("代表取締役社長")
+    at.text_input(key="org_representative_name").input("港 次郎")
+    at.button(key="org_save").click().run()
+    assert not at.exception
+    ctx = Context(app_db, Actor("admin", "A", Role.ADMIN), None)
+    assert setup.organisation_representative(ctx) == ("代表取締役社長", "港 次郎")

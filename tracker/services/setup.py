@@ -63,6 +63,18 @@ def organisation_representative(ctx: Context) -> tuple[str, str]:
     return rows.get(ORGANISATION_REPRESENTATIVE_TITLE, ""), rows.get(ORGANISATION_REPRESENTATIVE_NAME, "")
 
 
+ORGANISATION_FIELDS = {"name": ORGANISATION_NAME, "name_en": ORGANISATION_NAME_EN, "address": ORGANISATION_ADDRESS,
+                       "corporate_number": ORGANISATION_NUMBER,
+                       "representative_title": ORGANISATION_REPRESENTATIVE_TITLE,
+                       "representative_name": ORGANISATION_REPRESENTATIVE_NAME}
+
+
+def organisation(ctx: Context) -> dict[str, str]:
+    """Every organisation setting by its form field (empty when not set)."""
+    rows = _settings(ctx)
+    return {field: rows.get(key, "") for field, key in ORGANISATION_FIELDS.items()}
+
+
 def set_organisation(ctx: Context, name: str, name_en: str = "", address: str = "",
                      corporate_number: str = "", representative_title: str = "", representative_name: str = "") -> None:
     """Our own company's name, English name, address, 法人番号 and who signs for it (an
