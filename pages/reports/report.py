@@ -6,7 +6,7 @@ from tracker.domain.permissions import Action
 from tracker.services import businesses, report_jobs, reports
 from tracker.services.reports import ReportFilter
 from tracker.ui import labels
-from tracker.ui.session import context, lang, show_flash, tr
+from tracker.ui.session import context, lang, show_flash, tr, tr_md
 
 ctx = context()
 st.title(tr("nav.reports"))
@@ -49,9 +49,11 @@ def progress() -> None:
     if running:  # it has just finished: redraw the page so the polling stops and the button returns
         st.rerun()
     if job.error:
-        st.error(tr("reports.failed", error=job.error))
+        st.error(tr_md("reports.failed", error=job.error))
         return
     st.success(tr("reports.ready", rows=sum(job.rows.values())))
+    if job.filters != chosen:  # the filters were changed after it was made
+        st.caption(tr("reports.other_filters"))
     st.download_button(tr("reports.download"), data=lambda: report_jobs.content(ctx, job), file_name=job.file_name,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", type="primary", on_click="ignore", key="report_download")

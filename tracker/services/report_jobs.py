@@ -29,6 +29,7 @@ class ReportJob:
     owner: str
     file_name: str
     path: Path
+    filters: ReportFilter = ReportFilter()  # what it was made for
     started: float = field(default_factory=time.monotonic)
     sheets_done: int = 0
     sheets_total: int = 1
@@ -63,7 +64,7 @@ def start(ctx: Context, filters: ReportFilter, lang: str) -> ReportJob:
         _FOLDER.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(suffix=".xlsx", dir=_FOLDER)  # readable by this user only
         os.close(handle)
-        job = ReportJob(owner, reports.file_name(ctx, filters, lang), Path(name))
+        job = ReportJob(owner, reports.file_name(ctx, filters, lang), Path(name), filters)
         _jobs[owner] = job
     threading.Thread(target=_write, args=(ctx, filters, lang, job), name=f"report-{owner}", daemon=True).start()
     return job
