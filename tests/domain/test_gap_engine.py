@@ -126,3 +126,53 @@ def test_counts_match_the_gaps_and_filters():
     assert analysis.count(clause_bit=bit) == len(only) == 2 and {g.clause_id for g in only} == {"confidentiality"}
     assert [g.kind for g in analysis.of_link(2) if g.clause_id == "confidentiality"] == [GapKind.PARTIAL]
     assert analysis.count(level=Level.MUST) == 0 and analysis.count(level=Level.SHOULD) == len(every)
+
+
+def test_the_array_walk_agrees_with_a_link_by_link_reference_on_random_chains():
+    """The engine walks columns a tier at a time; a plain walk up each link's path must agree."""
+    import random
+
+    from tracker.domain.clauses import requirements
+
+    rng = random.Random(2026)
+    position = {c.id: b for b, c in enumerate(CATALOGUE)}
+    kinds = [C.ORDINARY, C.SENSITIVE, C.MY_NUMBER, C.PAYMENT]
+    links, by_id = [], {}
+    for id_ in range(1, 400):
+        parent = rng.choice([None, *by_id]) if by_id and rng.random() < 0.7 else None
+        tier = by_id[parent].tier + 1 if parent else 1
+        coverage = {c.id: rng.choice(list(Coverage)) for c in CATALOGUE if rng.random() < 0.6}
+        made = link(id_, parent, tier, categories=rng.sample(kinds, rng.randint(1, 2)),
+                    countries=rng.choice([("JP",), ("JP", "SG")]), children=rng.random() < 0.3,
+                    coverage=coverage, has_contract=rng.random() < 0.9)
+        links.append(made)
+        by_id[id_] = made
+    rng.shuffle(links)  # any input order
+
+    def own(facts):
+        found = {position[cid]: r.level for cid, r in requirements(CATALOGUE, facts.traits).items()}
+        return (sum(1 << b for b, lv in found.items() if lv == Level.MUST),
+                sum(1 << b for b, lv in found.items() if lv == Level.SHOULD))
+
+    def effective(facts):
+        must, should = own(facts)
+        if facts.parent_id is not None:
+            parent_must, parent_should = effective(by_id[facts.parent_id])
+            must |= parent_must
+            should |= parent_should
+        return must, should & ~must
+
+    analysis = GapAnalysis(CATALOGUE, links)
+    for facts in by_id.values():
+        must, should = effective(facts)
+        missing = (must | should) & ~facts.covered
+        found = analysis.by_id.get(facts.id)
+        if not missing:
+            assert found is None
+            continue
+        own_must, own_should = own(facts)
+        parent_must = effective(by_id[facts.parent_id])[0] if facts.parent_id is not None else 0
+        origin = own_must | (own_should & ~parent_must)
+        partial = missing & facts.partial
+        assert (found.must, found.should, found.partial, found.flow_down, found.no_contract) == (
+            must & missing, should & missing, partial, missing & ~origin & ~partial, not facts.has_contract)

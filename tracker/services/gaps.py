@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+
+import numpy as np
+import pandas as pd
 from dataclasses import dataclass
 from datetime import date
 
 from ..domain.chain import ids_in_path
 from ..domain.clauses import Level, LinkTraits
-from ..domain.gaps import Gap, GapAnalysis, LinkFacts, LinkGaps, Need, clause_states, union
+from ..domain.gaps import STATE_CODES, ClauseState, Gap, GapAnalysis, LinkTable, Need, clause_state_codes
 from ..domain.gaps import needs_of as needs_for_link
 from ..domain.models import HOME_COUNTRY, parse_categories
 from ..store import coverage_masks
@@ -26,43 +29,62 @@ class RegistryGaps:
     """Computed once per database revision and day, then read by every screen."""
 
     analysis: GapAnalysis
-    business_of: dict[int, int]  # engagement id -> business id
-    facts: list[LinkFacts]  # what the analysis was made from (the clause matrix walks them again)
+    businesses: np.ndarray  # the business of each link with a gap, in the analysis's order
+    facts: LinkTable  # what the analysis was made from (the clause matrix walks them again)
 
     def count(self, engagement_id: int) -> int:
-        link = self.analysis.by_id.get(engagement_id)
+        link = self.analysis.find(engagement_id)
         return link.mask().bit_count() if link else 0
 
 
-def _facts(db, as_of: date, engagement_ids: list[int] | None = None) -> list[LinkFacts]:
-    """The gap engine's view of open links: a few queries and small tuples, whatever the count."""
-    rows = cq.link_fact_rows(db, engagement_ids)
+def _facts(db, as_of: date, engagement_ids: list[int] | None = None) -> LinkTable:
+    """The gap engine's view of open links, as columns: a few queries turned into arrays, with one
+    LinkTraits per distinct combination of data, places, tier and sub-links (a few hundred)."""
+    return _table(db, as_of, engagement_ids, cq.link_fact_columns(db, engagement_ids))
+
+
+def _table(db, as_of: date, engagement_ids: list[int] | None, links: cq.LinkColumns) -> LinkTable:
+    ids, tiers = links.ids, links.tiers
+    abroad = cq.party_countries_abroad(db)  # few parties: the others are Japanese
+    foreign = np.isin(links.entrustees, np.array(list(abroad), np.int64))
+    country = np.full(len(ids), HOME_COUNTRY, dtype=object)
+    country[foreign] = [abroad[e] for e in links.entrustees[foreign].tolist()]
+    has_children = np.isin(ids, np.array(sorted(cq.links_with_open_children(db, engagement_ids)), np.int64))
+    # one code per distinct (categories, processing, storage, country, sub-processor, has children)
+    key = np.zeros(len(ids), np.int64)
+    for column in (links.categories, links.processing, links.storage, country):
+        codes = pd.factorize(np.asarray(column, dtype=object))[0] if len(ids) else np.zeros(0, np.int64)
+        key = key * (int(codes.max(initial=0)) + 1) + codes
+    key = (key * 2 + (tiers >= 2)) * 2 + has_children
+    _, first, traits_of = np.unique(key, return_index=True, return_inverse=True)
+    traits = [LinkTraits(parse_categories(json.loads(links.categories[i])),
+                         frozenset({*json.loads(links.processing[i]), *json.loads(links.storage[i]), country[i]}),
+                         int(tiers[i]), bool(has_children[i])) for i in first.tolist()]
+    covered, partial, has_contract = _coverage(db, as_of, engagement_ids, ids)
+    return LinkTable(ids, links.parents, tiers, traits, traits_of.astype(np.int64).reshape(-1), covered, partial,
+                     has_contract)
+
+
+def _coverage(db, as_of: date, engagement_ids: list[int] | None, ids: np.ndarray):
+    """(covered, partial, has a contract) of each link, over its contracts in force: a clause covered
+    by any one is covered; one covered nowhere but in part somewhere is partial."""
+    links, covers, parts = cq.contract_masks_in_force(db, as_of, engagement_ids)
+    covered, partial = np.zeros(len(ids), np.int64), np.zeros(len(ids), np.int64)
+    has_contract = np.zeros(len(ids), bool)
+    if not len(links) or not len(ids):
+        return covered, partial, has_contract
     to_catalogue = _bit_translator(coverage_masks.clause_bits(db))
-    coverage: dict[int, tuple[int, int]] = {}
-    for engagement_id, covered, partial in cq.contract_masks_in_force(db, as_of, engagement_ids):
-        prior = coverage.get(engagement_id)  # most links have one contract: no union to make
-        coverage[engagement_id] = (covered, partial) if prior is None else union([prior, (covered, partial)])
-    redelegating = cq.links_with_open_children(db, engagement_ids)
-    abroad = cq.party_countries_abroad(db)
-    traits_cache: dict[tuple, LinkTraits] = {}
-    facts = []
-    for engagement_id, parent_id, tier, categories, processing, storage, entrustee in rows:
-        has_children = engagement_id in redelegating
-        country = abroad.get(entrustee, HOME_COUNTRY)
-        key = (categories, processing, storage, country, tier >= 2, has_children)
-        traits = traits_cache.get(key)
-        if traits is None:
-            countries = frozenset({*json.loads(processing), *json.loads(storage), country})
-            traits = traits_cache[key] = LinkTraits(parse_categories(json.loads(categories)), countries, tier,
-                                                    has_children)
-        covered, partial = coverage.get(engagement_id, _NONE)
-        if to_catalogue and (covered or partial):
-            covered, partial = to_catalogue(covered), to_catalogue(partial)
-        facts.append(LinkFacts(engagement_id, parent_id, tier, traits, covered, partial, engagement_id in coverage))
-    return facts
-
-
-_NONE = (0, 0)
+    if to_catalogue:
+        covers = np.array([to_catalogue(m) for m in covers.tolist()], np.int64)
+        parts = np.array([to_catalogue(m) for m in parts.tolist()], np.int64)
+    order = np.argsort(ids, kind="stable")
+    at = np.searchsorted(ids[order], links).clip(max=len(ids) - 1)
+    known = ids[order][at] == links  # contracts of links not in the table are left out
+    rows = order[at][known]
+    np.bitwise_or.at(covered, rows, covers[known])
+    np.bitwise_or.at(partial, rows, parts[known])
+    has_contract[rows] = True
+    return covered, partial & ~covered, has_contract
 
 
 def _bit_translator(stable_bits: dict[str, int]):
@@ -93,15 +115,29 @@ def registry_gaps(ctx: Context, as_of: date | None = None) -> RegistryGaps:
 
 def _registry_gaps(ctx: Context, as_of: date) -> RegistryGaps:
     with ctx.read() as db:
-        facts = _facts(db, as_of)
-        business_of = q.business_of_open_links(db)
-    return RegistryGaps(GapAnalysis(catalogue(), facts), business_of, facts)
+        links = cq.link_fact_columns(db)
+        facts = _table(db, as_of, None, links)
+    analysis = GapAnalysis(catalogue(), facts)
+    return RegistryGaps(analysis, links.businesses[analysis.rows], facts)
 
 
-def clause_matrix(ctx: Context, as_of: date | None = None) -> dict[int, list]:
-    """Every open link's state (covered / partial / missing / not required) for each clause, from
-    the facts the (cached) registry gaps were computed from: read once per revision and day."""
-    return dict(clause_states(catalogue(), registry_gaps(ctx, as_of).facts))
+@dataclass(frozen=True)
+class ClauseMatrix:
+    """Every open link's state (covered / partial / missing / not required) for each clause, as a
+    links × clauses array of codes (a few MB for 200,000 links)."""
+
+    codes: np.ndarray
+    rows: dict[int, int]  # link → its row
+
+    def states(self, link_id: int) -> list[ClauseState]:
+        row = self.rows.get(link_id)
+        return [] if row is None else [STATE_CODES[code] for code in self.codes[row]]
+
+
+def clause_matrix(ctx: Context, as_of: date | None = None) -> ClauseMatrix:
+    """From the facts the (cached) registry gaps were computed from: read once per revision and day."""
+    table = registry_gaps(ctx, as_of).facts
+    return ClauseMatrix(clause_state_codes(catalogue(), table), dict(zip(table.ids.tolist(), range(len(table.ids)))))
 
 
 def engagement_gaps(ctx: Context, engagement_id: int, as_of: date | None = None) -> list[Gap]:
@@ -145,14 +181,12 @@ def link_gaps_page(ctx: Context, chosen: GapFilter = GapFilter(), limit: int = 2
                    offset: int = 0) -> tuple[list[LinkGapRow], GapSummary]:
     """One page of links with gaps (those with must-level gaps first) and the counts of everything
     the filter keeps, so the counters above the list say what the list holds."""
-    analysis = registry_gaps(ctx).analysis
-    bit = next((i for i, c in enumerate(analysis.catalogue) if c.id == chosen.clause_id), None) \
-        if chosen.clause_id else None
+    bit = next((i for i, c in enumerate(catalogue()) if c.id == chosen.clause_id), None) if chosen.clause_id else None
     level = Level(chosen.level) if chosen.level else None
-    links, totals = revision_cache.per_revision(
+    analysis, kept, totals = revision_cache.per_revision(
         ctx, "gaps_filtered", lambda: _filtered(ctx, chosen.business_id, chosen.tier, bit, level),
         chosen.business_id, chosen.tier, bit, level)
-    page = links[offset:offset + limit]
+    page = [analysis.link(i) for i in kept[offset:offset + limit].tolist()]
     link_gaps = {g.engagement_id: list(analysis.gaps([g], level=level)) for g in page}
     with ctx.read() as db:
         rows = q.engagements_by_ids(db, [g.engagement_id for g in page])
@@ -165,18 +199,27 @@ def link_gaps_page(ctx: Context, chosen: GapFilter = GapFilter(), limit: int = 2
 
 
 def _filtered(ctx: Context, business_id: int | None, tier: int | None, bit: int | None,
-              level: Level | None) -> tuple[list[LinkGaps], GapSummary]:
-    """The links a filter keeps, must-level first, and their counts: once per change, not per rerun."""
+              level: Level | None) -> tuple[GapAnalysis, np.ndarray, GapSummary]:
+    """The positions (in the analysis's order; the analysis with them) of the links a filter keeps,
+    must-level first, and their counts: over the columns, once per change, not per rerun."""
     result = registry_gaps(ctx)
+    analysis = result.analysis
     clause_mask = -1 if bit is None else 1 << bit
-    links = [g for g in result.analysis.links
-             if (business_id is None or result.business_of.get(g.engagement_id) == business_id)
-             and (tier is None or g.tier == tier) and g.mask(level) & clause_mask]
-    links.sort(key=lambda g: not (g.must & clause_mask and level != Level.SHOULD))  # stable: severity order kept
-    count = result.analysis.count
-    return links, GapSummary(count(links, bit, Level.MUST) if level != Level.SHOULD else 0,
-                             count(links, bit, Level.SHOULD) if level != Level.MUST else 0,
-                             len(links), sum(1 for g in links if g.no_contract))
+    keep = analysis.masks(level) & clause_mask != 0
+    if business_id is not None:
+        keep &= result.businesses == business_id
+    if tier is not None:
+        keep &= analysis.tiers == tier
+    kept = np.flatnonzero(keep)
+    with_must = analysis.must[kept] & clause_mask != 0 if level != Level.SHOULD else np.zeros(len(kept), bool)
+    kept = kept[np.argsort(~with_must, kind="stable")]  # stable: severity order kept within each part
+
+    def counted(masks: np.ndarray) -> int:
+        return int(np.bitwise_count(masks[kept] & clause_mask).sum())
+
+    return analysis, kept, GapSummary(counted(analysis.must) if level != Level.SHOULD else 0,
+                                      counted(analysis.should) if level != Level.MUST else 0,
+                                      len(kept), int(analysis.no_contract[kept].sum()))
 
 
 @dataclass(frozen=True)
@@ -189,5 +232,5 @@ class GapSummary:
 
 def summary(ctx: Context) -> GapSummary:
     analysis = registry_gaps(ctx).analysis
-    return GapSummary(analysis.count(level=Level.MUST), analysis.count(level=Level.SHOULD), len(analysis.links),
-                      sum(1 for g in analysis.links if g.no_contract))
+    return GapSummary(analysis.count(level=Level.MUST), analysis.count(level=Level.SHOULD), len(analysis),
+                      int(analysis.no_contract.sum()))

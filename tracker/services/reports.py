@@ -296,10 +296,10 @@ class _Report:
                    _day(end)]
 
     def _matrix(self) -> Iterator[list]:
-        states = clause_matrix(self.ctx, self.as_of)
+        matrix = clause_matrix(self.ctx, self.as_of)
         labels = {s: self.t(f"report.state.{s.value}") for s in ClauseState}
         for link_id, business, tier, entrustee in rq.open_link_names(self.ctx.db_path, self.scope):
-            yield [f"E{link_id}", business, tier, entrustee, *(labels[s] for s in states.get(link_id, ()))]
+            yield [f"E{link_id}", business, tier, entrustee, *(labels[s] for s in matrix.states(link_id))]
 
     def _gaps(self) -> Iterator[list]:
         """One row per link with a gap, its missing clauses listed; the links with must-level gaps

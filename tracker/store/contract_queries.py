@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numpy as np
+
 from datetime import date
 
 from sqlite_utils import Database
@@ -30,33 +34,58 @@ def coverage_of(db: Database, contract_id: int) -> dict[str, Row]:
     return {r["clause_id"]: r for r in db.query("SELECT * FROM clause_coverage WHERE contract_id = ?", [contract_id])}
 
 
-def link_fact_rows(db: Database, engagement_ids: list[int] | None = None) -> list[tuple]:
-    """(id, parent, tier, categories, processing, storage, entrustee) of each open link (not ended):
-    one query, plain tuples, whatever the count."""
+_SEPARATOR = "\x1e"  # between texts in one group_concat (never inside a JSON list of codes)
+
+
+class LinkColumns(NamedTuple):
+    """Open links as columns, row i one link (the gap engine's input, read in one pass)."""
+
+    ids: np.ndarray  # int64
+    parents: np.ndarray  # int64, -1: none
+    tiers: np.ndarray
+    entrustees: np.ndarray
+    businesses: np.ndarray
+    categories: list[str]  # JSON lists, as stored
+    processing: list[str]
+    storage: list[str]
+
+
+def _numbers(text: str | None) -> np.ndarray:
+    return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
+
+
+def link_fact_columns(db: Database, engagement_ids: list[int] | None = None) -> LinkColumns:
+    """Every open link (not ended), or those of ``engagement_ids``, as columns. One aggregate row:
+    each column comes back as one text that numpy parses, not as 200,000 Python tuples (the
+    aggregates of one query see the rows in the same order, so the columns line up)."""
     where, params = "e.status <> 'ended'", []
     if engagement_ids is not None:
         where += f" AND e.id IN ({','.join('?' for _ in engagement_ids)})"
         params = list(engagement_ids)
-    return db.execute(
-        f"""SELECT e.id, e.parent_engagement_id, e.tier, e.data_categories, e.processing_countries,
-                   e.storage_countries, e.entrustee_party_id
-            FROM engagements e WHERE {where}""",
-        params,
-    ).fetchall()
+    row = db.execute(
+        f"""SELECT group_concat(e.id), group_concat(coalesce(e.parent_engagement_id, -1)), group_concat(e.tier),
+                   group_concat(e.entrustee_party_id), group_concat(e.business_id),
+                   group_concat(e.data_categories, char(30)),
+                   group_concat(e.processing_countries, char(30)), group_concat(e.storage_countries, char(30))
+            FROM engagements e WHERE {where}""", params).fetchone()
+    texts = [text.split(_SEPARATOR) if text else [] for text in row[5:]]
+    return LinkColumns(*(_numbers(text) for text in row[:5]), *texts)
 
 
-def contract_masks_in_force(db: Database, as_of: date, engagement_ids: list[int] | None = None) -> list[tuple]:
-    """(engagement id, covered mask, partial mask) of every contract in force on ``as_of``; the
-    masks use the stable bits of store.coverage_masks."""
+def contract_masks_in_force(db: Database, as_of: date, engagement_ids: list[int] | None = None
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(engagement ids, covered masks, partial masks) of the contracts in force on ``as_of``, as
+    arrays; the masks use the stable bits of store.coverage_masks."""
     params: dict = {"as_of": as_of.isoformat()}
     scope = ""
     if engagement_ids is not None:
         names = [f"e{i}" for i in range(len(engagement_ids))]
         scope = f" AND c.engagement_id IN ({','.join(':' + n for n in names)})"
         params |= dict(zip(names, engagement_ids))
-    return db.execute(
-        f"SELECT c.engagement_id, c.covered_mask, c.partial_mask FROM contracts c WHERE {_IN_FORCE}{scope}", params
-    ).fetchall()
+    row = db.execute(
+        f"""SELECT group_concat(c.engagement_id), group_concat(c.covered_mask), group_concat(c.partial_mask)
+            FROM contracts c WHERE {_IN_FORCE}{scope}""", params).fetchone()
+    return _numbers(row[0]), _numbers(row[1]), _numbers(row[2])
 
 
 def links_with_open_children(db: Database, engagement_ids: list[int] | None = None) -> set[int]:

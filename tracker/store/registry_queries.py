@@ -244,6 +244,3 @@ def next_engagement_id(db: Database) -> int:
     """Inside the write transaction that inserts it (the lock makes it the one taken)."""
     return db.execute("SELECT coalesce(max(id), 0) + 1 FROM engagements").fetchone()[0]
 
-
-def business_of_open_links(db: Database) -> dict[int, int]:
-    return dict(db.execute("SELECT id, business_id FROM engagements WHERE status <> 'ended'").fetchall())
