@@ -174,3 +174,15 @@ def test_contract_masks_always_equal_its_coverage_entries(ctx, db_path):
         covered, partial = db.execute("SELECT covered_mask, partial_mask FROM contracts WHERE id = ?",
                                       [contract_id]).fetchone()
     assert covered == 1 << bits["governing_law"] and partial == 1 << bits["copy_restriction"]
+
+
+def test_a_newer_revision_replaces_the_cached_result_instead_of_sitting_beside_it(ctx):
+    from tracker.services import revision_cache
+    _, _, [link] = f.chain(ctx, 1)
+    revision_cache.clear()
+    first = gaps.registry_gaps(ctx)
+    cover(ctx, link)
+    second = gaps.registry_gaps(ctx)
+    assert second is not first
+    held = [v for k, v in revision_cache._cache.items() if k[0] == str(ctx.db_path) and k[2] == "registry_gaps"]
+    assert [result for _, result in held] == [second]  # the old revision's gaps are let go
