@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> None:
                               note=f"first run {pages[name]['first'] * 1000:,.0f} ms; baseline: bare SQL of its rows"))
         for name in baselines:
             lines.append(_row(f"page rerun right after a write: {name}", pages[name]["after_write"], baselines[name],
-                              note="someone saved something just before: caches per revision recomputed"))
+                              note="a contract saved just before: the gaps and what they feed recomputed"))
         lines.append(_row("full gap computation (uncached)", gap_seconds, gap_baseline, "s",
                           "baseline: bare SQL of the link facts"))
         lines.append(_row(f"Excel report ({report['rows']:,} rows, {report['size_mb']:.1f} MB)", report["seconds"],

@@ -186,3 +186,16 @@ def test_a_newer_revision_replaces_the_cached_result_instead_of_sitting_beside_i
     assert second is not first
     held = [v for k, v in revision_cache._cache.items() if k[0] == str(ctx.db_path) and k[2] == "registry_gaps"]
     assert [result for _, result in held] == [second]  # the old revision's gaps are let go
+
+
+def test_the_gaps_are_recomputed_when_what_they_are_read_from_changes_and_only_then(ctx):
+    from tracker.services import businesses
+    _, _, [link] = f.chain(ctx, 1)
+    first = gaps.registry_gaps(ctx)
+    business = businesses.list_businesses(ctx)[0]
+    businesses.update_business(ctx, business["id"], business["version"], business["name"],
+                               business["owner_department"], "説明だけ変えた")
+    assert gaps.registry_gaps(ctx) is first  # a business's description is not a fact of any gap
+    cover(ctx, link)  # a contract's checklist is
+    assert gaps.registry_gaps(ctx) is not first
+    assert gaps.registry_gaps(ctx).analysis.links == []

@@ -25,7 +25,8 @@ class Attention:
 
 
 def attention(ctx: Context) -> Attention:
-    return revision_cache.per_revision(ctx, "attention", lambda: _attention(ctx))
+    return revision_cache.per_revision(ctx, "attention", lambda: _attention(ctx),
+                                       tables=("engagements", "approvals", "parties", "businesses"))
 
 
 def _attention(ctx: Context) -> Attention:

@@ -40,10 +40,12 @@ class RegistryGaps:
 def _facts(db, as_of: date, engagement_ids: list[int] | None = None) -> LinkTable:
     """The gap engine's view of open links, as columns: a few queries turned into arrays, with one
     LinkTraits per distinct combination of data, places, tier and sub-links (a few hundred)."""
-    return _table(db, as_of, engagement_ids, cq.link_fact_columns(db, engagement_ids))
+    shape = _shape(db, engagement_ids, cq.link_fact_columns(db, engagement_ids))
+    return shape._replace(**_coverage(db, as_of, engagement_ids, shape.ids))
 
 
-def _table(db, as_of: date, engagement_ids: list[int] | None, links: cq.LinkColumns) -> LinkTable:
+def _shape(db, engagement_ids: list[int] | None, links: cq.LinkColumns) -> LinkTable:
+    """The links and their traits, without coverage (which changes with contracts, not with links)."""
     ids, tiers = links.ids, links.tiers
     abroad = cq.party_countries_abroad(db)  # few parties: the others are Japanese
     foreign = np.isin(links.entrustees, np.array(list(abroad), np.int64))
@@ -60,19 +62,19 @@ def _table(db, as_of: date, engagement_ids: list[int] | None, links: cq.LinkColu
     traits = [LinkTraits(parse_categories(json.loads(links.categories[i])),
                          frozenset({*json.loads(links.processing[i]), *json.loads(links.storage[i]), country[i]}),
                          int(tiers[i]), bool(has_children[i])) for i in first.tolist()]
-    covered, partial, has_contract = _coverage(db, as_of, engagement_ids, ids)
-    return LinkTable(ids, links.parents, tiers, traits, traits_of.astype(np.int64).reshape(-1), covered, partial,
-                     has_contract)
+    none = np.zeros(len(ids), np.int64)
+    return LinkTable(ids, links.parents, tiers, traits, traits_of.astype(np.int64).reshape(-1), none, none,
+                     np.zeros(len(ids), bool))
 
 
-def _coverage(db, as_of: date, engagement_ids: list[int] | None, ids: np.ndarray):
-    """(covered, partial, has a contract) of each link, over its contracts in force: a clause covered
+def _coverage(db, as_of: date, engagement_ids: list[int] | None, ids: np.ndarray) -> dict[str, np.ndarray]:
+    """covered, partial, has_contract of each link, over its contracts in force: a clause covered
     by any one is covered; one covered nowhere but in part somewhere is partial."""
     links, covers, parts = cq.contract_masks_in_force(db, as_of, engagement_ids)
     covered, partial = np.zeros(len(ids), np.int64), np.zeros(len(ids), np.int64)
     has_contract = np.zeros(len(ids), bool)
     if not len(links) or not len(ids):
-        return covered, partial, has_contract
+        return {"covered": covered, "partial": partial, "has_contract": has_contract}
     to_catalogue = _bit_translator(coverage_masks.clause_bits(db))
     if to_catalogue:
         covers = np.array([to_catalogue(m) for m in covers.tolist()], np.int64)
@@ -84,7 +86,7 @@ def _coverage(db, as_of: date, engagement_ids: list[int] | None, ids: np.ndarray
     np.bitwise_or.at(covered, rows, covers[known])
     np.bitwise_or.at(partial, rows, parts[known])
     has_contract[rows] = True
-    return covered, partial & ~covered, has_contract
+    return {"covered": covered, "partial": partial & ~covered, "has_contract": has_contract}
 
 
 def _bit_translator(stable_bits: dict[str, int]):
@@ -106,19 +108,41 @@ def _bit_translator(stable_bits: dict[str, int]):
     return translate
 
 
+# what the gaps are read from: a write to anything else (a review, an incident) leaves them valid;
+# a contract saved re-reads the coverage only, a link or party saved the links only
+LINK_TABLES = ("engagements", "parties")
+COVERAGE_TABLES = ("contracts", "clause_coverage", "clause_bits")
+GAP_TABLES = LINK_TABLES + COVERAGE_TABLES
+
+
 def registry_gaps(ctx: Context, as_of: date | None = None) -> RegistryGaps:
     """The gaps of every open link. Computed once per change of the database (its revision) and
     day, then shared by every session: the whole registry is a handful of queries."""
     as_of = as_of or ctx.today
-    return revision_cache.per_revision(ctx, "registry_gaps", lambda: _registry_gaps(ctx, as_of), as_of)
+    return revision_cache.per_revision(ctx, "registry_gaps", lambda: _registry_gaps(ctx, as_of), as_of,
+                                       tables=GAP_TABLES)
 
 
 def _registry_gaps(ctx: Context, as_of: date) -> RegistryGaps:
+    shape, businesses = revision_cache.per_revision(ctx, "registry_links", lambda: _registry_links(ctx),
+                                                    tables=LINK_TABLES)
+    # keyed by the shape it was computed for too: a link saved meanwhile gives a new shape (and rows)
+    coverage = revision_cache.per_revision(ctx, "registry_coverage", lambda: _registry_coverage(ctx, shape.ids, as_of),
+                                           as_of, id(shape), tables=GAP_TABLES)
+    facts = shape._replace(**coverage)
+    analysis = GapAnalysis(catalogue(), facts)
+    return RegistryGaps(analysis, businesses[analysis.rows], facts)
+
+
+def _registry_links(ctx: Context) -> tuple[LinkTable, np.ndarray]:
     with ctx.read() as db:
         links = cq.link_fact_columns(db)
-        facts = _table(db, as_of, None, links)
-    analysis = GapAnalysis(catalogue(), facts)
-    return RegistryGaps(analysis, links.businesses[analysis.rows], facts)
+        return _shape(db, None, links), links.businesses
+
+
+def _registry_coverage(ctx: Context, ids: np.ndarray, as_of: date) -> dict[str, np.ndarray]:
+    with ctx.read() as db:
+        return _coverage(db, as_of, None, ids)
 
 
 @dataclass(frozen=True)
@@ -185,7 +209,7 @@ def link_gaps_page(ctx: Context, chosen: GapFilter = GapFilter(), limit: int = 2
     level = Level(chosen.level) if chosen.level else None
     analysis, kept, totals = revision_cache.per_revision(
         ctx, "gaps_filtered", lambda: _filtered(ctx, chosen.business_id, chosen.tier, bit, level),
-        chosen.business_id, chosen.tier, bit, level)
+        chosen.business_id, chosen.tier, bit, level, tables=GAP_TABLES)
     page = [analysis.link(i) for i in kept[offset:offset + limit].tolist()]
     link_gaps = {g.engagement_id: list(analysis.gaps([g], level=level)) for g in page}
     with ctx.read() as db:

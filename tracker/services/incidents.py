@@ -270,4 +270,6 @@ def open_summary(ctx: Context) -> tuple[int, IncidentView | None]:
     def summarise() -> tuple[int, IncidentView | None]:
         views, total = incidents_list(ctx, limit=1)
         return total, views[0] if views else None
-    return revision_cache.per_revision(ctx, "open_incidents", summarise)
+    return revision_cache.per_revision(ctx, "open_incidents", summarise,
+                                       tables=("incidents", "incident_notices", "engagements", "approvals",
+                                               "parties", "businesses"))

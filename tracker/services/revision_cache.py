@@ -17,14 +17,16 @@ _cache: dict[tuple, tuple[int, object]] = {}
 _lock = threading.Lock()
 
 
-def per_revision(ctx: Context, name: str, compute: Callable[[], T], *key: Hashable) -> T:
-    """The result for the database's current revision. A result of an older revision is replaced,
-    never kept beside the new one: at 50,000 parties one registry's gaps are tens of MB, and a busy
-    day makes hundreds of revisions."""
+def per_revision(ctx: Context, name: str, compute: Callable[[], T], *key: Hashable,
+                 tables: tuple[str, ...] | None = None) -> T:
+    """The result for the database's current revision — of ``tables`` when given (those the result
+    is read from: a write elsewhere leaves it valid), else of the whole database. A result of an
+    older revision is replaced, never kept beside the new one: at 50,000 parties one registry's
+    gaps are tens of MB, and a busy day makes hundreds of revisions."""
     if ctx.transaction is not None:  # inside an uncommitted change: the revision does not say it yet
         return compute()
     with ctx.read() as db:
-        revision = connection.revision(db)
+        revision = connection.revision(db, tables)
     entry = (str(ctx.db_path), ctx.today, name, key)
     with _lock:
         found = _cache.get(entry)

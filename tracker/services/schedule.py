@@ -44,7 +44,8 @@ def due_counts(ctx: Context, mine: bool = False) -> dict[DueStatus, int]:
     def count() -> dict[DueStatus, int]:
         with ctx.read() as db:
             return sq.due_counts(db, ctx.today, _owner_filter(db, ctx, mine))
-    return revision_cache.per_revision(ctx, "due_counts", count, ctx.actor.username if mine else None)
+    return revision_cache.per_revision(ctx, "due_counts", count, ctx.actor.username if mine else None,
+                                       tables=("due_items", "users"))
 
 
 def due_per_day(ctx: Context, since: date, until: date, *, mine: bool = False, **filters) -> dict[date, int]:

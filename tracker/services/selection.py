@@ -78,4 +78,6 @@ def unselected_active(ctx: Context, limit: int = 50) -> tuple[list[dict], int]:
     def find() -> tuple[list[dict], int]:
         with ctx.read() as db:
             return sq.unselected_active(db, limit)
-    return revision_cache.per_revision(ctx, "unselected_active", find, limit)
+    return revision_cache.per_revision(ctx, "unselected_active", find, limit,
+                                       tables=("engagements", "selection_checks", "certifications", "parties",
+                                               "businesses"))

@@ -144,12 +144,29 @@ def savepoint(db: Database) -> Iterator[Database]:
     db.execute("RELEASE step")
 
 
+def touch(db: Database, *tables: str) -> None:
+    """Note that this transaction writes ``tables``: their revisions move when it commits."""
+    touched = getattr(db, "touched", None)
+    if touched is None:
+        touched = db.touched = set()
+    touched.update(tables)
+
+
 def bump_revision(db: Database) -> None:
-    """Count committed writes, so that caches of derived results (gaps) know when to recompute."""
-    db.execute("INSERT INTO settings(key, value) VALUES ('revision', 1) "
-               "ON CONFLICT(key) DO UPDATE SET value = value + 1")
+    """Count committed writes, in all and per table written, so that caches of derived results
+    know when to recompute: the gaps need not when a review is recorded, only when links,
+    contracts or parties change."""
+    keys = ["revision", *(f"revision:{table}" for table in sorted(getattr(db, "touched", ())))]
+    db.conn.executemany("INSERT INTO settings(key, value) VALUES (?, 1) "
+                        "ON CONFLICT(key) DO UPDATE SET value = value + 1", [(key,) for key in keys])
 
 
-def revision(db: Database) -> int:
-    row = db.execute("SELECT value FROM settings WHERE key = 'revision'").fetchone()
-    return int(row[0]) if row else 0
+def revision(db: Database, tables: tuple[str, ...] | None = None) -> int | tuple[int, ...]:
+    """The count of committed writes, or, for ``tables``, of the writes to each of them."""
+    if tables is None:
+        row = db.execute("SELECT value FROM settings WHERE key = 'revision'").fetchone()
+        return int(row[0]) if row else 0
+    keys = [f"revision:{table}" for table in tables]
+    found = dict(db.execute(f"SELECT key, value FROM settings WHERE key IN ({','.join('?' * len(keys))})",
+                            keys).fetchall())
+    return tuple(int(found.get(key, 0)) for key in keys)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from . import connection
+
 MAX_BITS = 63  # SQLite integers are signed 64-bit
 
 
@@ -18,6 +20,7 @@ def _bit_for(db: Database, clause_id: str, known: dict[str, int]) -> int:
         if bit >= MAX_BITS:
             raise ValueError(f"more than {MAX_BITS} clauses have been recorded; widen the coverage masks")
         db.execute("INSERT INTO clause_bits(clause_id, bit) VALUES (?, ?)", [clause_id, bit])
+        connection.touch(db, "clause_bits")
         known[clause_id] = bit
     return known[clause_id]
 
@@ -40,3 +43,4 @@ def refresh_contract_masks(db: Database, contract_id: int) -> None:
         elif status == "partial":
             partial |= bit
     db.execute("UPDATE contracts SET covered_mask = ?, partial_mask = ? WHERE id = ?", [covered, partial, contract_id])
+    connection.touch(db, "contracts")

@@ -14,6 +14,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from . import connection
+
 from ..domain.models import EngagementStatus
 from ..domain.schedule import (DueItem, ReviewKind, ScheduleFacts, certification_item, contract_expiry, handled_abroad,
                                link_items)
@@ -23,6 +25,7 @@ _BATCH = 500  # ids per IN (...) list
 
 
 def refresh_links(db: Database, engagement_ids: Iterable[int]) -> None:
+    connection.touch(db, "due_items")
     for batch in _batches(sorted(set(engagement_ids))):
         marks = ",".join("?" * len(batch))
         db.execute(f"DELETE FROM due_items WHERE engagement_id IN ({marks})", batch)
@@ -30,11 +33,13 @@ def refresh_links(db: Database, engagement_ids: Iterable[int]) -> None:
 
 
 def refresh_certifications(db: Database, party_id: int) -> None:
+    connection.touch(db, "due_items")
     db.execute("DELETE FROM due_items WHERE party_id = ? AND kind = ?", [party_id, ReviewKind.CERTIFICATION.value])
     _write_certification_items(db, "c.party_id = ?", [party_id])
 
 
 def rebuild_all(db: Database) -> None:
+    connection.touch(db, "due_items")
     db.execute("DELETE FROM due_items")
     _write_link_items(db, "1", [])
     _write_certification_items(db, "1", [])

@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import connection
+
 from ..domain.audit_chain import GENESIS, canonical, record_hash
 from . import audit_seal
 from ..domain.limits import length_problems
@@ -49,6 +51,7 @@ def insert(db: Database, table: str, values: dict[str, Any], username: str) -> i
     columns = ", ".join(f'"{c}"' for c in row)
     marks = ", ".join("?" for _ in row)
     cursor = db.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(row.values()))
+    connection.touch(db, table)
     row_id = int(cursor.lastrowid)
     log(db, username, "insert", table, row_id, None, fetch(db, table, row_id))
     return row_id
@@ -72,6 +75,7 @@ def update_unversioned(db: Database, table: str, row_id: int, values: dict[str, 
 def delete(db: Database, table: str, row_id: int, username: str) -> None:
     before = fetch(db, table, row_id)
     db.execute(f'DELETE FROM "{table}" WHERE id = ?', [row_id])
+    connection.touch(db, table)
     log(db, username, "delete", table, row_id, before, None)
 
 
@@ -80,6 +84,7 @@ def _set(db: Database, table: str, row_id: int, values: dict[str, Any], username
     row = {**values, "updated_at": now_utc(), "updated_by": username}
     assignments = ", ".join(f'"{c}" = ?' for c in row)
     db.execute(f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*row.values(), row_id])
+    connection.touch(db, table)
     log(db, username, "update", table, row_id, before, fetch(db, table, row_id))
 
 
