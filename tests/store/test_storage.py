@@ -89,3 +89,20 @@ def test_a_database_from_before_coverage_masks_upgrades_without_losing_data(tmp_
         covered, partial = db.execute("SELECT covered_mask, partial_mask FROM contracts").fetchone()
         assert db.execute("SELECT count(*) FROM clause_coverage").fetchone()[0] == 3
     assert covered == 1 << bits["confidentiality"] and partial == 1 << bits["copy_restriction"]
+
+
+def test_a_step_undone_inside_a_transaction_leaves_an_unbroken_audit_trail(db_path):
+    from tracker.services.audit import verify_chain
+    with connection.writing(db_path) as db:
+        insert(db, "businesses", {"name": "一つ目", "owner_department": "総務部"}, "tester")
+        with pytest.raises(RuntimeError):
+            with connection.savepoint(db):
+                insert(db, "businesses", {"name": "取り消される", "owner_department": "総務部"}, "tester")
+                raise RuntimeError("this row fails")
+        insert(db, "businesses", {"name": "三つ目", "owner_department": "総務部"}, "tester")
+    broken, checked = verify_chain(db_path)
+    assert broken is None and checked >= 2
+    with connection.reading(db_path) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM businesses ORDER BY id")]
+        audited = db.execute("SELECT count(*) FROM audit_log WHERE table_name = 'businesses'").fetchone()[0]
+    assert names == ["一つ目", "三つ目"] and audited == 2

@@ -78,6 +78,10 @@ def writing(path: Path | str, busy_timeout_ms: int | None = None) -> Iterator[Da
         try:
             yield db
             bump_revision(db)
+            sealed = getattr(db, "audit_head", None)
+            if sealed:  # the trail's new head, once per transaction rather than once per record
+                db.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [AUDIT_HEAD, sealed[1]])
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -133,15 +137,21 @@ def is_busy(error: BaseException) -> bool:
 @contextmanager
 def savepoint(db: Database) -> Iterator[Database]:
     """A step inside an open transaction: undone alone if it fails, kept only if the transaction
-    commits (an import applies each row this way, all inside one transaction)."""
+    commits (an import applies each row this way, all inside one transaction). A step undone takes
+    its audit records with it: the trail's last record is then the one before the step."""
+    saved = getattr(db, "audit_state", None), getattr(db, "audit_head", None)
     db.execute("SAVEPOINT step")
     try:
         yield db
     except BaseException:
         db.execute("ROLLBACK TO step")
         db.execute("RELEASE step")
+        db.audit_state, db.audit_head = saved
         raise
     db.execute("RELEASE step")
+
+
+AUDIT_HEAD = "audit_head"  # the setting holding the hash of the trail's last record
 
 
 def touch(db: Database, *tables: str) -> None:

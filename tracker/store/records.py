@@ -21,7 +21,7 @@ from . import audit_seal
 from ..domain.limits import length_problems
 from ..domain.problems import raise_if_any
 
-AUDIT_HEAD = "audit_head"
+AUDIT_HEAD = connection.AUDIT_HEAD
 _SECRET_COLUMNS = {"password_hash"}  # the trail says that it changed, never what it is
 
 
@@ -92,10 +92,15 @@ def log(db: Database, username: str, action: str, table: str | None = None, row_
         before: dict | None = None, after: dict | None = None) -> None:
     """Append one record to the hash-chained audit trail (inside the caller's transaction); the
     head file outside the database follows when the transaction commits (``connection.writing``)."""
-    key = audit_seal.key(audit_seal.database_file(db))
-    head = db.execute("SELECT value FROM settings WHERE key = ?", [AUDIT_HEAD]).fetchone()
-    prev_hash = head[0] if head else GENESIS
-    record_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0]
+    state = getattr(db, "audit_state", None)  # this transaction's key and last record, once it has one
+    if state is None:
+        key = audit_seal.key(audit_seal.database_file(db))
+        head = db.execute("SELECT value FROM settings WHERE key = ?", [AUDIT_HEAD]).fetchone()
+        prev_hash = head[0] if head else GENESIS
+        record_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0]
+    else:  # the write lock is held: nobody else appends, so the next record follows the last (an import
+        key, last_id, prev_hash = state  # writes thousands in one transaction)
+        record_id = last_id + 1
     at = now_utc()
     before_json, after_json = canonical(redact(before, key)), canonical(redact(after, key))
     digest = record_hash(record_id, at, username, action, table, row_id, before_json, after_json, prev_hash, key)
@@ -104,8 +109,7 @@ def log(db: Database, username: str, action: str, table: str | None = None, row_
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [record_id, at, username, action, table, row_id, before_json, after_json, prev_hash, digest],
     )
-    db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-               [AUDIT_HEAD, digest])
+    db.audit_state = (key, record_id, digest)  # the head setting is written once, at commit
     db.audit_head = (record_id, digest)  # sealed outside the database once committed
 
 
