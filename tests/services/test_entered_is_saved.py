@@ -253,3 +253,21 @@ def test_the_template_offers_categories_and_countries_as_drop_down_lists(ctx):
             values = formula.strip('"').split(",")
         expected = t("category.my_number") if "categories" in key else "シンガポール"
         assert expected in values
+
+
+def test_an_import_keeps_what_the_ledger_has_no_column_for(demo_ctx):
+    """The ledger has no English name or representative: updating a party from it keeps them."""
+    from tracker.services import parties
+    book = _export(demo_ctx)
+    sheet = book[t("ledger.sheet.parties")]
+    name_column, address_column = _header(sheet, "party.name"), _header(sheet, "party.address")
+    row = next(r for r in range(2, sheet.max_row + 1)
+               if sheet.cell(r, name_column).value == "株式会社ペイロールサービス東日本")
+    sheet.cell(row, address_column).value = "東京都港区芝浦三丁目4番2号"
+    result = ledger_import.import_ledger(demo_ctx, _save(book))
+    assert result.applied, [describe(i.problem) for i in result.issues]
+    [party] = [p for p in parties.search_parties(demo_ctx, text="ペイロールサービス東日本")[0]]
+    stored = parties.get_party(demo_ctx, party["id"])
+    assert stored["address"] == "東京都港区芝浦三丁目4番2号"
+    assert (stored["name_en"], stored["representative_title"], stored["representative_name"]) == (
+        "Payroll Service East Japan Co., Ltd.", "代表取締役", "東 正樹")
