@@ -1,9 +1,11 @@
 """`make bench`: the product at 1,000 / 10,000 / 50,000 parties (≈ 4 engagements each), each figure
 beside a baseline measured in the same run. Medians of several runs; prints one table.
 
-    python -m tests.bench [--scales 1000,10000,50000] [--runs 5] [--keep DIR]
+    python -m tests.bench [--scales 1000,10000,50000] [--runs 5] [--keep DIR] [--load 1,10,25,50]
 
-Pages are timed as server-side full reruns (Streamlit AppTest, the same script the browser runs).
+Pages are timed as server-side full reruns (Streamlit AppTest, the same script the browser runs),
+also right after a contract is saved. Then many sessions at once against the running app over its
+websocket protocol (``tests/bench/load.py``), on the largest registry.
 The Excel report and the import run in child processes so that their peak memory (max RSS) is
 their own. Targets (issue 9, this 2-core machine, 50,000 parties): page rerun ≤ 300 ms, full gap
 computation ≤ 2 s, report ≤ 3 × its bare dump and ≤ 1 GiB, import of 10,000 rows ≤ 10 s, app ≤ 1 GiB.
@@ -228,6 +230,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scales", default="1000,10000,50000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep the databases in between runs")
+    parser.add_argument("--load", default="1,10,25,50",
+                        help="sessions at once against the largest scale's running app ('' to skip)")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -257,6 +261,12 @@ def main(argv: list[str] | None = None) -> None:
                           "baseline: bare python-docx document of 40 paragraphs"))
         lines.append(f"| app process peak memory | {pages['max_rss_mb']:,.0f} MB | — | — | every page above, one process |")
         print("\n".join(lines) + "\n", flush=True)
+    if args.load:  # many people at once, against the largest registry (its own server process)
+        print(f"## Many people at once: {parties:,} parties\n", flush=True)
+        from .load import main as load
+
+        load([str(path), "--sessions", args.load])
+        print()
     print("## Import of 10,000 ledger rows (5,000 parties, 5,000 engagements) into an empty database\n")
     print("| measure | tracker | baseline | ratio | note |\n|---|---|---|---|---|")
     print(f"| import: write lock held (others wait to save) | {imported['lock_seconds']:.2f} s | — | — | the one "

@@ -1,0 +1,202 @@
+"""Many people at once: N sessions against the running app over its own protocol (Streamlit's
+websocket messages, as a browser sends them; not AppTest, not N browsers). Each session signs in,
+then goes round Home, a Registry search, the Chain of the largest business and Gaps; meanwhile
+someone saves a contract now and then (through the services, as the app's own save does). Prints
+p50 / p95 rerun time and the server's memory for each N.
+
+    python -m tests.bench.load DATABASE [--sessions 1,10,25,50] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2026, 11, 22)
+USER, PASSWORD = "bench-load", "many people at once, 2026"
+
+
+class Session:
+    """One browser tab: a websocket, the widgets the last run drew, the pages of the app."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.widgets: dict[tuple[str, str], str] = {}  # (kind, label) → widget id
+        self.pages: dict[str, str] = {}  # url path → page script hash
+        self.page = ""
+        self.socket = None
+
+    async def open(self) -> None:
+        self.socket = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=2 ** 26)
+
+    async def run(self, widgets: dict[str, tuple[str, object]] | None = None, page: str | None = None) -> float:
+        """One rerun (with ``widgets``: id → (kind, value)); returns its seconds, from the message
+        sent to the script's end as the server reports it."""
+        message = BackMsg()
+        state = message.rerun_script
+        # the default page (Home) has an empty path
+        state.page_script_hash = (self.pages.get(page) or self.pages.get("", "")) if page else self.page
+        for widget_id, (kind, value) in (widgets or {}).items():
+            item = state.widget_states.widgets.add()
+            item.id = widget_id
+            if kind == "trigger":
+                item.trigger_value = True
+            else:
+                item.string_value = value
+        self.widgets = {}
+        started = time.perf_counter()
+        await self.socket.send(message.SerializeToString())
+        while True:
+            forward = ForwardMsg()
+            forward.ParseFromString(await self.socket.recv())
+            kind = forward.WhichOneof("type")
+            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                element = forward.delta.new_element
+                which = element.WhichOneof("type")
+                if which == "exception":  # a page that failed is not a fast page
+                    raise RuntimeError(f"the app raised: {element.exception.message}")
+                if which in ("text_input", "button", "selectbox"):
+                    widget = getattr(element, which)
+                    self.widgets.setdefault((which, widget.label), widget.id)  # the first of a label
+            elif kind == "navigation":
+                self.pages = {p.url_pathname: p.page_script_hash for p in forward.navigation.app_pages}
+                self.page = forward.navigation.page_script_hash
+            elif kind == "script_finished":
+                if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    self.widgets = {}  # st.rerun(): the next run follows, and counts in this one
+                    continue
+                return time.perf_counter() - started
+
+    def widget(self, kind: str, label: str) -> str:
+        return self.widgets[(kind, label)]
+
+
+async def user(url: str, rounds: int, search: str, timings: list[float]) -> None:
+    from tracker.i18n import t
+
+    session = Session(url)
+    await session.open()
+    await session.run()
+    await session.run({session.widget("text_input", t("sign_in.username")): ("string", USER),
+                       session.widget("text_input", t("sign_in.password")): ("string", PASSWORD),
+                       session.widget("button", t("sign_in.submit")): ("trigger", None)})
+    for _ in range(rounds):
+        timings.append(await session.run(page="home"))
+        await session.run(page="registry")
+        timings.append(await session.run({session.widget("text_input", t("common.search")): ("string", search)}))
+        timings.append(await session.run(page="chain"))
+        timings.append(await session.run(page="gaps"))
+    await session.socket.close()
+
+
+def saver(database: Path, stop: asyncio.Event) -> asyncio.Task:
+    """Someone saves a contract every two seconds while the sessions run."""
+    from tracker.domain.permissions import Role
+    from tracker.services import contracts
+    from tracker.services.context import Actor, Context
+    from tracker.services.contracts import ContractInput
+
+    ctx = Context(database, Actor("bench-saver", "保存する人", Role.PROCUREMENT), TODAY)
+
+    async def loop() -> None:
+        n = 0
+        while not stop.is_set():
+            row = contracts.get_contract(ctx, 1)
+            contracts.update_contract(ctx, 1, row["version"], ContractInput(
+                row["title"], row["kind"], row["signed_on"] and date.fromisoformat(row["signed_on"]),
+                row["valid_until"] and date.fromisoformat(row["valid_until"]), bool(row["auto_renewal"]),
+                f"load {n}", row["report_interval_months"]))
+            n += 1
+            try:
+                await asyncio.wait_for(stop.wait(), 2.0)
+            except TimeoutError:
+                pass
+
+    return asyncio.get_running_loop().create_task(loop())
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(now, peak) resident memory of a process, from /proc."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_user(database: Path) -> None:
+    from tracker.domain.permissions import Role
+    from tracker.services import users
+    from tracker.services.context import Actor, Context
+    from tracker.services.users import UserInput
+
+    ctx = Context(database, Actor("bench-admin", "ベンチ 管理者", Role.ADMIN), TODAY)
+    if USER not in {u["username"] for u in users.list_users(ctx)}:
+        users.create_user(ctx, UserInput(USER, "負荷 試験", Role.PRIVACY_OFFICER.value, "", PASSWORD))
+
+
+async def measure(url: str, database: Path, sessions: int, rounds: int, search: str) -> list[float]:
+    timings: list[float] = []
+    stop = asyncio.Event()
+    saving = saver(database, stop)
+    await asyncio.gather(*(user(url, rounds, search, timings) for _ in range(sessions)))
+    stop.set()
+    await saving
+    return timings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database", type=Path)
+    parser.add_argument("--sessions", default="1,10,25,50")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--search", default="合成サービス0012")
+    args = parser.parse_args(argv)
+    ensure_user(args.database)
+    port = free_port()
+    env = {**os.environ, "TRACKER_DB": str(args.database), "TRACKER_TODAY": TODAY.isoformat(), "TRACKER_DEMO": "0"}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+                               str(port), "--server.headless", "true"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"ws://127.0.0.1:{port}/_stcore/stream"
+        for _ in range(100):  # the server starts
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        asyncio.run(measure(url, args.database, 1, 1, args.search))  # warm: first run computes the caches
+        print(f"# Load ({os.cpu_count()} CPUs): each session signs in, then {args.rounds} rounds of Home, Registry "
+              "search, Chain, Gaps; a contract saved every 2 s meanwhile\n")
+        print("| sessions | reruns | p50 | p95 | max | server memory now / peak |\n|---|---|---|---|---|---|")
+        for count in (int(n) for n in args.sessions.split(",")):
+            timings = asyncio.run(measure(url, args.database, count, args.rounds, args.search))
+            ordered = sorted(timings)
+            p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+            now, peak = memory_mb(server.pid)
+            print(f"| {count} | {len(timings)} | {statistics.median(timings) * 1000:,.0f} ms | {p95 * 1000:,.0f} ms | "
+                  f"{ordered[-1] * 1000:,.0f} ms | {now:,.0f} / {peak:,.0f} MB |", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
