@@ -4,7 +4,7 @@ then goes round Home, a Registry search, the Chain of the largest business and G
 someone saves a contract now and then (through the services, as the app's own save does). Prints
 p50 / p95 rerun time and the server's memory for each N.
 
-    python -m tests.bench.load DATABASE [--sessions 1,10,25,50] [--rounds 3]
+    python -m tests.bench.load DATABASE [--sessions 1,10,25,50] [--rounds 3] [--think 0,5]
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -40,7 +41,9 @@ class Session:
         self.socket = None
 
     async def open(self) -> None:
-        self.socket = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=2 ** 26)
+        # no keepalive pings: an overloaded server answers late, and that is the figure, not an error
+        self.socket = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=2 ** 26,
+                                               ping_interval=None)
 
     async def run(self, widgets: dict[str, tuple[str, object]] | None = None, page: str | None = None) -> float:
         """One rerun (with ``widgets``: id → (kind, value)); returns its seconds, from the message
@@ -84,9 +87,19 @@ class Session:
         return self.widgets[(kind, label)]
 
 
-async def user(url: str, rounds: int, search: str, timings: list[float]) -> None:
+async def user(url: str, rounds: int, search: str, timings: list[float], think: float, seed: int) -> None:
+    """A person: signs in, then goes round the screens, pausing ``think`` seconds (on average)
+    between clicks as people do (0: clicks back to back, a stress test)."""
     from tracker.i18n import t
 
+    pause = random.Random(seed)
+
+    async def then(seconds: float) -> float:
+        if think:
+            await asyncio.sleep(pause.uniform(0.5, 1.5) * think)
+        return seconds
+
+    await asyncio.sleep(pause.uniform(0, think))  # people do not all arrive in the same second
     session = Session(url)
     await session.open()
     await session.run()
@@ -94,11 +107,12 @@ async def user(url: str, rounds: int, search: str, timings: list[float]) -> None
                        session.widget("text_input", t("sign_in.password")): ("string", PASSWORD),
                        session.widget("button", t("sign_in.submit")): ("trigger", None)})
     for _ in range(rounds):
-        timings.append(await session.run(page="home"))
+        timings.append(await then(await session.run(page="home")))
         await session.run(page="registry")
-        timings.append(await session.run({session.widget("text_input", t("common.search")): ("string", search)}))
-        timings.append(await session.run(page="chain"))
-        timings.append(await session.run(page="gaps"))
+        timings.append(await then(await session.run(
+            {session.widget("text_input", t("common.search")): ("string", search)})))
+        timings.append(await then(await session.run(page="chain")))
+        timings.append(await then(await session.run(page="gaps")))
     await session.socket.close()
 
 
@@ -151,11 +165,11 @@ def ensure_user(database: Path) -> None:
         users.create_user(ctx, UserInput(USER, "負荷 試験", Role.PRIVACY_OFFICER.value, "", PASSWORD))
 
 
-async def measure(url: str, database: Path, sessions: int, rounds: int, search: str) -> list[float]:
+async def measure(url: str, database: Path, sessions: int, rounds: int, search: str, think: float) -> list[float]:
     timings: list[float] = []
     stop = asyncio.Event()
     saving = saver(database, stop)
-    await asyncio.gather(*(user(url, rounds, search, timings) for _ in range(sessions)))
+    await asyncio.gather(*(user(url, rounds, search, timings, think, n) for n in range(sessions)))
     stop.set()
     await saving
     return timings
@@ -167,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sessions", default="1,10,25,50")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--search", default="合成サービス0012")
+    parser.add_argument("--think", default="0,5", help="seconds between a person's clicks, on average (0: none)")
     args = parser.parse_args(argv)
     ensure_user(args.database)
     port = free_port()
@@ -182,17 +197,19 @@ def main(argv: list[str] | None = None) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        asyncio.run(measure(url, args.database, 1, 1, args.search))  # warm: first run computes the caches
+        asyncio.run(measure(url, args.database, 1, 1, args.search, 0))  # warm: the first run fills the caches
         print(f"# Load ({os.cpu_count()} CPUs): each session signs in, then {args.rounds} rounds of Home, Registry "
               "search, Chain, Gaps; a contract saved every 2 s meanwhile\n")
-        print("| sessions | reruns | p50 | p95 | max | server memory now / peak |\n|---|---|---|---|---|---|")
-        for count in (int(n) for n in args.sessions.split(",")):
-            timings = asyncio.run(measure(url, args.database, count, args.rounds, args.search))
-            ordered = sorted(timings)
-            p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-            now, peak = memory_mb(server.pid)
-            print(f"| {count} | {len(timings)} | {statistics.median(timings) * 1000:,.0f} ms | {p95 * 1000:,.0f} ms | "
-                  f"{ordered[-1] * 1000:,.0f} ms | {now:,.0f} / {peak:,.0f} MB |", flush=True)
+        print("| sessions | pause between clicks | reruns | p50 | p95 | max | server memory now / peak |\n"
+              "|---|---|---|---|---|---|---|")
+        for think in (float(n) for n in args.think.split(",")):
+            for count in (int(n) for n in args.sessions.split(",")):
+                timings = asyncio.run(measure(url, args.database, count, args.rounds, args.search, think))
+                ordered = sorted(timings)
+                p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+                now, peak = memory_mb(server.pid)
+                print(f"| {count} | {think:g} s | {len(timings)} | {statistics.median(timings) * 1000:,.0f} ms | "
+                      f"{p95 * 1000:,.0f} ms | {ordered[-1] * 1000:,.0f} ms | {now:,.0f} / {peak:,.0f} MB |", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
