@@ -199,3 +199,26 @@ def test_the_gaps_are_recomputed_when_what_they_are_read_from_changes_and_only_t
     cover(ctx, link)  # a contract's checklist is
     assert gaps.registry_gaps(ctx) is not first
     assert gaps.registry_gaps(ctx).analysis.links == []
+
+
+def test_sessions_asking_at_once_for_the_same_result_compute_it_once(ctx):
+    import threading
+    import time
+
+    from tracker.services import revision_cache
+    revision_cache.clear()
+    calls = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return 42
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(revision_cache.per_revision(ctx, "slow", slow)))
+               for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [42] * 5 and len(calls) == 1

@@ -14,6 +14,7 @@ from .context import Context
 T = TypeVar("T")
 _KEEP = 256  # (database, result, day, key) entries; each holds its latest revision's result only
 _cache: dict[tuple, tuple[int, object]] = {}
+_computing: dict[tuple, threading.Event] = {}  # (entry, revision) being computed by some session now
 _lock = threading.Lock()
 
 
@@ -28,18 +29,36 @@ def per_revision(ctx: Context, name: str, compute: Callable[[], T], *key: Hashab
     with ctx.read() as db:
         revision = connection.revision(db, tables)
     entry = (str(ctx.db_path), ctx.today, name, key)
-    with _lock:
-        found = _cache.get(entry)
-        if found is not None and found[0] == revision:
-            return found[1]  # type: ignore[return-value]
-        if found is not None:
-            del _cache[entry]  # stale: let it go before computing the new one
-    result = compute()
-    with _lock:
-        if len(_cache) >= _KEEP:
-            _cache.clear()
-        _cache[entry] = (revision, result)
-    return result
+    while True:
+        with _lock:
+            found = _cache.get(entry)
+            if found is not None and found[0] == revision:
+                return found[1]  # type: ignore[return-value]
+            if found is not None:
+                del _cache[entry]  # stale: let it go before computing the new one
+            running = _computing.get((entry, revision))
+            if running is None:  # this session computes; others asking meanwhile wait for it
+                done = _computing[(entry, revision)] = threading.Event()
+                break
+        # Someone else is computing this very result (after a save, every open page asks at once):
+        # wait for theirs rather than computing it again beside them on the same CPU.
+        running.wait()
+        with _lock:
+            found = _cache.get(entry)
+            if found is not None and found[0] == revision:
+                return found[1]  # type: ignore[return-value]
+        # theirs failed or was replaced already: compute it here (the loop registers us)
+    try:
+        result = compute()
+        with _lock:
+            if len(_cache) >= _KEEP:
+                _cache.clear()
+            _cache[entry] = (revision, result)
+        return result
+    finally:
+        with _lock:
+            del _computing[(entry, revision)]
+        done.set()
 
 
 def clear() -> None:
