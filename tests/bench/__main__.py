@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"## Many people at once: {parties:,} parties\n", flush=True)
         from .load import main as load
 
-        load([str(path), "--sessions", args.load])
+        load([str(path), "--sessions", args.load, "--think", "5", "--rounds", "2"])
         print()
     print("## Import of 10,000 ledger rows (5,000 parties, 5,000 engagements) into an empty database\n")
     print("| measure | tracker | baseline | ratio | note |\n|---|---|---|---|---|")
