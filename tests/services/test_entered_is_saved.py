@@ -255,19 +255,33 @@ def test_the_template_offers_categories_and_countries_as_drop_down_lists(ctx):
         assert expected in values
 
 
-def test_an_import_keeps_what_the_ledger_has_no_column_for(demo_ctx):
-    """The ledger has no English name or representative: updating a party from it keeps them."""
+def test_the_ledger_carries_english_names_and_representatives_and_an_older_one_keeps_them(demo_ctx):
+    """The parties sheet has the English name and the representative; a ledger from before
+    (without those columns) updating a party leaves them as they are."""
     from tracker.services import parties
+
+    def payroll():
+        [party] = parties.search_parties(demo_ctx, text="ペイロールサービス東日本")[0]
+        return parties.get_party(demo_ctx, party["id"])
+
     book = _export(demo_ctx)
     sheet = book[t("ledger.sheet.parties")]
-    name_column, address_column = _header(sheet, "party.name"), _header(sheet, "party.address")
     row = next(r for r in range(2, sheet.max_row + 1)
-               if sheet.cell(r, name_column).value == "株式会社ペイロールサービス東日本")
-    sheet.cell(row, address_column).value = "東京都港区芝浦三丁目4番2号"
+               if sheet.cell(r, _header(sheet, "party.name")).value == "株式会社ペイロールサービス東日本")
+    assert sheet.cell(row, _header(sheet, "party.name_en")).value == "Payroll Service East Japan Co., Ltd."
+    sheet.cell(row, _header(sheet, "party.representative_name")).value = "東 正樹（新）"
     result = ledger_import.import_ledger(demo_ctx, _save(book))
     assert result.applied, [describe(i.problem) for i in result.issues]
-    [party] = [p for p in parties.search_parties(demo_ctx, text="ペイロールサービス東日本")[0]]
-    stored = parties.get_party(demo_ctx, party["id"])
+    assert payroll()["representative_name"] == "東 正樹（新）"
+
+    older = _export(demo_ctx)
+    sheet = older[t("ledger.sheet.parties")]
+    for key in ("party.representative_name", "party.representative_title", "party.name_en"):
+        sheet.delete_cols(_header(sheet, key))
+    sheet.cell(row, _header(sheet, "party.address")).value = "東京都港区芝浦三丁目4番2号"
+    result = ledger_import.import_ledger(demo_ctx, _save(older))
+    assert result.applied, [describe(i.problem) for i in result.issues]
+    stored = payroll()
     assert stored["address"] == "東京都港区芝浦三丁目4番2号"
     assert (stored["name_en"], stored["representative_title"], stored["representative_name"]) == (
-        "Payroll Service East Japan Co., Ltd.", "代表取締役", "東 正樹")
+        "Payroll Service East Japan Co., Ltd.", "代表取締役", "東 正樹（新）")

@@ -44,6 +44,9 @@ PARTIES = Sheet("parties", "ledger.sheet.parties", (
     Column("email", "party.email"),
     Column("phone", "party.phone"),
     Column("parent", "ledger.parent_company"),
+    Column("name_en", "party.name_en"),  # for addenda in English
+    Column("representative_title", "party.representative_title"),  # who signs an addendum
+    Column("representative_name", "party.representative_name"),
 ))
 
 ENGAGEMENTS = Sheet("engagements", "ledger.sheet.engagements", (

@@ -198,10 +198,14 @@ class _Importer:
                 contact_person=v.get("contact_person") or "", email=v.get("email") or "", phone=v.get("phone") or ""))
             existing_id = self.party_id(draft.corporate_number) if draft.corporate_number else None
             existing_id = existing_id or self.party_id(draft.name)
+            in_file = self.ledger.headers.get(PARTIES.key, {})
+            signatory = {k: (v.get(k) or "").strip() for k in _SIGNATORY if k in in_file}
+            draft = PartyDraft(**{**draft.__dict__, **signatory})
             if existing_id:
                 current = q.party(self.db, existing_id)
-                draft = PartyDraft(**{**draft.__dict__, "parent_party_id": current["parent_party_id"],
-                                      **_not_in_ledger(current)})
+                # a ledger without these columns (an older template) leaves them as they are
+                kept = {k: value for k, value in _not_in_ledger(current).items() if k not in in_file}
+                draft = PartyDraft(**{**draft.__dict__, "parent_party_id": current["parent_party_id"], **kept})
                 if _party_changed(current, draft):
                     if self.attempt(PARTIES, row, lambda: parties.update_party(self.ctx, existing_id,
                                                                                current["version"], draft)):
@@ -445,14 +449,18 @@ class _Importer:
                 self.change(CERTIFICATIONS, row, "create", label)
 
 
+_SIGNATORY = ("name_en", "representative_title", "representative_name")  # columns since migration 010
+
+
 def _not_in_ledger(current: dict) -> dict[str, str]:
-    """A party's fields the ledger has no column for: an import keeps them as they are."""
-    return {k: current[k] or "" for k in ("name_en", "representative_title", "representative_name")}
+    """A party's English name and representative as stored (kept when a ledger has no such column)."""
+    return {k: current[k] or "" for k in _SIGNATORY}
 
 
 def _party_changed(current: dict, draft: PartyDraft) -> bool:
     return any((current[k] or "") != (getattr(draft, k) or "") for k in
-               ("name", "kana", "corporate_number", "address", "country", "contact_person", "email", "phone"))
+               ("name", "kana", "corporate_number", "address", "country", "contact_person", "email", "phone",
+                *_SIGNATORY))
 
 
 def _engagement_changed(before: EngagementInput, after: EngagementInput) -> bool:

@@ -10,7 +10,8 @@ from sqlite_utils import Database
 def parties(db: Database) -> Iterator[tuple]:
     """Parties with their parent company (法人番号, else name)."""
     return db.execute("""SELECT p.name, p.kana, p.corporate_number, p.address, p.country, p.contact_person, p.email,
-                              p.phone, coalesce(parent.corporate_number, parent.name)
+                              p.phone, coalesce(parent.corporate_number, parent.name), p.name_en,
+                              p.representative_title, p.representative_name
                        FROM parties p LEFT JOIN parties parent ON parent.id = p.parent_party_id ORDER BY p.id""")
 
 
