@@ -42,7 +42,8 @@ with st.sidebar:
     if st.session_state.get("lang") is None:  # a deselected control falls back to Japanese
         st.session_state["lang"] = "ja"
 
-if actor() and session_expired(last_activity(), datetime.now(timezone.utc), settings.load().sign_in):
+app_settings = settings.load()  # once per page run
+if actor() and session_expired(last_activity(), datetime.now(timezone.utc), app_settings.sign_in):
     sign_out()
     st.session_state["_sign_in_notice"] = tr("sign_in.expired")
 
@@ -108,7 +109,7 @@ if who is None:
     st.stop()
 touch()
 
-streamlit_words.apply(settings.load().attachment_max_bytes // (1024 * 1024))
+streamlit_words.apply(app_settings.attachment_max_bytes // (1024 * 1024))
 with st.sidebar:
     st.caption(tr_md("app.acting_as", name=who.display_name, role=tr(f"role.{who.role}")))
     st.button(tr("sign_in.sign_out"), on_click=sign_out, icon=":material/logout:")

@@ -136,12 +136,6 @@ class LinkTable(NamedTuple):
                    column(link.covered for link in links), column(link.partial for link in links),
                    column((link.has_contract for link in links), bool))
 
-    def facts(self, row: int) -> LinkFacts:
-        parent = int(self.parents[row])
-        return LinkFacts(int(self.ids[row]), None if parent < 0 else parent, int(self.tiers[row]),
-                         self.traits[self.traits_of[row]], int(self.covered[row]), int(self.partial[row]),
-                         bool(self.has_contract[row]))
-
 
 class _Own(NamedTuple):
     must: int
@@ -360,10 +354,3 @@ def clause_state_codes(catalogue: tuple[Clause, ...], table: LinkTable) -> np.nd
         partial = (table.partial >> bit) & 1 == 1
         codes[:, bit] = np.where(~on, 0, np.where(covered, 1, np.where(partial, 2, 3)))
     return codes
-
-
-def clause_states(catalogue: tuple[Clause, ...], links: Iterable[LinkFacts]) -> Iterator[tuple[int, list[ClauseState]]]:
-    """Each link's state for every clause of the catalogue, for a few links."""
-    table = LinkTable.of(links)
-    for link_id, row in zip(table.ids.tolist(), clause_state_codes(catalogue, table)):
-        yield link_id, [STATE_CODES[code] for code in row]

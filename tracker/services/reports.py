@@ -20,6 +20,7 @@ from ..domain.permissions import Action
 from ..domain.schedule import status_of
 from ..outputs.xlsx_overview import Block, Figure, Overview, write_overview
 from ..outputs.xlsx_report import DATE_FORMAT, Highlight, Progress, SheetSpec, write
+from ..store import registry_queries as q
 from ..store import report_queries as rq
 from . import incidents as incident_service
 from . import setup
@@ -234,7 +235,9 @@ class _Report:
         chosen = self.filters
         parts = []
         if chosen.business_id is not None:
-            parts.append(f"{self.t('engagement.business')}: {rq.business_name(self.ctx.db_path, chosen.business_id)}")
+            with self.ctx.read() as db:
+                business = q.business(db, chosen.business_id)
+            parts.append(f"{self.t('engagement.business')}: {business['name'] if business else ''}")
         if chosen.department:
             parts.append(f"{self.t('business.owner_department')}: {chosen.department}")
         if chosen.tier is not None:

@@ -100,11 +100,6 @@ def link_names(db_path: Path, ids: list[int]) -> dict[int, tuple]:
                               WHERE e.id IN ({marks})""", list(ids))}
 
 
-def business_name(db_path: Path, business_id: int) -> str:
-    rows = list(_rows(db_path, "SELECT name FROM businesses WHERE id = ?", [business_id]))
-    return rows[0][0] if rows else ""
-
-
 def schedule(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
     """Every due item (those of links out of scope left out), by due date."""
     where, params = scope.where()
