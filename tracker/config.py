@@ -10,6 +10,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = PROJECT_ROOT / "data" / "tracker.db"
 DEMO_REGISTRY = PROJECT_ROOT / "data" / "demo_registry.toml"
 CLAUSES_DIR = PROJECT_ROOT / "contract_clauses"
+QUESTIONNAIRES_DIR = PROJECT_ROOT / "questionnaires"
 
 
 def db_path(explicit: str | Path | None = None) -> Path:

@@ -45,3 +45,12 @@ def name(code: str, lang: str) -> str:
     if names is None:
         return code
     return names[0] if lang == "ja" else names[1]
+
+
+def normalise(text: str) -> str | None:
+    """The code of a country written as its code or its name (日本, Japan, jp), else None."""
+    wanted = text.strip().casefold()
+    for code, (ja, en) in COUNTRIES.items():
+        if wanted in (code.casefold(), ja.casefold(), en.casefold()):
+            return code
+    return None

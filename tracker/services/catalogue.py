@@ -1,4 +1,4 @@
-"""The clause catalogue, loaded and validated once per process."""
+"""The clause catalogue and the question sets, loaded and validated once per process."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import functools
 
 from .. import config
 from ..domain.clauses import Clause, load_catalogue
+from ..domain.questionnaires import QuestionSet, load_sets
 
 
 @functools.cache
@@ -16,3 +17,13 @@ def catalogue() -> tuple[Clause, ...]:
 
 def clause(clause_id: str) -> Clause:
     return next(c for c in catalogue() if c.id == clause_id)
+
+
+@functools.cache
+def question_sets() -> dict[str, QuestionSet]:
+    """Every question set by id; a bad file fails here, naming file and field."""
+    return load_sets(config.QUESTIONNAIRES_DIR)
+
+
+def question_set(set_id: str) -> QuestionSet:
+    return question_sets()[set_id]
