@@ -69,6 +69,8 @@ def screens(role) -> dict[str, list]:
                     url_path="incidents"),
             st.Page("pages/oversight/terminations.py", title=tr("nav.terminations"), icon=":material/cancel:",
                     url_path="terminations"),
+            st.Page("pages/oversight/requests.py", title=tr("nav.requests"), icon=":material/forward_to_inbox:",
+                    url_path="requests"),
         ],
         tr("nav.section_contracts"): [
             st.Page("pages/contracts/gaps.py", title=tr("nav.gaps"), icon=":material/rule:", url_path="gaps"),
@@ -101,6 +103,11 @@ def screens(role) -> dict[str, list]:
         sections[tr("nav.section_admin")] = admin
     return sections
 
+
+if st.query_params.get("answer"):  # a vendor's one-time link: that request's page and nothing else, no account
+    st.navigation([st.Page("pages/vendor/answer.py", title=tr("nav.vendor"), icon=":material/assignment:",
+                           url_path="answer")], position="hidden").run()
+    st.stop()
 
 who = actor()
 if who is None:

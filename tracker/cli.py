@@ -10,7 +10,7 @@ import click
 
 from . import config
 from .services import setup
-from .domain.permissions import Role
+from .domain.permissions import USER_ROLES, Role
 from .services.context import SYSTEM, Actor, Context
 
 CLI_ADMIN = Actor("cli", "Command line", Role.ADMIN)
@@ -117,7 +117,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice([r.value for r in Role]), required=True, help="What the user may do.")
+@click.option("--role", type=click.Choice([r.value for r in USER_ROLES]), required=True, help="What the user may do.")
 @click.option("--name", "display_name", help="Name shown in the app and the audit trail (default: USERNAME).")
 @click.option("--email", default="", help="E-mail, used to match a single-sign-on identity.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")

@@ -33,11 +33,24 @@ class Smtp:
 
 
 @dataclass(frozen=True)
+class Requests:
+    """Requests to vendors: where their links point (the organisation's own address for the app),
+    how long a link outlives its due date, and how often each risk tier is asked for a checksheet."""
+
+    public_url: str = "http://localhost:8501"
+    grace_days: int = 14
+    finding_action_days: int = 30  # a finding's proposed corrective action is due this many days on
+    checksheet_months: tuple[tuple[str, int], ...] = (("high", 12), ("medium", 12), ("low", 24))
+    inspection_months: tuple[tuple[str, int], ...] = (("high", 12), ("medium", 24), ("low", 36))
+
+
+@dataclass(frozen=True)
 class Settings:
     sign_in: Policy = Policy()
     attachment_max_bytes: int = 20 * 1024 * 1024
     smtp: Smtp = Smtp()
     timezone: str = "Asia/Tokyo"  # how times are shown (they are stored in UTC)
+    requests: Requests = Requests()
 
 
 def load(path: Path | None = None) -> Settings:
@@ -59,6 +72,7 @@ def load(path: Path | None = None) -> Settings:
         attachment_max_bytes=int(data.get("attachments", {}).get("max_megabytes", 20) * 1024 * 1024),
         smtp=_smtp(data.get("smtp", {})),
         timezone=_timezone(data.get("display", {}).get("timezone", "Asia/Tokyo")),
+        requests=_requests(data.get("requests", {}), data.get("risk_tiers", {})),
     )
 
 
@@ -79,3 +93,22 @@ def _smtp(data: dict) -> Smtp:
     if smtp.security not in ("starttls", "tls", "none"):
         raise ValueError('settings [smtp] security must be "starttls", "tls" or "none"')
     return smtp
+
+
+def _requests(data: dict, tiers: dict) -> Requests:
+    defaults = Requests()
+    public_url = str(data.get("public_url", defaults.public_url)).strip()
+    if not public_url.startswith(("http://", "https://")):
+        raise ValueError('settings [requests] public_url must start with http:// or https://')
+    months = {}
+    for kind in ("checksheet", "inspection"):
+        given = dict(getattr(defaults, f"{kind}_months"))
+        for tier in ("high", "medium", "low"):
+            value = tiers.get(tier, {}).get(f"{kind}_months", given[tier])
+            if not isinstance(value, int) or not 1 <= value <= 60:
+                raise ValueError(f"settings [risk_tiers.{tier}] {kind}_months must be a whole number of months, 1-60")
+            given[tier] = value
+        months[kind] = tuple(given.items())
+    return Requests(public_url=public_url, grace_days=int(data.get("grace_days", defaults.grace_days)),
+                    finding_action_days=int(data.get("finding_action_days", defaults.finding_action_days)),
+                    checksheet_months=months["checksheet"], inspection_months=months["inspection"])

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.domain.permissions import Role
+from tracker.domain.permissions import USER_ROLES
 from tracker.services import setup, users
 from tracker.ui.forms import field_errors, reset_new_form, form_prefix, submit
 from tracker.ui.session import context, show_flash, tr
@@ -11,7 +11,7 @@ from tracker.ui.text import md
 ctx = context()
 st.title(tr("users.title"))
 show_flash()
-roles = {r.value: tr(f"role.{r.value}") for r in Role}
+roles = {r.value: tr(f"role.{r.value}") for r in USER_ROLES}
 
 for user in users.list_users(ctx):
     with st.container(border=True):

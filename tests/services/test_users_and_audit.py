@@ -44,6 +44,7 @@ ALLOWED = {
     Role.PRIVACY_OFFICER: {"edit_registry", "record_contract", "decide_redelegation", "read_registry", "read_audit"},
     Role.MANAGER: {"read_registry", "read_audit"},
     Role.ADMIN: {"read_registry", "read_audit", "manage_users"},
+    Role.VENDOR: set(),  # a vendor's link opens its request and nothing of the app
 }
 
 

@@ -10,6 +10,10 @@ class Role(StrEnum):
     PRIVACY_OFFICER = "privacy_officer"
     MANAGER = "manager"
     ADMIN = "admin"
+    VENDOR = "vendor"  # a vendor's staff answering one request through its link: never a user account
+
+
+USER_ROLES = (Role.PROCUREMENT, Role.PRIVACY_OFFICER, Role.MANAGER, Role.ADMIN)
 
 
 class Action(StrEnum):
@@ -22,15 +26,18 @@ class Action(StrEnum):
     EXPORT_REPORTS = "export_reports"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"  # and settings
+    SEND_REQUESTS = "send_requests"  # checksheets and other requests to vendors; reviewing their answers
+    ANSWER_REQUEST = "answer_request"  # a vendor, within the one request its link opens
 
 
 _ALLOWED: dict[Role, frozenset[Action]] = {
-    Role.PROCUREMENT: frozenset({Action.READ, Action.EDIT_REGISTRY}),
+    Role.PROCUREMENT: frozenset({Action.READ, Action.EDIT_REGISTRY, Action.SEND_REQUESTS}),
     Role.PRIVACY_OFFICER: frozenset({Action.READ, Action.EDIT_REGISTRY, Action.DECIDE_REDELEGATION,
                                      Action.RECORD_REVIEWS, Action.HANDLE_INCIDENTS, Action.EXPORT_REPORTS,
-                                     Action.READ_AUDIT}),
+                                     Action.READ_AUDIT, Action.SEND_REQUESTS}),
     Role.MANAGER: frozenset({Action.READ, Action.EXPORT_REPORTS, Action.READ_AUDIT}),
     Role.ADMIN: frozenset({Action.READ, Action.MANAGE_USERS, Action.READ_AUDIT}),
+    Role.VENDOR: frozenset({Action.ANSWER_REQUEST}),  # not even READ: the vendor services check the link
 }
 
 

@@ -59,7 +59,7 @@ MAX_ROWS = 50_000  # per sheet
 MAX_CELL = 5_000  # characters in one cell (the longest field of the registry)
 
 
-def _precheck(data: bytes) -> Problem | None:
+def precheck(data: bytes) -> Problem | None:
     """What can be told from the package before parsing: its unpacked size, and document type
     declarations (never in a real workbook; the way in for XXE and billion laughs)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -157,7 +157,7 @@ def read(data: bytes, clause_ids: list[str], clause_titles: dict[str, set[str]])
     """``clause_titles``: clause id → its accepted titles (for the contract sheet's clause columns)."""
     ledger = Ledger()
     try:
-        refused = _precheck(data)
+        refused = precheck(data)
         if refused:
             ledger.issues.append(Issue(None, None, None, refused))
             return ledger

@@ -38,7 +38,7 @@ class Attachment:
 
 # who may bring evidence files: whoever records something a file proves (a contract, a certificate,
 # an inspection, an incident); managers and administrators read them
-ATTACHING = (Action.EDIT_REGISTRY, Action.RECORD_REVIEWS, Action.HANDLE_INCIDENTS)
+ATTACHING = (Action.EDIT_REGISTRY, Action.RECORD_REVIEWS, Action.HANDLE_INCIDENTS, Action.ANSWER_REQUEST)
 
 
 def require_attaching(ctx: Context) -> None:

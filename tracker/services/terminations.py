@@ -55,7 +55,9 @@ def end_engagement(ctx: Context, engagement_id: int, ended_on: date, reason: str
         return termination_id
 
 
-def record_certificate(ctx: Context, certificate_id: int, expected_version: int, data: CertificateInput) -> None:
+def record_certificate(ctx: Context, certificate_id: int, expected_version: int, data: CertificateInput,
+                       attached: dict[str, int] | None = None) -> None:
+    """``attached``: files already recorded (a vendor's answer), by column."""
     ctx.require(Action.EDIT_REGISTRY)
     raise_if_any(check_certificate(data, ctx.today))
     kept = {name: attachments.keep_file(ctx, *upload) for name, upload in
@@ -67,7 +69,7 @@ def record_certificate(ctx: Context, certificate_id: int, expected_version: int,
                   "responsible_person": data.responsible_person.strip(), "done_on": data.done_on.isoformat(),
                   "media": data.media.strip() or None, "quantity": data.quantity.strip() or None,
                   "witness": data.witness.strip() or None, "received_on": ctx.today.isoformat()}
-        values |= {name: attachments.record(db, ctx, file) for name, file in kept.items()}
+        values |= {name: attachments.record(db, ctx, file) for name, file in kept.items()} | (attached or {})
         records.update(db, "deletion_certificates", certificate_id, expected_version, values, ctx.actor.username)
 
 

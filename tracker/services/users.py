@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from .. import settings as app_settings
-from ..domain.permissions import Action, Role
+from ..domain.permissions import USER_ROLES, Action, Role
 from ..domain.problems import Problem, raise_if_any
 from ..domain.sign_in import MAX_USERNAME, Throttle, after_failure, is_locked, password_problems
 from ..store import connection, records
@@ -49,7 +49,7 @@ def create_user(ctx: Context, data: UserInput) -> int:
         problems.append(Problem("username", "error.required"))
     if not data.display_name.strip():
         problems.append(Problem("display_name", "error.required"))
-    if data.role not in {r.value for r in Role}:
+    if data.role not in {r.value for r in USER_ROLES}:
         problems.append(Problem("role", "error.invalid_choice"))
     if data.password:
         problems += password_problems(data.password, data.username, policy)
@@ -77,7 +77,7 @@ def set_password(ctx: Context, user_id: int, password: str) -> None:
 def update_user(ctx: Context, user_id: int, expected_version: int, role: str, active: bool,
                 display_name: str) -> None:
     with ctx.write(Action.MANAGE_USERS) as db:
-        if role not in {r.value for r in Role}:
+        if role not in {r.value for r in USER_ROLES}:
             raise_if_any([Problem("role", "error.invalid_choice")])
         records.update(db, "users", user_id, expected_version,
                        {"role": role, "active": int(active), "display_name": display_name.strip()},

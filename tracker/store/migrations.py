@@ -508,6 +508,60 @@ def m010_signatories_and_english_names(db: Database) -> None:
     db.execute("CREATE INDEX idx_parties_reading ON parties(coalesce(nullif(kana, ''), name), id)")
 
 
+@migrations()
+def m011_vendor_requests(db: Database) -> None:
+    """Requests answered by the vendors themselves (checksheets, reports, declarations, certificates),
+    the throttle on wrong links, and the risk tier a privacy officer may set on a link."""
+    for statement in _REQUESTS_DDL:
+        db.execute(statement)
+
+
+_REQUESTS_DDL = [
+    "ALTER TABLE engagements ADD COLUMN risk_tier_override TEXT"
+    " CHECK (risk_tier_override IS NULL OR risk_tier_override IN ('high', 'medium', 'low'))",
+    "ALTER TABLE engagements ADD COLUMN risk_tier_reason TEXT",
+    # answers: JSON by question id, each {"v": question version, "a": answer}; the token only as its hash
+    f"""
+    CREATE TABLE requests (
+        id INTEGER PRIMARY KEY,
+        engagement_id INTEGER NOT NULL REFERENCES engagements(id),
+        set_id TEXT NOT NULL,
+        set_version INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('draft', 'sent', 'opened', 'answered', 'accepted', 'returned',
+                                             'expired', 'withdrawn')),
+        due_on TEXT NOT NULL,
+        contact_name TEXT,
+        contact_email TEXT,
+        token_hash TEXT UNIQUE,
+        link_expires_on TEXT,
+        forwarded_from_id INTEGER REFERENCES requests(id),
+        termination_id INTEGER REFERENCES terminations(id),
+        answers TEXT NOT NULL DEFAULT '{{}}',
+        answered_by TEXT,
+        sent_on TEXT,
+        opened_at TEXT,
+        answered_at TEXT,
+        decided_on TEXT,
+        decided_by TEXT,
+        comment TEXT,
+        effect TEXT,
+        owner_user_id INTEGER REFERENCES users(id),{_AUDIT_COLUMNS}
+    )
+    """,
+    "CREATE INDEX idx_requests_state_due ON requests(state, due_on)",
+    "CREATE INDEX idx_requests_engagement ON requests(engagement_id, set_id, state)",
+    "CREATE INDEX idx_requests_forwarded ON requests(forwarded_from_id)",
+    """
+    CREATE TABLE request_link_failures (
+        id INTEGER PRIMARY KEY,
+        client TEXT NOT NULL,
+        at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX idx_request_link_failures ON request_link_failures(client, at)",
+]
+
+
 def migrate(path: Path | str) -> None:
     """Create the database file if needed, switch it to WAL and apply every pending migration."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -140,3 +140,16 @@ def field_value(value) -> str:
         return join(value, lang())
     text = str(value)
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+def request_effect(effect: dict) -> str:
+    """What an accepted answer did, in a sentence per record it made."""
+    parts = []
+    for key, value in effect.items():
+        if value in (None, [], ""):
+            continue
+        shown = join((f"#{v}" for v in value), lang()) if isinstance(value, list) else f"#{value}" \
+            if isinstance(value, int) else join((tr(f"selection.area.{a}") for a in value), lang()) \
+            if key == "issues" else str(value)
+        parts.append(tr(f"request.effect.{key}", ids=shown))
+    return "  \n".join(parts) or tr("request.effect.none")

@@ -1,0 +1,140 @@
+"""The vendor's page: one request, opened by its one-time link, without an account. Shows what is
+asked and about which of our data; saves drafts, takes files, submits (or takes the filled-in
+workbook), and lets the vendor pass a copy to its own sub-processors. Nothing else of the app."""
+
+import streamlit as st
+
+from tracker import config
+from tracker.domain.problems import Problem, RuleViolation
+from tracker.i18n import describe
+from tracker.services import request_answers
+from tracker.services.request_answers import LinkRefused
+from tracker.services.requests import WorkbookRefused
+from tracker.store.records import StaleRecord
+from tracker.ui import labels, question_form
+from tracker.ui.forms import field_errors
+from tracker.ui.session import flash, lang, show_flash, tr
+from tracker.ui.text import md
+
+st.markdown("<style>[data-testid='stSidebarNav'] {display: none}</style>", unsafe_allow_html=True)
+token = st.query_params.get("answer", "")
+client = st.context.ip_address or "unknown"
+db_path, today = config.db_path(), config.today()
+
+
+def refused() -> None:
+    st.title(tr("vendor.refused_title"))
+    st.info(tr("vendor.refused"))
+    st.stop()
+
+
+try:
+    request = request_answers.open_request(db_path, token, client, today)
+except LinkRefused:
+    refused()
+
+question_set = request.question_set
+st.title(md(question_set.title(lang())))
+show_flash("_vendor_flash")
+entruster = request.entruster_name or request.organisation or tr("vendor.us")
+st.markdown(tr("vendor.about", entruster=md(entruster), entrustee=md(request.entrustee_name),
+               business=md(request.business_name), work=md(request.work),
+               categories=labels.categories(request.data_categories), due=request.due_on.isoformat(),
+               number=request.id))
+
+if not request.editable:
+    st.success(tr("vendor.receipt", at=(request.answered_at or "")[:16].replace("T", " ")), icon=":material/check:")
+    question_form.show_answers(question_set, request.answers, request.attachment_names)
+    st.stop()
+
+if request.comment:
+    st.warning(tr("vendor.returned", comment=md(request.comment)), icon=":material/undo:")
+st.markdown(md(question_set.intro(lang())))
+st.caption(tr("vendor.required_mark"))
+prefix = f"vr{request.id}_v{request.version}_"
+errors = f"vr{request.id}_errors"
+collect = question_form.render(question_set, request.answers, prefix, errors, request.attachment_names)
+st.divider()
+st.text_input(tr("vendor.answered_by"), key=prefix + "answered_by")
+field_errors(errors, "answered_by")
+field_errors(errors, None)
+
+
+def run(action, success: str) -> None:
+    """Run a vendor action with the form's current values; keep the problems by field, or reload."""
+    try:
+        action()
+    except RuleViolation as violation:
+        st.session_state[errors] = violation.problems
+    except StaleRecord:
+        st.session_state[errors] = [Problem(None, "error.request.changed")]
+    except LinkRefused:
+        refused()
+    else:
+        st.session_state.pop(errors, None)
+        flash(success, where="_vendor_flash")
+    st.rerun()
+
+
+def with_files() -> dict:
+    answers = collect()
+    for question_id, (name, data) in question_form.uploads(question_set, prefix).items():
+        answers[question_id] = request_answers.attach(db_path, token, client, today, name, data)
+    return answers
+
+
+left, right = st.columns(2)
+if left.button(tr("vendor.save_draft"), icon=":material/save:", key=prefix + "draft"):
+    run(lambda: request_answers.save_draft(db_path, token, client, today, request.version, with_files()),
+        tr("vendor.draft_saved"))
+if right.button(tr("vendor.submit"), type="primary", icon=":material/send:", key=prefix + "submit"):
+    run(lambda: request_answers.submit(db_path, token, client, today, request.version, with_files(),
+                                       st.session_state.get(prefix + "answered_by") or ""), tr("vendor.submitted"))
+
+with st.expander(tr("vendor.excel"), icon=":material/table_view:"):
+    st.caption(tr("vendor.excel_help"))
+    name, data = request_answers.workbook(db_path, token, client, today)
+    st.download_button(tr("vendor.excel_download"), data, file_name=name, icon=":material/download:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upload = st.file_uploader(tr("vendor.excel_upload"), type=["xlsx"], key=prefix + "workbook")
+    if upload is not None and st.button(tr("vendor.excel_submit"), key=prefix + "workbook_submit"):
+        try:
+            request_answers.submit_workbook(db_path, token, client, today, request.version, upload.getvalue())
+        except WorkbookRefused as refused_book:
+            for issue in refused_book.issues:
+                place = " ".join(str(p) for p in (issue.sheet, issue.row and tr("vendor.row", row=issue.row),
+                                                   issue.column) if p)
+                st.error(f"{md(place)}: {describe(issue.problem, lang(), quote=md)}")
+        except RuleViolation as violation:
+            for problem in violation.problems:
+                st.error(describe(problem, lang(), quote=md))
+        else:
+            flash(tr("vendor.submitted"), where="_vendor_flash")
+            st.rerun()
+
+if request.sublinks:
+    with st.expander(tr("vendor.forward"), icon=":material/forward_to_inbox:"):
+        st.caption(tr("vendor.forward_help"))
+        names = {s["id"]: s["name"] for s in request.sublinks}
+        chosen = st.selectbox(tr("vendor.forward_to"), list(names), index=None, format_func=lambda i: md(names[i]),
+                              placeholder=tr("common.choose"), key=prefix + "fwd_to")
+        contact = next((s for s in request.sublinks if s["id"] == chosen), None)
+        st.text_input(tr("vendor.forward_contact"), value=(contact or {}).get("contact_person") or "",
+                      key=f"{prefix}fwd_name_{chosen}")
+        st.text_input(tr("vendor.forward_email"), value=(contact or {}).get("email") or "",
+                      key=f"{prefix}fwd_mail_{chosen}")
+        if st.button(tr("vendor.forward_send"), key=prefix + "fwd_send", disabled=chosen is None):
+            try:
+                issued = request_answers.forward(db_path, token, client, today, chosen,
+                                                 st.session_state.get(f"{prefix}fwd_name_{chosen}") or "",
+                                                 st.session_state.get(f"{prefix}fwd_mail_{chosen}") or "")
+            except RuleViolation as violation:
+                for problem in violation.problems:
+                    st.error(describe(problem, lang(), quote=md))
+            else:
+                st.success(tr("vendor.forwarded"))
+                st.code(issued.link, language=None)
+if request.forwarded:
+    st.markdown(f"**{tr('vendor.forwarded_list')}**")
+    for item in request.forwarded:
+        st.markdown(f"- {md(item['name'])}: {tr('request.state.' + item['state'])}")

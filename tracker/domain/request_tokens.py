@@ -1,0 +1,35 @@
+"""The one-time links vendors answer through: an unguessable token, kept by us only as its hash,
+and the throttle on wrong guesses."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+TOKEN_BYTES = 32  # 256 bits: guessing one is not a question of rate limits
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES = 10  # wrong tokens from one client within the window, before it is refused for the window
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps: a leaked database opens no request (a token is random enough that
+    a plain hash cannot be reversed by guessing)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def plausible(token: str) -> bool:
+    """A token's shape, checked before any database lookup."""
+    return 20 <= len(token) <= 100 and all(c.isalnum() or c in "-_" for c in token)
+
+
+def throttled(recent_failures: list[datetime], now: datetime) -> bool:
+    return sum(1 for at in recent_failures if now - at < FAILURE_WINDOW) >= MAX_FAILURES
+
+
+def link(public_url: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}/?answer={token}"

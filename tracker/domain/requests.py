@@ -1,0 +1,68 @@
+"""A request to a vendor (a checksheet, a report, a declaration, a certificate) and its states.
+
+draft → sent → opened → answered → accepted | returned (back to the vendor, who answers again)
+a request not yet answered can be withdrawn, and expires when its link does.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+
+from .problems import Problem
+
+
+class RequestState(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    OPENED = "opened"
+    ANSWERED = "answered"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+# the states a vendor may still answer in (the link works), and those awaiting us
+OPEN_TO_VENDOR = frozenset({RequestState.SENT, RequestState.OPENED, RequestState.RETURNED})
+OUTSTANDING = OPEN_TO_VENDOR | {RequestState.DRAFT}
+FINISHED = frozenset({RequestState.ACCEPTED, RequestState.EXPIRED, RequestState.WITHDRAWN})
+
+_NEXT: dict[RequestState, frozenset[RequestState]] = {
+    RequestState.DRAFT: frozenset({RequestState.SENT, RequestState.ANSWERED, RequestState.WITHDRAWN}),  # answered: a workbook by e-mail
+    RequestState.SENT: frozenset({RequestState.SENT, RequestState.OPENED, RequestState.ANSWERED,
+                                  RequestState.EXPIRED, RequestState.WITHDRAWN}),
+    RequestState.OPENED: frozenset({RequestState.SENT, RequestState.ANSWERED, RequestState.EXPIRED,
+                                    RequestState.WITHDRAWN}),
+    RequestState.ANSWERED: frozenset({RequestState.ACCEPTED, RequestState.RETURNED}),
+    RequestState.RETURNED: frozenset({RequestState.SENT, RequestState.OPENED, RequestState.ANSWERED,
+                                      RequestState.EXPIRED, RequestState.WITHDRAWN}),
+    RequestState.EXPIRED: frozenset({RequestState.SENT, RequestState.WITHDRAWN}),  # sent again, with a new link
+    RequestState.ACCEPTED: frozenset(),
+    RequestState.WITHDRAWN: frozenset(),
+}
+
+
+def transition_problems(current: str, target: RequestState) -> list[Problem]:
+    if target not in _NEXT[RequestState(current)]:
+        return [Problem("state", "error.request.wrong_state", {"state": current, "target": target.value})]
+    return []
+
+
+def due_problems(due_on: date | None, today: date) -> list[Problem]:
+    if due_on is None:
+        return [Problem("due_on", "error.required")]
+    if due_on < today:
+        return [Problem("due_on", "error.request.due_in_past")]
+    if due_on > today + timedelta(days=366):
+        return [Problem("due_on", "error.request.due_too_far")]
+    return []
+
+
+def link_expires_on(due_on: date, grace_days: int) -> date:
+    """The link works until the end of this day: the due date and a grace period for late answers."""
+    return due_on + timedelta(days=grace_days)
+
+
+def is_overdue(state: str, due_on: date, today: date) -> bool:
+    return state in OUTSTANDING and due_on < today

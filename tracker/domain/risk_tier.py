@@ -1,0 +1,62 @@
+"""The risk tier of a link (high / medium / low): how closely it is watched and how often its vendor
+is asked for a checksheet. Derived from the link's data; a privacy officer may override it with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .models import HOME_COUNTRY, DataCategory
+
+
+class RiskTier(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+_ORDER = (RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH)
+MANY_INDIVIDUALS = 100_000  # a leak this large is serious whatever the data
+REPORTABLE_INDIVIDUALS = 1_000  # above this a leak must be reported to the PPC (規則 7 ④)
+DEEP_TIER = 3
+
+
+@dataclass(frozen=True)
+class LinkRisk:
+    categories: frozenset[str]
+    individuals: int | None
+    countries: frozenset[str]  # where processed or stored, and the entrustee's own country
+    tier: int
+    past_incidents: int
+
+
+@dataclass(frozen=True)
+class TierDecision:
+    tier: RiskTier
+    reasons: tuple[str, ...]  # message keys: risk.reason.<code>
+
+
+def derive(risk: LinkRisk) -> TierDecision:
+    """High: My Number, 要配慮 or payment data, or very many people. Medium: more people than the
+    reporting threshold, handling abroad, or deep in the chain. A past incident raises it a step."""
+    high = [code for code, hit in (
+        ("my_number", DataCategory.MY_NUMBER in risk.categories),
+        ("sensitive", DataCategory.SENSITIVE in risk.categories),
+        ("payment", DataCategory.PAYMENT in risk.categories),
+        ("many_individuals", (risk.individuals or 0) >= MANY_INDIVIDUALS),
+    ) if hit]
+    medium = [code for code, hit in (
+        ("reportable_individuals", REPORTABLE_INDIVIDUALS < (risk.individuals or 0) < MANY_INDIVIDUALS),
+        ("abroad", any(c != HOME_COUNTRY for c in risk.countries)),
+        ("deep_tier", risk.tier >= DEEP_TIER),
+    ) if hit]
+    level = 2 if high else 1 if medium else 0
+    reasons = high + medium
+    if risk.past_incidents:
+        level = min(level + 1, 2)
+        reasons.append("past_incidents")
+    return TierDecision(_ORDER[level], tuple(reasons))
+
+
+def effective(derived: RiskTier, override: str | None) -> RiskTier:
+    return RiskTier(override) if override else derived

@@ -1,0 +1,234 @@
+"""The vendor's side of a request, reached by its one-time link and nothing else: see what is asked
+and about which of our data, save drafts, attach files, submit (or upload the workbook), and pass a
+copy down to its own sub-processors.
+
+Every call starts from the token. A wrong, expired or finished token raises LinkRefused, which says
+nothing about why (the page shows one plain message); wrong tokens are counted per client, and a
+client with too many is refused for a while before any lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from ..domain import request_tokens as tokens
+from ..domain.answers import check_answers
+from ..domain.permissions import Action, Role
+from ..domain.problems import Problem, raise_if_any
+from ..domain.questionnaires import AnswerType, QuestionSet
+from ..domain.requests import OPEN_TO_VENDOR, RequestState, due_problems, transition_problems
+from ..store import connection, records
+from ..store import registry_queries as q
+from ..store import request_queries as rq
+from ..store.settings_queries import settings_of
+from . import attachments, catalogue
+from .context import Actor, Context
+from .requests import Issued, RequestDraft, insert_request, read_workbook, stored_answers, to_stored, workbook_file
+from .setup import ORGANISATION_NAME
+
+
+class LinkRefused(Exception):
+    """The link opens nothing (wrong, expired, withdrawn, or too many wrong tries from this client)."""
+
+
+@dataclass(frozen=True)
+class VendorRequest:
+    """What the vendor's page shows: the request, what it is about, and whether it can still be changed."""
+
+    id: int
+    version: int
+    state: str
+    question_set: QuestionSet
+    answers: dict[str, Any]
+    due_on: date
+    editable: bool
+    comment: str | None  # why we returned it
+    business_name: str
+    work: str
+    data_categories: list[str]
+    entrustee_name: str
+    entruster_name: str | None  # None: us
+    organisation: str
+    answered_at: str | None
+    attachment_names: dict[int, str]
+    sublinks: list[dict]  # the vendor's own sub-processors under this link, to forward to
+    forwarded: list[dict]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _stamp(at: datetime) -> str:
+    return at.isoformat(timespec="seconds")
+
+
+def _find(db_path: Path, token: str, client: str, today: date) -> dict:
+    """The request the token opens, or LinkRefused (recording the failure)."""
+    now = _now()
+    with connection.reading(db_path) as db:
+        failures = [datetime.fromisoformat(at) for at in
+                    rq.recent_failures(db, client, _stamp(now - tokens.FAILURE_WINDOW))]
+        if tokens.throttled(failures, now):
+            raise LinkRefused()
+        row = rq.by_token_hash(db, tokens.token_hash(token)) if tokens.plausible(token) else None
+    usable = row is not None and row["state"] not in (RequestState.WITHDRAWN, RequestState.EXPIRED) and (
+        row["link_expires_on"] is None or date.fromisoformat(row["link_expires_on"]) >= today)
+    if not usable:
+        with connection.writing(db_path) as db:
+            rq.add_failure(db, client, _stamp(now), _stamp(now - timedelta(days=1)))
+        raise LinkRefused()
+    return row
+
+
+def _vendor(db_path: Path, row: dict, today: date) -> Context:
+    """The context the vendor acts in: may answer this request, and read nothing on its own."""
+    name = (row["contact_name"] or "vendor")[:60]
+    return Context(db_path, Actor(f"vendor:R{row['id']}", name, Role.VENDOR), today)
+
+
+def open_request(db_path: Path, token: str, client: str, today: date) -> VendorRequest:
+    """The request behind the link; the first opening is recorded (sent → opened)."""
+    row = _find(db_path, token, client, today)
+    if row["state"] == RequestState.SENT:
+        ctx = _vendor(db_path, row, today)
+        with ctx.write(Action.ANSWER_REQUEST) as db:
+            current = rq.request(db, row["id"])
+            if current["state"] == RequestState.SENT:
+                records.update(db, "requests", row["id"], current["version"], {
+                    "state": RequestState.OPENED.value, "opened_at": _stamp(_now())}, ctx.actor.username)
+        row = _find(db_path, token, client, today)
+    return _view(db_path, row)
+
+
+def _view(db_path: Path, row: dict) -> VendorRequest:
+    question_set = catalogue.question_set(row["set_id"])
+    answers = stored_answers(row)
+    with connection.reading(db_path) as db:
+        link = q.engagement(db, row["engagement_id"])
+        business = q.business(db, link["business_id"])
+        entrustee = q.party(db, link["entrustee_party_id"])
+        entruster = q.party(db, link["entruster_party_id"]) if link["entruster_party_id"] else None
+        organisation = settings_of(db, [ORGANISATION_NAME]).get(ORGANISATION_NAME, "")
+        file_ids = [answers[x.id] for x in question_set.questions if x.type == AnswerType.FILE and x.id in answers]
+        names = {i: records.fetch(db, "attachments", i)["original_name"] for i in file_ids}
+        sublinks = list(db.query("SELECT e.id, p.name, p.contact_person, p.email FROM engagements e JOIN parties p "
+                                 "ON p.id = e.entrustee_party_id WHERE e.parent_engagement_id = ? AND "
+                                 "e.status != 'ended' ORDER BY p.name", [link["id"]]))
+        forwarded = rq.forwarded(db, row["id"])
+    return VendorRequest(
+        id=row["id"], version=row["version"], state=row["state"], question_set=question_set, answers=answers,
+        due_on=date.fromisoformat(row["due_on"]), editable=row["state"] in OPEN_TO_VENDOR, comment=row["comment"]
+        if row["state"] == RequestState.RETURNED else None, business_name=business["name"], work=link["work"],
+        data_categories=list(link["data_categories"]), entrustee_name=entrustee["name"],
+        entruster_name=entruster["name"] if entruster else None,
+        organisation=organisation, answered_at=row["answered_at"],
+        attachment_names=names, sublinks=sublinks,
+        forwarded=[{"id": f["id"], "name": f["entrustee_name"], "state": f["state"]} for f in forwarded])
+
+
+def _editable(db, row: dict, expected_version: int) -> dict:
+    current = rq.request(db, row["id"])
+    if current["version"] != expected_version:
+        raise records.StaleRecord("requests", row["id"], current)
+    if current["state"] not in OPEN_TO_VENDOR:
+        raise_if_any([Problem(None, "error.request.not_open")])
+    return current
+
+
+def _merged(row: dict, answers: dict[str, Any]) -> dict[str, Any]:
+    """The vendor's answers; a file answer not sent again keeps the file already attached."""
+    kept = stored_answers(row)
+    files = {x.id for x in catalogue.question_set(row["set_id"]).questions if x.type == AnswerType.FILE}
+    return {**{k: v for k, v in kept.items() if k in files}, **answers}
+
+
+def save_draft(db_path: Path, token: str, client: str, today: date, expected_version: int,
+               answers: dict[str, Any]) -> None:
+    """Keep what is answered so far (checked, but incomplete answers allowed)."""
+    row = _find(db_path, token, client, today)
+    question_set = catalogue.question_set(row["set_id"])
+    clean, problems = check_answers(question_set, _merged(row, answers), final=False)
+    raise_if_any(problems)
+    ctx = _vendor(db_path, row, today)
+    with ctx.write(Action.ANSWER_REQUEST) as db:
+        current = _editable(db, row, expected_version)
+        _check_files(db, clean, question_set, current)
+        records.update(db, "requests", row["id"], expected_version, {"answers": to_stored(question_set, clean)},
+                       ctx.actor.username)
+
+
+def submit(db_path: Path, token: str, client: str, today: date, expected_version: int,
+           answers: dict[str, Any], answered_by: str) -> None:
+    """The final answer: every required question answered and every answer valid, or nothing changes."""
+    row = _find(db_path, token, client, today)
+    question_set = catalogue.question_set(row["set_id"])
+    clean, problems = check_answers(question_set, _merged(row, answers), final=True)
+    if not answered_by.strip():
+        problems.append(Problem("answered_by", "error.required"))
+    raise_if_any(problems)
+    ctx = _vendor(db_path, row, today)
+    with ctx.write(Action.ANSWER_REQUEST) as db:
+        current = _editable(db, row, expected_version)
+        raise_if_any(transition_problems(current["state"], RequestState.ANSWERED))
+        _check_files(db, clean, question_set, current)
+        records.update(db, "requests", row["id"], expected_version, {
+            "answers": to_stored(question_set, clean), "state": RequestState.ANSWERED.value,
+            "answered_at": _stamp(_now()), "answered_by": answered_by.strip()[:120]}, ctx.actor.username)
+
+
+def _check_files(db, clean: dict, question_set: QuestionSet, row: dict) -> None:
+    """A file answer names a file attached to this request (its own upload), never another record's."""
+    owner = f"vendor:R{row['id']}"
+    for question in question_set.questions:
+        if question.type == AnswerType.FILE and question.id in clean:
+            attachment = records.fetch(db, "attachments", clean[question.id])
+            if attachment is None or attachment["created_by"] != owner:
+                raise_if_any([Problem(question.id, "error.answer.file")])
+
+
+def attach(db_path: Path, token: str, client: str, today: date, file_name: str, data: bytes) -> int:
+    """Keep an evidence file for this request (the attachment rules apply); returns its id, which
+    the answer to a file question then names."""
+    row = _find(db_path, token, client, today)
+    if row["state"] not in OPEN_TO_VENDOR:
+        raise_if_any([Problem(None, "error.request.not_open")])
+    ctx = _vendor(db_path, row, today)
+    kept = attachments.keep_file(ctx, file_name, data)
+    with ctx.write(Action.ANSWER_REQUEST) as db:
+        return attachments.record(db, ctx, kept)
+
+
+def forward(db_path: Path, token: str, client: str, today: date, engagement_id: int, contact_name: str,
+            contact_email: str) -> Issued:
+    """A copy of this request to one of the vendor's sub-processors registered under this link; its
+    answers come to us, under the sub-link. Returns the new link, for the vendor to pass on."""
+    row = _find(db_path, token, client, today)
+    ctx = _vendor(db_path, row, today)
+    with ctx.write(Action.ANSWER_REQUEST) as db:
+        sub = q.engagement(db, engagement_id)
+        if sub is None or sub["parent_engagement_id"] != row["engagement_id"] or sub["status"] == "ended":
+            raise_if_any([Problem("engagement_id", "error.request.not_a_sublink")])
+        if not contact_name.strip():
+            raise_if_any([Problem("contact_name", "error.required")])
+        due = date.fromisoformat(row["due_on"])
+        raise_if_any(due_problems(due, today))
+        return insert_request(db, ctx, RequestDraft(engagement_id, row["set_id"], due, contact_name, contact_email),
+                              send=True, forwarded_from_id=row["id"])
+
+
+def workbook(db_path: Path, token: str, client: str, today: date) -> tuple[str, bytes]:
+    row = _find(db_path, token, client, today)
+    with connection.reading(db_path) as db:
+        return workbook_file(db, row)
+
+
+def submit_workbook(db_path: Path, token: str, client: str, today: date, expected_version: int, data: bytes) -> None:
+    """The filled-in workbook, uploaded on the vendor's page: checked like the form, then submitted.
+    File answers already attached on the page are kept."""
+    row = _find(db_path, token, client, today)
+    read = read_workbook(row, data)
+    submit(db_path, token, client, today, expected_version, read.answers, read.answered_by)

@@ -1,0 +1,337 @@
+"""Requests to vendors, as our staff handle them: create and send (one or many), withdraw, review
+the answers and accept or return them. The vendor's side is in ``request_answers``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .. import settings as app_settings
+from ..domain import answers as answer_rules
+from ..domain import request_tokens as tokens
+from ..domain.permissions import Action
+from ..domain.problems import Problem, raise_if_any
+from ..domain.questionnaires import QuestionSet
+from ..domain.requests import RequestState, due_problems, link_expires_on, transition_problems
+from ..store import records
+from ..store import registry_queries as q
+from ..store import request_queries as rq
+from ..store.settings_queries import settings_of
+from ..domain.attachment_rules import document_name
+from ..inputs import request_workbook as workbook_reader
+from ..outputs import request_workbook
+from . import catalogue, request_effects
+from .setup import ORGANISATION_NAME
+from .context import Context, NotFound
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A request sent: its id and the link to give the vendor (shown once: we keep only its hash)."""
+
+    request_id: int
+    link: str | None
+
+
+@dataclass
+class RequestDraft:
+    engagement_id: int
+    set_id: str
+    due_on: date | None
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+def stored_answers(row: dict) -> dict[str, Any]:
+    """question id → answer, from a request row."""
+    return {qid: entry["a"] for qid, entry in json.loads(row["answers"] or "{}").items()}
+
+
+def answer_versions(row: dict) -> dict[str, int]:
+    return {qid: entry["v"] for qid, entry in json.loads(row["answers"] or "{}").items()}
+
+
+def to_stored(question_set: QuestionSet, clean: dict[str, Any]) -> str:
+    """Answers as kept: each with the version of the question it answered."""
+    return json.dumps({qid: {"v": question_set.question(qid).version, "a": value} for qid, value in clean.items()},
+                      ensure_ascii=False, sort_keys=True)
+
+
+def _check_draft(db, ctx: Context, draft: RequestDraft) -> tuple[dict | None, list[Problem]]:
+    problems = due_problems(draft.due_on, ctx.today)
+    if draft.set_id not in catalogue.question_sets():
+        problems.append(Problem("set_id", "error.invalid_choice"))
+    link = q.engagement(db, draft.engagement_id)
+    if link is None:
+        problems.append(Problem("engagement_id", "error.not_found"))
+    elif link["status"] == "ended" and draft.set_id != "deletion_certificate":
+        problems.append(Problem("engagement_id", "error.request.link_ended"))
+    email = draft.contact_email.strip()
+    if email and ("@" not in email or " " in email):
+        problems.append(Problem("contact_email", "error.email.invalid"))
+    return link, problems
+
+
+def _contact(db, link: dict, draft: RequestDraft) -> tuple[str | None, str | None]:
+    """The contact given, else the party's own."""
+    party = q.party(db, link["entrustee_party_id"])
+    return (draft.contact_name.strip() or (party["contact_person"] if party else None) or None,
+            draft.contact_email.strip() or (party["email"] if party else None) or None)
+
+
+def insert_request(db, ctx: Context, draft: RequestDraft, send: bool, forwarded_from_id: int | None = None,
+                   termination_id: int | None = None) -> Issued:
+    """One request, inside the caller's transaction (checked by the caller)."""
+    link = q.engagement(db, draft.engagement_id)
+    name, email = _contact(db, link, draft)
+    question_set = catalogue.question_set(draft.set_id)
+    values = {"engagement_id": draft.engagement_id, "set_id": draft.set_id, "set_version": question_set.version,
+              "state": RequestState.DRAFT.value, "due_on": draft.due_on.isoformat(), "contact_name": name,
+              "contact_email": email, "forwarded_from_id": forwarded_from_id, "termination_id": termination_id,
+              "owner_user_id": link["owner_user_id"]}
+    token = None
+    if send:
+        token = tokens.new_token()
+        values |= _sent_values(ctx, draft.due_on, token)
+    request_id = records.insert(db, "requests", values, ctx.actor.username)
+    return Issued(request_id, _link(token))
+
+
+def _sent_values(ctx: Context, due_on: date, token: str) -> dict:
+    grace = app_settings.load().requests.grace_days
+    return {"state": RequestState.SENT.value, "token_hash": tokens.token_hash(token), "sent_on": ctx.today.isoformat(),
+            "link_expires_on": link_expires_on(due_on, grace).isoformat()}
+
+
+def _link(token: str | None) -> str | None:
+    return tokens.link(app_settings.load().requests.public_url, token) if token else None
+
+
+def create_request(ctx: Context, draft: RequestDraft, send: bool = True) -> Issued:
+    with ctx.write(Action.SEND_REQUESTS) as db:
+        _, problems = _check_draft(db, ctx, draft)
+        raise_if_any(problems)
+        return insert_request(db, ctx, draft, send)
+
+
+def create_many(ctx: Context, engagement_ids: list[int], set_id: str, due_on: date | None,
+                send: bool = True) -> list[Issued]:
+    """The same request to many links at once (this year's checksheets to every tier-1 link of a
+    business …), each to its party's contact; all or nothing."""
+    ctx.require(Action.SEND_REQUESTS)
+    if not engagement_ids:
+        raise_if_any([Problem("engagement_ids", "error.request.no_links")])
+    with ctx.write(Action.SEND_REQUESTS) as db:
+        issued = []
+        for engagement_id in engagement_ids:
+            draft = RequestDraft(engagement_id, set_id, due_on)
+            _, problems = _check_draft(db, ctx, draft)
+            raise_if_any([Problem(p.field, p.code, {**p.params, "engagement_id": engagement_id}) for p in problems])
+            issued.append(insert_request(db, ctx, draft, send))
+        return issued
+
+
+def active_links(ctx: Context, business_id: int, tier: int | None = None) -> list[int]:
+    """The business's links that are not ended (of one tier, when given): whom a bulk request goes to."""
+    with ctx.read() as db:
+        return rq.open_links(db, business_id, tier)
+
+
+def request_certificates(ctx: Context, termination_id: int, due_on: date | None) -> list[Issued]:
+    """A deletion-certificate request to every party of an ended sub-tree that still owes one, at once."""
+    with ctx.write(Action.SEND_REQUESTS) as db:
+        raise_if_any(due_problems(due_on, ctx.today))
+        owed = rq.certificates_owed(db, termination_id)
+        if not owed:
+            raise_if_any([Problem(None, "error.request.no_certificate_owed")])
+        return [insert_request(db, ctx, RequestDraft(engagement_id, "deletion_certificate", due_on), send=True,
+                               termination_id=termination_id) for engagement_id in owed]
+
+
+def _current(db, request_id: int, expected_version: int | None = None) -> dict:
+    row = rq.request(db, request_id)
+    if row is None:
+        raise NotFound("request", request_id)
+    if expected_version is not None and row["version"] != expected_version:
+        raise records.StaleRecord("requests", request_id, row)
+    return row
+
+
+def send_request(ctx: Context, request_id: int, expected_version: int, due_on: date | None = None) -> Issued:
+    """Send a draft, or send again with a new link (the old one stops working): a lost link, an
+    expired one, or a new due date."""
+    with ctx.write(Action.SEND_REQUESTS) as db:
+        row = _current(db, request_id, expected_version)
+        due = due_on or date.fromisoformat(row["due_on"])
+        raise_if_any(transition_problems(row["state"], RequestState.SENT) + due_problems(due, ctx.today))
+        token = tokens.new_token()
+        values = _sent_values(ctx, due, token) | {"due_on": due.isoformat()}
+        if row["state"] == RequestState.RETURNED:
+            values["state"] = RequestState.RETURNED.value  # still with the vendor, comments kept
+        records.update(db, "requests", request_id, expected_version, values, ctx.actor.username)
+        return Issued(request_id, _link(token))
+
+
+def withdraw(ctx: Context, request_id: int, expected_version: int) -> None:
+    with ctx.write(Action.SEND_REQUESTS) as db:
+        row = _current(db, request_id, expected_version)
+        raise_if_any(transition_problems(row["state"], RequestState.WITHDRAWN))
+        records.update(db, "requests", request_id, expected_version,
+                       {"state": RequestState.WITHDRAWN.value, "token_hash": None}, ctx.actor.username)
+
+
+def return_to_vendor(ctx: Context, request_id: int, expected_version: int, comment: str) -> None:
+    """Back to the vendor with what to change; its link works again until it expires."""
+    if not comment.strip():
+        raise_if_any([Problem("comment", "error.request.comment_required")])
+    with ctx.write(Action.SEND_REQUESTS) as db:
+        row = _current(db, request_id, expected_version)
+        raise_if_any(transition_problems(row["state"], RequestState.RETURNED))
+        records.update(db, "requests", request_id, expected_version, {
+            "state": RequestState.RETURNED.value, "comment": comment.strip(), "decided_on": ctx.today.isoformat(),
+            "decided_by": ctx.actor.display_name}, ctx.actor.username)
+
+
+@dataclass
+class Acceptance:
+    """What the reviewer decides on accepting. A selection answer needs the selection result (never
+    preselected) and may activate the link; findings get corrective actions owned and due as given."""
+
+    result: str | None = None
+    decided_by: str = ""
+    conditions: str = ""
+    activate: bool = False
+    action_owner: str = ""
+    action_due_on: date | None = None
+    comment: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def accept(ctx: Context, request_id: int, expected_version: int, decision: Acceptance) -> dict:
+    """Accept the answer and let it do what it means (a selection check, a report that moves the
+    schedule, findings, proposed re-delegations, a certificate, an incident), all in one transaction.
+    Returns what it did."""
+    ctx.require(Action.SEND_REQUESTS)
+    with ctx.write(Action.SEND_REQUESTS) as db:
+        row = _current(db, request_id, expected_version)
+        raise_if_any(transition_problems(row["state"], RequestState.ACCEPTED))
+        effect = request_effects.apply(ctx.inside(db), row, decision)
+        records.update(db, "requests", request_id, expected_version, {
+            "state": RequestState.ACCEPTED.value, "decided_on": ctx.today.isoformat(),
+            "decided_by": ctx.actor.display_name, "comment": decision.comment.strip() or None,
+            "effect": json.dumps(effect, ensure_ascii=False)}, ctx.actor.username)
+        return effect
+
+
+def expire_overdue(ctx: Context) -> int:
+    """Requests whose link ran out before an answer: expired (they can be sent again)."""
+    with ctx.write(Action.SEND_REQUESTS) as db:
+        rows = rq.to_expire(db, ctx.today)
+        for row in rows:
+            records.update(db, "requests", row["id"], row["version"],
+                           {"state": RequestState.EXPIRED.value, "token_hash": None}, ctx.actor.username)
+        return len(rows)
+
+
+def requests_page(ctx: Context, **filters) -> tuple[list[dict], int]:
+    with ctx.read() as db:
+        return rq.page(db, **filters)
+
+
+def state_counts(ctx: Context) -> dict[str, int]:
+    with ctx.read() as db:
+        return rq.state_counts(db)
+
+
+def overdue_count(ctx: Context) -> int:
+    with ctx.read() as db:
+        return rq.overdue_count(db, ctx.today)
+
+
+@dataclass(frozen=True)
+class RequestView:
+    row: dict
+    question_set: QuestionSet
+    answers: dict[str, Any]
+    findings: list[answer_rules.Finding]
+    previous: dict[str, Any]  # the answers last accepted for the same link and set (last year's)
+    forwarded: list[dict]
+    attachment_names: dict[int, str]
+    link: dict
+    effect: dict | None
+
+
+def request_view(ctx: Context, request_id: int) -> RequestView:
+    with ctx.read() as db:
+        row = _current(db, request_id)
+        previous = rq.previous_accepted(db, row["engagement_id"], row["set_id"], request_id)
+        forwarded = rq.forwarded(db, request_id)
+        link = q.engagement(db, row["engagement_id"])
+        names = _attachment_names(db, [row] + ([previous] if previous else []))
+    question_set = catalogue.question_set(row["set_id"])
+    answers = stored_answers(row)
+    return RequestView(row, question_set, answers, answer_rules.findings(question_set, answers),
+                       stored_answers(previous) if previous else {}, forwarded, names, link,
+                       json.loads(row["effect"]) if row["effect"] else None)
+
+
+def _attachment_names(db, rows: list[dict]) -> dict[int, str]:
+    ids = []
+    for row in rows:
+        question_set = catalogue.question_set(row["set_id"])
+        ids += [value for qid, value in stored_answers(row).items()
+                if any(qq.id == qid and qq.type == "file" for qq in question_set.questions)]
+    return {i: records.fetch(db, "attachments", i)["original_name"] for i in ids if records.fetch(db, "attachments", i)}
+
+
+class WorkbookRefused(Exception):
+    """The uploaded workbook was not taken: ``issues`` name sheet, row and column; nothing changed."""
+
+    def __init__(self, issues: list):
+        super().__init__(f"{len(issues)} problem(s) in the workbook")
+        self.issues = issues
+
+
+def workbook_context(db, row: dict) -> request_workbook.WorkbookContext:
+    link = q.engagement(db, row["engagement_id"])
+    organisation = settings_of(db, [ORGANISATION_NAME]).get(ORGANISATION_NAME, "")
+    return request_workbook.WorkbookContext(row["id"], organisation, q.business(db, link["business_id"])["name"],
+                                            link["work"], q.party(db, link["entrustee_party_id"])["name"], row["due_on"])
+
+
+def workbook_file(db, row: dict) -> tuple[str, bytes]:
+    """The request as a workbook to fill in (with what is answered so far), and its file name."""
+    question_set = catalogue.question_set(row["set_id"])
+    about = workbook_context(db, row)
+    data = request_workbook.write(question_set, about, stored_answers(row))
+    return document_name([question_set.title_ja, about.entrustee, f"R{row['id']}"], ".xlsx"), data
+
+
+def workbook_of(ctx: Context, request_id: int) -> tuple[str, bytes]:
+    with ctx.read() as db:
+        return workbook_file(db, _current(db, request_id))
+
+
+def read_workbook(row: dict, data: bytes) -> workbook_reader.WorkbookAnswers:
+    """The answers in an uploaded workbook, or WorkbookRefused with every problem by sheet/row/column."""
+    read = workbook_reader.read(data, row["id"], catalogue.question_set(row["set_id"]))
+    if read.issues:
+        raise WorkbookRefused(read.issues)
+    return read
+
+
+def answer_from_workbook(ctx: Context, request_id: int, data: bytes) -> None:
+    """A workbook the vendor sent back by e-mail, recorded exactly as an answer through its link."""
+    ctx.require(Action.SEND_REQUESTS)
+    with ctx.read() as db:
+        row = _current(db, request_id)
+    read = read_workbook(row, data)  # parsed outside the write transaction
+    with ctx.write(Action.SEND_REQUESTS) as db:
+        current = _current(db, request_id, row["version"])
+        raise_if_any(transition_problems(current["state"], RequestState.ANSWERED))
+        records.update(db, "requests", request_id, current["version"], {
+            "answers": to_stored(catalogue.question_set(row["set_id"]), read.answers),
+            "state": RequestState.ANSWERED.value, "answered_at": records.now_utc(), "answered_by": read.answered_by,
+        }, ctx.actor.username)

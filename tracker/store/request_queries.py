@@ -1,0 +1,112 @@
+"""Reading requests to vendors, and the throttle's record of wrong links."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlite_utils import Database
+
+_LISTED = """SELECT r.id, r.engagement_id, r.set_id, r.set_version, r.state, r.due_on, r.contact_name, r.contact_email,
+                    r.link_expires_on, r.forwarded_from_id, r.sent_on, r.answered_at, r.decided_on, r.version,
+                    r.owner_user_id, e.tier, e.work, e.business_id, e.entrustee_party_id, e.parent_engagement_id,
+                    b.name AS business_name, p.name AS entrustee_name
+             FROM requests r JOIN engagements e ON e.id = r.engagement_id
+             JOIN businesses b ON b.id = e.business_id JOIN parties p ON p.id = e.entrustee_party_id"""
+
+
+def request(db: Database, request_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM requests WHERE id = ?", [request_id]))
+    return rows[0] if rows else None
+
+
+def by_token_hash(db: Database, digest: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM requests WHERE token_hash = ?", [digest]))
+    return rows[0] if rows else None
+
+
+def page(db: Database, *, states: list[str] | None = None, business_id: int | None = None, set_id: str | None = None,
+         engagement_ids: list[int] | None = None, party_id: int | None = None, overdue_on: date | None = None,
+         limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """Requests matching every filter given, soonest due first; ``overdue_on``: still outstanding
+    and due before that day."""
+    where, params = ["1"], []
+    if states:
+        where.append(f"r.state IN ({','.join('?' * len(states))})")
+        params += states
+    if business_id is not None:
+        where.append("e.business_id = ?")
+        params.append(business_id)
+    if set_id:
+        where.append("r.set_id = ?")
+        params.append(set_id)
+    if engagement_ids is not None:
+        where.append(f"r.engagement_id IN ({','.join('?' * len(engagement_ids)) or 'NULL'})")
+        params += engagement_ids
+    if party_id is not None:
+        where.append("e.entrustee_party_id = ?")
+        params.append(party_id)
+    if overdue_on is not None:
+        where.append("r.state IN ('draft', 'sent', 'opened', 'returned') AND r.due_on < ?")
+        params.append(overdue_on.isoformat())
+    clause = " AND ".join(where)
+    total = db.execute(f"SELECT count(*) FROM requests r JOIN engagements e ON e.id = r.engagement_id WHERE {clause}",
+                       params).fetchone()[0]
+    rows = list(db.query(f"{_LISTED} WHERE {clause} ORDER BY r.state = 'answered' DESC, r.due_on, r.id "
+                         "LIMIT ? OFFSET ?", [*params, limit, offset]))
+    return rows, total
+
+
+def state_counts(db: Database) -> dict[str, int]:
+    return dict(db.execute("SELECT state, count(*) FROM requests GROUP BY state").fetchall())
+
+
+def overdue_count(db: Database, today: date) -> int:
+    return db.execute("SELECT count(*) FROM requests WHERE state IN ('draft', 'sent', 'opened', 'returned') "
+                      "AND due_on < ?", [today.isoformat()]).fetchone()[0]
+
+
+def previous_accepted(db: Database, engagement_id: int, set_id: str, before_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM requests WHERE engagement_id = ? AND set_id = ? AND state = 'accepted' "
+                         "AND id < ? ORDER BY id DESC LIMIT 1", [engagement_id, set_id, before_id]))
+    return rows[0] if rows else None
+
+
+def forwarded(db: Database, request_id: int) -> list[dict]:
+    return list(db.query(f"{_LISTED} WHERE r.forwarded_from_id = ? ORDER BY r.id", [request_id]))
+
+
+def to_expire(db: Database, today: date) -> list[dict]:
+    """Requests whose link has run out while the vendor could still answer."""
+    return list(db.query("SELECT id, version FROM requests WHERE state IN ('sent', 'opened', 'returned') "
+                         "AND link_expires_on < ?", [today.isoformat()]))
+
+
+def near_due(db: Database, until: date) -> list[dict]:
+    """Requests a vendor still has to answer, due by ``until`` (past due included), with whom to chase."""
+    return list(db.query(f"{_LISTED} WHERE r.state IN ('sent', 'opened', 'returned') AND r.due_on <= ? "
+                         "ORDER BY r.due_on, r.id", [until.isoformat()]))
+
+
+def recent_failures(db: Database, client: str, since: str) -> list[str]:
+    return [r[0] for r in db.execute("SELECT at FROM request_link_failures WHERE client = ? AND at >= ?",
+                                     [client, since])]
+
+
+def add_failure(db: Database, client: str, at: str, forget_before: str) -> None:
+    db.execute("DELETE FROM request_link_failures WHERE at < ?", [forget_before])
+    db.execute("INSERT INTO request_link_failures(client, at) VALUES (?, ?)", [client, at])
+
+
+def certificates_owed(db: Database, termination_id: int) -> list[int]:
+    """Links of a termination whose certificate is neither in nor already requested."""
+    return [r[0] for r in db.execute(
+        "SELECT c.engagement_id FROM deletion_certificates c JOIN engagements e ON e.id = c.engagement_id "
+        "WHERE c.termination_id = ? AND c.received_on IS NULL AND NOT EXISTS (SELECT 1 FROM requests r WHERE "
+        "r.termination_id = c.termination_id AND r.engagement_id = c.engagement_id AND r.state NOT IN "
+        "('expired', 'withdrawn')) ORDER BY e.path_key", [termination_id])]
+
+
+def open_links(db: Database, business_id: int, tier: int | None) -> list[int]:
+    where = "business_id = ? AND status != 'ended'" + (" AND tier = ?" if tier else "")
+    return [r[0] for r in db.execute(f"SELECT id FROM engagements WHERE {where} ORDER BY path_key",
+                                     [business_id, tier] if tier else [business_id])]

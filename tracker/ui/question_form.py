@@ -1,0 +1,133 @@
+"""A question set as a form (the vendor's page), and answers shown read-only (the receipt, the review).
+
+Nothing is preselected: a yes/no or a choice starts empty unless it was answered before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ..domain.answers import display, options
+from ..domain.questionnaires import AnswerType, Column, Question, QuestionSet
+from ..i18n import describe
+from .forms import field_errors
+from .session import lang, tr
+from .text import md
+
+
+def _label(item: Question | Column) -> str:
+    mark = " ＊" if item.required else ""
+    return md(item.text(lang())) + mark
+
+
+def _choice(item: Question | Column, key: str, current: Any) -> None:
+    values = [value for value, _, _ in options(item)]
+    names = {value: (ja if lang() == "ja" else en) for value, ja, en in options(item)}
+    st.radio(_label(item), values, index=values.index(current) if current in values else None,
+             format_func=names.__getitem__, horizontal=len(values) <= 3, key=key)
+
+
+def render(question_set: QuestionSet, answers: dict, prefix: str, errors_key: str,
+           file_names: dict[int, str]) -> Callable[[], dict]:
+    """The questions by section; returns a function reading the answers as the widgets now hold
+    them (call it in the same run, after a button: a table's edits are its return value)."""
+    tables: dict[str, pd.DataFrame] = {}
+    for section in question_set.sections:
+        st.subheader(md(section.title(lang())))
+        for question in (q for q in question_set.questions if q.section == section.id):
+            key = f"{prefix}{question.id}"
+            current = answers.get(question.id)
+            match question.type:
+                case AnswerType.YES_NO | AnswerType.CHOICE:
+                    _choice(question, key, current)
+                case AnswerType.TEXT:
+                    st.text_area(_label(question), value=current or "", key=key, height=80)
+                case AnswerType.DATE:
+                    st.date_input(_label(question), value=date.fromisoformat(current) if current else None,
+                                  key=key, format="YYYY-MM-DD")
+                case AnswerType.NUMBER:
+                    st.number_input(_label(question), value=current, min_value=0, step=1, key=key)
+                case AnswerType.COUNTRY:
+                    st.text_input(_label(question), value=current or "", key=key)
+                case AnswerType.FILE:
+                    if current:
+                        st.caption(tr("vendor.attached", name=md(file_names.get(current, "?"))))
+                    st.file_uploader(_label(question), key=key)
+                case AnswerType.TABLE:
+                    tables[question.id] = _table(question, key, current or [])
+            if question.source:
+                st.caption(md(question.source))
+            field_errors(errors_key, question.id)
+            for problem in st.session_state.get(errors_key, []):
+                if problem.field and problem.field.startswith(f"{question.id}["):
+                    where = problem.field[len(question.id):]
+                    st.markdown(f":red[:material/error: {md(where)} {describe(problem, lang(), quote=md)}]")
+
+    def collect() -> dict:
+        s = st.session_state
+        found: dict[str, Any] = {}
+        for question in question_set.questions:
+            key = f"{prefix}{question.id}"
+            if question.type == AnswerType.TABLE:
+                frame = tables[question.id]
+                found[question.id] = [{k: (None if pd.isna(v) else v) for k, v in row.items()}
+                                      for row in frame.to_dict("records")]
+            elif question.type != AnswerType.FILE:
+                found[question.id] = s.get(key)
+        return found
+
+    return collect
+
+
+def _table(question: Question, key: str, rows: list[dict]) -> pd.DataFrame:
+    st.markdown(_label(question))
+    columns = [c.id for c in question.columns]
+    frame = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns, dtype=object)
+    config = {}
+    for column in question.columns:
+        if options(column):
+            config[column.id] = st.column_config.SelectboxColumn(
+                md(column.text(lang())), options=[v for v, _, _ in options(column)], required=column.required)
+        else:
+            config[column.id] = st.column_config.TextColumn(md(column.text(lang())), required=column.required)
+    return st.data_editor(frame, column_config=config, num_rows="dynamic", key=key, hide_index=True,
+                          use_container_width=True)
+
+
+def uploads(question_set: QuestionSet, prefix: str) -> dict[str, tuple[str, bytes]]:
+    """Files chosen on the form now, by question id."""
+    found = {}
+    for question in question_set.questions:
+        chosen = st.session_state.get(f"{prefix}{question.id}") if question.type == AnswerType.FILE else None
+        if chosen is not None:
+            found[question.id] = (chosen.name, chosen.getvalue())
+    return found
+
+
+def show_answers(question_set: QuestionSet, answers: dict, file_names: dict[int, str],
+                 previous: dict | None = None) -> None:
+    """Every question with its answer (and last time's, when given), a table per section."""
+    for section in question_set.sections:
+        st.markdown(f"**{md(section.title(lang()))}**")
+        rows = []
+        for question in (q for q in question_set.questions if q.section == section.id):
+            rows.append({tr("vendor.question"): question.text(lang()),
+                         tr("vendor.answer"): _shown(question, answers.get(question.id), file_names)}
+                        | ({tr("request.previous_answer"): _shown(question, previous.get(question.id), file_names)}
+                           if previous is not None else {}))
+        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+
+
+def _shown(question: Question, value: Any, file_names: dict[int, str]) -> str:
+    if value is None:
+        return ""
+    if question.type == AnswerType.FILE:
+        return file_names.get(value, "?")
+    if question.type == AnswerType.TABLE:
+        return "\n".join(" / ".join(display(c, row.get(c.id), lang()) for c in question.columns) for row in value)
+    return display(question, value, lang())
