@@ -35,12 +35,12 @@ prepare_database(str(config.db_path()))
 with st.sidebar:
     # The label must not change with the language: a widget whose label changes is a new widget
     # to Streamlit, which would reset the switch to its default just after the user flipped it.
+    # required: clicking the chosen language keeps it (a deselected switch once crashed the page,
+    # setting the key after its widget existed)
     st.segmented_control(
-        "表示言語 / Language", LANGUAGES, key="lang", default="ja",
+        "表示言語 / Language", LANGUAGES, key="lang", default="ja", required=True,
         format_func=lambda code: {"ja": "日本語", "en": "English"}[code],
     )
-    if st.session_state.get("lang") is None:  # a deselected control falls back to Japanese
-        st.session_state["lang"] = "ja"
 
 app_settings = settings.load()  # once per page run
 if actor() and session_expired(last_activity(), datetime.now(timezone.utc), app_settings.sign_in):
