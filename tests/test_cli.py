@@ -115,3 +115,36 @@ def test_demo_scale_builds_a_synthetic_registry(tmp_path):
     assert "50 parties" in result.output and "200 engagements" in result.output
     again = CliRunner().invoke(main, ["--db", str(path), "demo", "--scale", "50"])
     assert again.exit_code == 1 and "already holds" in again.output
+
+
+def test_request_commands_send_a_workbook_and_record_its_answer_all_or_nothing(tmp_path, monkeypatch):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tracker.outputs.request_workbook import ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET
+
+    monkeypatch.setenv("TRACKER_TODAY", "2026-11-22")
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "init", "--demo"]).exit_code == 0
+    made = runner.invoke(main, ["--db", db, "request", "new", "3", "--set", "incident_notice", "--due", "2026-12-20"])
+    assert made.exit_code == 0, made.output
+    number, link = made.output.split()[-2:]
+    assert number.startswith("R") and "?answer=" in link
+    request_id = number[1:]
+    out = tmp_path / "r.xlsx"
+    assert runner.invoke(main, ["--db", db, "request", "workbook", request_id, "-o", str(out)]).exit_code == 0
+    book = load_workbook(out)
+    sheet = book[MAIN_SHEET]
+    sheet[f"{ANSWER}{HEADER_ROW + 1}"] = "2026-11-20"  # learned_on; the other required answers left empty
+    sheet[ANSWERED_BY_CELL] = "事故 担当"
+    buffer = BytesIO()
+    book.save(buffer)
+    partial = tmp_path / "partial.xlsx"
+    partial.write_bytes(buffer.getvalue())
+    refused = runner.invoke(main, ["--db", db, "request", "answer", request_id, str(partial)])
+    assert refused.exit_code == 1 and f"{MAIN_SHEET} row {HEADER_ROW + 3} E" in refused.output
+    assert "Nothing recorded." in refused.output
+    listed = runner.invoke(main, ["--db", db, "request", "list", "--state", "sent"])
+    assert f"{number}\tsent\tincident_notice\t2026-12-20\t3\t" in listed.output

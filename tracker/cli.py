@@ -350,6 +350,99 @@ def ledger_command(ctx: click.Context, out: Path, template: bool, language: str)
     click.echo(f"Ledger written to {out}")
 
 
+@main.group("request")
+def request_group() -> None:
+    """Requests answered by the vendors themselves (checksheets, reports, declarations, certificates)."""
+
+
+def _problems(error) -> None:
+    from .i18n import describe
+
+    for problem in error.problems:
+        field = f"{problem.field}: " if problem.field else ""
+        click.echo(f"Error: {field}{describe(problem, 'en')}", err=True)
+    sys.exit(1)
+
+
+@request_group.command("new")
+@click.argument("engagement", type=int)
+@click.option("--set", "set_id", required=True, help="Question set: selection, annual_report, subprocessors, "
+              "deletion_certificate or incident_notice.")
+@click.option("--due", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Due date, YYYY-MM-DD.")
+@click.option("--contact", default="", help="The vendor's contact (default: the party's).")
+@click.option("--email", default="", help="The vendor's e-mail (default: the party's).")
+@click.option("--draft", is_flag=True, help="Keep it as a draft: no link yet.")
+@click.pass_context
+def request_new(ctx: click.Context, engagement: int, set_id: str, due, contact: str, email: str, draft: bool) -> None:
+    """Create a request for one engagement; prints its id and the vendor's one-time link (shown once)."""
+    from .domain.problems import RuleViolation
+    from .services import requests
+
+    try:
+        issued = requests.create_request(_context(ctx), requests.RequestDraft(engagement, set_id, due.date(), contact,
+                                                                              email), send=not draft)
+    except RuleViolation as error:
+        _problems(error)
+    click.echo(f"R{issued.request_id}")
+    if issued.link:
+        click.echo(issued.link)
+
+
+@request_group.command("workbook")
+@click.argument("request_id", type=int)
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .xlsx.")
+@click.pass_context
+def request_workbook(ctx: click.Context, request_id: int, out: Path) -> None:
+    """Write the request as an Excel workbook for the vendor to fill in."""
+    from .services import requests
+
+    _, data = requests.workbook_of(_context(ctx), request_id)
+    out.write_bytes(data)
+    click.echo(f"Workbook written to {out}")
+
+
+@request_group.command("answer")
+@click.argument("request_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def request_answer(ctx: click.Context, request_id: int, file: Path) -> None:
+    """Record a filled-in workbook as the request's answer: all of it or, on any error, nothing."""
+    from .domain.problems import RuleViolation
+    from .i18n import describe
+    from .services import requests
+
+    try:
+        requests.answer_from_workbook(_context(ctx), request_id, file.read_bytes())
+    except requests.WorkbookRefused as refused:
+        for issue in refused.issues:
+            where = " ".join(str(p) for p in (issue.sheet, f"row {issue.row}" if issue.row else None, issue.column) if p)
+            click.echo(f"Error: {where}: {describe(issue.problem, 'en')}", err=True)
+        click.echo("Nothing recorded.", err=True)
+        sys.exit(1)
+    except RuleViolation as error:
+        _problems(error)
+    click.echo(f"R{request_id}: answer recorded, awaiting review.")
+
+
+@request_group.command("list")
+@click.option("--state", "states", multiple=True, help="Only these states (repeatable).")
+@click.option("--overdue", is_flag=True, help="Only requests still outstanding past their due date.")
+@click.pass_context
+def request_list(ctx: click.Context, states: tuple[str, ...], overdue: bool) -> None:
+    """Requests, soonest due first (answers awaiting review on top), tab-separated."""
+    from .services import requests
+
+    context = _context(ctx)
+    rows, total = requests.requests_page(context, states=list(states) or None,
+                                         overdue_on=context.today if overdue else None, limit=10_000)
+    click.echo("id\tstate\tset\tdue\tengagement\tentrustee\tbusiness")
+    for r in rows:
+        click.echo(f"R{r['id']}\t{r['state']}\t{r['set_id']}\t{r['due_on']}\t{r['engagement_id']}\t"
+                   f"{r['entrustee_name']}\t{r['business_name']}")
+    click.echo(f"{total} request(s)", err=True)
+
+
 def _loaded(counts: dict[str, int]) -> str:
     return "Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())
 
