@@ -115,6 +115,8 @@ def load(ctx: Context, spec: dict) -> dict[str, int]:
             wrongful_purpose=item.get("wrongful_purpose", False)))
         for key, on in item.get("notices", {}).items():
             record_notice(ctx, incident_id, engagements[key], _date(on))
+    for item in spec.get("requests", []):
+        _request(ctx, engagements[item["engagement"]], item)
     return {"parties": len(parties), "businesses": len(businesses), "engagements": len(engagements),
             "contracts": len(spec.get("contracts", [])), "users": len(spec.get("users", []))}
 
@@ -138,3 +140,32 @@ def _coverage(spec: dict[str, list[str]]) -> dict[str, CoverageEntry]:
             ids = [c.id for c in catalogue()] if clause_id == "*" else [clause_id]
             entries |= {i: CoverageEntry(status) for i in ids}
     return entries
+
+
+def _request(ctx: Context, engagement_id: int, item: dict) -> None:
+    """A request brought to its state the way it gets there: sent, answered through its link, decided."""
+    from datetime import timedelta
+    from urllib.parse import parse_qs, urlparse
+
+    from ..domain.questionnaires import AnswerType
+    from . import catalogue, request_answers, requests
+
+    issued = requests.create_request(ctx, requests.RequestDraft(
+        engagement_id, item["set"], ctx.today + timedelta(days=item["due_in_days"])))
+    if item["state"] == "sent":
+        return
+    token = parse_qs(urlparse(issued.link).query)["answer"][0]
+    question_set = catalogue.question_set(item["set"])
+    answers = {q.id: "yes" for q in question_set.questions if q.type == AnswerType.YES_NO and q.required}
+    answers |= {q.id: "na" for q in question_set.questions if q.type == AnswerType.YES_NO and q.finding_if == ("yes",)
+                and q.na} | {q.id: "no" for q in question_set.questions
+                             if q.type == AnswerType.YES_NO and q.finding_if == ("yes",) and not q.na}
+    answers |= item.get("answers", {})
+    view = request_answers.open_request(ctx.db_path, token, "demo", ctx.today)
+    request_answers.submit(ctx.db_path, token, "demo", ctx.today, view.version, answers, "デモ 回答者")
+    row = requests.request_view(ctx, issued.request_id).row
+    if item["state"] == "accepted":
+        requests.accept(ctx, row["id"], row["version"], requests.Acceptance(
+            result="approved", decided_by=ctx.actor.display_name))
+    elif item["state"] == "returned":
+        requests.return_to_vendor(ctx, row["id"], row["version"], item["comment"])
