@@ -130,7 +130,7 @@ st.dataframe([{
     tr("request.number"): f"R{r['id']}", tr("request.state_label"): states[r["state"]], tr("request.set"): sets[r["set_id"]],
     tr("request.entrustee"): r["entrustee_name"], tr("request.business"): r["business_name"],
     tr("request.tier"): r["tier"], tr("request.due_on"): r["due_on"],
-    tr("request.answered_at"): (r["answered_at"] or "")[:10]} for r in rows], hide_index=True, use_container_width=True)
+    tr("request.answered_at"): (r["answered_at"] or "")[:10]} for r in rows], hide_index=True, width="stretch")
 pager(total, "rq_page")
 
 current = query_record("request", lambda i: requests.request_view(ctx, i).row)

@@ -36,7 +36,7 @@ except LinkRefused:
 question_set = request.question_set
 st.title(md(question_set.title(lang())))
 show_flash("_vendor_flash")
-entruster = request.entruster_name or request.organisation or tr("vendor.us")
+entruster = request.organisation or tr("vendor.us")  # answers come to us, whoever passed the request on
 st.markdown(tr("vendor.about", entruster=md(entruster), entrustee=md(request.entrustee_name),
                business=md(request.business_name), work=md(request.work),
                categories=labels.categories(request.data_categories), due=request.due_on.isoformat(),

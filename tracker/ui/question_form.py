@@ -25,11 +25,11 @@ def _label(item: Question | Column) -> str:
     return md(item.text(lang())) + mark
 
 
-def _choice(item: Question | Column, key: str, current: Any) -> None:
+def _choice(item: Question, key: str, current: Any, help: str | None) -> None:
     values = [value for value, _, _ in options(item)]
     names = {value: (ja if lang() == "ja" else en) for value, ja, en in options(item)}
     st.radio(_label(item), values, index=values.index(current) if current in values else None,
-             format_func=names.__getitem__, horizontal=len(values) <= 3, key=key)
+             format_func=names.__getitem__, horizontal=len(values) <= 3, key=key, help=help)
 
 
 def render(question_set: QuestionSet, answers: dict, prefix: str, errors_key: str,
@@ -42,26 +42,25 @@ def render(question_set: QuestionSet, answers: dict, prefix: str, errors_key: st
         for question in (q for q in question_set.questions if q.section == section.id):
             key = f"{prefix}{question.id}"
             current = answers.get(question.id)
+            source = md(question.source) if question.source else None  # the "?" beside the question
             match question.type:
                 case AnswerType.YES_NO | AnswerType.CHOICE:
-                    _choice(question, key, current)
+                    _choice(question, key, current, source)
                 case AnswerType.TEXT:
-                    st.text_area(_label(question), value=current or "", key=key, height=80)
+                    st.text_area(_label(question), value=current or "", key=key, height=80, help=source)
                 case AnswerType.DATE:
                     st.date_input(_label(question), value=date.fromisoformat(current) if current else None,
-                                  key=key, format="YYYY-MM-DD")
+                                  key=key, format="YYYY-MM-DD", help=source)
                 case AnswerType.NUMBER:
-                    st.number_input(_label(question), value=current, min_value=0, step=1, key=key)
+                    st.number_input(_label(question), value=current, min_value=0, step=1, key=key, help=source)
                 case AnswerType.COUNTRY:
-                    st.text_input(_label(question), value=current or "", key=key)
+                    st.text_input(_label(question), value=current or "", key=key, help=source)
                 case AnswerType.FILE:
                     if current:
                         st.caption(tr("vendor.attached", name=md(file_names.get(current, "?"))))
-                    st.file_uploader(_label(question), key=key)
+                    st.file_uploader(_label(question), key=key, help=source)
                 case AnswerType.TABLE:
                     tables[question.id] = _table(question, key, current or [])
-            if question.source:
-                st.caption(md(question.source))
             field_errors(errors_key, question.id)
             for problem in st.session_state.get(errors_key, []):
                 if problem.field and problem.field.startswith(f"{question.id}["):
@@ -96,7 +95,7 @@ def _table(question: Question, key: str, rows: list[dict]) -> pd.DataFrame:
         else:
             config[column.id] = st.column_config.TextColumn(md(column.text(lang())), required=column.required)
     return st.data_editor(frame, column_config=config, num_rows="dynamic", key=key, hide_index=True,
-                          use_container_width=True)
+                          width="stretch")
 
 
 def uploads(question_set: QuestionSet, prefix: str) -> dict[str, tuple[str, bytes]]:
@@ -120,7 +119,7 @@ def show_answers(question_set: QuestionSet, answers: dict, file_names: dict[int,
                          tr("vendor.answer"): _shown(question, answers.get(question.id), file_names)}
                         | ({tr("request.previous_answer"): _shown(question, previous.get(question.id), file_names)}
                            if previous is not None else {}))
-        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+        st.table(pd.DataFrame(rows).set_index(tr("vendor.question")))  # wraps long questions, unlike a grid
 
 
 def _shown(question: Question, value: Any, file_names: dict[int, str]) -> str:
