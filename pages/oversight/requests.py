@@ -173,9 +173,7 @@ if sender and row["state"] in (*OPEN_TO_VENDOR, RequestState.DRAFT, RequestState
                 requests.answer_from_workbook(ctx, request_id, upload.getvalue())
             except requests.WorkbookRefused as refused:
                 for issue in refused.issues:
-                    place = " ".join(str(p) for p in (issue.sheet, issue.row and tr("vendor.row", row=issue.row),
-                                                       issue.column) if p)
-                    st.error(f"{md(place)}: {describe(issue.problem, lang(), quote=md)}")
+                    st.error(f"{md(labels.cell_place(issue))}: {describe(issue.problem, lang(), quote=md)}")
             else:
                 flash(tr("request.recorded"))
                 st.rerun()

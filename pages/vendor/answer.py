@@ -102,9 +102,7 @@ with st.expander(tr("vendor.excel"), icon=":material/table_view:"):
             request_answers.submit_workbook(db_path, token, client, today, request.version, upload.getvalue())
         except WorkbookRefused as refused_book:
             for issue in refused_book.issues:
-                place = " ".join(str(p) for p in (issue.sheet, issue.row and tr("vendor.row", row=issue.row),
-                                                   issue.column) if p)
-                st.error(f"{md(place)}: {describe(issue.problem, lang(), quote=md)}")
+                st.error(f"{md(labels.cell_place(issue))}: {describe(issue.problem, lang(), quote=md)}")
         except RuleViolation as violation:
             for problem in violation.problems:
                 st.error(describe(problem, lang(), quote=md))

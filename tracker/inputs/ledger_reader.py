@@ -93,15 +93,7 @@ def _coded(prefix: str) -> dict[str, str]:
     return found
 
 
-@lru_cache(maxsize=1024)
-def _country(text: str) -> str | None:
-    text = text.strip()
-    if countries.is_known(text.upper()):
-        return text.upper()
-    for code in countries.COUNTRIES:
-        if text.lower() in (countries.name(code, "ja").lower(), countries.name(code, "en").lower()):
-            return code
-    return None
+_country = lru_cache(maxsize=1024)(countries.normalise)
 
 
 def _convert(column: Column, value: Any) -> tuple[Any, Problem | None]:

@@ -153,3 +153,8 @@ def request_effect(effect: dict) -> str:
             if key == "issues" else str(value)
         parts.append(tr(f"request.effect.{key}", ids=shown))
     return "  \n".join(parts) or tr("request.effect.none")
+
+
+def cell_place(issue) -> str:
+    """Where a workbook problem is: 「回答 Answers 12行目 E」."""
+    return " ".join(str(p) for p in (issue.sheet, issue.row and tr("vendor.row", row=issue.row), issue.column) if p)
