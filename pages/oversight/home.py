@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from tracker.domain.schedule import DueStatus
-from tracker.services import approvals, attention, gaps, incidents, schedule, selection, setup, terminations
+from tracker.services import approvals, attention, gaps, incidents, requests, schedule, selection, setup, terminations
 from tracker.ui import figures, labels
 from tracker.ui.figures import PROBLEM, WAITING, Figure
 from tracker.ui.session import context, lang, show_flash, tr, tr_md
@@ -24,7 +24,8 @@ mine = schedule.due_counts(ctx, mine=True)
 unselected, unselected_total = selection.unselected_active(ctx, limit=10)
 open_incidents, first_incident = incidents.open_summary(ctx)
 owed = terminations.owed_count(ctx)
-SCHEDULE, GAPS = "pages/oversight/schedule.py", "pages/contracts/gaps.py"
+answered = requests.state_counts(ctx).get("answered", 0)
+SCHEDULE, GAPS, REQUESTS = "pages/oversight/schedule.py", "pages/contracts/gaps.py", "pages/oversight/requests.py"
 figures.show([
     Figure(tr("home.findings"), state.findings, PROBLEM, "pages/oversight/approvals.py"),
     Figure(tr("home.breaches"), state.breaches, PROBLEM, "pages/oversight/approvals.py"),
@@ -34,11 +35,13 @@ figures.show([
     Figure(tr("home.mine_overdue"), mine[DueStatus.OVERDUE], PROBLEM, SCHEDULE, {"status": "overdue", "scope": "mine"}),
     Figure(tr("home.open_incidents"), open_incidents, PROBLEM, "pages/oversight/incidents.py"),
     Figure(tr("home.certificates_owed_figure"), owed, PROBLEM, "pages/oversight/terminations.py"),
+    Figure(tr("home.requests_overdue"), requests.overdue_count(ctx), PROBLEM, REQUESTS, {"status": "overdue"}),
     Figure(tr("home.pending"), state.pending_approvals, WAITING, "pages/oversight/approvals.py"),
     Figure(tr("schedule.status.due_soon"), due[DueStatus.DUE_SOON], WAITING, SCHEDULE, {"status": "due_soon"}),
     Figure(tr("home.mine_due_soon"), mine[DueStatus.DUE_SOON], WAITING, SCHEDULE,
            {"status": "due_soon", "scope": "mine"}),
     Figure(tr("home.unselected"), unselected_total, WAITING, "pages/oversight/selection.py"),
+    Figure(tr("home.requests_to_review"), answered, WAITING, REQUESTS, {"state": "answered"}),
 ])
 st.caption(tr("home.open_links_caption", count=state.counts["open_engagements"]))
 

@@ -7,10 +7,10 @@ import streamlit as st
 from tracker.domain.permissions import Action
 from tracker.domain.requests import OPEN_TO_VENDOR, RequestState
 from tracker.domain.selection import SelectionResult
-from tracker.i18n import describe
-from tracker.services import businesses, catalogue, requests, terminations
+from tracker.i18n import describe, join
+from tracker.services import businesses, catalogue, requests, risk, terminations
 from tracker.services.requests import Acceptance, RequestDraft
-from tracker.ui import labels, question_form
+from tracker.ui import figures, labels, question_form
 from tracker.ui.forms import field_errors, form_errors_elsewhere, paged, pager, submit
 from tracker.ui.links import query_record
 from tracker.ui.pickers import choose, link_picker
@@ -109,6 +109,8 @@ if sender:
                           ctx, st.session_state["rq_term"], st.session_state["rq_term_due"]),
                           tr("request.sent"), on_success=remember))
 
+figures.preset("rq_f_state", "state", lambda value: [value] if value in states else [])
+figures.preset("rq_f_overdue", "status", lambda value: value == "overdue")
 left, middle, right = st.columns(3)
 chosen_states = left.multiselect(tr("request.filter_state"), list(states), format_func=states.__getitem__,
                                  placeholder=tr("common.all"), key="rq_f_state")
@@ -118,8 +120,7 @@ business_names = {b["id"]: b["name"] for b in businesses.list_businesses(ctx)}
 chosen_business = right.selectbox(tr("request.business"), list(business_names), index=None,
                                   format_func=lambda i: md(business_names[i]), placeholder=tr("common.all"),
                                   key="rq_f_business")
-overdue_only = st.toggle(tr("request.overdue_only"), key="rq_f_overdue",
-                         value=st.query_params.get("status") == "overdue")
+overdue_only = st.toggle(tr("request.overdue_only"), key="rq_f_overdue")
 rows, total = paged(lambda limit, offset: requests.requests_page(
     ctx, states=chosen_states or None, set_id=chosen_set, business_id=chosen_business,
     overdue_on=ctx.today if overdue_only else None, limit=limit, offset=offset), "rq_page", page_size=50)
@@ -149,6 +150,9 @@ st.markdown(tr("request.summary", state=states[row["state"]], due=row["due_on"],
                contact=md(row["contact_name"] or "—"), email=md(row["contact_email"] or "—"),
                expires=row["link_expires_on"] or "—", tier=labels.tier(view.link["tier"]),
                work=md(view.link["work"])))
+link_risk = risk.link_risk(ctx, row["engagement_id"])
+st.caption(tr("risk.line", tier=labels.risk_tier(link_risk.tier), reasons=join(
+    (tr(f"risk.reason.{r}") for r in link_risk.derived.reasons), lang()) or tr("risk.reason.none")))
 if row["forwarded_from_id"]:
     st.caption(tr("request.forwarded_from", number=row["forwarded_from_id"]))
 if row["comment"]:

@@ -53,6 +53,9 @@ def action_link(row: dict, container) -> None:
     if kind in COMPLETABLE or kind == ReviewKind.CORRECTIVE_ACTION:
         container.page_link("pages/oversight/reviews.py", label=tr("schedule.record"), icon=":material/fact_check:",
                             query_params={"engagement": row["engagement_id"], "kind": row["kind"]})
+    elif kind == ReviewKind.REQUEST:
+        container.page_link("pages/oversight/requests.py", label=tr("schedule.open_request"),
+                            icon=":material/forward_to_inbox:", query_params={"request": row["ref_id"]})
     elif kind == ReviewKind.CERTIFICATION:
         container.page_link("pages/registry/party.py", label=tr("schedule.open_party"), icon=":material/verified:",
                             query_params={"party": row["party_id"]})

@@ -6,9 +6,10 @@ import streamlit as st
 from tracker.domain.models import EngagementStatus
 from tracker.domain.permissions import Action
 from tracker.domain.selection import CheckMethod, SelectionResult
-from tracker.services import certifications, engagements, selection
+from tracker.domain.problems import Problem, RuleViolation
+from tracker.services import certifications, engagements, risk, selection
 from tracker.services.selection import SelectionInput
-from tracker.ui import area_checklist, selection_summary
+from tracker.ui import area_checklist, labels, selection_summary
 from tracker.ui.forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
 from tracker.ui.link_header import choose_link
 from tracker.i18n import join
@@ -24,6 +25,31 @@ engagement_id = link.id
 row = engagements.get_engagement(ctx, engagement_id)
 if row["selection_override_reason"]:
     st.warning(tr_md("selection.overridden", reason=row["selection_override_reason"]), icon=":material/warning:")
+
+risk_view = risk.link_risk(ctx, engagement_id)
+reasons = join((tr(f"risk.reason.{r}") for r in risk_view.derived.reasons), lang()) or tr("risk.reason.none")
+st.markdown(tr("risk.line", tier=labels.risk_tier(risk_view.tier), reasons=reasons))
+if risk_view.override:
+    st.caption(tr("risk.overridden", derived=tr(f"risk.tier.{risk_view.derived.tier}"), reason=md(risk_view.reason)))
+if ctx.can(Action.DECIDE_REDELEGATION):
+    with st.expander(tr("risk.change"), icon=":material/tune:"):
+        tiers = {t: tr(f"risk.tier.{t}") for t in ("high", "medium", "low")} | {"rule": tr("risk.back_to_rule")}
+        st.radio(tr("risk.tier_label"), list(tiers), index=None, horizontal=True, format_func=tiers.__getitem__,
+                 key=f"risk_{engagement_id}_tier")
+        field_errors(f"risk_{engagement_id}_errors", "risk_tier")
+        st.text_input(tr("risk.reason_label"), key=f"risk_{engagement_id}_reason")
+        field_errors(f"risk_{engagement_id}_errors", "risk_reason")
+        field_errors(f"risk_{engagement_id}_errors", None)
+
+        def override() -> None:
+            chosen = st.session_state.get(f"risk_{engagement_id}_tier")
+            if chosen is None:
+                raise RuleViolation([Problem("risk_tier", "error.risk.choose")])
+            risk.set_override(ctx, engagement_id, risk_view.version, None if chosen == "rule" else chosen,
+                              st.session_state.get(f"risk_{engagement_id}_reason", ""))
+
+        st.button(tr("risk.save"), key=f"risk_{engagement_id}_save",
+                  on_click=submit(f"risk_{engagement_id}_errors", override, tr("risk.saved")))
 
 held = certifications.certifications_of(ctx, link.entrustee_id)
 if held:

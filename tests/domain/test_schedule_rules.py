@@ -115,3 +115,13 @@ def test_contract_expiry_is_the_latest_end_of_the_signed_contracts_unless_one_ne
         1, date(2027, 3, 31))  # an addendum runs with the contract it amends
     assert contract_expiry([(1, "master", "2027-03-31", True)]) is None  # auto-renewing
     assert contract_expiry([(1, "master", None, False), (2, "dpa", "2027-01-01", False)]) is None  # open-ended
+
+
+def test_requests_not_yet_settled_are_due_on_their_date_and_the_risk_tier_sets_the_reevaluation():
+    from tracker.domain.schedule import DueItem, ReviewKind
+
+    facts = ScheduleFacts(start=date(2026, 1, 10), reevaluation_months=24,
+                          open_requests=((7, date(2026, 12, 20)),))
+    items = {i.kind: i for i in link_items(facts)}
+    assert items[ReviewKind.REQUEST] == DueItem(ReviewKind.REQUEST, date(2026, 12, 20), date(2026, 12, 20), 30, 7)
+    assert items[ReviewKind.REEVALUATION].nominal_on == date(2028, 1, 10)

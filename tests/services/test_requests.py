@@ -360,3 +360,40 @@ def test_another_requests_workbook_is_refused(ctx, sent):
     with pytest.raises(requests.WorkbookRefused) as refused:
         requests.answer_from_workbook(ctx, other.request_id, _filled(ctx, issued, selection_answers()))
     assert refused.value.issues[0].problem.code == "error.workbook.other_request"
+
+
+def test_the_risk_tier_sets_how_often_the_vendor_is_asked_again_and_an_override_needs_a_reason(ctx):
+    from tracker.services import risk, schedule
+
+    low = factories.link(ctx, factories.party(ctx, "低リスク株式会社"), business_id=factories.business(ctx))
+    high = factories.link(ctx, factories.party(ctx, "高リスク株式会社"), business_id=factories.business(ctx, "番号"),
+                          categories=("my_number",))
+    assert (risk.link_risk(ctx, low).tier, risk.link_risk(ctx, high).tier) == ("low", "high")
+    assert risk.link_risk(ctx, high).derived.reasons == ("my_number",)
+
+    def reevaluation(link_id):
+        rows, _ = schedule.due_page(ctx, limit=None, kinds=["reevaluation"])
+        return next(r["due_on"] for r in rows if r["engagement_id"] == link_id)
+
+    assert reevaluation(low) == "2028-11-22" and reevaluation(high) == "2027-11-22"
+    with pytest.raises(PermissionDenied):
+        risk.set_override(context_for(ctx.db_path, Role.PROCUREMENT), low, 3, "high", "x")
+    view = risk.link_risk(ctx, low)
+    with pytest.raises(RuleViolation):
+        risk.set_override(ctx, low, view.version, "high", " ")
+    risk.set_override(ctx, low, view.version, "high", "委託先で過去に重大事故")
+    assert risk.link_risk(ctx, low).tier == "high" and reevaluation(low) == "2027-11-22"
+
+
+def test_open_requests_are_on_the_schedule_until_settled(ctx, sent):
+    from tracker.services import schedule
+
+    link, issued = sent
+    rows, _ = schedule.due_page(ctx, limit=None, kinds=["request"])
+    assert [(r["ref_id"], r["due_on"]) for r in rows] == []  # a proposed link is not scheduled yet
+    active = factories.link(ctx, factories.party(ctx, "稼働中株式会社"), business_id=factories.business(ctx, "稼働"))
+    other = requests.create_request(ctx, RequestDraft(active, "annual_report", DUE))
+    rows, _ = schedule.due_page(ctx, limit=None, kinds=["request"])
+    assert [(r["ref_id"], r["due_on"]) for r in rows] == [(other.request_id, DUE.isoformat())]
+    requests.withdraw(ctx, other.request_id, 1)
+    assert schedule.due_page(ctx, limit=None, kinds=["request"])[1] == 0

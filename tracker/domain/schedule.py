@@ -24,6 +24,7 @@ class ReviewKind(StrEnum):
     CERTIFICATION = "certification"  # a certificate's expiry
     CONTRACT = "contract"  # a contract's expiry or renewal
     CORRECTIVE_ACTION = "corrective_action"  # a finding's fix, due on its own date
+    REQUEST = "request"  # a request to the vendor not yet settled (its answer, or our review of it)
 
 
 # Kinds done by recording a review; the others are done by changing their record (a renewed
@@ -106,11 +107,14 @@ class ScheduleFacts:
     last_selection: date | None = None  # the latest approved selection check
     contracts: tuple[tuple[int, date], ...] = ()  # (contract id, valid until) of its contracts
     open_actions: tuple[tuple[int, date], ...] = ()  # (corrective action id, due on)
+    reevaluation_months: int = DEFAULT_INTERVAL_MONTHS  # how often its vendor is asked again: by risk tier
+    open_requests: tuple[tuple[int, date], ...] = ()  # (request id, due on) of requests not yet settled
 
 
-def link_items(facts: ScheduleFacts, reevaluation_months: int = DEFAULT_INTERVAL_MONTHS) -> list[DueItem]:
+def link_items(facts: ScheduleFacts) -> list[DueItem]:
     """Every item due for an active link: the next of each periodic review, counted from the last
-    time it was done (else from the start), plus expiring contracts and open corrective actions."""
+    time it was done (else from the start), plus expiring contracts, open corrective actions and
+    requests to its vendor not yet settled."""
 
     def after(kind: ReviewKind, months: int, since: date | None = None) -> DueItem:
         return due(kind, add_months(facts.last_done.get(kind) or since or facts.start, months))
@@ -122,9 +126,10 @@ def link_items(facts: ScheduleFacts, reevaluation_months: int = DEFAULT_INTERVAL
         items.append(after(ReviewKind.FOREIGN_CHECK, DEFAULT_INTERVAL_MONTHS))
     last_evaluated = max((d for d in (facts.last_done.get(ReviewKind.REEVALUATION), facts.last_selection) if d),
                          default=None)
-    items.append(due(ReviewKind.REEVALUATION, add_months(last_evaluated or facts.start, reevaluation_months)))
+    items.append(due(ReviewKind.REEVALUATION, add_months(last_evaluated or facts.start, facts.reevaluation_months)))
     items += [due(ReviewKind.CONTRACT, until, contract_id) for contract_id, until in facts.contracts]
     items += [due(ReviewKind.CORRECTIVE_ACTION, on, action_id) for action_id, on in facts.open_actions]
+    items += [DueItem(ReviewKind.REQUEST, on, on, DUE_SOON_DAYS, request_id) for request_id, on in facts.open_requests]
     return items
 
 

@@ -15,7 +15,7 @@ from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..domain.questionnaires import QuestionSet
 from ..domain.requests import RequestState, due_problems, link_expires_on, transition_problems
-from ..store import records
+from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import request_queries as rq
 from ..store.settings_queries import settings_of
@@ -96,6 +96,7 @@ def insert_request(db, ctx: Context, draft: RequestDraft, send: bool, forwarded_
         token = tokens.new_token()
         values |= _sent_values(ctx, draft.due_on, token)
     request_id = records.insert(db, "requests", values, ctx.actor.username)
+    due_items.refresh_links(db, [draft.engagement_id])
     return Issued(request_id, _link(token))
 
 
@@ -171,6 +172,7 @@ def send_request(ctx: Context, request_id: int, expected_version: int, due_on: d
         if row["state"] == RequestState.RETURNED:
             values["state"] = RequestState.RETURNED.value  # still with the vendor, comments kept
         records.update(db, "requests", request_id, expected_version, values, ctx.actor.username)
+        due_items.refresh_links(db, [row["engagement_id"]])
         return Issued(request_id, _link(token))
 
 
@@ -180,6 +182,7 @@ def withdraw(ctx: Context, request_id: int, expected_version: int) -> None:
         raise_if_any(transition_problems(row["state"], RequestState.WITHDRAWN))
         records.update(db, "requests", request_id, expected_version,
                        {"state": RequestState.WITHDRAWN.value, "token_hash": None}, ctx.actor.username)
+        due_items.refresh_links(db, [row["engagement_id"]])
 
 
 def return_to_vendor(ctx: Context, request_id: int, expected_version: int, comment: str) -> None:
@@ -222,6 +225,7 @@ def accept(ctx: Context, request_id: int, expected_version: int, decision: Accep
             "state": RequestState.ACCEPTED.value, "decided_on": ctx.today.isoformat(),
             "decided_by": ctx.actor.display_name, "comment": decision.comment.strip() or None,
             "effect": json.dumps(effect, ensure_ascii=False)}, ctx.actor.username)
+        due_items.refresh_links(db, [row["engagement_id"]])
         return effect
 
 
@@ -232,6 +236,7 @@ def expire_overdue(ctx: Context) -> int:
         for row in rows:
             records.update(db, "requests", row["id"], row["version"],
                            {"state": RequestState.EXPIRED.value, "token_hash": None}, ctx.actor.username)
+        due_items.refresh_links(db, [row["engagement_id"] for row in rows])
         return len(rows)
 
 

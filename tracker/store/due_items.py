@@ -16,7 +16,9 @@ from sqlite_utils import Database
 
 from . import connection
 
+from .. import settings
 from ..domain.models import EngagementStatus
+from ..domain.risk_tier import LinkRisk, derive, effective
 from ..domain.schedule import (DueItem, ReviewKind, ScheduleFacts, certification_item, contract_expiry, handled_abroad,
                                link_items)
 from ..domain.selection import PASSING
@@ -53,16 +55,23 @@ def _batches(ids: list[int]) -> Iterator[list[int]]:
 def _write_link_items(db: Database, where: str, params: list) -> None:
     links = db.execute(
         f"""SELECT e.id, e.start_date, e.created_at, e.inspection_interval_months, e.processing_countries,
-                   e.storage_countries, p.country, e.entrustee_party_id, e.business_id, e.tier, e.owner_user_id
+                   e.storage_countries, p.country, e.entrustee_party_id, e.business_id, e.tier, e.owner_user_id,
+                   e.data_categories, e.individuals_count, e.risk_tier_override
             FROM engagements e JOIN parties p ON p.id = e.entrustee_party_id
             WHERE {where} AND e.status = ?""", params + [EngagementStatus.ACTIVE.value]).fetchall()
+    # how often each risk tier's vendor is asked again (the settings file, read once per refresh)
+    months = dict(settings.load().requests.checksheet_months)
     for start_at in range(0, len(links), _BATCH):
         batch = links[start_at:start_at + _BATCH]
         facts = _facts(db, [row[0] for row in batch])
         rows = []
         for (link_id, start, created, interval, processing, storage, country, party_id, business_id, tier,
-             owner) in batch:
-            abroad = handled_abroad(country, json.loads(processing), json.loads(storage))
+             owner, categories, individuals, override) in batch:
+            processing, storage = json.loads(processing), json.loads(storage)
+            abroad = handled_abroad(country, processing, storage)
+            risk = derive(LinkRisk(frozenset(json.loads(categories)), individuals,
+                                   frozenset([country, *processing, *storage]), tier,
+                                   facts["incidents"].get(link_id, 0)))
             link = ScheduleFacts(
                 start=date.fromisoformat(start or created[:10]),
                 inspection_interval=interval,
@@ -72,6 +81,8 @@ def _write_link_items(db: Database, where: str, params: list) -> None:
                 last_selection=facts["last_selection"].get(link_id),
                 contracts=facts["contracts"].get(link_id, ()),
                 open_actions=tuple(facts["actions"][link_id]),
+                reevaluation_months=months[effective(risk.tier, override)],
+                open_requests=tuple(facts["requests"][link_id]),
             )
             rows += [_row(item, link_id, party_id, business_id, tier, owner) for item in link_items(link)]
         _insert(db, rows)
@@ -106,8 +117,15 @@ def _facts(db: Database, ids: list[int]) -> dict:
             f"""SELECT r.engagement_id, a.id, a.due_on FROM corrective_actions a JOIN reviews r ON r.id = a.review_id
                 WHERE r.engagement_id IN ({marks}) AND a.closed_on IS NULL""", ids):
         actions[link_id].append((action_id, date.fromisoformat(on)))
-    return {"last_done": last_done, "last_selection": last_selection,
-            "report_interval": report_interval, "contracts": contracts, "actions": actions}
+    incidents = dict(db.execute(f"SELECT engagement_id, count(*) FROM incidents WHERE engagement_id IN ({marks}) "
+                                "GROUP BY engagement_id", ids).fetchall())
+    requests: dict[int, list] = defaultdict(list)
+    for link_id, request_id, on in db.execute(
+            f"SELECT engagement_id, id, due_on FROM requests WHERE engagement_id IN ({marks}) "
+            "AND state NOT IN ('accepted', 'expired', 'withdrawn')", ids):
+        requests[link_id].append((request_id, date.fromisoformat(on)))
+    return {"last_done": last_done, "last_selection": last_selection, "report_interval": report_interval,
+            "contracts": contracts, "actions": actions, "incidents": incidents, "requests": requests}
 
 
 def _write_certification_items(db: Database, where: str, params: list) -> None:

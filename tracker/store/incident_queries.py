@@ -23,3 +23,7 @@ def incidents(db: Database, include_closed: bool) -> list[dict]:
     """Newest first."""
     where = "1" if include_closed else "closed_on IS NULL"
     return list(db.query(f"SELECT * FROM incidents WHERE {where} ORDER BY id DESC"))
+
+
+def count_at(db: Database, engagement_id: int) -> int:
+    return db.execute("SELECT count(*) FROM incidents WHERE engagement_id = ?", [engagement_id]).fetchone()[0]

@@ -246,9 +246,8 @@ def m005_supervision(db: Database) -> None:
     """Selection checks, certifications, reviews and the schedule of what is due."""
     for statement in _SUPERVISION_DDL:
         db.execute(statement)
-    from .due_items import rebuild_all
-
-    rebuild_all(db)
+    # due_items is filled by ``migrate`` once every migration has run: the rebuild reads columns
+    # that later migrations add, so it cannot run at this step of an old database's upgrade
 
 
 _AUDIT_COLUMNS = """
@@ -568,7 +567,13 @@ def migrate(path: Path | str) -> None:
     db = connect(path)
     try:
         db.execute("PRAGMA journal_mode = WAL")
+        changed = bool(migrations.pending(db))
         migrations.apply(db)
+        if changed:  # derived rows follow the schema they derive from (what is due, and when)
+            from .due_items import rebuild_all
+
+            with db.conn:
+                rebuild_all(db)
     finally:
         db.close()
 

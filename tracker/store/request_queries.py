@@ -77,7 +77,7 @@ def forwarded(db: Database, request_id: int) -> list[dict]:
 
 def to_expire(db: Database, today: date) -> list[dict]:
     """Requests whose link has run out while the vendor could still answer."""
-    return list(db.query("SELECT id, version FROM requests WHERE state IN ('sent', 'opened', 'returned') "
+    return list(db.query("SELECT id, version, engagement_id FROM requests WHERE state IN ('sent', 'opened', 'returned') "
                          "AND link_expires_on < ?", [today.isoformat()]))
 
 

@@ -158,3 +158,10 @@ def request_effect(effect: dict) -> str:
 def cell_place(issue) -> str:
     """Where a workbook problem is: 「回答 Answers 12行目 E」."""
     return " ".join(str(p) for p in (issue.sheet, issue.row and tr("vendor.row", row=issue.row), issue.column) if p)
+
+
+RISK_COLOUR = {"high": "red", "medium": "orange", "low": "green"}
+
+
+def risk_tier(code: str) -> str:
+    return f":{RISK_COLOUR[code]}-badge[{tr(f'risk.tier.{code}')}]"
