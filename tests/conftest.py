@@ -7,10 +7,12 @@ demo through the services again for every test."""
 from __future__ import annotations
 
 import shutil
+import socket
 from datetime import date
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from tracker import config
 from tracker.domain.permissions import Role
@@ -63,3 +65,28 @@ def copy_database(template: Path, target: Path) -> None:
 def demo_ctx(ctx: Context, demo_template: Path) -> Context:
     copy_database(demo_template, ctx.db_path)
     return ctx
+
+
+class Inbox:
+    """What a real (local) SMTP server received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    with socket.socket() as probe:  # a free port (the controller cannot start on port 0)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

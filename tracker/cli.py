@@ -224,22 +224,27 @@ def restore_command(ctx: click.Context, archive: Path, audit_key: Path | None) -
               "else settings.toml next to the database).")
 @click.pass_context
 def remind(ctx: click.Context, dry_run: bool, today, settings_file: Path | None) -> None:
-    """E-mail each owner one digest of their overdue and due-soon reviews (for cron).
+    """E-mail each owner one digest of their overdue and due-soon items, and chase the vendors whose
+    requests are due in a week, tomorrow, or overdue (each with a new link; for cron).
 
     SMTP comes from the [smtp] section of the settings file; the password from the environment
     variable it names (TRACKER_SMTP_PASSWORD by default)."""
     from . import settings
-    from .services import reminders
+    from .services import reminders, request_mail, requests
 
     setup.initialise(ctx.obj["db"])
     run_ctx = Context(ctx.obj["db"], SYSTEM, today.date()) if today else _context(ctx)
     path = settings_file or (None if "TRACKER_SETTINGS" in os.environ else ctx.obj["db"].parent / "settings.toml")
     try:
-        sent = reminders.send(run_ctx, settings.load(path).smtp, dry_run=dry_run, echo=click.echo)
+        smtp = settings.load(path).smtp
+        if not dry_run:
+            requests.expire_overdue(run_ctx)  # links past their grace period: expired, not chased
+        sent = reminders.send(run_ctx, smtp, dry_run=dry_run, echo=click.echo)
+        chased = request_mail.chase(run_ctx, smtp, dry_run=dry_run, echo=click.echo)
     except (ValueError, OSError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
-    click.echo(f"{sent} digest(s) {'printed' if dry_run else 'sent'}.", err=dry_run)
+    click.echo(f"{sent} digest(s), {chased} vendor reminder(s) {'printed' if dry_run else 'sent'}.", err=dry_run)
 
 
 @main.command("addendum")
@@ -372,20 +377,31 @@ def _problems(error) -> None:
 @click.option("--contact", default="", help="The vendor's contact (default: the party's).")
 @click.option("--email", default="", help="The vendor's e-mail (default: the party's).")
 @click.option("--draft", is_flag=True, help="Keep it as a draft: no link yet.")
+@click.option("--mail", is_flag=True, help="Also e-mail the link and the workbook to the contact ([smtp] settings).")
 @click.pass_context
-def request_new(ctx: click.Context, engagement: int, set_id: str, due, contact: str, email: str, draft: bool) -> None:
+def request_new(ctx: click.Context, engagement: int, set_id: str, due, contact: str, email: str, draft: bool,
+                mail: bool) -> None:
     """Create a request for one engagement; prints its id and the vendor's one-time link (shown once)."""
+    from . import settings
     from .domain.problems import RuleViolation
-    from .services import requests
+    from .services import request_mail, requests
 
+    context = _context(ctx)
     try:
-        issued = requests.create_request(_context(ctx), requests.RequestDraft(engagement, set_id, due.date(), contact,
-                                                                              email), send=not draft)
+        issued = requests.create_request(context, requests.RequestDraft(engagement, set_id, due.date(), contact,
+                                                                        email), send=not draft)
     except RuleViolation as error:
         _problems(error)
     click.echo(f"R{issued.request_id}")
     if issued.link:
         click.echo(issued.link)
+    if mail and issued.link:
+        try:
+            sent = request_mail.send_invitations(context, [issued], settings.load().smtp)
+        except (ValueError, OSError) as error:
+            click.echo(f"Error: the request stands, the e-mail was not sent: {error}", err=True)
+            sys.exit(1)
+        click.echo(f"{sent} e-mail(s) sent.", err=True)
 
 
 @request_group.command("workbook")

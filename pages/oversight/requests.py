@@ -8,7 +8,8 @@ from tracker.domain.permissions import Action
 from tracker.domain.requests import OPEN_TO_VENDOR, RequestState
 from tracker.domain.selection import SelectionResult
 from tracker.i18n import describe, join
-from tracker.services import businesses, catalogue, requests, risk, terminations
+from tracker import settings
+from tracker.services import businesses, catalogue, request_mail, requests, risk, terminations
 from tracker.services.requests import Acceptance, RequestDraft
 from tracker.ui import figures, labels, question_form
 from tracker.ui.forms import field_errors, form_errors_elsewhere, paged, pager, submit
@@ -38,12 +39,27 @@ if issued_links:
         st.code("\n".join(f"R{i.request_id}  {i.link}" for i in issued_links if i.link), language=None)
 
 
+mail_notice = st.session_state.pop("_request_mail_notice", None)
+if mail_notice:
+    (st.success if mail_notice[0] else st.warning)(mail_notice[1])
+
+
 def remember(issued) -> None:
-    st.session_state["_issued_links"] = issued if isinstance(issued, list) else [issued]
+    """Show the new links once; e-mail them too when the user asked for it."""
+    issued = issued if isinstance(issued, list) else [issued]
+    st.session_state["_issued_links"] = issued
+    if st.session_state.get("rq_mail"):
+        try:
+            count = request_mail.send_invitations(ctx, issued, settings.load().smtp)
+        except (ValueError, OSError) as error:  # the requests stand; the links are on screen to pass on
+            st.session_state["_request_mail_notice"] = (False, tr("request.mail_failed", error=str(error)))
+        else:
+            st.session_state["_request_mail_notice"] = (True, tr("request.mailed", count=count))
 
 
 if sender:
     with st.expander(tr("request.new"), icon=":material/forward_to_inbox:"):
+        st.checkbox(tr("request.mail"), key="rq_mail")
         one, many, ended = st.tabs([tr("request.new_one"), tr("request.new_many"), tr("request.new_termination")])
         with one:
             link_id = link_picker(ctx, tr("request.link"), "rq_new_link")

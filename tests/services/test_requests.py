@@ -4,6 +4,7 @@ accepted answer does — on a real database, through the services."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from io import BytesIO
 from urllib.parse import parse_qs, urlparse
@@ -397,3 +398,37 @@ def test_open_requests_are_on_the_schedule_until_settled(ctx, sent):
     assert [(r["ref_id"], r["due_on"]) for r in rows] == [(other.request_id, DUE.isoformat())]
     requests.withdraw(ctx, other.request_id, 1)
     assert schedule.due_page(ctx, limit=None, kinds=["request"])[1] == 0
+
+
+def test_a_request_goes_out_by_e_mail_and_is_chased_with_a_new_link(ctx, sent, smtp_server):
+    import email
+    from email.policy import default
+
+    from tracker.services import request_mail
+    from tracker.settings import Smtp
+
+    inbox, port = smtp_server
+    smtp = Smtp(host="127.0.0.1", port=port, security="none", sender="tracker@example.jp")
+    _, issued = sent
+    assert request_mail.send_invitations(ctx, [issued], smtp) == 1
+    message = email.message_from_bytes(inbox.messages[0].content, policy=default)
+    assert inbox.messages[0].rcpt_tos == ["hanako@example.jp"] and issued.link in message.get_body().get_content()
+    attachment = next(message.iter_attachments())
+    assert attachment.get_filename().endswith(f"R{issued.request_id}.xlsx")
+    assert load_workbook(BytesIO(attachment.get_content())).sheetnames[0] == MAIN_SHEET
+
+    week_before = ctx.__class__(ctx.db_path, ctx.actor, DUE - timedelta(days=7))
+    printed = []
+    assert request_mail.chase(week_before, smtp, dry_run=True, echo=printed.append) == 1
+    assert len(inbox.messages) == 1 and f"R{issued.request_id}" in printed[0]  # a dry run sends and changes nothing
+    request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, week_before.today)
+    assert request_mail.chase(week_before, smtp) == 1
+    chased = email.message_from_bytes(inbox.messages[1].content, policy=default).get_body().get_content()
+    new_link = re.search(r"http\S+answer=[\w-]+", chased).group(0)
+    assert new_link != issued.link
+    with pytest.raises(LinkRefused):  # the old link stops working; the new one opens the same request
+        request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, week_before.today)
+    assert request_answers.open_request(ctx.db_path, new_link.split("answer=")[1], CLIENT,
+                                        week_before.today).id == issued.request_id
+    two_days_before = ctx.__class__(ctx.db_path, ctx.actor, DUE - timedelta(days=2))
+    assert request_mail.chase(two_days_before, smtp) == 0  # not every day

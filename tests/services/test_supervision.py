@@ -1,11 +1,9 @@
 """Selection checks and the activation guard, reviews moving the schedule, certifications, the
 calendar file and reminder e-mails through a real SMTP server."""
 
-import socket
 from datetime import date
 
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from tests import factories as f
@@ -229,29 +227,6 @@ def test_the_calendar_file_parses_back_with_the_same_events(demo_ctx):
         start, summary = events[uid]
         assert start == date.fromisoformat(row["due_on"])
         assert summary.startswith(f"{row['kind']}: {row['party_name']}")
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    with socket.socket() as probe:  # a free port (the controller cannot start on port 0)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def test_reminders_reach_each_owner_with_their_items_through_smtp(demo_ctx, smtp_server):

@@ -66,3 +66,13 @@ def link_expires_on(due_on: date, grace_days: int) -> date:
 
 def is_overdue(state: str, due_on: date, today: date) -> bool:
     return state in OUTSTANDING and due_on < today
+
+
+CHASE_BEFORE_DAYS = 7
+
+
+def should_chase(due_on: date, today: date) -> bool:
+    """Remind a vendor a week before, the day before, and, once overdue, the day after and weekly
+    (every day would be noise; a reminder carries a new link, so each one is a change)."""
+    days = (due_on - today).days
+    return days in (CHASE_BEFORE_DAYS, 1) or (days < 0 and (-days) % 7 == 1)

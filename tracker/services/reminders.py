@@ -81,13 +81,13 @@ def send(ctx: Context, smtp: Smtp, dry_run: bool = False, echo: Callable[[str], 
         return len(mails)
     if not smtp.host or not smtp.sender:
         raise ValueError("settings [smtp] needs host and sender to send reminders (or use --dry-run)")
-    with _connect(smtp) as server:
+    with connect(smtp) as server:
         for mail in mails:
             server.send_message(mail)
     return len(mails)
 
 
-def _connect(smtp: Smtp) -> smtplib.SMTP:
+def connect(smtp: Smtp) -> smtplib.SMTP:
     context = ssl.create_default_context()
     if smtp.security == "tls":
         server = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_seconds, context=context)

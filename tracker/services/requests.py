@@ -166,7 +166,12 @@ def send_request(ctx: Context, request_id: int, expected_version: int, due_on: d
     with ctx.write(Action.SEND_REQUESTS) as db:
         row = _current(db, request_id, expected_version)
         due = due_on or date.fromisoformat(row["due_on"])
-        raise_if_any(transition_problems(row["state"], RequestState.SENT) + due_problems(due, ctx.today))
+        problems = transition_problems(row["state"], RequestState.SENT)
+        if due_on is not None:
+            problems += due_problems(due_on, ctx.today)
+        elif link_expires_on(due, app_settings.load().requests.grace_days) < ctx.today:
+            problems.append(Problem("due_on", "error.request.due_in_past"))  # a new due date is needed
+        raise_if_any(problems)
         token = tokens.new_token()
         values = _sent_values(ctx, due, token) | {"due_on": due.isoformat()}
         if row["state"] == RequestState.RETURNED:

@@ -154,3 +154,10 @@ def privacy_officer_emails(db: Database) -> list[tuple[str, str]]:
     """(display name, e-mail) of active privacy officers: they receive what nobody owns."""
     return db.execute("""SELECT display_name, email FROM users WHERE role = 'privacy_officer' AND active = 1
                          AND email IS NOT NULL AND email <> '' ORDER BY id""").fetchall()
+
+
+def owner_of_link(db: Database, engagement_id: int) -> tuple[str, str] | None:
+    """(name, e-mail) of the user who owns the link's reviews, if any."""
+    row = db.execute("SELECT u.display_name, u.email FROM engagements e JOIN users u ON u.id = e.owner_user_id "
+                     "WHERE e.id = ? AND u.active = 1", [engagement_id]).fetchone()
+    return (row[0], row[1]) if row and row[1] else None
