@@ -20,7 +20,8 @@ from tracker.services.context import Actor, PermissionDenied
 from tracker.services.reports import ReportFilter
 from tracker.store import connection
 
-SHEETS = ["Overview", "Summary", "Parties", "Chain", "Clause matrix", "Gaps", "Schedule", "Incidents", "Deletion certificates"]
+SHEETS = ["Overview", "Summary", "Parties", "Chain", "Clause matrix", "Gaps", "Schedule", "Incidents", "Deletion certificates",
+          "Requests"]
 RISKY = ["=HYPERLINK(\"http://x\",\"y\")", "+81 3", "-1+2", "@SUM(A1)"]  # names are trimmed: tab/CR below
 
 
@@ -227,3 +228,13 @@ def test_a_sheet_longer_than_excel_allows_continues_on_the_next(tmp_path):
     assert list(book["Gaps (2)"].tables) == ["Gaps2"] and book["Gaps (3)"]["A1"].value == "n"
     exact = write(tmp_path / "u.xlsx", [SheetSpec("S", "S", ["n"], ([n] for n in range(3)))], "h", "f", max_rows=4)
     assert exact == {"S": 3} and openpyxl.load_workbook(tmp_path / "u.xlsx").sheetnames == ["S"]
+
+
+def test_the_requests_sheet_lists_each_request_with_its_state_and_overdue_ones_flagged(demo_ctx, db_path):
+    _, book = report(demo_ctx)
+    sheet = book["Requests"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == scalar(db_path, "SELECT count(*) FROM requests") == 4
+    assert {r[2] for r in rows} == {"sent", "awaiting review", "accepted", "returned"}
+    assert all(r[0].startswith("R") and r[6] is not None for r in rows)
+    assert all(r[10] == "No" for r in rows)  # the demo's requests are all due later

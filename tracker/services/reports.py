@@ -17,6 +17,7 @@ from ..domain import countries
 from ..domain.attachment_rules import document_name
 from ..domain.gaps import ClauseState, bits
 from ..domain.permissions import Action
+from ..domain.requests import is_overdue
 from ..domain.schedule import status_of
 from ..outputs.xlsx_overview import Block, Figure, Overview, write_overview
 from ..outputs.xlsx_report import DATE_FORMAT, Highlight, Progress, SheetSpec, write
@@ -24,7 +25,7 @@ from ..store import registry_queries as q
 from ..store import report_queries as rq
 from . import incidents as incident_service
 from . import setup
-from .catalogue import catalogue
+from .catalogue import catalogue, question_sets
 from .context import Context
 from .gaps import clause_matrix, registry_gaps
 
@@ -229,6 +230,14 @@ class _Report:
                 self._certificates(), [30, 11, 26, 6, 14, 12, 30, 16, 11],
                 [Highlight(t("report.certificate_status"), t("termination.owed_badge"), "red")],
                 formats={1: day, 8: day}, empty_note=t("report.no_terminations")),
+            SheetSpec(t("report.sheet.requests"), "Requests", [
+                t("request.number"), t("request.set"), t("request.state_label"), t("request.entrustee"),
+                t("request.business"), t("request.tier"), t("request.due_on"), t("report.request_sent"),
+                t("request.answered_at"), t("report.request_decided"), t("request.overdue")],
+                self._requests(), [8, 26, 12, 26, 20, 6, 11, 11, 11, 11, 9],
+                [Highlight(t("request.overdue"), t("common.yes"), "red"),
+                 Highlight(t("request.state_label"), t("request.state.answered"), "orange")],
+                formats={c: day for c in (6, 7, 8, 9)}, empty_note=t("report.no_requests")),
         ]
 
     def _scope_text(self) -> str:
@@ -341,6 +350,15 @@ class _Report:
             status = self.t("termination.received", day=received) if received else self.t("termination.owed_badge")
             yield [root, _day(ended_on), party, tier, status,
                    self.t(f"termination.method.{method}") if method else "", items, responsible, _day(done_on)]
+
+    def _requests(self) -> Iterator[list]:
+        sets = question_sets()
+        for request_id, set_id, state, party, business, tier, due_on, sent, answered, decided in rq.requests(
+                self.ctx.db_path, self.scope):
+            overdue = is_overdue(state, date.fromisoformat(due_on), self.as_of)
+            yield [f"R{request_id}", sets[set_id].title(self.lang), self.t(f"request.state.{state}"), party, business,
+                   tier, _day(due_on), _day(sent), _day(answered), _day(decided),
+                   self.t("common.yes") if overdue else self.t("common.no")]
 
     # --- values
 

@@ -126,3 +126,13 @@ def certificates(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
                               JOIN engagements r ON r.id = t.engagement_id JOIN parties rp ON rp.id = r.entrustee_party_id
                               JOIN engagements e ON e.id = c.engagement_id JOIN parties p ON p.id = c.party_id
                               WHERE {where} ORDER BY t.id, e.path_key""", params)
+
+
+def requests(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
+    """Requests to the vendors of links in scope, soonest due first."""
+    where, params = scope.where()
+    return _rows(db_path, f"""SELECT r.id, r.set_id, r.state, p.name, b.name, e.tier, r.due_on, r.sent_on,
+                                     substr(r.answered_at, 1, 10), r.decided_on
+                              FROM requests r JOIN engagements e ON e.id = r.engagement_id
+                              JOIN parties p ON p.id = e.entrustee_party_id JOIN businesses b ON b.id = e.business_id
+                              WHERE {where} ORDER BY r.due_on, r.id""", params)
