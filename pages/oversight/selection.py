@@ -9,7 +9,7 @@ from tracker.domain.selection import CheckMethod, SelectionResult
 from tracker.domain.problems import Problem, RuleViolation
 from tracker.services import certifications, engagements, risk, selection
 from tracker.services.selection import SelectionInput
-from tracker.ui import area_checklist, labels, selection_summary
+from tracker.ui import area_checklist, labels, request_list, selection_summary
 from tracker.ui.forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
 from tracker.ui.link_header import choose_link
 from tracker.i18n import join
@@ -55,6 +55,8 @@ held = certifications.certifications_of(ctx, link.entrustee_id)
 if held:
     st.caption(tr("selection.certifications_held") + ": " + join((
         f"{tr('certification.scheme.' + c['scheme'])} {md(c['number'])}（〜{c['valid_until']}）" for c in held), lang()))
+
+request_list.show(ctx, engagement_ids=[engagement_id])
 
 st.subheader(tr("selection.history"))
 checks = selection.selection_checks_of(ctx, engagement_id)

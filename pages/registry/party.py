@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.services import chains, parties, setup
-from tracker.ui import certification_form, labels
+from tracker.ui import certification_form, labels, request_list
 from tracker.ui.forms import paged, pager
 from tracker.ui.links import query_record
 from tracker.ui.pickers import party_picker
@@ -38,6 +38,8 @@ st.markdown("  \n".join(f"**{label}**: {md(value)}" for label, value in facts if
 
 st.subheader(tr("certification.title"))
 certification_form.render(ctx, party)
+
+request_list.show(ctx, party_id=party_id)
 
 st.subheader(tr("party.chains"))
 links, total = paged(lambda limit, offset: chains.chains_of_party(ctx, party_id, limit, offset), "party_links_page")
