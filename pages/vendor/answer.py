@@ -11,14 +11,14 @@ from tracker.services import request_answers
 from tracker.services.request_answers import LinkRefused
 from tracker.services.requests import WorkbookRefused
 from tracker.store.records import StaleRecord
-from tracker.ui import labels, question_form
+from tracker.ui import labels, question_form, request_client
 from tracker.ui.forms import field_errors
 from tracker.ui.session import flash, lang, show_flash, tr
 from tracker.ui.text import md
 
 st.markdown("<style>[data-testid='stSidebarNav'] {display: none}</style>", unsafe_allow_html=True)
 token = st.query_params.get("answer", "")
-client = st.context.ip_address or "unknown"
+client = request_client.of_browser()
 db_path, today = config.db_path(), config.today()
 
 

@@ -16,7 +16,7 @@ PAGES = ["pages/oversight/home.py", "pages/oversight/chain.py", "pages/oversight
          "pages/registry/registry.py", "pages/registry/party.py", "pages/admin/audit.py",
          "pages/oversight/schedule.py", "pages/oversight/reviews.py", "pages/oversight/selection.py", "pages/contracts/addenda.py",
          "pages/oversight/incidents.py", "pages/oversight/terminations.py",
-         "pages/reports/report.py", "pages/reports/import_ledger.py"]
+         "pages/reports/report.py", "pages/reports/import_ledger.py", "pages/oversight/requests.py"]
 OFFICER = Actor("privacy", "個人情報保護 太郎", Role.PRIVACY_OFFICER)
 
 
@@ -114,6 +114,7 @@ def test_chain_page_draws_the_business_from_the_query(app_db):
     ("pages/registry/registry.py", {"parent": "99999"}),
     ("pages/oversight/chain.py", {"business": "99999", "party": "99999"}),
     ("pages/oversight/chain.py", {"business": "abc"}),
+    ("pages/oversight/requests.py", {"request": "99999"}),
 ])
 def test_links_to_missing_records_do_not_break_the_page(app_db, page, query):
     at = open_page(page, "en", query)
@@ -250,3 +251,25 @@ def test_admin_sets_who_signs_for_the_organisation(app_db):
     assert not at.exception
     ctx = Context(app_db, Actor("admin", "A", Role.ADMIN), None)
     assert setup.organisation_representative(ctx) == ("代表取締役社長", "港 次郎")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_an_answer_to_review_opens_beside_its_findings_and_the_decision(app_db, lang):
+    from tracker.i18n import t
+
+    at = open_page("pages/oversight/requests.py", lang, {"request": "2"})  # the demo's annual report
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(b.label == t("request.accept", lang) for b in at.button)
+    assert any(t("request.findings", lang) in m.value for m in at.markdown)
+
+
+def test_a_wrong_vendor_link_shows_one_plain_page_and_nothing_of_the_app(app_db):
+    from tracker.i18n import t
+
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["answer"] = "x" * 43
+    at.session_state["actor"] = OFFICER  # even in a signed-in browser: the link's page, alone
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [x.value for x in at.title] == [t("vendor.refused_title", "ja")]
+    assert not at.button  # no sign-in form, no navigation

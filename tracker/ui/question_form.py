@@ -84,18 +84,21 @@ def render(question_set: QuestionSet, answers: dict, prefix: str, errors_key: st
 
 
 def _table(question: Question, key: str, rows: list[dict]) -> pd.DataFrame:
+    """An editable grid; a choice column offers its labels in the user's language (the answer rules
+    read a label back as its value)."""
     st.markdown(_label(question))
     columns = [c.id for c in question.columns]
-    frame = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns, dtype=object)
+    frame = pd.DataFrame([{c.id: display(c, row.get(c.id), lang()) or None for c in question.columns} for row in rows],
+                         columns=columns, dtype=object)
     config = {}
     for column in question.columns:
         if options(column):
-            config[column.id] = st.column_config.SelectboxColumn(
-                md(column.text(lang())), options=[v for v, _, _ in options(column)], required=column.required)
+            config[column.id] = st.column_config.SelectboxColumn(  # a grid header is plain text, not Markdown
+                column.text(lang()), options=[display(column, v, lang()) for v, _, _ in options(column)],
+                required=column.required)
         else:
-            config[column.id] = st.column_config.TextColumn(md(column.text(lang())), required=column.required)
-    return st.data_editor(frame, column_config=config, num_rows="dynamic", key=key, hide_index=True,
-                          width="stretch")
+            config[column.id] = st.column_config.TextColumn(column.text(lang()), required=column.required)
+    return st.data_editor(frame, column_config=config, num_rows="dynamic", key=key, hide_index=True, width="stretch")
 
 
 def uploads(question_set: QuestionSet, prefix: str) -> dict[str, tuple[str, bytes]]:
