@@ -214,7 +214,68 @@ def _addendum(path: Path, runs: int) -> tuple[float, float]:
     return seconds, _median(bare, runs)
 
 
+# --- requests to vendors: a bulk send, then the Requests screen with them (on a copy of the registry)
+
+BULK_REQUESTS = 10_000
+
+
+def _requests(path: Path, folder: Path, runs: int) -> dict:
+    from datetime import timedelta
+
+    from tests.conftest import copy_database
+    from tracker.services import requests, setup
+    from tracker.store import connection
+
+    copy = folder / "requests" / path.name  # a folder of its own: the audit key lives beside the database
+    copy.parent.mkdir(exist_ok=True)
+    copy_database(path, copy)
+    start = time.perf_counter()
+    setup.initialise(copy)  # a registry kept from an earlier version: migrated as the app's start would
+    migrated = time.perf_counter() - start
+    ctx = _context(copy)
+    with connection.reading(copy) as db:
+        ids = [r[0] for r in db.execute("SELECT id FROM engagements WHERE status = 'active' ORDER BY id LIMIT ?",
+                                        [BULK_REQUESTS])]
+    start = time.perf_counter()
+    requests.create_many(ctx, ids, "annual_report", TODAY + timedelta(days=30))
+    seconds = time.perf_counter() - start
+
+    def bare_insert():  # the same number of rows, bare, in one transaction (rolled back)
+        db = connection.connect(copy)
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            db.conn.executemany(
+                "INSERT INTO requests(engagement_id, set_id, set_version, state, due_on, token_hash, created_at, "
+                "created_by, updated_at, updated_by) VALUES (?, 'annual_report', 1, 'sent', '2026-12-22', ?, '', '', "
+                "'', '')", [(i, f"bare{i}") for i in ids])
+            db.conn.rollback()
+        finally:
+            db.close()
+    env = {**os.environ, "TRACKER_DB": str(copy), "TRACKER_TODAY": TODAY.isoformat()}
+    page = _child(_PAGE_RERUNS, str(ROOT / "app.py"), str(runs), json.dumps(
+        {"Requests": ("pages/oversight/requests.py", {}, {})}), env=env)["Requests"]
+    page_baseline = _median(_sql(copy, "SELECT r.*, p.name FROM requests r JOIN engagements e ON e.id = r.engagement_id "
+                                       "JOIN parties p ON p.id = e.entrustee_party_id ORDER BY r.due_on, r.id LIMIT 50"),
+                            runs)
+    return {"seconds": seconds, "baseline": _median(bare_insert, 1), "page": page, "page_baseline": page_baseline,
+            "count": len(ids), "migrated": migrated}
+
+
 # --- the table
+
+def _request_rows(measured: dict) -> list[str]:
+    page = measured["page"]
+    return [
+        f"| opening it (migrations; a database of this version: none) | {measured['migrated']:.2f} s | — | — | "
+        "an older database gets the requests tables and its schedule rebuilt once |",
+        _row(f"send {measured['count']:,} requests at once (one transaction)", measured["seconds"], measured["baseline"], "s",
+             "each checked, a link made and hashed, audited; the schedule refreshed once; baseline: bare insert "
+             "of the same rows"),
+        _row("page rerun: Requests (with them)", page["median"], measured["page_baseline"],
+             note=f"first run {page['first'] * 1000:,.0f} ms; after a write {page['after_write'] * 1000:,.0f} ms; "
+                  "baseline: bare SQL of its rows"),
+    ]
+
 
 def _row(name: str, value: float | None, baseline: float | None, unit: str = "ms", note: str = "") -> str:
     def fmt(v):
@@ -232,10 +293,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep the databases in between runs")
     parser.add_argument("--load", default="1,10,25,50",
                         help="sessions at once against the largest scale's running app ('' to skip)")
+    parser.add_argument("--only-requests", action="store_true",
+                        help="measure only the requests rows (bulk send, Requests screen) at each scale")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"# Benchmark ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}), medians of {args.runs} runs\n")
+    if args.only_requests:
+        for parties in (int(s) for s in args.scales.split(",")):
+            print(f"## {parties:,} parties", flush=True)
+            print("\n".join(["| measure | tracker | baseline | ratio | note |", "|---|---|---|---|---|",
+                             *_request_rows(_requests(_database(folder, parties), folder, args.runs))]) + "\n")
+        return
     imported = _import(folder, max(1, args.runs // 2))
     for parties in (int(s) for s in args.scales.split(",")):
         print(f"## {parties:,} parties", flush=True)
@@ -260,6 +329,7 @@ def main(argv: list[str] | None = None) -> None:
         lines.append(_row("one addendum (ja + en)", addendum, addendum_baseline, "ms",
                           "baseline: bare python-docx document of 40 paragraphs"))
         lines.append(f"| app process peak memory | {pages['max_rss_mb']:,.0f} MB | — | — | every page above, one process |")
+        lines += _request_rows(_requests(path, folder, args.runs))
         print("\n".join(lines) + "\n", flush=True)
     if args.load:  # many people at once, against the largest registry (its own server process)
         print(f"## Many people at once: {parties:,} parties\n", flush=True)

@@ -239,9 +239,13 @@ def test_undeclared_registered_sub_links_are_flagged(ctx):
     sub = factories.link(ctx, factories.party(ctx, "申告漏れ株式会社"), parent=link1)
     issued = requests.create_request(ctx, RequestDraft(link1, "subprocessors", DUE))
     view = request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, TODAY)
-    request_answers.submit(ctx.db_path, token_of(issued), CLIENT, TODAY, view.version, {"has_subprocessors": "no"}, "x")
+    stray = [{"name": "書きかけ株式会社", "work": "x", "data": "x", "processing_country": "JP", "storage_country": "JP",
+              "subsidiary": "no"}]  # rows left in the table while answering "no": not a declaration
+    request_answers.submit(ctx.db_path, token_of(issued), CLIENT, TODAY, view.version,
+                           {"has_subprocessors": "no", "subprocessors": stray}, "x")
     row = requests.request_view(ctx, issued.request_id).row
-    assert requests.accept(ctx, row["id"], row["version"], Acceptance())["undeclared_engagement_ids"] == [sub]
+    effect = requests.accept(ctx, row["id"], row["version"], Acceptance())
+    assert effect == {"proposed_engagement_ids": [], "undeclared_engagement_ids": [sub]}
 
 
 def test_a_termination_requests_every_certificate_and_answers_close_it(ctx):

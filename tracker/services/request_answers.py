@@ -26,7 +26,7 @@ from ..store import request_queries as rq
 from ..store.settings_queries import settings_of
 from . import attachments, catalogue
 from .context import Actor, Context
-from .requests import Issued, RequestDraft, insert_request, read_workbook, stored_answers, to_stored, workbook_file
+from .requests import Issued, RequestDraft, attachment_names, insert_request, read_workbook, stored_answers, to_stored, workbook_file
 from .setup import ORGANISATION_NAME
 
 
@@ -113,11 +113,8 @@ def _view(db_path: Path, row: dict) -> VendorRequest:
         entrustee = q.party(db, link["entrustee_party_id"])
         entruster = q.party(db, link["entruster_party_id"]) if link["entruster_party_id"] else None
         organisation = settings_of(db, [ORGANISATION_NAME]).get(ORGANISATION_NAME, "")
-        file_ids = [answers[x.id] for x in question_set.questions if x.type == AnswerType.FILE and x.id in answers]
-        names = {i: records.fetch(db, "attachments", i)["original_name"] for i in file_ids}
-        sublinks = list(db.query("SELECT e.id, p.name, p.contact_person, p.email FROM engagements e JOIN parties p "
-                                 "ON p.id = e.entrustee_party_id WHERE e.parent_engagement_id = ? AND "
-                                 "e.status != 'ended' ORDER BY p.name", [link["id"]]))
+        names = attachment_names(db, [row])
+        sublinks = rq.open_sub_links(db, link["id"])
         forwarded = rq.forwarded(db, row["id"])
     return VendorRequest(
         id=row["id"], version=row["version"], state=row["state"], question_set=question_set, answers=answers,

@@ -15,6 +15,7 @@ from ..domain.party_rules import PartyDraft
 from ..domain.problems import Problem, raise_if_any
 from ..domain.selection import AREAS, AreaResult, CheckMethod
 from ..store import registry_queries as q
+from ..store import request_queries as rq
 from . import catalogue, engagements, incidents, parties, reviews, selection, terminations
 from .context import Context
 
@@ -83,12 +84,10 @@ def _key(name: str) -> str:
 def _subprocessors(ctx: Context, row: dict, answers: dict, answered_on: date, decision: Acceptance) -> dict:
     """Declared parties not in the chain under this link become proposed re-delegations (awaiting
     approval, ours for My Number data); registered sub-links not declared are flagged."""
-    declared = answers.get("subprocessors") or [] if answers.get("has_subprocessors") == "yes" else []
+    declared = (answers.get("subprocessors") or []) if answers.get("has_subprocessors") == "yes" else []
     with ctx.read() as db:
         link = q.engagement(db, row["engagement_id"])
-        children = list(db.query("SELECT e.id, p.id AS party_id, p.name, p.corporate_number FROM engagements e "
-                                 "JOIN parties p ON p.id = e.entrustee_party_id WHERE e.parent_engagement_id = ? "
-                                 "AND e.status != 'ended'", [row["engagement_id"]]))
+        children = rq.open_sub_links(db, row["engagement_id"])
     by_number = {c["corporate_number"]: c for c in children if c["corporate_number"]}
     by_name = {_key(c["name"]): c for c in children}
     matched, proposed = set(), []
@@ -114,27 +113,24 @@ def _party_for(ctx: Context, entry: dict) -> int:
     number = (entry.get("corporate_number") or "").strip()
     with ctx.read() as db:
         found = q.party_by_corporate_number(db, number) if number else None
-        if found is None:
-            rows = list(db.query("SELECT id FROM parties WHERE name = ? LIMIT 1", [entry["name"].strip()]))
-            found = rows[0] if rows else None
-    if found:
-        return found["id"]
+        party_id = found["id"] if found else rq.party_named(db, entry["name"].strip())
+    if party_id:
+        return party_id
     return parties.create_party(ctx, PartyDraft(name=entry["name"].strip(), corporate_number=number))
 
 
 def _deletion_certificate(ctx: Context, row: dict, answers: dict, answered_on: date, decision: Acceptance) -> dict:
     with ctx.read() as db:
-        owed = list(db.query("SELECT id, version FROM deletion_certificates WHERE engagement_id = ? AND "
-                             "received_on IS NULL ORDER BY id DESC LIMIT 1", [row["engagement_id"]]))
-    if not owed:
+        owed = rq.certificate_owed(db, row["engagement_id"], row["termination_id"])
+    if owed is None:
         raise_if_any([Problem(None, "error.request.no_certificate_owed")])
     attached = {column: answers[qid] for qid, column in (("certificate_file", "certificate_attachment_id"),
                                                           ("photo_file", "photo_attachment_id")) if answers.get(qid)}
-    terminations.record_certificate(ctx, owed[0]["id"], owed[0]["version"], terminations.CertificateInput(
+    terminations.record_certificate(ctx, owed["id"], owed["version"], terminations.CertificateInput(
         items=answers["items"], method=answers["method"], responsible_person=answers["responsible_person"],
         done_on=date.fromisoformat(answers["done_on"]), media=answers.get("media", ""),
         quantity=answers.get("quantity", ""), witness=answers.get("witness", "")), attached=attached)
-    return {"deletion_certificate_id": owed[0]["id"]}
+    return {"deletion_certificate_id": owed["id"]}
 
 
 def _incident_notice(ctx: Context, row: dict, answers: dict, answered_on: date, decision: Acceptance) -> dict:

@@ -82,8 +82,9 @@ def _contact(db, link: dict, draft: RequestDraft) -> tuple[str | None, str | Non
 
 
 def insert_request(db, ctx: Context, draft: RequestDraft, send: bool, forwarded_from_id: int | None = None,
-                   termination_id: int | None = None) -> Issued:
-    """One request, inside the caller's transaction (checked by the caller)."""
+                   termination_id: int | None = None, refresh: bool = True) -> Issued:
+    """One request, inside the caller's transaction (checked by the caller). ``refresh`` False: the
+    caller refreshes the schedule of all its links at once (a bulk send)."""
     link = q.engagement(db, draft.engagement_id)
     name, email = _contact(db, link, draft)
     question_set = catalogue.question_set(draft.set_id)
@@ -96,7 +97,8 @@ def insert_request(db, ctx: Context, draft: RequestDraft, send: bool, forwarded_
         token = tokens.new_token()
         values |= _sent_values(ctx, draft.due_on, token)
     request_id = records.insert(db, "requests", values, ctx.actor.username)
-    due_items.refresh_links(db, [draft.engagement_id])
+    if refresh:
+        due_items.refresh_links(db, [draft.engagement_id])
     return Issued(request_id, _link(token))
 
 
@@ -130,7 +132,8 @@ def create_many(ctx: Context, engagement_ids: list[int], set_id: str, due_on: da
             draft = RequestDraft(engagement_id, set_id, due_on)
             _, problems = _check_draft(db, ctx, draft)
             raise_if_any([Problem(p.field, p.code, {**p.params, "engagement_id": engagement_id}) for p in problems])
-            issued.append(insert_request(db, ctx, draft, send))
+            issued.append(insert_request(db, ctx, draft, send, refresh=False))
+        due_items.refresh_links(db, engagement_ids)
         return issued
 
 
@@ -147,8 +150,10 @@ def request_certificates(ctx: Context, termination_id: int, due_on: date | None)
         owed = rq.certificates_owed(db, termination_id)
         if not owed:
             raise_if_any([Problem(None, "error.request.no_certificate_owed")])
-        return [insert_request(db, ctx, RequestDraft(engagement_id, "deletion_certificate", due_on), send=True,
-                               termination_id=termination_id) for engagement_id in owed]
+        issued = [insert_request(db, ctx, RequestDraft(engagement_id, "deletion_certificate", due_on), send=True,
+                                 termination_id=termination_id, refresh=False) for engagement_id in owed]
+        due_items.refresh_links(db, owed)
+        return issued
 
 
 def _current(db, request_id: int, expected_version: int | None = None) -> dict:
@@ -279,7 +284,7 @@ def request_view(ctx: Context, request_id: int) -> RequestView:
         previous = rq.previous_accepted(db, row["engagement_id"], row["set_id"], request_id)
         forwarded = rq.forwarded(db, request_id)
         link = q.engagement(db, row["engagement_id"])
-        names = _attachment_names(db, [row] + ([previous] if previous else []))
+        names = attachment_names(db, [row] + ([previous] if previous else []))
     question_set = catalogue.question_set(row["set_id"])
     answers = stored_answers(row)
     return RequestView(row, question_set, answers, answer_rules.findings(question_set, answers),
@@ -287,13 +292,17 @@ def request_view(ctx: Context, request_id: int) -> RequestView:
                        json.loads(row["effect"]) if row["effect"] else None)
 
 
-def _attachment_names(db, rows: list[dict]) -> dict[int, str]:
-    ids = []
+def attachment_names(db, rows: list[dict]) -> dict[int, str]:
+    """Attachment id → file name, of the file answers in ``rows``."""
+    names = {}
     for row in rows:
         question_set = catalogue.question_set(row["set_id"])
-        ids += [value for qid, value in stored_answers(row).items()
-                if any(qq.id == qid and qq.type == "file" for qq in question_set.questions)]
-    return {i: records.fetch(db, "attachments", i)["original_name"] for i in ids if records.fetch(db, "attachments", i)}
+        files = {x.id for x in question_set.questions if x.type == "file"}
+        for question_id, value in stored_answers(row).items():
+            attachment = records.fetch(db, "attachments", value) if question_id in files else None
+            if attachment:
+                names[value] = attachment["original_name"]
+    return names
 
 
 class WorkbookRefused(Exception):

@@ -110,3 +110,24 @@ def open_links(db: Database, business_id: int, tier: int | None) -> list[int]:
     where = "business_id = ? AND status != 'ended'" + (" AND tier = ?" if tier else "")
     return [r[0] for r in db.execute(f"SELECT id FROM engagements WHERE {where} ORDER BY path_key",
                                      [business_id, tier] if tier else [business_id])]
+
+
+def open_sub_links(db: Database, engagement_id: int) -> list[dict]:
+    """The links directly below one (not ended), with their entrustee: whom a vendor may forward to,
+    and what a sub-processor declaration is compared with."""
+    return list(db.query("SELECT e.id, p.id AS party_id, p.name, p.corporate_number, p.contact_person, p.email "
+                         "FROM engagements e JOIN parties p ON p.id = e.entrustee_party_id "
+                         "WHERE e.parent_engagement_id = ? AND e.status != 'ended' ORDER BY p.name", [engagement_id]))
+
+
+def party_named(db: Database, name: str) -> int | None:
+    row = db.execute("SELECT id FROM parties WHERE name = ? ORDER BY id LIMIT 1", [name]).fetchone()
+    return row[0] if row else None
+
+
+def certificate_owed(db: Database, engagement_id: int, termination_id: int | None) -> dict | None:
+    """The deletion certificate a link still owes (of that termination, when known)."""
+    rows = list(db.query("SELECT id, version FROM deletion_certificates WHERE engagement_id = ? AND received_on IS NULL "
+                         "AND (? IS NULL OR termination_id = ?) ORDER BY id DESC LIMIT 1",
+                         [engagement_id, termination_id, termination_id]))
+    return rows[0] if rows else None
