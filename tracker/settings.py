@@ -35,13 +35,14 @@ class Smtp:
 @dataclass(frozen=True)
 class Requests:
     """Requests to vendors: where their links point (the organisation's own address for the app),
-    how long a link outlives its due date, and how often each risk tier is asked for a checksheet."""
+    how long a link outlives its due date, and how often each risk tier's vendor is asked again (the
+    re-evaluation; on-site inspections keep each link's own interval, yearly by default, as the
+    guideline asks of every link)."""
 
     public_url: str = "http://localhost:8501"
     grace_days: int = 14
     finding_action_days: int = 30  # a finding's proposed corrective action is due this many days on
     checksheet_months: tuple[tuple[str, int], ...] = (("high", 12), ("medium", 12), ("low", 24))
-    inspection_months: tuple[tuple[str, int], ...] = (("high", 12), ("medium", 24), ("low", 36))
 
 
 @dataclass(frozen=True)
@@ -100,15 +101,12 @@ def _requests(data: dict, tiers: dict) -> Requests:
     public_url = str(data.get("public_url", defaults.public_url)).strip()
     if not public_url.startswith(("http://", "https://")):
         raise ValueError('settings [requests] public_url must start with http:// or https://')
-    months = {}
-    for kind in ("checksheet", "inspection"):
-        given = dict(getattr(defaults, f"{kind}_months"))
-        for tier in ("high", "medium", "low"):
-            value = tiers.get(tier, {}).get(f"{kind}_months", given[tier])
-            if not isinstance(value, int) or not 1 <= value <= 60:
-                raise ValueError(f"settings [risk_tiers.{tier}] {kind}_months must be a whole number of months, 1-60")
-            given[tier] = value
-        months[kind] = tuple(given.items())
+    months = dict(defaults.checksheet_months)
+    for tier in months:
+        value = tiers.get(tier, {}).get("checksheet_months", months[tier])
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 60:
+            raise ValueError(f"settings [risk_tiers.{tier}] checksheet_months must be a whole number of months, 1-60")
+        months[tier] = value
     return Requests(public_url=public_url, grace_days=int(data.get("grace_days", defaults.grace_days)),
                     finding_action_days=int(data.get("finding_action_days", defaults.finding_action_days)),
-                    checksheet_months=months["checksheet"], inspection_months=months["inspection"])
+                    checksheet_months=tuple(months.items()))
