@@ -23,6 +23,7 @@ st.title(tr("nav.requests"))
 show_flash()
 sender = ctx.can(Action.SEND_REQUESTS)
 sets = {set_id: s.title(lang()) for set_id, s in catalogue.question_sets().items()}
+business_names = {b["id"]: b["name"] for b in businesses.list_businesses(ctx)}
 states = {s.value: tr(f"request.state.{s.value}") for s in RequestState}
 
 counts = requests.state_counts(ctx)
@@ -90,7 +91,6 @@ if sender:
             right.button(tr("request.save_draft"), key="rq_new_draft", disabled=link_id is None,
                          on_click=submit("rq_new_errors", lambda: create_one(False), tr("request.drafted")))
         with many:
-            business_names = {b["id"]: b["name"] for b in businesses.list_businesses(ctx)}
             business_id = choose(tr("request.business"), "rq_bulk_business", {k: md(v) for k, v in business_names.items()})
             tiers = {1: tr("request.tier1_only"), 0: tr("request.every_tier")}
             st.radio(tr("request.which_links"), list(tiers), format_func=tiers.__getitem__, horizontal=True,
@@ -132,7 +132,6 @@ chosen_states = left.multiselect(tr("request.filter_state"), list(states), forma
                                  placeholder=tr("common.all"), key="rq_f_state")
 chosen_set = middle.selectbox(tr("request.set"), list(sets), index=None, format_func=sets.__getitem__,
                               placeholder=tr("common.all"), key="rq_f_set")
-business_names = {b["id"]: b["name"] for b in businesses.list_businesses(ctx)}
 chosen_business = right.selectbox(tr("request.business"), list(business_names), index=None,
                                   format_func=lambda i: md(business_names[i]), placeholder=tr("common.all"),
                                   key="rq_f_business")
@@ -183,8 +182,9 @@ if sender and row["state"] in (*OPEN_TO_VENDOR, RequestState.DRAFT, RequestState
     middle.button(tr("request.withdraw"), key=f"rq_withdraw_{request_id}",
                   on_click=submit("rq_act_errors", lambda: requests.withdraw(ctx, request_id, row["version"]),
                                   tr("request.withdrawn")))
-    name, data = requests.workbook_of(ctx, request_id)
-    right.download_button(tr("request.workbook"), data, file_name=name, icon=":material/download:",
+    right.download_button(tr("request.workbook"), lambda: requests.workbook_of(ctx, request_id)[1], on_click="ignore",
+                          file_name=requests.workbook_name(view.question_set, view.link["entrustee_name"], request_id),
+                          icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     with st.expander(tr("request.workbook_answer"), icon=":material/upload_file:"):
         upload = st.file_uploader(tr("request.workbook_file"), type=["xlsx"], key=f"rq_wb_{request_id}")

@@ -9,14 +9,13 @@ from tracker.domain.problems import Problem, RuleViolation
 from tracker.i18n import describe
 from tracker.services import request_answers
 from tracker.services.request_answers import LinkRefused
-from tracker.services.requests import WorkbookRefused
+from tracker.services.requests import WorkbookRefused, workbook_name
 from tracker.store.records import StaleRecord
 from tracker.ui import labels, question_form, request_client
 from tracker.ui.forms import field_errors
 from tracker.ui.session import flash, lang, show_flash, tr
 from tracker.ui.text import md
 
-st.markdown("<style>[data-testid='stSidebarNav'] {display: none}</style>", unsafe_allow_html=True)
 token = st.query_params.get("answer", "")
 client = request_client.of_browser()
 db_path, today = config.db_path(), config.today()
@@ -93,8 +92,9 @@ if right.button(tr("vendor.submit"), type="primary", icon=":material/send:", key
 
 with st.expander(tr("vendor.excel"), icon=":material/table_view:"):
     st.caption(tr("vendor.excel_help"))
-    name, data = request_answers.workbook(db_path, token, client, today)
-    st.download_button(tr("vendor.excel_download"), data, file_name=name, icon=":material/download:",
+    st.download_button(tr("vendor.excel_download"), lambda: request_answers.workbook(db_path, token, client, today)[1],
+                       file_name=workbook_name(question_set, request.entrustee_name, request.id), on_click="ignore",
+                       icon=":material/download:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     upload = st.file_uploader(tr("vendor.excel_upload"), type=["xlsx"], key=prefix + "workbook")
     if upload is not None and st.button(tr("vendor.excel_submit"), key=prefix + "workbook_submit"):

@@ -26,7 +26,6 @@ class RequestState(StrEnum):
 # the states a vendor may still answer in (the link works), and those awaiting us
 OPEN_TO_VENDOR = frozenset({RequestState.SENT, RequestState.OPENED, RequestState.RETURNED})
 OUTSTANDING = OPEN_TO_VENDOR | {RequestState.DRAFT}
-FINISHED = frozenset({RequestState.ACCEPTED, RequestState.EXPIRED, RequestState.WITHDRAWN})
 
 _NEXT: dict[RequestState, frozenset[RequestState]] = {
     RequestState.DRAFT: frozenset({RequestState.SENT, RequestState.ANSWERED, RequestState.WITHDRAWN}),  # answered: a workbook by e-mail

@@ -100,7 +100,7 @@ def open_request(db_path: Path, token: str, client: str, today: date) -> VendorR
             if current["state"] == RequestState.SENT:
                 records.update(db, "requests", row["id"], current["version"], {
                     "state": RequestState.OPENED.value, "opened_at": _stamp(_now())}, ctx.actor.username)
-        row = _find(db_path, token, client, today)
+            row = rq.request(db, row["id"])
     return _view(db_path, row)
 
 

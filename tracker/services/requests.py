@@ -4,7 +4,7 @@ the answers and accept or return them. The vendor's side is in ``request_answers
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -47,10 +47,6 @@ class RequestDraft:
 def stored_answers(row: dict) -> dict[str, Any]:
     """question id → answer, from a request row."""
     return {qid: entry["a"] for qid, entry in json.loads(row["answers"] or "{}").items()}
-
-
-def answer_versions(row: dict) -> dict[str, int]:
-    return {qid: entry["v"] for qid, entry in json.loads(row["answers"] or "{}").items()}
 
 
 def to_stored(question_set: QuestionSet, clean: dict[str, Any]) -> str:
@@ -219,7 +215,6 @@ class Acceptance:
     action_owner: str = ""
     action_due_on: date | None = None
     comment: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def accept(ctx: Context, request_id: int, expected_version: int, decision: Acceptance) -> dict:
@@ -325,7 +320,13 @@ def workbook_file(db, row: dict) -> tuple[str, bytes]:
     question_set = catalogue.question_set(row["set_id"])
     about = workbook_context(db, row)
     data = request_workbook.write(question_set, about, stored_answers(row))
-    return document_name([question_set.title_ja, about.entrustee, f"R{row['id']}"], ".xlsx"), data
+    return workbook_name(question_set, about.entrustee, row["id"]), data
+
+
+def workbook_name(question_set: QuestionSet, entrustee: str, request_id: int) -> str:
+    """「委託先選定チェックシート_株式会社A_R12.xlsx」: known before the file is made (a download
+    button builds the file only when clicked)."""
+    return document_name([question_set.title_ja, entrustee, f"R{request_id}"], ".xlsx")
 
 
 def workbook_of(ctx: Context, request_id: int) -> tuple[str, bytes]:
