@@ -14,6 +14,7 @@ from tracker.i18n import LANGUAGES
 from tracker.services import setup
 from tracker.services.context import SYSTEM, Context, shared_reads
 from tracker.ui import sign_in_form, streamlit_words
+from tracker.ui.navigation import screen_page
 from tracker.ui.session import actor, last_activity, sign_out, touch, tr, tr_md
 
 st.set_page_config(page_title="委託先管理 / Entrustee oversight", page_icon=":material/account_tree:",
@@ -53,51 +54,51 @@ def screens(role) -> dict[str, list]:
     """The screens a role may open (role None: every screen, so that a deep link survives sign-in)."""
     sections = {
         tr("nav.section_oversight"): [
-            st.Page("pages/oversight/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home",
+            screen_page("pages/oversight/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home",
                     default=True),
-            st.Page("pages/oversight/chain.py", title=tr("nav.chain"), icon=":material/account_tree:",
+            screen_page("pages/oversight/chain.py", title=tr("nav.chain"), icon=":material/account_tree:",
                     url_path="chain"),
-            st.Page("pages/oversight/approvals.py", title=tr("nav.approvals"), icon=":material/task_alt:",
+            screen_page("pages/oversight/approvals.py", title=tr("nav.approvals"), icon=":material/task_alt:",
                     url_path="approvals"),
-            st.Page("pages/oversight/schedule.py", title=tr("nav.schedule"), icon=":material/event:",
+            screen_page("pages/oversight/schedule.py", title=tr("nav.schedule"), icon=":material/event:",
                     url_path="schedule"),
-            st.Page("pages/oversight/reviews.py", title=tr("nav.reviews"), icon=":material/fact_check:",
+            screen_page("pages/oversight/reviews.py", title=tr("nav.reviews"), icon=":material/fact_check:",
                     url_path="reviews"),
-            st.Page("pages/oversight/selection.py", title=tr("nav.selection"), icon=":material/how_to_reg:",
+            screen_page("pages/oversight/selection.py", title=tr("nav.selection"), icon=":material/how_to_reg:",
                     url_path="selection"),
-            st.Page("pages/oversight/incidents.py", title=tr("nav.incidents"), icon=":material/report:",
+            screen_page("pages/oversight/incidents.py", title=tr("nav.incidents"), icon=":material/report:",
                     url_path="incidents"),
-            st.Page("pages/oversight/terminations.py", title=tr("nav.terminations"), icon=":material/cancel:",
+            screen_page("pages/oversight/terminations.py", title=tr("nav.terminations"), icon=":material/cancel:",
                     url_path="terminations"),
-            st.Page("pages/oversight/requests.py", title=tr("nav.requests"), icon=":material/forward_to_inbox:",
+            screen_page("pages/oversight/requests.py", title=tr("nav.requests"), icon=":material/forward_to_inbox:",
                     url_path="requests"),
         ],
         tr("nav.section_contracts"): [
-            st.Page("pages/contracts/gaps.py", title=tr("nav.gaps"), icon=":material/rule:", url_path="gaps"),
-            st.Page("pages/contracts/contracts.py", title=tr("nav.contracts"), icon=":material/description:",
+            screen_page("pages/contracts/gaps.py", title=tr("nav.gaps"), icon=":material/rule:", url_path="gaps"),
+            screen_page("pages/contracts/contracts.py", title=tr("nav.contracts"), icon=":material/description:",
                     url_path="contracts"),
-            st.Page("pages/contracts/addenda.py", title=tr("nav.addenda"), icon=":material/post_add:",
+            screen_page("pages/contracts/addenda.py", title=tr("nav.addenda"), icon=":material/post_add:",
                     url_path="addenda"),
-            st.Page("pages/contracts/clause_library.py", title=tr("nav.clauses"), icon=":material/library_books:",
+            screen_page("pages/contracts/clause_library.py", title=tr("nav.clauses"), icon=":material/library_books:",
                     url_path="clauses"),
         ],
         tr("nav.section_registry"): [
-            st.Page("pages/registry/registry.py", title=tr("nav.registry"), icon=":material/menu_book:",
+            screen_page("pages/registry/registry.py", title=tr("nav.registry"), icon=":material/menu_book:",
                     url_path="registry"),
-            st.Page("pages/registry/party.py", title=tr("nav.party"), icon=":material/business:", url_path="party"),
+            screen_page("pages/registry/party.py", title=tr("nav.party"), icon=":material/business:", url_path="party"),
         ],
     }
     sections[tr("nav.section_reports")] = [
-        st.Page("pages/reports/report.py", title=tr("nav.reports"), icon=":material/table_chart:", url_path="reports"),
-        st.Page("pages/reports/import_ledger.py", title=tr("nav.import_ledger"), icon=":material/upload_file:",
+        screen_page("pages/reports/report.py", title=tr("nav.reports"), icon=":material/table_chart:", url_path="reports"),
+        screen_page("pages/reports/import_ledger.py", title=tr("nav.import_ledger"), icon=":material/upload_file:",
                 url_path="import"),
     ]
     admin = []
     if role is None or may(role, Action.READ_AUDIT):
-        admin.append(st.Page("pages/admin/audit.py", title=tr("nav.audit"), icon=":material/history:",
+        admin.append(screen_page("pages/admin/audit.py", title=tr("nav.audit"), icon=":material/history:",
                              url_path="audit"))
     if role is None or may(role, Action.MANAGE_USERS):
-        admin.append(st.Page("pages/admin/users.py", title=tr("nav.users"), icon=":material/group:",
+        admin.append(screen_page("pages/admin/users.py", title=tr("nav.users"), icon=":material/group:",
                              url_path="users"))
     if admin:
         sections[tr("nav.section_admin")] = admin

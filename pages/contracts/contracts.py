@@ -9,6 +9,7 @@ from tracker.ui import attachment_view, contract_form, coverage_checklist, label
 from tracker.ui.forms import field_errors, submit
 from tracker.ui.link_header import choose_link
 from tracker.ui.session import context, show_flash, tr
+from tracker.ui.navigation import screen
 
 ctx = context()
 st.title(tr("nav.contracts"))
@@ -17,7 +18,7 @@ show_flash()
 engagement_id = choose_link(ctx, "contracts_link",
                             badge_of=lambda i: labels.gap_count(len(gaps.engagement_gaps(ctx, i)))).id
 
-st.page_link("pages/contracts/addenda.py", label=tr("addendum.make"), icon=":material/post_add:",
+st.page_link(screen("pages/contracts/addenda.py"), label=tr("addendum.make"), icon=":material/post_add:",
              query_params={"engagement": engagement_id})
 documents = contracts.contracts_of(ctx, engagement_id)
 st.subheader(tr("contract.title"))

@@ -11,6 +11,7 @@ from tracker.ui.figures import preset
 from tracker.ui.forms import paged, pager
 from tracker.ui.session import context, lang, tr, tr_md
 from tracker.ui.text import md, md_short
+from tracker.ui.navigation import screen
 
 PAGE_SIZE = 20  # links per page (a link may lack a dozen clauses)
 
@@ -69,8 +70,8 @@ for row in rows:
             lines.append(f"{line} :gray[· {labels.conditions(gap.reasons)}]")
         st.markdown("\n".join(lines))
         left, right = st.columns(2)
-        left.page_link("pages/contracts/contracts.py", label=tr("gap.open_contract"), icon=":material/description:",
+        left.page_link(screen("pages/contracts/contracts.py"), label=tr("gap.open_contract"), icon=":material/description:",
                        query_params={"engagement": link.id})
-        right.page_link("pages/contracts/addenda.py", label=tr("addendum.make"), icon=":material/post_add:",
+        right.page_link(screen("pages/contracts/addenda.py"), label=tr("addendum.make"), icon=":material/post_add:",
                         query_params={"engagement": link.id})
 pager(total, "gaps_page", PAGE_SIZE)

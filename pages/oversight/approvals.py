@@ -9,6 +9,7 @@ from tracker.ui import labels, selection_summary
 from tracker.ui.forms import field_errors, paged, pager, submit
 from tracker.ui.session import context, lang, show_flash, tr, tr_md
 from tracker.ui.text import md, md_short
+from tracker.ui.navigation import screen
 
 ctx = context()
 organisation = setup.organisation_name(ctx, lang())
@@ -49,7 +50,7 @@ with evidence:  # what the decision rests on: the sub-processor's selection chec
             selection_summary.show(checks[0])
         else:
             st.warning(tr("selection.none"), icon=":material/warning:")
-        st.page_link("pages/oversight/selection.py", label=tr("approval.open_selection"),
+        st.page_link(screen("pages/oversight/selection.py"), label=tr("approval.open_selection"),
                      icon=":material/how_to_reg:", query_params={"engagement": link.id})
         st.markdown(f"**{tr('approval.clause_gaps')}**")
         missing = gaps.engagement_gaps(ctx, link.id)
@@ -59,7 +60,7 @@ with evidence:  # what the decision rests on: the sub-processor's selection chec
                                    for g in missing))
         else:
             st.success(tr("approval.no_clause_gaps"))
-        st.page_link("pages/contracts/contracts.py", label=tr("gap.open_contract"), icon=":material/description:",
+        st.page_link(screen("pages/contracts/contracts.py"), label=tr("gap.open_contract"), icon=":material/description:",
                      query_params={"engagement": link.id})
 with form:  # the decision, beside its evidence
     st.caption(tr("approval.my_number_rule") if my_number else tr("approval.appi_rule"))

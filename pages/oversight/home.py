@@ -10,6 +10,7 @@ from tracker.ui import figures, labels
 from tracker.ui.figures import PROBLEM, WAITING, Figure
 from tracker.ui.session import context, lang, show_flash, tr, tr_md
 from tracker.ui.text import md, md_short
+from tracker.ui.navigation import screen
 
 ctx = context()
 state = attention.attention(ctx)
@@ -47,7 +48,7 @@ st.caption(tr("home.open_links_caption", count=state.counts["open_engagements"])
 
 st.subheader(tr("home.deadlines_title"))
 if first_incident and first_incident.next_deadline:
-    st.page_link("pages/oversight/incidents.py", icon=":material/report:", query_params={
+    st.page_link(screen("pages/oversight/incidents.py"), icon=":material/report:", query_params={
         "incident": first_incident.row["id"]}, label=tr_md(
             "home.next_incident_deadline", what=tr(f"home.deadline.{first_incident.next_deadline_kind}"),
             day=first_incident.next_deadline.isoformat(), left=labels.days_left(first_incident.next_deadline, ctx.today),
@@ -61,7 +62,7 @@ for row in coming:
 if not coming and not (first_incident and first_incident.next_deadline):
     st.success(tr("schedule.nothing_due"))
 elif coming:
-    st.page_link(SCHEDULE, icon=":material/event:", label=tr("home.all_deadlines"))
+    st.page_link(screen(SCHEDULE), icon=":material/event:", label=tr("home.all_deadlines"))
 
 st.subheader(tr("home.findings_title"))
 if not state.approval_findings:
@@ -73,7 +74,7 @@ for link in state.approval_findings:
             f"{labels.finding(finding)} {labels.tier(link.tier)} · {md(link.business_name)}"
         )
         st.caption(labels.path(link.path, organisation))
-        st.page_link("pages/oversight/chain.py", label=tr("nav.chain"), icon=":material/account_tree:",
+        st.page_link(screen("pages/oversight/chain.py"), label=tr("nav.chain"), icon=":material/account_tree:",
                      query_params={"business": link.business_id, "party": link.entrustee_id})
 
 if unselected:
@@ -82,7 +83,7 @@ if unselected:
         reason = row["selection_override_reason"] or tr("home.no_selection_record")
         st.markdown(f":orange-badge[:material/warning: {tr('finding.no_selection')}] **{md_short(row['entrustee_name'])}** "
                     f"· {labels.tier(row['tier'])} · {md(row['business_name'])} — {md(reason)}")
-        st.page_link("pages/oversight/selection.py", label=tr("nav.selection"), icon=":material/how_to_reg:",
+        st.page_link(screen("pages/oversight/selection.py"), label=tr("nav.selection"), icon=":material/how_to_reg:",
                      query_params={"engagement": row["id"]})
     if unselected_total > len(unselected):
         st.caption(tr("common.more", count=unselected_total - len(unselected)))
@@ -95,5 +96,5 @@ for link in waiting:
     st.markdown(f"{labels.approval(link.approval_status, link.tier)} {labels.tier(link.tier)} · "
                 f"{md(link.business_name)} — {labels.path(link.path, organisation)}")
 if waiting:
-    st.page_link("pages/oversight/approvals.py", label=f"{tr('home.go_approvals')} ({state.pending_approvals})",
+    st.page_link(screen("pages/oversight/approvals.py"), label=f"{tr('home.go_approvals')} ({state.pending_approvals})",
                  icon=":material/task_alt:")

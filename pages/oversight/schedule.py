@@ -13,6 +13,7 @@ from tracker.ui.figures import preset
 from tracker.ui.forms import paged, pager
 from tracker.ui.session import context, show_flash, tr
 from tracker.ui.text import md, md_short
+from tracker.ui.navigation import screen
 
 ctx = context()
 st.title(tr("nav.schedule"))
@@ -51,16 +52,16 @@ def action_link(row: dict, container) -> None:
     """Where the item is done: record the review, renew the certificate or contract."""
     kind = ReviewKind(row["kind"])
     if kind in COMPLETABLE or kind == ReviewKind.CORRECTIVE_ACTION:
-        container.page_link("pages/oversight/reviews.py", label=tr("schedule.record"), icon=":material/fact_check:",
+        container.page_link(screen("pages/oversight/reviews.py"), label=tr("schedule.record"), icon=":material/fact_check:",
                             query_params={"engagement": row["engagement_id"], "kind": row["kind"]})
     elif kind == ReviewKind.REQUEST:
-        container.page_link("pages/oversight/requests.py", label=tr("schedule.open_request"),
+        container.page_link(screen("pages/oversight/requests.py"), label=tr("schedule.open_request"),
                             icon=":material/forward_to_inbox:", query_params={"request": row["ref_id"]})
     elif kind == ReviewKind.CERTIFICATION:
-        container.page_link("pages/registry/party.py", label=tr("schedule.open_party"), icon=":material/verified:",
+        container.page_link(screen("pages/registry/party.py"), label=tr("schedule.open_party"), icon=":material/verified:",
                             query_params={"party": row["party_id"]})
     else:
-        container.page_link("pages/contracts/contracts.py", label=tr("schedule.open_contract"),
+        container.page_link(screen("pages/contracts/contracts.py"), label=tr("schedule.open_contract"),
                             icon=":material/description:", query_params={"engagement": row["engagement_id"]})
 
 

@@ -9,6 +9,7 @@ from tracker.ui.links import query_record
 from tracker.ui.pickers import party_picker
 from tracker.ui.session import context, lang, tr
 from tracker.ui.text import md, md_short
+from tracker.ui.navigation import screen
 
 ctx = context()
 organisation = setup.organisation_name(ctx, lang())
@@ -55,12 +56,12 @@ for link in links:
             f"{md(link.work)} — {labels.categories(link.data_categories)}"
         )
         columns = st.columns(4)
-        columns[0].page_link("pages/oversight/chain.py", label=tr("nav.chain"), icon=":material/account_tree:",
+        columns[0].page_link(screen("pages/oversight/chain.py"), label=tr("nav.chain"), icon=":material/account_tree:",
                              query_params={"business": link.business_id, "party": party_id})
-        columns[1].page_link("pages/oversight/selection.py", label=tr("nav.selection"), icon=":material/how_to_reg:",
+        columns[1].page_link(screen("pages/oversight/selection.py"), label=tr("nav.selection"), icon=":material/how_to_reg:",
                              query_params={"engagement": link.id})
-        columns[2].page_link("pages/oversight/reviews.py", label=tr("nav.reviews"), icon=":material/fact_check:",
+        columns[2].page_link(screen("pages/oversight/reviews.py"), label=tr("nav.reviews"), icon=":material/fact_check:",
                              query_params={"engagement": link.id})
-        columns[3].page_link("pages/registry/registry.py", label=tr("engagement.add_redelegation"),
+        columns[3].page_link(screen("pages/registry/registry.py"), label=tr("engagement.add_redelegation"),
                              icon=":material/add:", query_params={"parent": link.id})
 pager(total, "party_links_page")

@@ -12,6 +12,7 @@ from tracker.ui.forms import paged, pager
 from tracker.ui.links import query_record
 from tracker.ui.pickers import engagement_label
 from tracker.ui.session import context, show_flash, tr, tr_md
+from tracker.ui.navigation import screen
 
 ctx = context()
 st.title(tr("nav.registry"))
@@ -57,7 +58,7 @@ with party_tab:
             with st.container(border=True):
                 st.subheader(tr_md("party.edit", name=row["name"]))
                 party_form.render(ctx, row)
-                st.page_link("pages/registry/party.py", label=tr("nav.party"), icon=":material/business:", query_params={"party": chosen})
+                st.page_link(screen("pages/registry/party.py"), label=tr("nav.party"), icon=":material/business:", query_params={"party": chosen})
 
 with engagement_tab:
     all_businesses = businesses.list_businesses(ctx)
@@ -106,7 +107,7 @@ with engagement_tab:
         if chosen:
             with st.container(border=True):
                 engagement_form.render(ctx, engagements.get_engagement(ctx, chosen))
-                st.page_link("pages/registry/registry.py", label=tr("engagement.add_redelegation"), icon=":material/add:",
+                st.page_link(screen("pages/registry/registry.py"), label=tr("engagement.add_redelegation"), icon=":material/add:",
                              query_params={"parent": chosen})
 
 with business_tab:

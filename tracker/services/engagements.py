@@ -16,6 +16,7 @@ from ..domain.selection import activation_problems
 from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import supervision_queries as sq
+from . import revision_cache
 from .context import Context, NotFound
 
 _UNSET = object()
@@ -248,8 +249,12 @@ def search_engagements(ctx: Context, **filters) -> tuple[list[dict], int]:
 
 
 def deepest_tier(ctx: Context) -> int:
-    with ctx.read() as db:
-        return q.registry_counts(db)["deepest_tier"]
+    """The deepest tier of any link (the tier filter's range): a scan of every link, so once per
+    change of the links."""
+    def read() -> int:
+        with ctx.read() as db:
+            return q.deepest_tier(db)
+    return revision_cache.per_revision(ctx, "deepest_tier", read, tables=("engagements",))
 
 
 def to_input(row: dict) -> EngagementInput:

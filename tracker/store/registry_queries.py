@@ -46,7 +46,8 @@ def party_by_corporate_number(db: Database, number: str) -> Row | None:
     return rows[0] if rows else None
 
 
-def parties_page(db: Database, text: str = "", country: str = "", limit: int = 50, offset: int = 0):
+def _parties(text: str, country: str) -> tuple[str, str, list]:
+    """The parties query matching ``text`` and ``country``: (select, where, params)."""
     where, params = conditions([
         ("(p.name LIKE ? ESCAPE '\\' OR p.kana LIKE ? ESCAPE '\\' OR p.corporate_number LIKE ? ESCAPE '\\')",
          [_like(text.strip())] * 3 if text.strip() else None),
@@ -54,14 +55,23 @@ def parties_page(db: Database, text: str = "", country: str = "", limit: int = 5
     select = """SELECT p.id, p.name, p.kana, p.corporate_number, p.country, p.contact_person,
                        parent.name AS parent_name
                 FROM parties p LEFT JOIN parties parent ON parent.id = p.parent_party_id"""
-    # by reading (フリガナ), as a Japanese list is read; a party without one by its name
-    return _page(db, select, where, params, "coalesce(nullif(p.kana, ''), p.name), p.id", limit, offset)
+    return select, where, params
+
+
+# by reading (フリガナ), as a Japanese list is read; a party without one by its name
+_BY_READING = "coalesce(nullif(p.kana, ''), p.name), p.id"
+
+
+def parties_page(db: Database, text: str = "", country: str = "", limit: int = 50, offset: int = 0):
+    select, where, params = _parties(text, country)
+    return _page(db, select, where, params, _BY_READING, limit, offset)
 
 
 def party_choices(db: Database, text: str = "", limit: int = 50) -> list[Row]:
-    """A short list of parties for a picker, matching ``text``."""
-    rows, _ = parties_page(db, text=text, limit=limit)
-    return rows
+    """A short list of parties for a picker, matching ``text`` (no count: a picker shows none, and
+    counting every party on each rerun was most of a picker's cost at 50,000 parties)."""
+    select, where, params = _parties(text, "")
+    return list(db.query(f"{select} WHERE {where} ORDER BY {_BY_READING} LIMIT ?", [*params, limit]))
 
 
 
@@ -233,6 +243,10 @@ def registry_counts(db: Database) -> dict[str, int]:
                   (SELECT coalesce(max(tier), 0) FROM engagements)"""
     ).fetchone()
     return {"parties": row[0], "businesses": row[1], "open_engagements": row[2], "deepest_tier": row[3]}
+
+
+def deepest_tier(db: Database) -> int:
+    return db.execute("SELECT coalesce(max(tier), 0) FROM engagements").fetchone()[0]
 
 
 def business_named(db: Database, name: str) -> int | None:

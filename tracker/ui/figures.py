@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from .navigation import screen
+
 PROBLEM, WAITING, COUNT = "problem", "waiting", "count"
 
 
@@ -33,7 +35,7 @@ def show(figures: list[Figure], per_row: int = 4) -> None:
         for column, figure in zip(st.columns(per_row), figures[start:start + per_row]):
             with column.container(border=True):
                 st.subheader(f":{colour(figure)}[{figure.value:,}]", anchor=False)
-                st.page_link(figure.page, label=figure.label, query_params=figure.query or None)
+                st.page_link(screen(figure.page), label=figure.label, query_params=figure.query or None)
 
 
 def preset(key: str, parameter: str, value_of=lambda text: text) -> None:

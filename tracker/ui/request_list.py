@@ -9,6 +9,7 @@ from ..services import catalogue, requests
 from ..services.context import Context
 from .session import lang, tr
 from .text import md_short
+from .navigation import screen
 
 SHOWN = 10
 
@@ -21,7 +22,7 @@ def show(ctx: Context, **filters) -> None:
         return
     sets = catalogue.question_sets()
     for row in rows:
-        st.page_link("pages/oversight/requests.py", icon=":material/forward_to_inbox:", query_params={
+        st.page_link(screen("pages/oversight/requests.py"), icon=":material/forward_to_inbox:", query_params={
             "request": row["id"]}, label=f"R{row['id']} · {sets[row['set_id']].title(lang())} · "
             f"{tr('request.state.' + row['state'])} · {tr('request.due_on')} {row['due_on']} · "
             f"{md_short(row['entrustee_name'])}")

@@ -10,6 +10,7 @@ import streamlit as st
 from .. import config, i18n
 from ..services.context import Actor, Context
 from .text import md_short
+from .navigation import screen
 
 
 def lang() -> str:
@@ -88,4 +89,4 @@ def show_flash(where: str = "_flash") -> None:
                     column.button(step.label, icon=step.icon, key=f"{where}_step_{n}",
                                   on_click=lambda query=step.query: st.query_params.update(query))
                 else:
-                    column.page_link(step.page, label=step.label, icon=step.icon, query_params=step.query)
+                    column.page_link(screen(step.page), label=step.label, icon=step.icon, query_params=step.query)
