@@ -23,3 +23,14 @@ def test_a_wrong_value_is_named(tmp_path, text, named):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=named.replace("[", r"\[").replace("]", r"\]")):
         settings.load(path)
+
+
+def test_an_edited_file_is_read_again(tmp_path):
+    # load() keeps what it parsed until the file changes: a change made while the app runs still counts
+    path = tmp_path / "settings.toml"
+    path.write_text('[requests]\ngrace_days = 7\n', encoding="utf-8")
+    assert settings.load(path).requests.grace_days == 7
+    path.write_text('[requests]\ngrace_days = 30\nfinding_action_days = 10\n', encoding="utf-8")
+    assert settings.load(path).requests.grace_days == 30
+    path.unlink()
+    assert settings.load(path).requests.grace_days == 14

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,14 @@ QUESTIONNAIRES_DIR = PROJECT_ROOT / "questionnaires"
 
 
 def db_path(explicit: str | Path | None = None) -> Path:
-    chosen = explicit or os.environ.get("TRACKER_DB") or DEFAULT_DB
+    chosen = str(explicit or os.environ.get("TRACKER_DB") or DEFAULT_DB)
+    return _resolved(chosen, "" if os.path.isabs(chosen) else os.getcwd())
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(chosen: str, folder: str) -> Path:  # folder: where a relative path starts
+    # resolving asks the file system for every folder on the way; the answer is asked for on every
+    # page run and every refreshed link, and does not change while the program runs
     return Path(chosen).expanduser().resolve()
 
 

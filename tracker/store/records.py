@@ -50,11 +50,19 @@ def insert(db: Database, table: str, values: dict[str, Any], username: str) -> i
     row = {**values, "created_at": stamp, "created_by": username, "updated_at": stamp, "updated_by": username}
     columns = ", ".join(f'"{c}"' for c in row)
     marks = ", ".join("?" for _ in row)
-    cursor = db.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(row.values()))
+    # RETURNING: the row as stored (defaults, affinities) for the audit record, without reading it again
+    after = _returned(db.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks}) RETURNING *',
+                                 list(row.values())))
     connection.touch(db, table)
-    row_id = int(cursor.lastrowid)
-    log(db, username, "insert", table, row_id, None, fetch(db, table, row_id))
+    row_id = int(after["id"])
+    log(db, username, "insert", table, row_id, None, after)
     return row_id
+
+
+def _returned(cursor) -> dict[str, Any] | None:
+    """The row a statement's RETURNING * gave (None: it changed no row)."""
+    rows = cursor.fetchall()
+    return dict(zip((d[0] for d in cursor.description), rows[0])) if rows else None
 
 
 def update(
@@ -83,9 +91,10 @@ def _set(db: Database, table: str, row_id: int, values: dict[str, Any], username
     raise_if_any(length_problems(values))
     row = {**values, "updated_at": now_utc(), "updated_by": username}
     assignments = ", ".join(f'"{c}" = ?' for c in row)
-    db.execute(f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*row.values(), row_id])
+    after = _returned(db.execute(f'UPDATE "{table}" SET {assignments} WHERE id = ? RETURNING *',
+                                 [*row.values(), row_id]))
     connection.touch(db, table)
-    log(db, username, "update", table, row_id, before, fetch(db, table, row_id))
+    log(db, username, "update", table, row_id, before, after)
 
 
 def log(db: Database, username: str, action: str, table: str | None = None, row_id: int | None = None,
