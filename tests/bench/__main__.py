@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> None:
                           "baseline: bare SQL of the link facts"))
         lines.append(_row(f"Excel report ({report['rows']:,} rows, {report['size_mb']:.1f} MB)", report["seconds"],
                           report["dump_seconds"], "s", f"peak memory {report['max_rss_mb']:,.0f} MB; baseline: "
-                          "bare openpyxl write-only dump of the same cells"))
+                          "the same cells dumped by the report's row writer (xlsx_rows), nothing else"))
         lines.append(_row("one addendum (ja + en)", addendum, addendum_baseline, "ms",
                           "baseline: bare python-docx document of 40 paragraphs"))
         lines.append(f"| app process peak memory | {pages['max_rss_mb']:,.0f} MB | — | — | every page above, one process |")

@@ -10,13 +10,17 @@ would run as a formula (= + - @, tab, CR first) is written as text."""
 from __future__ import annotations
 
 import itertools
+import tempfile
 import unicodedata
 import warnings
+import zipfile
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any
+from xml.etree import ElementTree  # the workbook's own two index parts, written by openpyxl just before
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -26,7 +30,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+from .xlsx_rows import RISKY_START, RowWriter
+
 RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 ORANGE = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
 GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
@@ -124,69 +129,118 @@ def write(target: str | Path | IO[bytes], sheets: list[SheetSpec], header_text: 
           progress: Progress | None = None) -> dict[str, int]:
     """Write ``first`` (a sheet of its own layout, e.g. the overview) then every sheet in order;
     returns the number of data rows of each. A sheet longer than Excel allows continues on
-    "title (2)", "title (3)" … with the same header and table."""
+    "title (2)", "title (3)" … with the same header and table.
+
+    The rows are written first, as SpreadsheetML, to a file per sheet (``xlsx_rows``); openpyxl
+    then writes the workbook around them — headers, tables and highlights sized to the rows
+    counted, print set-up, the overview — and the rows are put into their sheets as the file is
+    packed."""
     book = Workbook(write_only=True)
     if first is not None:
         first(book)
-    counts = {}
-    for done, spec in enumerate(sheets):
-        if progress:
-            progress(done, len(sheets), spec.title)
-        rows = iter(spec.rows)
-        part, total = 1, 0
-        while True:
-            title = spec.title[:31] if part == 1 else f"{spec.title[:25]} ({part})"
-            written, rows = _write_sheet(book, spec, title, spec.table if part == 1 else f"{spec.table}{part}", rows,
-                                         max_rows - 1, header_text, footer_text)
-            total += written
-            if rows is None:
-                break
-            part += 1
-        counts[spec.title] = total
-    book.save(target)
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="tracker-report-") as folder:
+        parts: list[tuple[SheetSpec, str, str, Path, int]] = []  # spec, title, table, rows file, count
+        for done, spec in enumerate(sheets):
+            if progress:
+                progress(done, len(sheets), spec.title)
+            styles = _column_styles(book, spec)
+            rows, part, total = iter(spec.rows), 1, 0
+            while True:
+                title = spec.title[:31] if part == 1 else f"{spec.title[:25]} ({part})"
+                table = spec.table if part == 1 else f"{spec.table}{part}"
+                path = Path(folder) / f"{len(parts)}.xml"
+                with path.open("wb") as out:
+                    writer = RowWriter(out, *styles, columns=len(spec.headers))
+                    ran_out = writer.write(rows, max_rows - 1)
+                    writer.flush()
+                parts.append((spec, title, table, path, writer.rows))
+                total += writer.rows
+                if ran_out:
+                    break
+                following = next(rows, None)  # an exact fit leaves nothing for a next sheet
+                if following is None:
+                    break
+                rows, part = itertools.chain([following], rows), part + 1
+            counts[spec.title] = total
+        for spec, title, table, _, count in parts:
+            _write_frame(book, spec, title, table, count, header_text, footer_text)
+        frame = Path(folder) / "frame.xlsx"
+        book.save(frame)
+        _pack(frame, target, {title: path for _, title, _, path, _ in parts})
     if progress:
         progress(len(sheets), len(sheets), "")
     return counts
 
 
-def _write_sheet(book, spec: SheetSpec, title: str, table_name: str, rows: Iterator, limit: int, header_text: str,
-                 footer_text: str) -> tuple[int, Iterator | None]:
-    """Up to ``limit`` rows into a new sheet; returns the rows written and the rows left (None: all
-    written)."""
+def _column_styles(book: Workbook, spec: SheetSpec) -> tuple[dict[int, int], int, int]:
+    """The style indices the rows refer to: each formatted column's, a date's, quoted text's
+    (registered in the workbook now, written with it by openpyxl)."""
+    def style(**attributes) -> int:
+        # a cell of no sheet, only its style wanted: openpyxl finds the workbook through cell.parent.parent
+        cell = WriteOnlyCell(SimpleNamespace(parent=book))
+        for name, value in attributes.items():
+            setattr(cell, name, value)
+        return book._cell_styles.add(cell._style)  # the index its cells are written with
+    return ({column: style(number_format=number_format) for column, number_format in spec.formats.items()},
+            style(number_format=DATE_FORMAT), style(quotePrefix=True))
+
+
+def _write_frame(book: Workbook, spec: SheetSpec, title: str, table_name: str, count: int, header_text: str,
+                 footer_text: str) -> None:
+    """The sheet without its rows: set-up, header, and the table and highlights over ``count`` rows."""
     sheet = book.create_sheet(title)
     _set_up(sheet, spec, title, header_text, footer_text)
     set_row_height(sheet, 1, max(lines_needed(h, w) for h, w in zip(spec.headers, _widths(spec))))
     sheet.append(header_cells(sheet, spec.headers))
-    count = 0
-    for row in rows:
-        values = [safe(sheet, v) for v in row]
-        for column, number_format in spec.formats.items():
-            if values[column] is not None:
-                cell = WriteOnlyCell(sheet, value=values[column])
-                cell.number_format = number_format
-                values[column] = cell
-        sheet.append(values)
-        count += 1
-        if count == limit:
-            break
-    if not count and spec.empty_note:
-        sheet.append([spec.empty_note])
-    left = None
-    if count == limit:  # peek: an exact fit leaves nothing for a next sheet
-        following = next(rows, None)
-        if following is not None:
-            left = itertools.chain([following], rows)
-    if count:
-        last = f"{get_column_letter(len(spec.headers))}{count + 1}"
-        table = Table(displayName=table_name, ref=f"A1:{last}")
-        # write-only mode cannot read the header back: name the columns here
-        table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(spec.headers, start=1)]
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-        with warnings.catch_warnings():  # openpyxl warns in write-only mode even when the columns are named
-            warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
-            sheet.add_table(table)
-        _highlight(sheet, spec, count)
-    return count, left
+    if not count:
+        if spec.empty_note:
+            sheet.append([spec.empty_note])
+        return
+    last = f"{get_column_letter(len(spec.headers))}{count + 1}"
+    table = Table(displayName=table_name, ref=f"A1:{last}")
+    # write-only mode cannot read the header back: name the columns here
+    table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(spec.headers, start=1)]
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    with warnings.catch_warnings():  # openpyxl warns in write-only mode even when the columns are named
+        warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
+        sheet.add_table(table)
+    _highlight(sheet, spec, count)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CHUNK = 1 << 20
+
+
+def _pack(frame: Path, target: str | Path | IO[bytes], rows_of: dict[str, Path]) -> None:
+    """Copy the workbook ``frame`` into ``target``, each titled sheet's rows put after its header."""
+    with zipfile.ZipFile(frame) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as packed:
+        part_of = _sheet_parts(source)
+        fill = {part_of[title]: path for title, path in rows_of.items()}
+        for info in source.infolist():
+            path = fill.get(info.filename)
+            if path is None:
+                packed.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
+                continue
+            head, tail = source.read(info).split(b"</sheetData>")
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with packed.open(entry, "w", force_zip64=path.stat().st_size > (1 << 30)) as out, path.open("rb") as rows:
+                out.write(head)
+                while chunk := rows.read(_CHUNK):
+                    out.write(chunk)
+                out.write(b"</sheetData>" + tail)
+
+
+def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → the archive path of its XML (through the workbook's relationships)."""
+    targets = {rel.get("Id"): rel.get("Target") for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))}
+    parts = {}
+    for sheet in ElementTree.fromstring(book.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"):
+        target = targets[sheet.get(_RELATIONSHIP)]
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
 
 
 def _widths(spec: SheetSpec) -> list[float]:

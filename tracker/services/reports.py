@@ -95,9 +95,19 @@ class _Report:
         self.titles = [c.title(lang) for c in catalogue()]
         self._by_business: list[tuple[str, str, _Figures]] | None = None
         self.entrustees = 0
+        # texts made once: a sheet repeats a handful of statuses and category lists over 100,000s of rows
+        self._made: dict[tuple, str] = {}
 
     def t(self, key: str, **params) -> str:
-        return i18n.t(key, self.lang, **params)
+        if params:
+            return i18n.t(key, self.lang, **params)
+        return self._once(("t", key), lambda: i18n.t(key, self.lang))
+
+    def _once(self, key: tuple, make) -> str:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = make()
+        return found
 
     def overview(self, organisation: str, header: str, footer: str) -> Overview:
         t = self.t
@@ -363,10 +373,11 @@ class _Report:
     # --- values
 
     def _categories(self, text: str) -> str:
-        return i18n.join((self.t(f"category.{c}") for c in json.loads(text)), self.lang)
+        return self._once(("categories", text), lambda: i18n.join(
+            (self.t(f"category.{c}") for c in json.loads(text)), self.lang))
 
     def _countries(self, text: str) -> str:
-        return ", ".join(countries.name(c, self.lang) for c in json.loads(text))
+        return self._once(("countries", text), lambda: ", ".join(countries.name(c, self.lang) for c in json.loads(text)))
 
     def _approval(self, status: str | None, tier: int) -> str:
         if tier < 2:
