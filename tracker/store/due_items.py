@@ -59,6 +59,8 @@ def _write_link_items(db: Database, where: str, params: list) -> None:
                    e.data_categories, e.individuals_count, e.risk_tier_override
             FROM engagements e JOIN parties p ON p.id = e.entrustee_party_id
             WHERE {where} AND e.status = ?""", params + [EngagementStatus.ACTIVE.value]).fetchall()
+    if not links:  # a planned or ended link has no schedule
+        return
     # how often each risk tier's vendor is asked again (the settings file, read once per refresh)
     months = dict(settings.load().requests.checksheet_months)
     for start_at in range(0, len(links), _BATCH):
