@@ -76,19 +76,20 @@ def _country_problems(data: EngagementInput) -> list[Problem]:
 
 
 def _parent_link(db, parent_id: int) -> chain.ParentLink | None:
-    row = q.engagement(db, parent_id)
+    row = q.link_place(db, parent_id)
     if row is None:
         return None
-    on_path = q.path_entrustees(db, [row["path_key"]])
+    link_id, business_id, entrustee_id, tier, path_key, categories, status = row
+    on_path = q.path_entrustees(db, [path_key])
     return chain.ParentLink(
-        id=row["id"],
-        business_id=row["business_id"],
-        entrustee_id=row["entrustee_party_id"],
-        tier=row["tier"],
-        path_key=row["path_key"],
-        data_categories=parse_categories(row["data_categories"]),
-        status=EngagementStatus(row["status"]),
-        path_party_ids=tuple(on_path[i]["entrustee_party_id"] for i in chain.ids_in_path(row["path_key"])),
+        id=link_id,
+        business_id=business_id,
+        entrustee_id=entrustee_id,
+        tier=tier,
+        path_key=path_key,
+        data_categories=parse_categories(categories),
+        status=EngagementStatus(status),
+        path_party_ids=tuple(on_path[i]["entrustee_party_id"] for i in chain.ids_in_path(path_key)),
     )
 
 
@@ -102,7 +103,7 @@ def _common_problems(db, data: EngagementInput) -> list[Problem]:
         EngagementStatus(data.status)
     except ValueError:
         problems.append(Problem("status", "error.invalid_choice"))
-    if data.entrustee_party_id is not None and q.party(db, data.entrustee_party_id) is None:
+    if data.entrustee_party_id is not None and not q.party_exists(db, data.entrustee_party_id):
         problems.append(Problem("entrustee_party_id", "error.not_found"))
     if not 1 <= data.inspection_interval_months <= MAX_INTERVAL_MONTHS:
         problems.append(Problem("inspection_interval_months", "error.interval_range", {"max": MAX_INTERVAL_MONTHS}))

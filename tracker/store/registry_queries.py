@@ -137,6 +137,18 @@ def engagement(db: Database, engagement_id: int) -> Row | None:
     return rows[0] if rows else None
 
 
+def link_place(db: Database, engagement_id: int) -> tuple | None:
+    """(id, business, entrustee, tier, path key, data category codes, status) of a link: what a
+    link created below it is checked against, without the joins of ``engagement``."""
+    row = db.execute("""SELECT id, business_id, entrustee_party_id, tier, path_key, data_categories, status
+                        FROM engagements WHERE id = ?""", [engagement_id]).fetchone()
+    return row and (*row[:5], json.loads(row[5]), row[6])
+
+
+def party_exists(db: Database, party_id: int) -> bool:
+    return db.execute("SELECT 1 FROM parties WHERE id = ?", [party_id]).fetchone() is not None
+
+
 def engagements_by_ids(db: Database, ids: list[int]) -> dict[int, Row]:
     if not ids:
         return {}
