@@ -27,7 +27,7 @@ def _duplicate_number(db, draft: PartyDraft, own_id: int | None) -> list[Problem
 
 
 def _check_parent_exists(db, draft: PartyDraft) -> list[Problem]:
-    if draft.parent_party_id is not None and q.party(db, draft.parent_party_id) is None:
+    if draft.parent_party_id is not None and not q.party_exists(db, draft.parent_party_id):
         return [Problem("parent_party_id", "error.not_found")]
     return []
 
@@ -44,7 +44,7 @@ def update_party(ctx: Context, party_id: int, expected_version: int, draft: Part
     """Save an edited party; refused with StaleRecord if someone else saved it in between."""
     draft = normalised(draft)
     with ctx.write(Action.EDIT_REGISTRY) as db:
-        if q.party(db, party_id) is None:
+        if not q.party_exists(db, party_id):
             raise NotFound("party", party_id)
         descendants = q.descendant_party_ids(db, party_id)
         raise_if_any(
