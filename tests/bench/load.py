@@ -87,7 +87,7 @@ class Session:
         return self.widgets[(kind, label)]
 
 
-async def user(url: str, rounds: int, search: str, timings: list[float], think: float, seed: int) -> None:
+async def user(url: str, rounds: int, search: str, timings: list[float], think: float, seed: int) -> Session:
     """A person: signs in, then goes round the screens, pausing ``think`` seconds (on average)
     between clicks as people do (0: clicks back to back, a stress test)."""
     from tracker.i18n import t
@@ -113,7 +113,7 @@ async def user(url: str, rounds: int, search: str, timings: list[float], think: 
             {session.widget("text_input", t("common.search")): ("string", search)})))
         timings.append(await then(await session.run(page="chain")))
         timings.append(await then(await session.run(page="gaps")))
-    await session.socket.close()
+    return session  # still signed in: closed once every session is done and the memory is read
 
 
 def saver(database: Path, stop: asyncio.Event) -> asyncio.Task:
@@ -165,14 +165,19 @@ def ensure_user(database: Path) -> None:
         users.create_user(ctx, UserInput(USER, "負荷 試験", Role.PRIVACY_OFFICER.value, "", PASSWORD))
 
 
-async def measure(url: str, database: Path, sessions: int, rounds: int, search: str, think: float) -> list[float]:
+async def measure(url: str, database: Path, sessions: int, rounds: int, search: str, think: float,
+                  memory=lambda: (0.0, 0.0)) -> tuple[list[float], tuple[float, float]]:
+    """Every session's click times, and ``memory()`` read while they are all still signed in."""
     timings: list[float] = []
     stop = asyncio.Event()
     saving = saver(database, stop)
-    await asyncio.gather(*(user(url, rounds, search, timings, think, n) for n in range(sessions)))
+    opened = await asyncio.gather(*(user(url, rounds, search, timings, think, n) for n in range(sessions)))
     stop.set()
     await saving
-    return timings
+    held = memory()
+    for session in opened:
+        await session.socket.close()
+    return timings, held
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -200,16 +205,20 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(measure(url, args.database, 1, 1, args.search, 0))  # warm: the first run fills the caches
         print(f"# Load ({os.cpu_count()} CPUs): each session signs in, then {args.rounds} rounds of Home, Registry "
               "search, Chain, Gaps; a contract saved every 2 s meanwhile\n")
-        print("| sessions | pause between clicks | reruns | p50 | p95 | max | server memory now / peak |\n"
-              "|---|---|---|---|---|---|---|")
+        print("| sessions | pause between clicks | reruns | p50 | p95 | max | server memory, all signed in / peak "
+              "| per session more |\n|---|---|---|---|---|---|---|---|")
         for think in (float(n) for n in args.think.split(",")):
+            alone = None  # the memory with one session: each further one adds (held - alone) / (count - 1)
             for count in (int(n) for n in args.sessions.split(",")):
-                timings = asyncio.run(measure(url, args.database, count, args.rounds, args.search, think))
+                timings, (held, peak) = asyncio.run(measure(url, args.database, count, args.rounds, args.search,
+                                                            think, lambda: memory_mb(server.pid)))
                 ordered = sorted(timings)
                 p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-                now, peak = memory_mb(server.pid)
+                alone = held if count == 1 else alone
+                more = f"{(held - alone) / (count - 1):,.1f} MB" if alone is not None and count > 1 else "—"
                 print(f"| {count} | {think:g} s | {len(timings)} | {statistics.median(timings) * 1000:,.0f} ms | "
-                      f"{p95 * 1000:,.0f} ms | {ordered[-1] * 1000:,.0f} ms | {now:,.0f} / {peak:,.0f} MB |", flush=True)
+                      f"{p95 * 1000:,.0f} ms | {ordered[-1] * 1000:,.0f} ms | {held:,.0f} / {peak:,.0f} MB | {more} |",
+                      flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
