@@ -14,7 +14,7 @@ _SEPARATORS = (" ", "\u3000", "-", "‐", "－", "\t")
 
 def normalise(raw: str) -> str:
     """Full-width digits to ASCII; spaces (also full-width) and hyphens removed."""
-    text = raw.translate(_FULL_WIDTH_DIGITS)
+    text = raw if raw.isascii() else raw.translate(_FULL_WIDTH_DIGITS)  # translate is slow; most input is ASCII
     for separator in _SEPARATORS:
         text = text.replace(separator, "")
     return text
