@@ -106,6 +106,46 @@ def test_unknown_user_is_refused_like_a_wrong_password(db_path):
         users.sign_in(db_path, "nobody", "whatever it is")
 
 
+def test_password_checks_at_once_are_at_most_one_per_core(db_path, monkeypatch):
+    # each argon2 check takes 64 MB while it runs: 25 people signing in together took the server past 1 GB
+    import os
+    import threading
+    import time
+
+    running, most, guard = 0, 0, threading.Lock()
+    real = users._hasher
+
+    class Counted:  # the real hasher, counting how many checks run at once
+        def verify(self, password_hash, password):
+            nonlocal running, most
+            with guard:
+                running += 1
+                most = max(most, running)
+            try:
+                time.sleep(0.02)  # long enough for the others to arrive
+                return real.verify(password_hash, password)
+            finally:
+                with guard:
+                    running -= 1
+
+    monkeypatch.setattr(users, "_hasher", Counted())
+    refused = []
+
+    def attempt(n):
+        try:
+            users.sign_in(db_path, f"nobody-{n}", "wrong password")
+        except users.SignInRefused as refusal:
+            refused.append(refusal.reason)
+
+    people = [threading.Thread(target=attempt, args=(n,)) for n in range(8)]
+    for person in people:
+        person.start()
+    for person in people:
+        person.join()
+    assert refused == ["invalid"] * 8
+    assert 1 <= most <= (os.cpu_count() or 2)
+
+
 def test_session_expires_after_inactivity():
     policy = Policy(session_timeout=timedelta(minutes=30))
     now = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)

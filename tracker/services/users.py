@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import os
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,6 +20,9 @@ from ..store import user_queries as uq
 from .context import Actor, Context, NotFound
 
 _hasher = PasswordHasher()
+# argon2 takes 64 MB and a core for each check while it runs: at most one check per core at a time,
+# so that many people signing in together queue for a moment instead of taking the server past 1 GB
+_HASHING = threading.BoundedSemaphore(os.cpu_count() or 2)
 # verified against when the user does not exist, so that a wrong name takes as long as a wrong password
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
@@ -60,7 +64,7 @@ def create_user(ctx: Context, data: UserInput) -> int:
         return records.insert(db, "users", {
             "username": data.username.strip(), "display_name": data.display_name.strip(), "role": data.role,
             "email": data.email.strip() or None,
-            "password_hash": _hasher.hash(data.password) if data.password else None,
+            "password_hash": _hash(data.password) if data.password else None,
         }, ctx.actor.username)
 
 
@@ -70,7 +74,7 @@ def set_password(ctx: Context, user_id: int, password: str) -> None:
         if user is None:
             raise NotFound("user", user_id)
         raise_if_any(password_problems(password, user["username"], app_settings.load().sign_in))
-        records.update_unversioned(db, "users", user_id, {"password_hash": _hasher.hash(password)},
+        records.update_unversioned(db, "users", user_id, {"password_hash": _hash(password)},
                                    ctx.actor.username)
 
 
@@ -181,6 +185,12 @@ def actor_for_email(db_path: Path, email: str) -> Actor | None:
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        with _HASHING:
+            return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _hash(password: str) -> str:
+    with _HASHING:
+        return _hasher.hash(password)
