@@ -104,6 +104,15 @@ def test_a_name_longer_than_the_limit_is_refused_next_to_the_field(ctx):
     assert parties.create_party(ctx, PartyDraft(name="株" * NAME))
 
 
+def test_a_control_character_is_refused_next_to_its_field_and_line_breaks_are_kept(ctx):
+    # a pasted control character could be saved, and then no Excel file could hold it: the ledger
+    # export (openpyxl) failed on it
+    assert problems_of(lambda: parties.create_party(ctx, PartyDraft(name="ベル\x07商事"))) == [
+        ("name", "error.control_character")]
+    party_id = parties.create_party(ctx, PartyDraft(name="改行商事", address="東京都\n千代田区\t1-1"))
+    assert parties.get_party(ctx, party_id)["address"] == "東京都\n千代田区\t1-1"
+
+
 # --- 7. the ledger as offices keep it
 
 def _export(ctx) -> openpyxl.Workbook:

@@ -1,8 +1,10 @@
-"""How long a piece of text may be. One table for the forms, the import and every other way in, so
-a 300-character company name or a 900-MB cell is refused the same way everywhere, next to its field."""
+"""What a piece of text may be: how long, and which characters. One table for the forms, the import
+and every other way in, so a 300-character company name, a 900-MB cell or a pasted control character
+is refused the same way everywhere, next to its field."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from .problems import Problem
@@ -30,3 +32,14 @@ def length_problems(values: Mapping[str, object]) -> list[Problem]:
         if isinstance(value, str) and len(value) > limit:
             problems.append(Problem(field, "error.too_long", {"max": limit, "length": len(value)}))
     return problems
+
+
+# control characters other than tab and line breaks: no spreadsheet or XML document can hold them,
+# so a value with one could be saved but never exported
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def text_problems(values: Mapping[str, object]) -> list[Problem]:
+    """``length_problems``, and a problem for each text value with a control character in it."""
+    return length_problems(values) + [Problem(field, "error.control_character") for field, value in values.items()
+                                      if isinstance(value, str) and _CONTROL.search(value)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..domain.corporate_number import normalise
 from ..domain.corporate_number import problem as corporate_number_problem
-from ..domain.limits import length_problems
+from ..domain.limits import text_problems
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..store import connection, migrations, records
@@ -86,7 +86,7 @@ def set_organisation(ctx: Context, name: str, name_en: str = "", address: str = 
     problems = [] if values[ORGANISATION_NAME] else [Problem("name", "error.required")]
     if values[ORGANISATION_NUMBER]:
         problems += [p for p in [corporate_number_problem(values[ORGANISATION_NUMBER])] if p]
-    problems += length_problems({"name": values[ORGANISATION_NAME], "address": values[ORGANISATION_ADDRESS],
+    problems += text_problems({"name": values[ORGANISATION_NAME], "address": values[ORGANISATION_ADDRESS],
                                  "representative_title": values[ORGANISATION_REPRESENTATIVE_TITLE],
                                  "representative_name": values[ORGANISATION_REPRESENTATIVE_NAME]})
     raise_if_any(problems)

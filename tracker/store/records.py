@@ -19,7 +19,7 @@ from . import connection
 
 from ..domain.audit_chain import GENESIS, canonical, record_hash
 from . import audit_seal
-from ..domain.limits import length_problems
+from ..domain.limits import text_problems
 from ..domain.problems import raise_if_any
 
 AUDIT_HEAD = connection.AUDIT_HEAD
@@ -53,7 +53,7 @@ def fetch(db: Database, table: str, row_id: int) -> dict[str, Any] | None:
 
 
 def insert(db: Database, table: str, values: dict[str, Any], username: str) -> int:
-    raise_if_any(length_problems(values))  # every way in (forms, import, command line) meets the same limits
+    raise_if_any(text_problems(values))  # every way in (forms, import, command line) meets the same limits
     stamp = now_utc()
     row = {**values, "created_at": stamp, "created_by": username, "updated_at": stamp, "updated_by": username}
     columns = ", ".join(f'"{c}"' for c in row)
@@ -96,7 +96,7 @@ def delete(db: Database, table: str, row_id: int, username: str) -> None:
 
 
 def _set(db: Database, table: str, row_id: int, values: dict[str, Any], username: str, before: dict | None) -> None:
-    raise_if_any(length_problems(values))
+    raise_if_any(text_problems(values))
     row = {**values, "updated_at": now_utc(), "updated_by": username}
     assignments = ", ".join(f'"{c}" = ?' for c in row)
     after = _returned(db.execute(f'UPDATE "{table}" SET {assignments} WHERE id = ? RETURNING *',
