@@ -16,14 +16,16 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 
-from .xlsx_report import DATE_FORMAT, cell_of, header_cells, header_footer_text, lines_needed, safe, set_row_height
+from .xlsx_report import (DATE_FORMAT, cell_of, header_cells, header_footer_text, lines_needed, safe, set_row_height,
+                          text_width)
 
-WIDTHS = [28, 11] + [8] * 8  # about 85 % on A4 portrait: 9.4 pt text
+WIDTHS = [28, 11] + [8] * 8  # at least: about 85 % on A4 portrait, 9.4 pt text
 TITLE = Font(bold=True, size=14)
 SECTION = Font(bold=True, size=11)
 GREY = Font(color="595959", size=9)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")  # long text beside a wrapped cell runs on to the right, on its first line
+INDENTED = Alignment(vertical="top", indent=1)  # a definition, kept apart from the figure before it
 
 
 @dataclass(frozen=True)
@@ -70,16 +72,29 @@ def whole_step(largest: float) -> int:
     return int(next(m * power for m in (1, 2, 5, 10) if m * power >= rough))
 
 
+def column_widths(*header_rows: Sequence[str]) -> list[float]:
+    """``WIDTHS``, each column widened to hold the longest word of its headers whole: a wrapped
+    English header breaks between words ("Approval rate"), never inside one ("Approva l rate").
+    Japanese may break between any two characters, so only words of ASCII letters count."""
+    widths = list(WIDTHS)
+    for headers in header_rows:
+        for index, text in enumerate(headers[:len(widths)]):
+            words = [w for w in str(text).split() if w.isascii()]
+            widths[index] = max([widths[index], *(text_width(w) + 2 for w in words)])
+    return widths
+
+
 def write_overview(book: Workbook, overview: Overview) -> None:
     sheet = book.create_sheet(overview.sheet_title[:31])
-    _set_up(sheet, overview)
+    widths = column_widths(overview.figures_headers[:2], overview.by_business.headers, overview.findings.headers)
+    _set_up(sheet, overview, widths)
     row = 0
 
     def put(values: Sequence[Any], wrapped: Sequence[str] = ()) -> int:
         """Append a row; ``wrapped`` are its texts that wrap, one per column from A."""
         nonlocal row
         row += 1
-        set_row_height(sheet, row, max((lines_needed(text, WIDTHS[i]) for i, text in enumerate(wrapped)), default=1))
+        set_row_height(sheet, row, max((lines_needed(text, widths[i]) for i, text in enumerate(wrapped)), default=1))
         if wrapped:  # a taller row: every cell at its top, level with the wrapped text
             values = [v if hasattr(v, "alignment") else _cell(sheet, v) for v in values]
             for cell in values:
@@ -93,11 +108,14 @@ def write_overview(book: Workbook, overview: Overview) -> None:
         put([_cell(sheet, label, SECTION), _value(sheet, value)])
     put([])
     put([_cell(sheet, overview.figures_title, SECTION)])
-    put(header_cells(sheet, overview.figures_headers), overview.figures_headers[:2])
+    # the definitions run on across the page: so does their header, over a band as wide as the tables below
+    headers = header_cells(sheet, [*overview.figures_headers, *[None] * (len(widths) - 3)])
+    headers[2].alignment = TOP
+    put(headers, overview.figures_headers[:2])
     for figure in overview.figures:
         value = _cell(sheet, "—" if figure.value is None else figure.value)
         value.number_format = "0.0%" if figure.percent else "#,##0"
-        put([_cell(sheet, figure.label, alignment=WRAP_TOP), value, _cell(sheet, figure.definition, GREY)],
+        put([_cell(sheet, figure.label, alignment=WRAP_TOP), value, _cell(sheet, figure.definition, GREY, INDENTED)],
             [figure.label])
     put([])
     first_data = _block(sheet, overview.by_business, put) + 1
@@ -148,8 +166,8 @@ def _value(sheet, value: Any):
     return safe(sheet, value)
 
 
-def _set_up(sheet, overview: Overview) -> None:
-    for index, width in enumerate(WIDTHS):
+def _set_up(sheet, overview: Overview, widths: list[float]) -> None:
+    for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.page_setup.orientation = "portrait"
     sheet.page_setup.paperSize = "9"  # A4
