@@ -31,18 +31,22 @@ class AuditRecord:
     hash: str
 
 
+# made once: json.dumps with options builds a new encoder per call (an import hashes thousands of rows)
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical(values: dict[str, Any] | None) -> str | None:
     """The one JSON text of a row that the hash is taken over."""
     if values is None:
         return None
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return _ROW_JSON.encode(values)
 
 
 def record_hash(id: int, at: str, username: str, action: str, table_name: str | None, row_id: int | None,
                 before: str | None, after: str | None, prev_hash: str, key: bytes | None = None) -> str:
     """HMAC-SHA256 with ``key`` (plain SHA-256 only for a trail sealed before keys existed)."""
-    content = json.dumps([id, at, username, action, table_name, row_id, before, after, prev_hash],
-                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    content = _RECORD_JSON.encode([id, at, username, action, table_name, row_id, before, after, prev_hash]).encode("utf-8")
     if key is None:
         return hashlib.sha256(content).hexdigest()
     return hmac.digest(key, content, "sha256").hex()  # the one-shot form: same HMAC, a third of the time

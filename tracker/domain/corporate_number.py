@@ -6,15 +6,19 @@ Qn = 1 for odd n and 2 for even n (DOMAIN.md §9; 法人番号の指定等に関
 
 from __future__ import annotations
 
+import re
+
 from .problems import Problem
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULL_WIDTH_DIGIT = re.compile("[０-９]")
 _SEPARATORS = (" ", "\u3000", "-", "‐", "－", "\t")
 
 
 def normalise(raw: str) -> str:
     """Full-width digits to ASCII; spaces (also full-width) and hyphens removed."""
-    text = raw if raw.isascii() else raw.translate(_FULL_WIDTH_DIGITS)  # translate is slow; most input is ASCII
+    # translate walks every character through a dict: only when there is a full-width digit to change
+    text = raw.translate(_FULL_WIDTH_DIGITS) if _FULL_WIDTH_DIGIT.search(raw) else raw
     for separator in _SEPARATORS:
         text = text.replace(separator, "")
     return text
