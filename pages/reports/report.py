@@ -42,8 +42,9 @@ def progress() -> None:
     if job is None:
         return
     if not job.finished:
-        st.progress(job.fraction, text=tr("reports.writing", sheet=job.writing, done=job.sheets_done,
-                                          total=job.sheets_total))
+        text = (tr("reports.packing") if job.sheets_done >= job.sheets_total else
+                tr("reports.writing", sheet=job.writing, done=job.sheets_done, total=job.sheets_total))
+        st.progress(job.fraction, text=text)
         st.caption(tr("reports.keep_working"))
         return
     if running:  # it has just finished: redraw the page so the polling stops and the button returns

@@ -163,13 +163,13 @@ def write(target: str | Path | IO[bytes], sheets: list[SheetSpec], header_text: 
                     break
                 rows, part = itertools.chain([following], rows), part + 1
             counts[spec.title] = total
+        if progress:  # every sheet's rows are written: what is left is packing them into the file
+            progress(len(sheets), len(sheets), "")
         for spec, title, table, _, count in parts:
             _write_frame(book, spec, title, table, count, header_text, footer_text)
         frame = Path(folder) / "frame.xlsx"
         book.save(frame)
         _pack(frame, target, {title: path for _, title, _, path, _ in parts})
-    if progress:
-        progress(len(sheets), len(sheets), "")
     return counts
 
 
