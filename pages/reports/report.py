@@ -42,8 +42,10 @@ def progress() -> None:
     if job is None:
         return
     if not job.finished:
-        text = (tr("reports.packing") if job.sheets_done >= job.sheets_total else
-                tr("reports.writing", sheet=job.writing, done=job.sheets_done, total=job.sheets_total))
+        if not job.writing:  # before the first sheet (the figures are being gathered), or after the last
+            text = tr("reports.packing") if job.sheets_done else tr("reports.preparing")
+        else:
+            text = tr("reports.writing", sheet=job.writing, done=job.sheets_done, total=job.sheets_total)
         st.progress(job.fraction, text=text)
         st.caption(tr("reports.keep_working"))
         return
