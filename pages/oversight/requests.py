@@ -201,14 +201,14 @@ if sender and row["state"] in (*OPEN_TO_VENDOR, RequestState.DRAFT, RequestState
     form_errors_elsewhere("rq_act_errors", set())
 
 if view.findings:
-    st.markdown(f"**{tr('request.findings')}**")
+    st.markdown(f"**{md(tr('request.findings'))}**")
     for finding in view.findings:
         st.markdown(f"- {labels.level(finding.level)} {md(view.question_set.question(finding.question_id).text(lang()))}")
 if view.answers:
     question_form.show_answers(view.question_set, view.answers, view.attachment_names,
                                view.previous if view.previous else None)
 if view.forwarded:
-    st.markdown(f"**{tr('request.forwarded')}**")
+    st.markdown(f"**{md(tr('request.forwarded'))}**")
     for child in view.forwarded:
         st.markdown(f"- R{child['id']} {md(child['entrustee_name'])}: {states[child['state']]}")
 if view.effect:

@@ -133,6 +133,6 @@ if request.sublinks:
                 st.success(tr("vendor.forwarded"))
                 st.code(issued.link, language=None)
 if request.forwarded:
-    st.markdown(f"**{tr('vendor.forwarded_list')}**")
+    st.markdown(f"**{md(tr('vendor.forwarded_list'))}**")
     for item in request.forwarded:
         st.markdown(f"- {md(item['name'])}: {tr('request.state.' + item['state'])}")
