@@ -23,6 +23,9 @@ class Policy:
 
 MIN_STRENGTH = 3  # zxcvbn's score from 0 (guessed at once) to 4; 3 resists an offline attack for years
 MAX_USERNAME = 64  # what a sign-in form accepts and the trail records of a name typed there
+# zxcvbn refuses a password longer than this (ValueError); a longer passphrase is estimated on its
+# first 72 characters (already far past any guessing) and hashed whole
+ESTIMATED_LENGTH = 72
 
 
 def password_problems(password: str, username: str, policy: Policy) -> list[Problem]:
@@ -33,7 +36,7 @@ def password_problems(password: str, username: str, policy: Policy) -> list[Prob
         problems.append(Problem("password", "error.password.too_short", {"length": policy.min_password_length}))
     if username and username.lower() in password.lower():
         problems.append(Problem("password", "error.password.contains_username"))
-    if not problems and zxcvbn(password[:100], user_inputs=[username])["score"] < MIN_STRENGTH:
+    if not problems and zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=[username])["score"] < MIN_STRENGTH:
         problems.append(Problem("password", "error.password.too_weak"))
     return problems
 
