@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -184,6 +185,8 @@ def backup_command(ctx: click.Context, out: Path) -> None:
 
     from .store.audit_seal import key_path
 
+    # stopped by cron's or systemd's SIGTERM: unwind, so the temporary copy and the partial archive go
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     manifest = backup(ctx.obj["db"], out)
     click.echo(f"Backup written: {out} (database sha256 {manifest['database_sha256'][:16]}…, "
                f"{manifest['attachments']} attachments).")

@@ -6,7 +6,14 @@ are: tests/pages and tests/e2e."""
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
+import tarfile
+import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +22,7 @@ from tests.conftest import context_for
 from tracker.domain.permissions import Role
 from tracker.domain.problems import RuleViolation
 from tracker.inputs.file_structure import is_well_formed
-from tracker.services import attachments, users
+from tracker.services import attachments, backup, users
 
 
 # --- 7. a PDF with an executable appended, an Office package carrying a stranger
@@ -60,3 +67,51 @@ def test_a_long_passphrase_is_accepted_and_signs_in_whole(db_path, length):
     assert users.sign_in(db_path, "poet", phrase, session="a").username == "poet"
     with pytest.raises(users.SignInRefused):
         users.sign_in(db_path, "poet", phrase[:-1] + "X", session="b")  # the whole phrase counts, not a prefix
+
+
+# --- 10. an interrupted backup leaves nothing behind
+
+def _dead_pid() -> int:
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    return finished.pid
+
+
+def test_a_backup_that_fails_removes_its_copy_and_partial_archive(ctx, db_path, tmp_path, monkeypatch):
+    attachments.store(ctx, "a.pdf", files.pdf("one"))
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(tarfile.TarFile, "add", full_disk)
+    out = tmp_path / "backups" / "b.tar.gz"
+    with pytest.raises(OSError):
+        backup.backup(db_path, out)
+    assert list(out.parent.iterdir()) == []  # neither the archive, the partial one, nor the database copy
+
+
+def test_what_a_killed_backup_left_is_removed_by_the_next_and_a_running_ones_is_kept(ctx, db_path, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    dead, running = _dead_pid(), os.getppid()
+    (folder / f".b.tar.gz.partial-{dead}").write_bytes(b"half")
+    (folder / f".tracker-backup-{dead}-x1y2").mkdir()
+    (folder / f".tracker-backup-{dead}-x1y2" / "tracker.db").write_bytes(b"\0" * 1024)
+    (folder / f".c.tar.gz.partial-{running}").write_bytes(b"someone else's, still writing")
+    (folder / ".notes").write_text("not ours")
+    backup.backup(db_path, folder / "b.tar.gz")
+    assert sorted(p.name for p in folder.iterdir()) == [".c.tar.gz.partial-" + str(running), ".notes", "b.tar.gz"]
+
+
+def test_a_backup_stopped_by_sigterm_cleans_up_after_itself(ctx, db_path, tmp_path):
+    for number in range(30):  # enough to be stopped half way
+        attachments.store(ctx, f"{number}.pdf", files.pdf(f"evidence {number}" + "x" * 200_000))
+    folder = tmp_path / "backups"
+    command = [str(Path(sys.executable).parent / "tracker"), "--db", str(db_path), "backup", str(folder / "b.tar.gz")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any(folder.glob(".*partial*")):
+        time.sleep(0.005)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 143, "stopped half way, by the signal"
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")], "temporary files left"

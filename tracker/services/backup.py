@@ -3,7 +3,9 @@ backup), with the attachments and a manifest of their hashes, in one archive. Th
 in it: it is backed up separately, so that the archive alone cannot rewrite the trail.
 
 A backup is written under a temporary name and renamed when complete, so a killed backup never
-leaves a partial archive under the final name. A restore checks everything in a staging folder
+leaves a partial archive under the final name. Its temporary files (the database copy, the partial
+archive) sit beside the archive under names that carry the writer's process id: removed on failure,
+and what a killed backup left (its process gone) is removed by the next one. A restore checks everything in a staging folder
 (manifest, every file's hash, the database's integrity, the audit trail and the rows against it)
 and moves the files into place only when all pass.
 """
@@ -52,17 +54,42 @@ def _stored_attachments(db_path: Path) -> list[Path]:
     return sorted(p for p in root.glob("??/*") if _STORED.match(p.relative_to(root).as_posix()))
 
 
+_LEFTOVER = re.compile(r"^\.(?:tracker-backup|.+\.partial)-(\d+)(?:-.*)?$")  # "<name>-<pid>[-random]"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove what killed backups left in ``folder`` (their process is gone); returns what went."""
+    removed = []
+    for path in folder.glob(".*"):
+        found = _LEFTOVER.match(path.name)
+        if found and int(found.group(1)) != os.getpid() and not _alive(int(found.group(1))):
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
 def backup(db_path: Path, out: Path) -> dict:
     """Write ``out`` (.tar.gz): the database as of one moment, every attachment, and a manifest."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / DB_NAME
-        connection.copy_database(db_path, copy)  # a consistent snapshot, even with writers busy
-        with connection.reading(copy) as db:
-            last = audit_queries.last(db)
-        root = attachments_folder(db_path)
+    remove_leftovers(out.parent)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".tracker-backup-{os.getpid()}-") as tmp:
         partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
         try:
+            copy = Path(tmp) / DB_NAME
+            connection.copy_database(db_path, copy)  # a consistent snapshot, even with writers busy
+            with connection.reading(copy) as db:
+                last = audit_queries.last(db)
+            root = attachments_folder(db_path)
             attachments: dict[str, str] = {}
             with tarfile.open(partial, "w:gz") as archive:
                 archive.add(copy, DB_NAME)
