@@ -44,7 +44,7 @@ if st.button(tr("audit.check"), icon=":material/verified_user:"):
         st.error(tr("audit.broken", record=check.broken.record_id, reason=check.broken.reason))
     if check.changed:
         st.error(tr("audit.unrecorded", count=len(check.changed)))
-        st.dataframe(pd.DataFrame([{tr("audit.table"): c.table_name, tr("audit.row"): c.row_id,
+        st.dataframe(pd.DataFrame([{tr("audit.table"): c.table_name, tr("audit.row"): str(c.row_id),
                                     tr("audit.columns"): ", ".join(c.columns)} for c in check.changed[:500]]),
                      hide_index=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -16,13 +17,27 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from tests import factories as f
 from tests import files
 from tests.conftest import context_for
 from tracker.domain.permissions import Role
 from tracker.domain.problems import RuleViolation
 from tracker.inputs.file_structure import is_well_formed
-from tracker.services import attachments, backup, users
+from tracker.cli import main
+from tracker.services import attachments, audit, backup, setup, users
+from tracker.store import audit_queries as aq
+from tracker.store import connection
+
+
+def _sql(db_path: Path, *statements: str) -> None:
+    """What someone with write access to the file does, bypassing the app."""
+    conn = sqlite3.connect(db_path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
 
 
 # --- 7. a PDF with an executable appended, an Office package carrying a stranger
@@ -115,3 +130,53 @@ def test_a_backup_stopped_by_sigterm_cleans_up_after_itself(ctx, db_path, tmp_pa
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 143, "stopped half way, by the signal"
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".")], "temporary files left"
+
+
+# --- 9. what `tracker audit verify` sees: every table, and the settings
+
+@pytest.fixture
+def trail(ctx, db_path):
+    f.chain(ctx, 2)
+    setup.set_organisation(context_for(db_path, Role.ADMIN), "株式会社委託元", "Entruster Co.", "東京都千代田区1-1")
+    assert audit.unrecorded_changes(db_path) == []
+    return db_path
+
+
+def test_an_edit_of_the_organisation_settings_behind_the_apps_back_is_named(trail):
+    _sql(trail, "UPDATE settings SET value = '株式会社なりすまし' WHERE key = 'organisation_name'",
+         "DELETE FROM settings WHERE key = 'organisation_address'",
+         "INSERT INTO settings(key, value) VALUES ('organisation_seal', '偽の印影')")
+    assert {(c.table_name, c.row_id, c.columns) for c in audit.unrecorded_changes(trail)} == {
+        ("settings", "organisation_name", ("value",)), ("settings", "organisation_address", ("*",)),
+        ("settings", "organisation_seal", ("*",))}
+
+
+def test_the_apps_own_bookkeeping_in_settings_is_not_a_change(trail, ctx):
+    f.party(ctx, "後から登録")  # moves the revision counters and the audit head
+    assert audit.unrecorded_changes(trail) == []
+
+
+@pytest.mark.parametrize("table,insert", [
+    ("terminations", "INSERT INTO terminations(engagement_id, ended_on, reason, created_at, created_by, updated_at, "
+                     "updated_by) SELECT id, '2026-11-30', 'x', 'now', 'x', 'now', 'x' FROM engagements LIMIT 1"),
+    ("attachments", "INSERT INTO attachments(sha256, original_name, content_type, size, created_at, created_by, "
+                    "updated_at, updated_by) VALUES ('00', 'x.pdf', 'application/pdf', 1, 'now', 'x', 'now', 'x')"),
+])
+def test_a_row_inserted_into_a_table_the_trail_has_no_record_of_yet_is_named(trail, table, insert):
+    _sql(trail, insert)
+    assert [(c.table_name, c.columns) for c in audit.unrecorded_changes(trail)] == [(table, ("*",))]
+
+
+def test_every_table_of_business_data_is_checked(trail):
+    with connection.reading(trail) as db:
+        checked = set(aq.audited_tables(db))
+        every = set(db.table_names())
+    assert every - checked == set(aq.NOT_ROW_AUDITED)
+    assert {"terminations", "attachments", "deletion_certificates", "requests", "users", "addenda"} <= checked
+
+
+def test_audit_verify_on_the_command_line_names_the_setting(trail):
+    _sql(trail, "UPDATE settings SET value = '株式会社なりすまし' WHERE key = 'organisation_name'")
+    result = CliRunner().invoke(main, ["--db", str(trail), "audit", "verify"])
+    assert result.exit_code == 1
+    assert "settings organisation_name (changed: value)" in result.output

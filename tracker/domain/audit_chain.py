@@ -95,7 +95,7 @@ class RowChange:
     """A row whose current values are not what the trail last recorded of it."""
 
     table_name: str
-    row_id: int
+    row_id: int | str  # a setting's key for the settings table
     columns: tuple[str, ...]  # the columns that differ ("*" the row as a whole: added or removed unrecorded)
 
 

@@ -68,7 +68,20 @@ def unrecorded_changes(db_path, key: bytes | None = None) -> list[RowChange]:
                     found.append(change)
             found += [RowChange(table, row_id, ("*",)) for row_id, after in last.items()
                       if after is not None and row_id not in seen]
-    return sorted(found, key=lambda c: (c.table_name, c.row_id))
+        found += _unrecorded_settings(aq.business_settings(db), aq.recorded_settings(db))
+    return sorted(found, key=lambda c: (c.table_name, str(c.row_id)))
+
+
+def _unrecorded_settings(current: dict[str, str], recorded: dict[str, str]) -> list[RowChange]:
+    """Each setting (our name on every 覚書, our address…) that differs from what the trail last set,
+    by key: added, removed or edited behind the app's back."""
+    found = []
+    for key in sorted(set(current) | {k for k, v in recorded.items() if v is not None}):
+        if key not in current or key not in recorded or recorded[key] is None:
+            found.append(RowChange("settings", key, ("*",)))
+        elif str(current[key]) != str(recorded[key]):
+            found.append(RowChange("settings", key, ("value",)))
+    return found
 
 
 def seal(db_path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -61,11 +62,34 @@ def reseal(db: Database, hashes: list[tuple[int, str, str]], new_head: str) -> N
                    [key, value])
 
 
+# tables that hold no business data: the trail itself, the migrations' ledger, what is derived from
+# recorded rows (the schedule, the clause bit numbers) and the wrong-link throttle's counts; settings
+# are checked by key (``recorded_settings``)
+NOT_ROW_AUDITED = frozenset({"_sqlite_migrations", "audit_log", "due_items", "clause_bits", "request_link_failures",
+                             "settings"})
+# settings the app keeps for itself, outside the trail: the revision counters and the trail's own seal
+BOOKKEEPING_SETTINGS = ("revision", "revision:%", AUDIT_HEAD, KEYED)
+
+
 def audited_tables(db: Database) -> list[str]:
-    """Tables the trail holds row records of (and that still exist)."""
-    names = [r[0] for r in db.execute("SELECT DISTINCT table_name FROM audit_log WHERE table_name IS NOT NULL "
-                                      "AND row_id IS NOT NULL")]
-    return [name for name in names if db[name].exists()]
+    """Every table of rows that hold business data (a table with no record yet included: a row
+    inserted into it behind the app's back is a row the trail never recorded)."""
+    return [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                                     "ORDER BY name") if r[0] not in NOT_ROW_AUDITED]
+
+
+def recorded_settings(db: Database) -> dict[str, str]:
+    """The organisation's settings as the trail left them: every settings record's values, in order."""
+    found: dict[str, str] = {}
+    for (after,) in db.execute("SELECT after FROM audit_log WHERE table_name = 'settings' ORDER BY id"):
+        found |= json.loads(after) if after else {}
+    return found
+
+
+def business_settings(db: Database) -> dict[str, str]:
+    """The settings table less the app's bookkeeping."""
+    skip = " AND ".join("key NOT LIKE ?" for _ in BOOKKEEPING_SETTINGS)
+    return dict(db.execute(f"SELECT key, value FROM settings WHERE {skip}", list(BOOKKEEPING_SETTINGS)).fetchall())
 
 
 def last_after(db: Database, table: str) -> dict[int, str | None]:
