@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from . import config
+from .domain.client_address import Network, networks
 from .domain.sign_in import Policy
 
 
@@ -52,6 +53,8 @@ class Settings:
     smtp: Smtp = Smtp()
     timezone: str = "Asia/Tokyo"  # how times are shown (they are stored in UTC)
     requests: Requests = Requests()
+    # proxies whose X-Forwarded-For is believed (addresses or ranges); none: the connection's address counts
+    trusted_proxies: tuple[Network, ...] = ()
 
 
 _parsed: dict[Path, tuple[tuple[int, int], Settings]] = {}  # file → ((modified, size), what it says)
@@ -91,7 +94,17 @@ def _load(path: Path) -> Settings:
         smtp=_smtp(data.get("smtp", {})),
         timezone=_timezone(data.get("display", {}).get("timezone", "Asia/Tokyo")),
         requests=_requests(data.get("requests", {}), data.get("risk_tiers", {})),
+        trusted_proxies=_trusted_proxies(data.get("server", {}).get("trusted_proxies", [])),
     )
+
+
+def _trusted_proxies(entries) -> tuple[Network, ...]:
+    if not isinstance(entries, list):
+        raise ValueError('settings [server] trusted_proxies must be a list, e.g. ["127.0.0.1", "10.0.0.0/8"]')
+    try:
+        return networks(entries)
+    except ValueError as wrong:
+        raise ValueError(f"settings [server] trusted_proxies: {wrong}") from None
 
 
 def _timezone(name: str) -> str:

@@ -14,6 +14,7 @@ import sys
 import tarfile
 import time
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,17 @@ from click.testing import CliRunner
 
 from tests import factories as f
 from tests import files
-from tests.conftest import context_for
+from tests.conftest import TODAY, context_for
+from tracker import settings
+from tracker.domain.client_address import client_address, networks
 from tracker.domain.permissions import Role
+from tracker.domain.request_tokens import MAX_RECORDED_PER_MINUTE
 from tracker.domain.problems import RuleViolation
 from tracker.inputs.file_structure import is_well_formed
 from tracker.cli import main
-from tracker.services import attachments, audit, backup, setup, users
+from tracker.services import attachments, audit, backup, request_answers, requests, setup, users
+from tracker.services.request_answers import LinkRefused
+from tracker.services.requests import RequestDraft
 from tracker.store import audit_queries as aq
 from tracker.store import connection
 
@@ -180,3 +186,51 @@ def test_audit_verify_on_the_command_line_names_the_setting(trail):
     result = CliRunner().invoke(main, ["--db", str(trail), "audit", "verify"])
     assert result.exit_code == 1
     assert "settings organisation_name (changed: value)" in result.output
+
+
+# --- 2. the wrong-link throttle: no header can fool it, and guessing cannot grow the database
+
+PROXY = networks(["10.0.0.5"])
+
+
+@pytest.mark.parametrize("peer,forwarded,trusted,client", [
+    ("198.51.100.9", "203.0.113.7", (), "198.51.100.9"),  # nobody trusted: the header is not read
+    (None, "203.0.113.7", (), "127.0.0.1"),  # from this host, still not read
+    ("198.51.100.9", "203.0.113.7", PROXY, "198.51.100.9"),  # the header comes from a stranger
+    ("10.0.0.5", "203.0.113.7", PROXY, "203.0.113.7"),  # our proxy says who it forwarded
+    ("10.0.0.5", "192.0.2.66, 203.0.113.7", PROXY, "203.0.113.7"),  # the left part is the client's own
+    ("10.0.0.5", "203.0.113.7, 10.0.0.5", PROXY, "203.0.113.7"),  # through two of ours
+    ("10.0.0.5", "not-an-address, 10.0.0.5", PROXY, "10.0.0.5"),  # a hop that is no address
+    ("10.0.0.5", "", PROXY, "10.0.0.5"),
+    ("::1", "2001:db8::7", networks(["::1"]), "2001:db8::7"),
+])
+def test_the_client_is_the_connection_unless_a_trusted_proxy_forwarded_it(peer, forwarded, trusted, client):
+    assert client_address(peer, forwarded, trusted) == client
+
+
+def test_trusted_proxies_come_from_the_settings_and_a_wrong_one_is_named(tmp_path):
+    good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
+    good.write_text('[server]\ntrusted_proxies = ["127.0.0.1", "10.0.0.0/8"]\n')
+    bad.write_text('[server]\ntrusted_proxies = ["10.0.0.0/8", "proxy.local"]\n')
+    assert settings.load(good).trusted_proxies == networks(["127.0.0.1", "10.0.0.0/8"])
+    assert settings.load(tmp_path / "absent.toml").trusted_proxies == ()
+    with pytest.raises(ValueError, match="proxy.local"):
+        settings.load(bad)
+
+
+def _sent_request(ctx) -> str:
+    party = f.party(ctx, "株式会社回答", contact_person="回答 花子", email="hanako@example.jp")
+    link = f.link(ctx, party, business_id=f.business(ctx), status="proposed")
+    issued = requests.create_request(ctx, RequestDraft(link, "selection", TODAY + timedelta(days=30)))
+    return issued.link.split("answer=")[1]
+
+
+def test_guessing_from_rotating_addresses_writes_at_most_the_cap(ctx, db_path):
+    token = _sent_request(ctx)
+    for guess in range(300):
+        with pytest.raises(LinkRefused):
+            request_answers.open_request(db_path, f"wrong-token-{guess:06d}-xxxxxxxx", f"198.51.100.{guess % 250}",
+                                         TODAY)
+    with connection.reading(db_path) as db:
+        assert db.execute("SELECT count(*) FROM request_link_failures").fetchone()[0] == MAX_RECORDED_PER_MINUTE
+    assert request_answers.open_request(db_path, token, "192.0.2.1", TODAY).state == "opened"  # vendors still get in

@@ -10,6 +10,10 @@ from datetime import datetime, timedelta
 TOKEN_BYTES = 32  # 256 bits: guessing one is not a question of rate limits
 FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES = 10  # wrong tokens from one client within the window, before it is refused for the window
+# wrong tokens recorded per minute from all clients together: guessing from many addresses is still
+# refused, but past this it is not written down, so that it cannot grow the database (at most a
+# day's worth is kept: 86,400 rows)
+MAX_RECORDED_PER_MINUTE = 60
 
 
 def new_token() -> str:

@@ -67,7 +67,7 @@ def _stamp(at: datetime) -> str:
 
 
 def _find(db_path: Path, token: str, client: str, today: date) -> dict:
-    """The request the token opens, or LinkRefused (recording the failure)."""
+    """The request the token opens, or LinkRefused (recording the failure, up to the overall cap)."""
     now = _now()
     with connection.reading(db_path) as db:
         failures = [datetime.fromisoformat(at) for at in
@@ -75,11 +75,14 @@ def _find(db_path: Path, token: str, client: str, today: date) -> dict:
         if tokens.throttled(failures, now):
             raise LinkRefused()
         row = rq.by_token_hash(db, tokens.token_hash(token)) if tokens.plausible(token) else None
-    usable = row is not None and row["state"] not in (RequestState.WITHDRAWN, RequestState.EXPIRED) and (
-        row["link_expires_on"] is None or date.fromisoformat(row["link_expires_on"]) >= today)
-    if not usable:
+        usable = row is not None and row["state"] not in (RequestState.WITHDRAWN, RequestState.EXPIRED) and (
+            row["link_expires_on"] is None or date.fromisoformat(row["link_expires_on"]) >= today)
+        recording = not usable and rq.failures_since(
+            db, _stamp(now - timedelta(minutes=1))) < tokens.MAX_RECORDED_PER_MINUTE
+    if recording:
         with connection.writing(db_path) as db:
             rq.add_failure(db, client, _stamp(now), _stamp(now - timedelta(days=1)))
+    if not usable:
         raise LinkRefused()
     return row
 

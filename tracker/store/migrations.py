@@ -515,6 +515,13 @@ def m011_vendor_requests(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m012_failures_by_time(db: Database) -> None:
+    """Wrong links are counted over the last minute from every client (the cap on what guessing may
+    write): an index by time alone."""
+    db.execute("CREATE INDEX idx_request_link_failures_at ON request_link_failures(at)")
+
+
 _REQUESTS_DDL = [
     "ALTER TABLE engagements ADD COLUMN risk_tier_override TEXT"
     " CHECK (risk_tier_override IS NULL OR risk_tier_override IN ('high', 'medium', 'low'))",

@@ -92,6 +92,11 @@ def recent_failures(db: Database, client: str, since: str) -> list[str]:
                                      [client, since])]
 
 
+def failures_since(db: Database, since: str) -> int:
+    """Wrong links recorded since ``since``, from every client."""
+    return db.execute("SELECT count(*) FROM request_link_failures WHERE at >= ?", [since]).fetchone()[0]
+
+
 def add_failure(db: Database, client: str, at: str, forget_before: str) -> None:
     db.execute("DELETE FROM request_link_failures WHERE at < ?", [forget_before])
     db.execute("INSERT INTO request_link_failures(client, at) VALUES (?, ?)", [client, at])
