@@ -242,12 +242,18 @@ def remind(ctx: click.Context, dry_run: bool, today, settings_file: Path | None)
         smtp = settings.load(path).smtp
         if not dry_run:
             requests.expire_overdue(run_ctx)  # links past their grace period: expired, not chased
-        sent = reminders.send(run_ctx, smtp, dry_run=dry_run, echo=click.echo)
+        digests = reminders.send(run_ctx, smtp, dry_run=dry_run, echo=click.echo)
         chased = request_mail.chase(run_ctx, smtp, dry_run=dry_run, echo=click.echo)
     except (ValueError, OSError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
-    click.echo(f"{sent} digest(s), {chased} vendor reminder(s) {'printed' if dry_run else 'sent'}.", err=dry_run)
+    for failure in digests.failed + chased.failed:  # each failed alone; the others went
+        click.echo(f"Not sent: {failure}", err=True)
+    click.echo(f"{digests.sent} digest(s), {chased.sent} vendor reminder(s) {'printed' if dry_run else 'sent'}"
+               + (f"; {len(digests.failed) + len(chased.failed)} not sent." if digests.failed or chased.failed else "."),
+               err=dry_run)
+    if digests.failed or chased.failed:
+        sys.exit(1)
 
 
 @main.command("addendum")
@@ -400,11 +406,13 @@ def request_new(ctx: click.Context, engagement: int, set_id: str, due, contact: 
         click.echo(issued.link)
     if mail and issued.link:
         try:
-            sent = request_mail.send_invitations(context, [issued], settings.load().smtp)
-        except (ValueError, OSError) as error:
-            click.echo(f"Error: the request stands, the e-mail was not sent: {error}", err=True)
+            delivery = request_mail.send_invitations(context, [issued], settings.load().smtp)
+        except ValueError as error:
+            delivery = request_mail.Delivery(failed=[str(error)])
+        if delivery.failed:
+            click.echo(f"Error: the request stands, the e-mail was not sent: {delivery.failed[0]}", err=True)
             sys.exit(1)
-        click.echo(f"{sent} e-mail(s) sent.", err=True)
+        click.echo(f"{delivery.sent} e-mail(s) sent.", err=True)
 
 
 @request_group.command("workbook")

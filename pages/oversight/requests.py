@@ -50,12 +50,15 @@ def remember(issued) -> None:
     issued = issued if isinstance(issued, list) else [issued]
     st.session_state["_issued_links"] = issued
     if st.session_state.get("rq_mail"):
-        try:
-            count = request_mail.send_invitations(ctx, issued, settings.load().smtp)
-        except (ValueError, OSError) as error:  # the requests stand; the links are on screen to pass on
-            st.session_state["_request_mail_notice"] = (False, tr("request.mail_failed", error=str(error)))
+        try:  # the requests stand whatever happens; the links are on screen to pass on
+            delivery = request_mail.send_invitations(ctx, issued, settings.load().smtp)
+        except ValueError as error:
+            delivery = request_mail.Delivery(failed=[str(error)])
+        if delivery.failed:
+            st.session_state["_request_mail_notice"] = (False, tr("request.mail_failed", error=md("; ".join(
+                delivery.failed[:5]))))
         else:
-            st.session_state["_request_mail_notice"] = (True, tr("request.mailed", count=count))
+            st.session_state["_request_mail_notice"] = (True, tr("request.mailed", count=delivery.sent))
 
 
 if sender:

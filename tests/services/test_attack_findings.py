@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,13 +25,16 @@ from tests import factories as f
 from tests import files
 from tests.conftest import TODAY, context_for
 from tracker import settings
+from tracker.settings import Smtp
+from tracker.domain.email_address import is_valid
+from tracker.domain.party_rules import PartyDraft
 from tracker.domain.client_address import client_address, networks
 from tracker.domain.permissions import Role
 from tracker.domain.request_tokens import MAX_RECORDED_PER_MINUTE
 from tracker.domain.problems import RuleViolation
 from tracker.inputs.file_structure import is_well_formed
 from tracker.cli import main
-from tracker.services import attachments, audit, backup, request_answers, requests, setup, users
+from tracker.services import attachments, audit, backup, parties, request_answers, request_mail, requests, setup, users
 from tracker.services.request_answers import LinkRefused
 from tracker.services.requests import RequestDraft
 from tracker.store import audit_queries as aq
@@ -234,3 +238,81 @@ def test_guessing_from_rotating_addresses_writes_at_most_the_cap(ctx, db_path):
     with connection.reading(db_path) as db:
         assert db.execute("SELECT count(*) FROM request_link_failures").fetchone()[0] == MAX_RECORDED_PER_MINUTE
     assert request_answers.open_request(db_path, token, "192.0.2.1", TODAY).state == "opened"  # vendors still get in
+
+
+# --- 4. one bad address, or a server that is down, stops nobody else's chase
+
+BAD_ADDRESSES = ["hanako@example.jp\nBcc: all@example.jp", "hana\r\nko@example.jp", "two@example.jp, three@example.jp",
+                 "no-at-sign.example.jp", "hanako@localhost", "花子 <hanako@example.jp>", "a@b@example.jp", "x" * 250 + "@e.jp"]
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+def test_a_bad_address_is_refused_wherever_it_enters(ctx, db_path, address):
+    assert not is_valid(address)
+    with pytest.raises(RuleViolation) as party:
+        parties.create_party(ctx, PartyDraft(name="株式会社宛先", email=address))
+    assert [p.field for p in party.value.problems] == ["email"]
+    with pytest.raises(RuleViolation) as user:
+        users.create_user(context_for(db_path, Role.ADMIN), users.UserInput("u1", "U", "manager", email=address))
+    assert [p.field for p in user.value.problems] == ["email"]
+    link = f.link(ctx, f.party(ctx, "株式会社回答"), business_id=f.business(ctx), status="proposed")
+    with pytest.raises(RuleViolation) as request:
+        requests.create_request(ctx, RequestDraft(link, "selection", TODAY + timedelta(days=30), "回答 花子", address))
+    assert [p.field for p in request.value.problems] == ["contact_email"]
+
+
+@pytest.mark.parametrize("address", ["hanako@example.jp", "first.last+tag@sub.example.co.jp", "a_b-c@example.com"])
+def test_ordinary_addresses_are_accepted(address):
+    assert is_valid(address)
+
+
+def _three_requests_due_in_a_week(ctx, db_path) -> list[tuple[int, str]]:
+    """Three sent requests (R, token); the middle one's address was stored before addresses were
+    checked, with a line break in it."""
+    made = []
+    for name, address in (("株式会社一", "one@example.jp"), ("株式会社二", "two@example.jp"), ("株式会社三", "three@example.jp")):
+        link = f.link(ctx, f.party(ctx, name), business_id=f.business(ctx, f"{name}の業務"), status="proposed")
+        issued = requests.create_request(ctx, RequestDraft(link, "selection", TODAY + timedelta(days=7), "担当",
+                                                           address))
+        made.append((issued.request_id, issued.link.split("answer=")[1]))
+    _sql(db_path, f"UPDATE requests SET contact_email = 'two@example.jp\nBcc: all@example.jp' WHERE id = {made[1][0]}")
+    return made
+
+
+def test_a_bad_address_fails_its_own_reminder_and_the_others_are_chased(ctx, db_path, smtp_server):
+    inbox, port = smtp_server
+    made = _three_requests_due_in_a_week(ctx, db_path)
+    done = request_mail.chase(ctx, Smtp(host="127.0.0.1", port=port, security="none", sender="tracker@example.jp"))
+    assert done.sent == 2 and len(inbox.messages) == 2
+    assert len(done.failed) == 1 and f"R{made[1][0]}" in done.failed[0]
+    assert sorted(m.rcpt_tos[0] for m in inbox.messages) == ["one@example.jp", "three@example.jp"]
+    # the undelivered reminder's vendor keeps its working link; the delivered ones' old links are replaced
+    assert request_answers.open_request(db_path, made[1][1], "192.0.2.1", TODAY).id == made[1][0]
+    for request_id, token in (made[0], made[2]):
+        with pytest.raises(LinkRefused):
+            request_answers.open_request(db_path, token, "192.0.2.1", TODAY)
+
+
+def test_a_server_that_is_down_replaces_no_link_and_says_so(ctx, db_path):
+    made = _three_requests_due_in_a_week(ctx, db_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]  # nothing listens there once the probe is closed
+    done = request_mail.chase(ctx, Smtp(host="127.0.0.1", port=closed_port, security="none", sender="t@example.jp",
+                                        timeout_seconds=2))
+    assert done.sent == 0 and len(done.failed) == 3
+    assert [("cannot be reached" in failure) for failure in done.failed] == [True, False, True]
+    for request_id, token in made:
+        assert request_answers.open_request(db_path, token, "192.0.2.1", TODAY).id == request_id
+
+
+def test_remind_on_the_command_line_reports_each_failure_and_exits_1(ctx, db_path, smtp_server, tmp_path):
+    inbox, port = smtp_server
+    made = _three_requests_due_in_a_week(ctx, db_path)
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nsender = "t@example.jp"\n')
+    result = CliRunner().invoke(main, ["--db", str(db_path), "remind", "--settings", str(settings_file),
+                                       "--today", TODAY.isoformat()])
+    assert result.exit_code == 1
+    assert f"Not sent: R{made[1][0]}" in result.output and "2 vendor reminder(s) sent; 1 not sent." in result.output
+    assert len(inbox.messages) == 2

@@ -414,7 +414,7 @@ def test_a_request_goes_out_by_e_mail_and_is_chased_with_a_new_link(ctx, sent, s
     inbox, port = smtp_server
     smtp = Smtp(host="127.0.0.1", port=port, security="none", sender="tracker@example.jp")
     _, issued = sent
-    assert request_mail.send_invitations(ctx, [issued], smtp) == 1
+    assert request_mail.send_invitations(ctx, [issued], smtp).sent == 1
     message = email.message_from_bytes(inbox.messages[0].content, policy=default)
     assert inbox.messages[0].rcpt_tos == ["hanako@example.jp"] and issued.link in message.get_body().get_content()
     attachment = next(message.iter_attachments())
@@ -423,10 +423,10 @@ def test_a_request_goes_out_by_e_mail_and_is_chased_with_a_new_link(ctx, sent, s
 
     week_before = ctx.__class__(ctx.db_path, ctx.actor, DUE - timedelta(days=7))
     printed = []
-    assert request_mail.chase(week_before, smtp, dry_run=True, echo=printed.append) == 1
+    assert request_mail.chase(week_before, smtp, dry_run=True, echo=printed.append).sent == 1
     assert len(inbox.messages) == 1 and f"R{issued.request_id}" in printed[0]  # a dry run sends and changes nothing
     request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, week_before.today)
-    assert request_mail.chase(week_before, smtp) == 1
+    assert request_mail.chase(week_before, smtp).sent == 1
     chased = email.message_from_bytes(inbox.messages[1].content, policy=default).get_body().get_content()
     new_link = re.search(r"http\S+answer=[\w-]+", chased).group(0)
     assert new_link != issued.link
@@ -435,4 +435,4 @@ def test_a_request_goes_out_by_e_mail_and_is_chased_with_a_new_link(ctx, sent, s
     assert request_answers.open_request(ctx.db_path, new_link.split("answer=")[1], CLIENT,
                                         week_before.today).id == issued.request_id
     two_days_before = ctx.__class__(ctx.db_path, ctx.actor, DUE - timedelta(days=2))
-    assert request_mail.chase(two_days_before, smtp) == 0  # not every day
+    assert request_mail.chase(two_days_before, smtp).sent == 0  # not every day

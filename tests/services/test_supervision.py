@@ -235,7 +235,7 @@ def test_reminders_reach_each_owner_with_their_items_through_smtp(demo_ctx, smtp
 
     inbox, port = smtp_server
     sent = reminders.send(demo_ctx, Smtp(host="127.0.0.1", port=port, security="none", sender="tracker@example.jp"))
-    assert sent == 2 == len(inbox.messages)
+    assert sent.sent == 2 == len(inbox.messages) and sent.failed == []
     expected = {d.email: d.items for d in reminders.digests(demo_ctx)}
     for envelope in inbox.messages:
         (recipient,) = envelope.rcpt_tos

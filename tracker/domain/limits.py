@@ -16,7 +16,7 @@ PROSE = 5_000  # notes, descriptions, findings, conditions
 MAX_LENGTH: dict[str, int] = {
     **dict.fromkeys(("name", "kana", "display_name", "owner_department", "contact_person", "title", "inspector",
                      "decided_by", "responsible_person", "witness", "issuer", "media", "quantity", "scheme_name",
-                     "owner", "name_en", "representative_title", "representative_name"), NAME),
+                     "owner", "name_en", "representative_title", "representative_name", "contact_name"), NAME),
     **dict.fromkeys(("address", "work", "purpose", "reason", "remote_reason", "override_reason", "items",
                      "data_items", "individuals_notice_method", "original_name",
                      "selection_override_reason"), LINE),

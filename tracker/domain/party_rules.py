@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from . import corporate_number, countries
+from .email_address import problems as email_problems
 from .problems import Problem
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9０-９()（）\-‐－ ]{6,20}$")
 
 
@@ -58,8 +58,7 @@ def check_party(draft: PartyDraft, own_id: int | None = None, own_descendants: s
             problems.append(bad)
     if not countries.is_known(draft.country):
         problems.append(Problem("country", "error.country.unknown", {"country": draft.country}))
-    if draft.email and not _EMAIL.match(draft.email):
-        problems.append(Problem("email", "error.email.invalid"))
+    problems += email_problems(draft.email)
     if draft.phone and not _PHONE.match(draft.phone):
         problems.append(Problem("phone", "error.phone.invalid"))
     if draft.parent_party_id is not None and own_id is not None:

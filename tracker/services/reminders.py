@@ -6,8 +6,6 @@ nothing due is silently dropped. Meant to run from cron: ``tracker remind``.
 
 from __future__ import annotations
 
-import smtplib
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +17,7 @@ from ..domain.schedule import DueStatus
 from ..settings import Smtp
 from ..store import supervision_queries as sq
 from .context import Context
+from .mail_delivery import Delivery, Outbox, require_server
 from .schedule import due_page
 
 
@@ -69,32 +68,26 @@ def message(digest: Digest, sender: str, today: date) -> EmailMessage:
     return mail
 
 
-def send(ctx: Context, smtp: Smtp, dry_run: bool = False, echo: Callable[[str], None] = print) -> int:
-    """Send (or, dry run, print) every digest; returns how many there were."""
+def send(ctx: Context, smtp: Smtp, dry_run: bool = False, echo: Callable[[str], None] = print) -> Delivery:
+    """Send (or, dry run, print) every digest; each goes or fails on its own (see ``Delivery``)."""
     found = digests(ctx)
+    done = Delivery()
     if not found:
-        return 0
-    mails = [message(d, smtp.sender or "tracker@localhost", ctx.today) for d in found]
-    if dry_run:
-        for mail in mails:  # readable, not the encoded wire form
-            echo(f"To: {mail['To']}\nSubject: {mail['Subject']}\n\n{mail.get_content()}")
-        return len(mails)
-    if not smtp.host or not smtp.sender:
-        raise ValueError("settings [smtp] needs host and sender to send reminders (or use --dry-run)")
-    with connect(smtp) as server:
-        for mail in mails:
-            server.send_message(mail)
-    return len(mails)
-
-
-def connect(smtp: Smtp) -> smtplib.SMTP:
-    context = ssl.create_default_context()
-    if smtp.security == "tls":
-        server = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_seconds, context=context)
-    else:
-        server = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds)
-        if smtp.security == "starttls":
-            server.starttls(context=context)
-    if smtp.username:
-        server.login(smtp.username, smtp.password)
-    return server
+        return done
+    if not dry_run:
+        require_server(smtp)
+    with Outbox(smtp) as outbox:
+        for digest in found:
+            try:
+                mail = message(digest, smtp.sender or "tracker@localhost", ctx.today)
+            except ValueError as error:  # an address that cannot be written into a header
+                done.failed.append(f"digest → {digest.email!r}: {error}")
+                continue
+            if dry_run:  # readable, not the encoded wire form
+                echo(f"To: {mail['To']}\nSubject: {mail['Subject']}\n\n{mail.get_content()}")
+                done.sent += 1
+            elif (reason := outbox.send(mail)) is None:
+                done.sent += 1
+            else:
+                done.failed.append(f"digest → {digest.email}: {reason}")
+    return done

@@ -2,7 +2,9 @@
 chase of requests near or past their due date, copied to the link's owner.
 
 We keep only a link's hash, so a chase cannot repeat the old link: it sends a new one (the old one
-stops working; drafts are kept on our side, so nothing the vendor typed is lost)."""
+stops working; drafts are kept on our side, so nothing the vendor typed is lost). The new link
+replaces the old only once its mail has gone: a vendor's working link is never traded for one that
+was not delivered. Each mail goes or fails on its own (``mail_delivery``)."""
 
 from __future__ import annotations
 
@@ -12,13 +14,16 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 from .. import i18n
+from ..domain import request_tokens as tokens
+from ..domain.problems import RuleViolation
 from ..domain.requests import CHASE_BEFORE_DAYS, should_chase
 from ..settings import Smtp
 from ..store import request_queries as rq
 from ..store import supervision_queries as sq
 from . import catalogue, requests, setup
-from .context import Context
-from .reminders import connect
+from ..store.records import StaleRecord
+from .context import Busy, Context
+from .mail_delivery import Delivery, Outbox, require_server
 from .requests import Issued
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -53,38 +58,56 @@ def invitation(ctx: Context, issued: Issued, sender: str, chase: bool = False) -
     return mail
 
 
-def send_invitations(ctx: Context, issued: list[Issued], smtp: Smtp) -> int:
-    """E-mail each newly sent request to its contact; returns how many went (those without an
-    address are left to be passed on by hand)."""
-    mails = [m for m in (invitation(ctx, one, smtp.sender) for one in issued) if m is not None]
-    _deliver(smtp, mails)
-    return len(mails)
+def send_invitations(ctx: Context, issued: list[Issued], smtp: Smtp) -> Delivery:
+    """E-mail each newly sent request to its contact (those without an address are left to be passed
+    on by hand; one that fails keeps its link, shown on the screen)."""
+    require_server(smtp)
+    done = Delivery()
+    with Outbox(smtp) as outbox:
+        for one in issued:
+            _send_one(ctx, outbox, one, smtp.sender, done, chase=False)
+    return done
 
 
-def chase(ctx: Context, smtp: Smtp, dry_run: bool = False, echo: Callable[[str], None] = print) -> int:
+def _send_one(ctx: Context, outbox: Outbox, issued: Issued, sender: str, done: Delivery, chase: bool) -> bool:
+    """Build and send one request's mail; True when it went (a failure is noted in ``done``)."""
+    try:
+        mail = invitation(ctx, issued, sender, chase=chase)
+    except ValueError as error:  # an address that cannot be written into a header
+        done.failed.append(f"R{issued.request_id}: {error}")
+        return False
+    if mail is None:
+        return False
+    reason = outbox.send(mail)
+    if reason is not None:
+        done.failed.append(f"R{issued.request_id} → {mail['To']}: {reason}")
+        return False
+    done.sent += 1
+    return True
+
+
+def chase(ctx: Context, smtp: Smtp, dry_run: bool = False, echo: Callable[[str], None] = print) -> Delivery:
     """Requests a vendor still owes, due in a week, tomorrow, or overdue (weekly): a reminder with a
-    new link. A dry run prints who would be chased and changes nothing."""
+    new link, which replaces the old one once the mail has gone. A dry run prints who would be
+    chased and changes nothing."""
     with ctx.read() as db:
         rows = [r for r in rq.near_due(db, ctx.today + timedelta(days=CHASE_BEFORE_DAYS)) if r["contact_email"]
                 and should_chase(date.fromisoformat(r["due_on"]), ctx.today)
                 and date.fromisoformat(r["link_expires_on"]) >= ctx.today]
+    done = Delivery()
     if dry_run:
         for row in rows:
             echo(f"Chase R{row['id']} ({row['set_id']}, due {row['due_on']}) → {row['contact_email']}")
-        return len(rows)
-    mails = []
-    for row in rows:
-        issued = requests.send_request(ctx, row["id"], row["version"])  # same due date, a new link
-        mails.append(invitation(ctx, issued, smtp.sender, chase=True))
-    _deliver(smtp, [m for m in mails if m is not None])
-    return len(rows)
-
-
-def _deliver(smtp: Smtp, mails: list[EmailMessage]) -> None:
-    if not mails:
-        return
-    if not smtp.host or not smtp.sender:
-        raise ValueError("settings [smtp] needs host and sender to send e-mail")
-    with connect(smtp) as server:
-        for mail in mails:
-            server.send_message(mail)
+        done.sent = len(rows)
+        return done
+    require_server(smtp)
+    with Outbox(smtp) as outbox:
+        for row in rows:
+            token = tokens.new_token()  # kept by us only once the mail with it has gone
+            if _send_one(ctx, outbox, Issued(row["id"], requests.link_of(token)), smtp.sender, done, chase=True):
+                try:
+                    requests.send_request(ctx, row["id"], None, token=token)  # same due date, the new link
+                except (RuleViolation, StaleRecord, Busy) as refused:
+                    done.failed.append(f"R{row['id']}: the mail went, but its new link was not kept ({refused}); "
+                                       "the old link still works")
+    return done

@@ -12,6 +12,8 @@ from .. import settings as app_settings
 from ..domain import answers as answer_rules
 from ..domain import request_tokens as tokens
 from ..domain.permissions import Action
+from ..domain.email_address import problems as email_problems
+from ..domain.limits import text_problems
 from ..domain.problems import Problem, raise_if_any
 from ..domain.questionnaires import QuestionSet
 from ..domain.requests import RequestState, due_problems, link_expires_on, transition_problems
@@ -64,9 +66,8 @@ def _check_draft(db, ctx: Context, draft: RequestDraft) -> tuple[dict | None, li
         problems.append(Problem("engagement_id", "error.not_found"))
     elif link["status"] == "ended" and draft.set_id != "deletion_certificate":
         problems.append(Problem("engagement_id", "error.request.link_ended"))
-    email = draft.contact_email.strip()
-    if email and ("@" not in email or " " in email):
-        problems.append(Problem("contact_email", "error.email.invalid"))
+    problems += email_problems(draft.contact_email.strip(), "contact_email")
+    problems += text_problems({"contact_name": draft.contact_name.strip()})
     return link, problems
 
 
@@ -95,7 +96,7 @@ def insert_request(db, ctx: Context, draft: RequestDraft, send: bool, forwarded_
     request_id = records.insert(db, "requests", values, ctx.actor.username)
     if refresh:
         due_items.refresh_links(db, [draft.engagement_id])
-    return Issued(request_id, _link(token))
+    return Issued(request_id, link_of(token))
 
 
 def _sent_values(ctx: Context, due_on: date, token: str) -> dict:
@@ -104,7 +105,7 @@ def _sent_values(ctx: Context, due_on: date, token: str) -> dict:
             "link_expires_on": link_expires_on(due_on, grace).isoformat()}
 
 
-def _link(token: str | None) -> str | None:
+def link_of(token: str | None) -> str | None:
     return tokens.link(app_settings.load().requests.public_url, token) if token else None
 
 
@@ -161,9 +162,11 @@ def _current(db, request_id: int, expected_version: int | None = None) -> dict:
     return row
 
 
-def send_request(ctx: Context, request_id: int, expected_version: int, due_on: date | None = None) -> Issued:
+def send_request(ctx: Context, request_id: int, expected_version: int | None, due_on: date | None = None,
+                 token: str | None = None) -> Issued:
     """Send a draft, or send again with a new link (the old one stops working): a lost link, an
-    expired one, or a new due date."""
+    expired one, or a new due date. ``token``: the new link's, when its mail has already gone (a
+    chase); ``expected_version`` None: the request as it is now (a vendor may have opened it since)."""
     with ctx.write(Action.SEND_REQUESTS) as db:
         row = _current(db, request_id, expected_version)
         due = due_on or date.fromisoformat(row["due_on"])
@@ -173,13 +176,13 @@ def send_request(ctx: Context, request_id: int, expected_version: int, due_on: d
         elif link_expires_on(due, app_settings.load().requests.grace_days) < ctx.today:
             problems.append(Problem("due_on", "error.request.due_in_past"))  # a new due date is needed
         raise_if_any(problems)
-        token = tokens.new_token()
+        token = token or tokens.new_token()
         values = _sent_values(ctx, due, token) | {"due_on": due.isoformat()}
         if row["state"] == RequestState.RETURNED:
             values["state"] = RequestState.RETURNED.value  # still with the vendor, comments kept
-        records.update(db, "requests", request_id, expected_version, values, ctx.actor.username)
+        records.update(db, "requests", request_id, row["version"], values, ctx.actor.username)
         due_items.refresh_links(db, [row["engagement_id"]])
-        return Issued(request_id, _link(token))
+        return Issued(request_id, link_of(token))
 
 
 def withdraw(ctx: Context, request_id: int, expected_version: int) -> None:

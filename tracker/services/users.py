@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from .. import settings as app_settings
 from ..domain.permissions import USER_ROLES, Action, Role
+from ..domain.email_address import problems as email_problems
 from ..domain.problems import Problem, raise_if_any
 from ..domain.sign_in import MAX_USERNAME, Throttle, after_failure, is_locked, password_problems
 from ..store import connection, records
@@ -55,6 +56,7 @@ def create_user(ctx: Context, data: UserInput) -> int:
         problems.append(Problem("display_name", "error.required"))
     if data.role not in {r.value for r in USER_ROLES}:
         problems.append(Problem("role", "error.invalid_choice"))
+    problems += email_problems(data.email.strip())
     if data.password:
         problems += password_problems(data.password, data.username, policy)
     with ctx.write(Action.MANAGE_USERS) as db:
