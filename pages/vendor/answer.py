@@ -41,9 +41,20 @@ st.markdown(tr("vendor.about", entruster=md(entruster), entrustee=md(request.ent
                categories=labels.categories(request.data_categories), due=request.due_on.isoformat(),
                number=request.id))
 
+
+
+def show_forwarded() -> None:
+    """What the vendor forwarded, and each one's state (on the form and on the receipt)."""
+    if request.forwarded:
+        st.markdown(f"**{md(tr('vendor.forwarded_list'))}**")
+        for item in request.forwarded:
+            st.markdown(f"- {md(item['name'])}: {md(tr('request.state.' + item['state']))}")
+
+
 if not request.editable:
     st.success(tr("vendor.receipt", at=(request.answered_at or "")[:16].replace("T", " ")), icon=":material/check:")
     question_form.show_answers(question_set, request.answers, request.attachment_names)
+    show_forwarded()
     st.stop()
 
 if request.comment:
@@ -132,7 +143,4 @@ if request.sublinks:
             else:
                 st.success(tr("vendor.forwarded"))
                 st.code(issued.link, language=None)
-if request.forwarded:
-    st.markdown(f"**{md(tr('vendor.forwarded_list'))}**")
-    for item in request.forwarded:
-        st.markdown(f"- {md(item['name'])}: {tr('request.state.' + item['state'])}")
+show_forwarded()

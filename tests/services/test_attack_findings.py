@@ -316,3 +316,58 @@ def test_remind_on_the_command_line_reports_each_failure_and_exits_1(ctx, db_pat
     assert result.exit_code == 1
     assert f"Not sent: R{made[1][0]}" in result.output and "2 vendor reminder(s) sent; 1 not sent." in result.output
     assert len(inbox.messages) == 2
+
+
+# --- 3. forwarding is bounded: one open forward per sub-link, only while the vendor is answering
+
+@pytest.fixture
+def forwarding(ctx, db_path):
+    """A declaration sent to a tier-1 vendor with two registered sub-processors below it."""
+    business = f.business(ctx)
+    tier1 = f.link(ctx, f.party(ctx, "株式会社一次"), business_id=business)
+    subs = [f.link(ctx, f.party(ctx, name), business_id=business, parent=tier1)
+            for name in ("株式会社二次A", "株式会社二次B")]
+    issued = requests.create_request(ctx, RequestDraft(tier1, "subprocessors", TODAY + timedelta(days=30),
+                                                       "一次 担当", "one@example.jp"))
+    return issued.request_id, issued.link.split("answer=")[1], subs
+
+
+def _forwards(db_path, request_id) -> int:
+    with connection.reading(db_path) as db:
+        return db.execute("SELECT count(*) FROM requests WHERE forwarded_from_id = ?", [request_id]).fetchone()[0]
+
+
+def test_a_second_forward_to_the_same_sub_link_is_refused_plainly(forwarding, db_path):
+    request_id, token, (sub_a, sub_b) = forwarding
+    request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_a, "二次 担当", "a@example.jp")
+    for _ in range(20):
+        with pytest.raises(RuleViolation) as refused:
+            request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_a, "二次 担当", "a@example.jp")
+        assert [p.code for p in refused.value.problems] == ["error.request.already_forwarded"]
+    request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_b, "二次 担当B", "")  # another sub-link is fine
+    assert _forwards(db_path, request_id) == 2
+
+
+def test_no_forwarding_once_the_request_is_submitted(forwarding, db_path):
+    request_id, token, (sub_a, _) = forwarding
+    view = request_answers.open_request(db_path, token, "192.0.2.1", TODAY)
+    request_answers.submit(db_path, token, "192.0.2.1", TODAY, view.version,
+                           {"has_subprocessors": "no", "subprocessors": []}, "一次 担当")
+    with pytest.raises(RuleViolation) as refused:
+        request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_a, "二次 担当", "a@example.jp")
+    assert [p.code for p in refused.value.problems] == ["error.request.forward_closed"]
+    assert _forwards(db_path, request_id) == 0
+
+
+@pytest.mark.parametrize("name,address,field,code", [
+    ("", "a@example.jp", "contact_name", "error.required"),
+    ("名" * 101, "a@example.jp", "contact_name", "error.too_long"),
+    ("二次 担当", "a@example.jp\nBcc: all@example.jp", "contact_email", "error.email.invalid"),
+    ("二次 担当", "x" * 300 + "@example.jp", "contact_email", "error.email.invalid"),
+])
+def test_a_forward_keeps_its_contact_fields_to_their_limits(forwarding, db_path, name, address, field, code):
+    request_id, token, (sub_a, _) = forwarding
+    with pytest.raises(RuleViolation) as refused:
+        request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_a, name, address)
+    assert [(p.field, p.code) for p in refused.value.problems] == [(field, code)]
+    assert _forwards(db_path, request_id) == 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from enum import StrEnum
 
+from .email_address import problems as email_problems
+from .limits import text_problems
 from .problems import Problem
 
 
@@ -55,6 +57,24 @@ def due_problems(due_on: date | None, today: date) -> list[Problem]:
         return [Problem("due_on", "error.request.due_in_past")]
     if due_on > today + timedelta(days=366):
         return [Problem("due_on", "error.request.due_too_far")]
+    return []
+
+
+def contact_problems(name: str, email: str, name_required: bool = False) -> list[Problem]:
+    """A request's contact: a name within a name's length (required when a vendor forwards: the
+    link goes to a person), one plain e-mail address."""
+    problems = [Problem("contact_name", "error.required")] if name_required and not name.strip() else []
+    return problems + text_problems({"contact_name": name.strip()}) + email_problems(email.strip(), "contact_email")
+
+
+def forward_problems(state: str, already: dict | None) -> list[Problem]:
+    """Whether a vendor may forward its request (in ``state``) to a sub-link that already has
+    ``already`` (the open forward of this request to it, or None). Each sub-link gets one open
+    forward, and only while the vendor is still answering: what was forwarded stays bounded."""
+    if state not in OPEN_TO_VENDOR:
+        return [Problem(None, "error.request.forward_closed")]
+    if already is not None:
+        return [Problem("engagement_id", "error.request.already_forwarded", {"on": already["sent_on"] or ""})]
     return []
 
 

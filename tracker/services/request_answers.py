@@ -19,7 +19,8 @@ from ..domain.answers import check_answers
 from ..domain.permissions import Action, Role
 from ..domain.problems import Problem, raise_if_any
 from ..domain.questionnaires import AnswerType, QuestionSet
-from ..domain.requests import OPEN_TO_VENDOR, RequestState, due_problems, transition_problems
+from ..domain.requests import (OPEN_TO_VENDOR, RequestState, contact_problems, due_problems, forward_problems,
+                               transition_problems)
 from ..store import connection, records
 from ..store import registry_queries as q
 from ..store import request_queries as rq
@@ -205,17 +206,17 @@ def attach(db_path: Path, token: str, client: str, today: date, file_name: str, 
 def forward(db_path: Path, token: str, client: str, today: date, engagement_id: int, contact_name: str,
             contact_email: str) -> Issued:
     """A copy of this request to one of the vendor's sub-processors registered under this link; its
-    answers come to us, under the sub-link. Returns the new link, for the vendor to pass on."""
+    answers come to us, under the sub-link. One open forward per sub-link, while the vendor is still
+    answering. Returns the new link, for the vendor to pass on."""
     row = _find(db_path, token, client, today)
+    due = date.fromisoformat(row["due_on"])
+    raise_if_any(contact_problems(contact_name, contact_email, name_required=True) + due_problems(due, today))
     ctx = _vendor(db_path, row, today)
     with ctx.write(Action.ANSWER_REQUEST) as db:
-        sub = q.engagement(db, engagement_id)
+        current, sub = rq.request(db, row["id"]), q.engagement(db, engagement_id)
         if sub is None or sub["parent_engagement_id"] != row["engagement_id"] or sub["status"] == "ended":
             raise_if_any([Problem("engagement_id", "error.request.not_a_sublink")])
-        if not contact_name.strip():
-            raise_if_any([Problem("contact_name", "error.required")])
-        due = date.fromisoformat(row["due_on"])
-        raise_if_any(due_problems(due, today))
+        raise_if_any(forward_problems(current["state"], rq.open_forward(db, row["id"], engagement_id)))
         return insert_request(db, ctx, RequestDraft(engagement_id, row["set_id"], due, contact_name, contact_email),
                               send=True, forwarded_from_id=row["id"])
 

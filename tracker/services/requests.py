@@ -12,11 +12,9 @@ from .. import settings as app_settings
 from ..domain import answers as answer_rules
 from ..domain import request_tokens as tokens
 from ..domain.permissions import Action
-from ..domain.email_address import problems as email_problems
-from ..domain.limits import text_problems
 from ..domain.problems import Problem, raise_if_any
 from ..domain.questionnaires import QuestionSet
-from ..domain.requests import RequestState, due_problems, link_expires_on, transition_problems
+from ..domain.requests import RequestState, contact_problems, due_problems, link_expires_on, transition_problems
 from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import request_queries as rq
@@ -66,8 +64,7 @@ def _check_draft(db, ctx: Context, draft: RequestDraft) -> tuple[dict | None, li
         problems.append(Problem("engagement_id", "error.not_found"))
     elif link["status"] == "ended" and draft.set_id != "deletion_certificate":
         problems.append(Problem("engagement_id", "error.request.link_ended"))
-    problems += email_problems(draft.contact_email.strip(), "contact_email")
-    problems += text_problems({"contact_name": draft.contact_name.strip()})
+    problems += contact_problems(draft.contact_name, draft.contact_email)
     return link, problems
 
 

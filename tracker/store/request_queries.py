@@ -75,6 +75,14 @@ def forwarded(db: Database, request_id: int) -> list[dict]:
     return list(db.query(f"{_LISTED} WHERE r.forwarded_from_id = ? ORDER BY r.id", [request_id]))
 
 
+def open_forward(db: Database, request_id: int, engagement_id: int) -> dict | None:
+    """The forward of a request to one sub-link that is not withdrawn or expired, if any."""
+    rows = list(db.query("SELECT id, state, sent_on FROM requests WHERE forwarded_from_id = ? AND engagement_id = ? "
+                         "AND state NOT IN ('withdrawn', 'expired') ORDER BY id DESC LIMIT 1",
+                         [request_id, engagement_id]))
+    return rows[0] if rows else None
+
+
 def to_expire(db: Database, today: date) -> list[dict]:
     """Requests whose link has run out while the vendor could still answer."""
     return list(db.query("SELECT id, version, engagement_id FROM requests WHERE state IN ('sent', 'opened', 'returned') "
