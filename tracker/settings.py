@@ -43,6 +43,8 @@ class Requests:
     public_url: str = "http://localhost:8501"
     grace_days: int = 14
     finding_action_days: int = 30  # a finding's proposed corrective action is due this many days on
+    max_files: int = 20  # files one request's answers may name
+    max_files_megabytes: int = 100  # and their total size
     checksheet_months: tuple[tuple[str, int], ...] = (("high", 12), ("medium", 12), ("low", 24))
 
 
@@ -139,4 +141,6 @@ def _requests(data: dict, tiers: dict) -> Requests:
         months[tier] = value
     return Requests(public_url=public_url, grace_days=int(data.get("grace_days", defaults.grace_days)),
                     finding_action_days=int(data.get("finding_action_days", defaults.finding_action_days)),
+                    max_files=int(data.get("max_files", defaults.max_files)),
+                    max_files_megabytes=int(data.get("max_files_megabytes", defaults.max_files_megabytes)),
                     checksheet_months=tuple(months.items()))

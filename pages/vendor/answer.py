@@ -86,20 +86,14 @@ def run(action, success: str) -> None:
     st.rerun()
 
 
-def with_files() -> dict:
-    answers = collect()
-    for question_id, (name, data) in question_form.uploads(question_set, prefix).items():
-        answers[question_id] = request_answers.attach(db_path, token, client, today, name, data)
-    return answers
-
-
 left, right = st.columns(2)
 if left.button(tr("vendor.save_draft"), icon=":material/save:", key=prefix + "draft"):
-    run(lambda: request_answers.save_draft(db_path, token, client, today, request.version, with_files()),
-        tr("vendor.draft_saved"))
+    run(lambda: request_answers.save_draft(db_path, token, client, today, request.version, collect(),
+                                           question_form.uploads(question_set, prefix)), tr("vendor.draft_saved"))
 if right.button(tr("vendor.submit"), type="primary", icon=":material/send:", key=prefix + "submit"):
-    run(lambda: request_answers.submit(db_path, token, client, today, request.version, with_files(),
-                                       st.session_state.get(prefix + "answered_by") or ""), tr("vendor.submitted"))
+    run(lambda: request_answers.submit(db_path, token, client, today, request.version, collect(),
+                                       st.session_state.get(prefix + "answered_by") or "",
+                                       question_form.uploads(question_set, prefix)), tr("vendor.submitted"))
 
 with st.expander(tr("vendor.excel"), icon=":material/table_view:"):
     st.caption(tr("vendor.excel_help"))

@@ -158,5 +158,5 @@ def test_attaching_the_signed_document_to_a_contract(ctx):
     attachment_id = contracts.attach_document(ctx, contract_id, 1, "signed.pdf", PDF)
     assert contracts.get_contract(ctx, contract_id)["attachment_id"] == attachment_id
     with pytest.raises(StaleRecord):  # someone else attached meanwhile: nothing is overwritten
-        contracts.attach_document(ctx, contract_id, 1, "other.pdf", PDF + b"2")
+        contracts.attach_document(ctx, contract_id, 1, "other.pdf", files.pdf("other"))
     assert contracts.get_contract(ctx, contract_id)["attachment_id"] == attachment_id

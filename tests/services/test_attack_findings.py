@@ -371,3 +371,72 @@ def test_a_forward_keeps_its_contact_fields_to_their_limits(forwarding, db_path,
         request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_a, name, address)
     assert [(p.field, p.code) for p in refused.value.problems] == [(field, code)]
     assert _forwards(db_path, request_id) == 0
+
+
+# --- 6. what one link can store is bounded, and files no answer names go
+
+@pytest.fixture
+def checksheet(ctx, db_path):
+    link = f.link(ctx, f.party(ctx, "株式会社添付"), business_id=f.business(ctx), status="proposed")
+    issued = requests.create_request(ctx, RequestDraft(link, "selection", TODAY + timedelta(days=30), "担当", ""))
+    return issued.request_id, issued.link.split("answer=")[1]
+
+
+def _stored(db_path) -> tuple[int, int]:
+    """(attachment rows, files on disk)."""
+    with connection.reading(db_path) as db:
+        rows = db.execute("SELECT count(*) FROM attachments").fetchone()[0]
+    folder = attachments.folder(db_path)
+    return rows, len([p for p in folder.rglob("*") if p.is_file()]) if folder.exists() else 0
+
+
+def _save(db_path, token, uploads, answers=None):
+    view = request_answers.open_request(db_path, token, "192.0.2.1", TODAY)
+    request_answers.save_draft(db_path, token, "192.0.2.1", TODAY, view.version, answers or {}, uploads)
+
+
+def test_a_file_replaced_again_and_again_leaves_only_the_last(checksheet, db_path):
+    _, token = checksheet
+    for number in range(30):
+        _save(db_path, token, {"rules_document": (f"規程{number}.pdf", files.pdf(f"rules {number}"))})
+    assert _stored(db_path) == (1, 1)
+    view = request_answers.open_request(db_path, token, "192.0.2.1", TODAY)
+    assert list(view.attachment_names.values()) == ["規程29.pdf"]
+
+
+def test_a_refused_save_keeps_neither_the_answer_nor_the_file(checksheet, db_path):
+    _, token = checksheet
+    with pytest.raises(RuleViolation):
+        _save(db_path, token, {"rules_document": ("規程.pdf", files.pdf("refused"))}, {"past_incidents": "maybe"})
+    assert _stored(db_path) == (0, 0)
+    with pytest.raises(RuleViolation) as refused:  # a bad file is named at its question
+        _save(db_path, token, {"rules_document": ("規程.pdf", files.pdf() + b"MZ" + b"\0" * 64)})
+    assert [p.field for p in refused.value.problems] == ["rules_document"]
+    assert _stored(db_path) == (0, 0)
+
+
+def test_the_files_of_one_request_are_limited_by_the_settings(checksheet, db_path, tmp_path, monkeypatch):
+    _, token = checksheet
+    limits = tmp_path / "settings.toml"
+    limits.write_text("[requests]\nmax_files = 1\nmax_files_megabytes = 1\n")
+    monkeypatch.setenv("TRACKER_SETTINGS", str(limits))
+    with pytest.raises(RuleViolation) as refused:
+        _save(db_path, token, {"rules_document": ("規程.pdf", files.pdf("big" + "x" * 1_100_000))})
+    assert [p.code for p in refused.value.problems] == ["error.request.too_many_files"]
+    assert _stored(db_path) == (0, 0)
+    _save(db_path, token, {"rules_document": ("規程.pdf", files.pdf("small"))})
+    assert _stored(db_path) == (1, 1)
+
+
+def test_withdrawing_removes_the_files_no_answer_names(ctx, checksheet, db_path):
+    request_id, token = checksheet
+    _save(db_path, token, {"rules_document": ("規程.pdf", files.pdf("kept"))})
+    with connection.reading(db_path) as db:  # a file left by a try that failed half way, before this change
+        db.conn.execute("INSERT INTO attachments(sha256, original_name, content_type, size, created_at, created_by, "
+                        "updated_at, updated_by) VALUES ('ab', 'orphan.pdf', 'application/pdf', 1, 'now', ?, 'now', ?)",
+                        [f"vendor:R{request_id}"] * 2)
+        db.conn.commit()
+    row = requests.request_view(ctx, request_id).row
+    requests.withdraw(ctx, request_id, row["version"])
+    with connection.reading(db_path) as db:
+        assert [r[0] for r in db.execute("SELECT original_name FROM attachments")] == ["規程.pdf"]

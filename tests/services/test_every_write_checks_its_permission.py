@@ -25,7 +25,7 @@ SERVICES = Path(tracker.services.__file__).parent
 NO_USER_YET = {("users", "sign_in"), ("users", "actor_for_email"), ("synthetic", "build"),
                ("setup", "write_organisation"), ("audit", "seal")}  # the last two: setting up a database, before any user
 # a vendor has no account: these open by the request's link, and refuse a wrong one (test_requests.py)
-BY_LINK = {("request_answers", name) for name in ("open_request", "save_draft", "submit", "attach", "forward",
+BY_LINK = {("request_answers", name) for name in ("open_request", "save_draft", "submit", "forward",
                                                    "submit_workbook", "workbook")}
 # helpers that join a transaction their caller opened with a permission checked (their own check is
 # tested too: they are called below like the others)
@@ -59,6 +59,7 @@ WRITES = _write_functions()
 def test_every_public_write_names_the_permission_it_needs():
     unchecked = [(m, f) for m, f, action in WRITES if action is None and (m, f) not in NO_USER_YET]
     helpers = {("attachments", "keep_file"), ("attachments", "record"),  # any evidence-writing role
+               ("attachments", "drop_unnamed"),
                ("requests", "insert_request")}  # inside a transaction opened by a sender or a vendor's link
     assert set(unchecked) <= helpers, unchecked
     assert len(WRITES) > 40  # the scan sees the services (a broken scan would pass everything)

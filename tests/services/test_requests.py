@@ -132,9 +132,10 @@ def test_a_file_answer_is_an_attachment_of_this_request_only(ctx, sent, tmp_path
     _, issued = sent
     token = token_of(issued)
     view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
-    attachment_id = request_answers.attach(ctx.db_path, token, CLIENT, TODAY, "規程.pdf", files.pdf("rules"))
-    request_answers.save_draft(ctx.db_path, token, CLIENT, TODAY, view.version, {"rules_document": attachment_id})
+    request_answers.save_draft(ctx.db_path, token, CLIENT, TODAY, view.version, {},
+                               uploads={"rules_document": ("規程.pdf", files.pdf("rules"))})
     view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
+    attachment_id = view.answers["rules_document"]
     assert view.attachment_names == {attachment_id: "規程.pdf"}
     from tracker.services import attachments
     other = attachments.store(ctx, "他人の契約書.pdf", files.pdf("other"))
@@ -260,10 +261,10 @@ def test_a_termination_requests_every_certificate_and_answers_close_it(ctx):
     for one in issued:
         token = token_of(one)
         view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
-        pdf = request_answers.attach(ctx.db_path, token, CLIENT, TODAY, "削除証明書.pdf", files.pdf(str(one.request_id)))
         request_answers.submit(ctx.db_path, token, CLIENT, TODAY, view.version, {
             "items": "氏名・住所", "media": "サーバ", "quantity": "1,200件", "method": "削除", "responsible_person": "情報 太郎",
-            "done_on": TODAY.isoformat(), "certificate_file": pdf}, "情報 太郎")
+            "done_on": TODAY.isoformat()}, "情報 太郎",
+            uploads={"certificate_file": ("削除証明書.pdf", files.pdf(str(one.request_id)))})
         row = requests.request_view(ctx, one.request_id).row
         requests.accept(ctx, row["id"], row["version"], Acceptance())
     termination = terminations.terminations(ctx)[0][0]

@@ -44,6 +44,11 @@ _NEXT: dict[RequestState, frozenset[RequestState]] = {
 }
 
 
+def vendor_username(request_id: int) -> str:
+    """Who a request's vendor is in the audit trail and on the files it brought."""
+    return f"vendor:R{request_id}"
+
+
 def transition_problems(current: str, target: RequestState) -> list[Problem]:
     if target not in _NEXT[RequestState(current)]:
         return [Problem("state", "error.request.wrong_state", {"state": current, "target": target.value})]

@@ -15,7 +15,8 @@ from ..domain.attachment_rules import ALLOWED, check, extension, safe_name
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..inputs.file_structure import is_well_formed
-from ..store import records
+from ..store import connection, records
+from ..store import request_queries as rq
 from .context import Context, NotFound, PermissionDenied
 
 
@@ -85,6 +86,27 @@ def record(db, ctx: Context, kept: KeptFile) -> int:
     return records.insert(db, "attachments", {"sha256": kept.sha256, "original_name": kept.name,
                                               "content_type": ALLOWED[extension(kept.name)][0], "size": kept.size},
                           ctx.actor.username)
+
+
+def discard_files(db_path: Path, hashes: list[str]) -> None:
+    """Remove the stored files of ``hashes`` that no attachment row names (after the transaction that
+    dropped or never kept their rows)."""
+    if not hashes:
+        return
+    with connection.reading(db_path) as db:
+        unnamed = rq.unreferenced_hashes(db, hashes)
+    for digest in unnamed:
+        _path(db_path, digest).unlink(missing_ok=True)
+
+
+def drop_unnamed(db, ctx: Context, owner: str, named: set[int]) -> list[str]:
+    """Inside the caller's transaction: the attachment rows ``owner`` brought that no answer names
+    (a file replaced, a refused try); returns their hashes, for ``discard_files`` after commit."""
+    require_attaching(ctx)
+    dropped = [row for row in rq.vendor_files(db, owner) if row["id"] not in named]
+    for row in dropped:
+        records.delete(db, "attachments", row["id"], ctx.actor.username)
+    return [row["sha256"] for row in dropped]
 
 
 def get(ctx: Context, attachment_id: int) -> Attachment:

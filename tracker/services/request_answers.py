@@ -17,10 +17,11 @@ from typing import Any
 from ..domain import request_tokens as tokens
 from ..domain.answers import check_answers
 from ..domain.permissions import Action, Role
-from ..domain.problems import Problem, raise_if_any
+from ..domain.problems import Problem, RuleViolation, raise_if_any
 from ..domain.questionnaires import AnswerType, QuestionSet
 from ..domain.requests import (OPEN_TO_VENDOR, RequestState, contact_problems, due_problems, forward_problems,
-                               transition_problems)
+                               transition_problems, vendor_username)
+from .. import settings as app_settings
 from ..store import connection, records
 from ..store import registry_queries as q
 from ..store import request_queries as rq
@@ -91,7 +92,7 @@ def _find(db_path: Path, token: str, client: str, today: date) -> dict:
 def _vendor(db_path: Path, row: dict, today: date) -> Context:
     """The context the vendor acts in: may answer this request, and read nothing on its own."""
     name = (row["contact_name"] or "vendor")[:60]
-    return Context(db_path, Actor(f"vendor:R{row['id']}", name, Role.VENDOR), today)
+    return Context(db_path, Actor(vendor_username(row["id"]), name, Role.VENDOR), today)
 
 
 def open_request(db_path: Path, token: str, client: str, today: date) -> VendorRequest:
@@ -147,60 +148,77 @@ def _merged(row: dict, answers: dict[str, Any]) -> dict[str, Any]:
     return {**{k: v for k, v in kept.items() if k in files}, **answers}
 
 
+Uploads = dict[str, tuple[str, bytes]]  # question id → (file name, content), chosen on the form now
+
+
 def save_draft(db_path: Path, token: str, client: str, today: date, expected_version: int,
-               answers: dict[str, Any]) -> None:
-    """Keep what is answered so far (checked, but incomplete answers allowed)."""
-    row = _find(db_path, token, client, today)
-    question_set = catalogue.question_set(row["set_id"])
-    clean, problems = check_answers(question_set, _merged(row, answers), final=False)
-    raise_if_any(problems)
-    ctx = _vendor(db_path, row, today)
-    with ctx.write(Action.ANSWER_REQUEST) as db:
-        current = _editable(db, row, expected_version)
-        _check_files(db, clean, question_set, current)
-        records.update(db, "requests", row["id"], expected_version, {"answers": to_stored(question_set, clean)},
-                       ctx.actor.username)
+               answers: dict[str, Any], uploads: Uploads | None = None) -> None:
+    """Keep what is answered so far (checked, but incomplete answers allowed), with the files chosen."""
+    _save(db_path, token, client, today, expected_version, answers, uploads or {}, answered_by=None)
 
 
 def submit(db_path: Path, token: str, client: str, today: date, expected_version: int,
-           answers: dict[str, Any], answered_by: str) -> None:
+           answers: dict[str, Any], answered_by: str, uploads: Uploads | None = None) -> None:
     """The final answer: every required question answered and every answer valid, or nothing changes."""
+    _save(db_path, token, client, today, expected_version, answers, uploads or {}, answered_by=answered_by)
+
+
+def _save(db_path: Path, token: str, client: str, today: date, expected_version: int, answers: dict[str, Any],
+          uploads: Uploads, answered_by: str | None) -> None:
+    """A draft (``answered_by`` None) or the submission: the answers and the files they name in one
+    transaction, so a refused save keeps neither. Files no answer names any more (replaced, or left
+    by a refused try) go, so what one link can store stays within the file questions' count."""
     row = _find(db_path, token, client, today)
     question_set = catalogue.question_set(row["set_id"])
-    clean, problems = check_answers(question_set, _merged(row, answers), final=True)
-    if not answered_by.strip():
+    final = answered_by is not None
+    placeholders = {question_id: 0 for question_id in uploads}  # their ids are known once recorded
+    clean, problems = check_answers(question_set, _merged(row, answers) | placeholders, final=final)
+    if final and not answered_by.strip():
         problems.append(Problem("answered_by", "error.required"))
     raise_if_any(problems)
     ctx = _vendor(db_path, row, today)
-    with ctx.write(Action.ANSWER_REQUEST) as db:
-        current = _editable(db, row, expected_version)
-        raise_if_any(transition_problems(current["state"], RequestState.ANSWERED))
-        _check_files(db, clean, question_set, current)
-        records.update(db, "requests", row["id"], expected_version, {
-            "answers": to_stored(question_set, clean), "state": RequestState.ANSWERED.value,
-            "answered_at": _stamp(_now()), "answered_by": answered_by.strip()[:120]}, ctx.actor.username)
+    kept = {question_id: _kept(ctx, question_id, name, data) for question_id, (name, data) in uploads.items()}
+    dropped: list[str] = []
+    try:
+        with ctx.write(Action.ANSWER_REQUEST) as db:
+            current = _editable(db, row, expected_version)
+            if final:
+                raise_if_any(transition_problems(current["state"], RequestState.ANSWERED))
+            clean |= {question_id: attachments.record(db, ctx, file) for question_id, file in kept.items()}
+            named = _named_files(db, clean, question_set, current)
+            values = {"answers": to_stored(question_set, clean)}
+            if final:
+                values |= {"state": RequestState.ANSWERED.value, "answered_at": _stamp(_now()),
+                           "answered_by": answered_by.strip()[:120]}
+            records.update(db, "requests", row["id"], expected_version, values, ctx.actor.username)
+            dropped = attachments.drop_unnamed(db, ctx, vendor_username(row['id']), named)
+    finally:  # committed: the dropped rows' files; rolled back: the files written for nothing
+        attachments.discard_files(db_path, dropped + [file.sha256 for file in kept.values()])
 
 
-def _check_files(db, clean: dict, question_set: QuestionSet, row: dict) -> None:
-    """A file answer names a file attached to this request (its own upload), never another record's."""
-    owner = f"vendor:R{row['id']}"
+def _kept(ctx: Context, question_id: str, name: str, data: bytes) -> attachments.KeptFile:
+    """An upload checked and written under its hash; a refusal names its question."""
+    try:
+        return attachments.keep_file(ctx, name, data)
+    except RuleViolation as refused:
+        raise RuleViolation([Problem(question_id, p.code, p.params) for p in refused.problems]) from None
+
+
+def _named_files(db, clean: dict, question_set: QuestionSet, row: dict) -> set[int]:
+    """The attachments the answers name: each one this request's own upload (never another record's),
+    together within the settings' count and size."""
+    limits = app_settings.load().requests
+    owned = {f["id"]: f["size"] for f in rq.vendor_files(db, vendor_username(row['id']))}
+    named: set[int] = set()
     for question in question_set.questions:
-        if question.type == AnswerType.FILE and question.id in clean:
-            attachment = records.fetch(db, "attachments", clean[question.id])
-            if attachment is None or attachment["created_by"] != owner:
+        if question.type == AnswerType.FILE and clean.get(question.id) is not None:
+            if clean[question.id] not in owned:
                 raise_if_any([Problem(question.id, "error.answer.file")])
-
-
-def attach(db_path: Path, token: str, client: str, today: date, file_name: str, data: bytes) -> int:
-    """Keep an evidence file for this request (the attachment rules apply); returns its id, which
-    the answer to a file question then names."""
-    row = _find(db_path, token, client, today)
-    if row["state"] not in OPEN_TO_VENDOR:
-        raise_if_any([Problem(None, "error.request.not_open")])
-    ctx = _vendor(db_path, row, today)
-    kept = attachments.keep_file(ctx, file_name, data)
-    with ctx.write(Action.ANSWER_REQUEST) as db:
-        return attachments.record(db, ctx, kept)
+            named.add(clean[question.id])
+    if len(named) > limits.max_files or sum(owned[i] for i in named) > limits.max_files_megabytes * 1024 * 1024:
+        raise_if_any([Problem(None, "error.request.too_many_files",
+                              {"count": limits.max_files, "max_mb": limits.max_files_megabytes})])
+    return named
 
 
 def forward(db_path: Path, token: str, client: str, today: date, engagement_id: int, contact_name: str,

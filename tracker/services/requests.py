@@ -13,8 +13,9 @@ from ..domain import answers as answer_rules
 from ..domain import request_tokens as tokens
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
-from ..domain.questionnaires import QuestionSet
-from ..domain.requests import RequestState, contact_problems, due_problems, link_expires_on, transition_problems
+from ..domain.questionnaires import AnswerType, QuestionSet
+from ..domain.requests import (RequestState, contact_problems, due_problems, link_expires_on, transition_problems,
+                               vendor_username)
 from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import request_queries as rq
@@ -22,7 +23,7 @@ from ..store.settings_queries import settings_of
 from ..domain.attachment_rules import document_name
 from ..inputs import request_workbook as workbook_reader
 from ..outputs import request_workbook
-from . import catalogue, request_effects
+from . import attachments, catalogue, request_effects
 from .setup import ORGANISATION_NAME
 from .context import Context, NotFound
 
@@ -47,6 +48,13 @@ class RequestDraft:
 def stored_answers(row: dict) -> dict[str, Any]:
     """question id → answer, from a request row."""
     return {qid: entry["a"] for qid, entry in json.loads(row["answers"] or "{}").items()}
+
+
+def file_answers(row: dict) -> set[int]:
+    """The attachment ids a stored request's answers name."""
+    answers = stored_answers(row)
+    return {answers[q.id] for q in catalogue.question_set(row["set_id"]).questions
+            if q.type == AnswerType.FILE and answers.get(q.id) is not None}
 
 
 def to_stored(question_set: QuestionSet, clean: dict[str, Any]) -> str:
@@ -189,6 +197,8 @@ def withdraw(ctx: Context, request_id: int, expected_version: int) -> None:
         records.update(db, "requests", request_id, expected_version,
                        {"state": RequestState.WITHDRAWN.value, "token_hash": None}, ctx.actor.username)
         due_items.refresh_links(db, [row["engagement_id"]])
+        dropped = attachments.drop_unnamed(db, ctx, vendor_username(request_id), file_answers(row))
+    attachments.discard_files(ctx.db_path, dropped)
 
 
 def return_to_vendor(ctx: Context, request_id: int, expected_version: int, comment: str) -> None:

@@ -144,3 +144,15 @@ def certificate_owed(db: Database, engagement_id: int, termination_id: int | Non
                          "AND (? IS NULL OR termination_id = ?) ORDER BY id DESC LIMIT 1",
                          [engagement_id, termination_id, termination_id]))
     return rows[0] if rows else None
+
+
+def vendor_files(db: Database, owner: str) -> list[dict]:
+    """The attachment rows a request's vendor brought (``owner``: its actor, "vendor:R<n>")."""
+    return list(db.query("SELECT id, sha256, size FROM attachments WHERE created_by = ? ORDER BY id", [owner]))
+
+
+def unreferenced_hashes(db: Database, hashes: list[str]) -> list[str]:
+    """Those of ``hashes`` that no attachment row names any more (their files may go)."""
+    named = {r[0] for r in db.execute(f"SELECT DISTINCT sha256 FROM attachments WHERE sha256 IN "
+                                      f"({', '.join('?' for _ in hashes)})", hashes)} if hashes else set()
+    return [h for h in dict.fromkeys(hashes) if h not in named]
