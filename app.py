@@ -15,6 +15,7 @@ from tracker.services import setup
 from tracker.services.context import SYSTEM, Context, shared_reads
 from tracker.ui import sign_in_form, streamlit_words
 from tracker.ui.navigation import screen_page
+from tracker.ui.page_errors import run_guarded
 from tracker.ui.session import actor, last_activity, sign_out, touch, tr, tr_md
 
 st.set_page_config(page_title="委託先管理 / Entrustee oversight", page_icon=":material/account_tree:",
@@ -106,8 +107,8 @@ def screens(role) -> dict[str, list]:
 
 
 if st.query_params.get("answer"):  # a vendor's one-time link: that request's page and nothing else, no account
-    st.navigation([st.Page("pages/vendor/answer.py", title=tr("nav.vendor"), icon=":material/assignment:",
-                           url_path="answer")], position="hidden").run()
+    run_guarded(st.navigation([st.Page("pages/vendor/answer.py", title=tr("nav.vendor"),
+                                       icon=":material/assignment:", url_path="answer")], position="hidden"))
     st.stop()
 
 who = actor()
@@ -123,4 +124,4 @@ with st.sidebar:
     st.button(tr("sign_in.sign_out"), on_click=sign_out, icon=":material/logout:")
 
 with shared_reads(config.db_path()):  # one read connection for the whole page run
-    st.navigation(screens(who.role), expanded=True).run()  # every screen listed, no "view more"
+    run_guarded(st.navigation(screens(who.role), expanded=True))  # every screen listed, no "view more"

@@ -19,3 +19,8 @@ def test_no_polling_of_the_source_files_per_session():
 
 def test_uploads_limited_as_the_readme_says():
     assert CONFIG["server"]["maxUploadSize"] == 20
+
+
+def test_no_screen_shows_a_traceback():
+    """Our own message instead (tracker/ui/page_errors.py); this covers the frame itself."""
+    assert CONFIG["client"]["showErrorDetails"] == "none"

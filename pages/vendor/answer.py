@@ -8,6 +8,7 @@ from tracker import config
 from tracker.domain.problems import Problem, RuleViolation
 from tracker.i18n import describe
 from tracker.services import request_answers
+from tracker.services.context import Busy
 from tracker.services.request_answers import LinkRefused
 from tracker.services.requests import WorkbookRefused, workbook_name
 from tracker.store.records import StaleRecord
@@ -78,6 +79,8 @@ def run(action, success: str) -> None:
         st.session_state[errors] = violation.problems
     except StaleRecord:
         st.session_state[errors] = [Problem(None, "error.request.changed")]
+    except Busy:  # nothing was saved; the form keeps what was typed
+        st.session_state[errors] = [Problem(None, "error.busy_now")]
     except LinkRefused:
         refused()
     else:
@@ -111,6 +114,8 @@ with st.expander(tr("vendor.excel"), icon=":material/table_view:"):
         except RuleViolation as violation:
             for problem in violation.problems:
                 st.error(describe(problem, lang(), quote=md))
+        except Busy:
+            st.warning(tr("common.busy_page"))
         else:
             flash(tr("vendor.submitted"), where="_vendor_flash")
             st.rerun()
@@ -134,6 +139,8 @@ if request.sublinks:
             except RuleViolation as violation:
                 for problem in violation.problems:
                     st.error(describe(problem, lang(), quote=md))
+            except Busy:
+                st.warning(tr("common.busy_page"))
             else:
                 st.success(tr("vendor.forwarded"))
                 st.code(issued.link, language=None)

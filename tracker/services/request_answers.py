@@ -27,7 +27,7 @@ from ..store import registry_queries as q
 from ..store import request_queries as rq
 from ..store.settings_queries import settings_of
 from . import attachments, catalogue
-from .context import Actor, Context
+from .context import Actor, Busy, Context
 from .requests import Issued, RequestDraft, attachment_names, insert_request, read_workbook, stored_answers, to_stored, workbook_file
 from .setup import ORGANISATION_NAME
 
@@ -82,8 +82,11 @@ def _find(db_path: Path, token: str, client: str, today: date) -> dict:
         recording = not usable and rq.failures_since(
             db, _stamp(now - timedelta(minutes=1))) < tokens.MAX_RECORDED_PER_MINUTE
     if recording:
-        with connection.writing(db_path) as db:
-            rq.add_failure(db, client, _stamp(now), _stamp(now - timedelta(days=1)))
+        try:
+            with connection.writing(db_path) as db:
+                rq.add_failure(db, client, _stamp(now), _stamp(now - timedelta(days=1)))
+        except Busy:  # the count is bookkeeping: a busy database refuses the link all the same
+            pass
     if not usable:
         raise LinkRefused()
     return row
@@ -96,16 +99,20 @@ def _vendor(db_path: Path, row: dict, today: date) -> Context:
 
 
 def open_request(db_path: Path, token: str, client: str, today: date) -> VendorRequest:
-    """The request behind the link; the first opening is recorded (sent → opened)."""
+    """The request behind the link; the first opening is recorded (sent → opened) unless the
+    database is busy right then (the page opens anyway)."""
     row = _find(db_path, token, client, today)
     if row["state"] == RequestState.SENT:
         ctx = _vendor(db_path, row, today)
-        with ctx.write(Action.ANSWER_REQUEST) as db:
-            current = rq.request(db, row["id"])
-            if current["state"] == RequestState.SENT:
-                records.update(db, "requests", row["id"], current["version"], {
-                    "state": RequestState.OPENED.value, "opened_at": _stamp(_now())}, ctx.actor.username)
-            row = rq.request(db, row["id"])
+        try:
+            with ctx.write(Action.ANSWER_REQUEST) as db:
+                current = rq.request(db, row["id"])
+                if current["state"] == RequestState.SENT:
+                    records.update(db, "requests", row["id"], current["version"], {
+                        "state": RequestState.OPENED.value, "opened_at": _stamp(_now())}, ctx.actor.username)
+                row = rq.request(db, row["id"])
+        except Busy:  # the vendor still sees its request; the opening is recorded at the next one
+            pass
     return _view(db_path, row)
 
 
