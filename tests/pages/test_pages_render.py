@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import copy_database
 from tracker.domain.permissions import Role
 from tracker.services.context import Actor
 from tracker.i18n import t
@@ -26,16 +25,6 @@ def faults(at: AppTest) -> list[str]:
     as its own message (tracker/ui/page_errors.py)."""
     failed = {t("common.page_failed", lang) for lang in ("ja", "en")}
     return [e.value for e in at.exception] + [e.value for e in at.error if e.value in failed]
-
-
-@pytest.fixture
-def app_db(tmp_path, monkeypatch, demo_template):
-    """The app's database as a first start leaves it: the demo registry (a copy of the session's)."""
-    path = tmp_path / "app.db"
-    copy_database(demo_template, path)
-    monkeypatch.setenv("TRACKER_DB", str(path))
-    monkeypatch.setenv("TRACKER_TODAY", "2026-11-22")  # the demo data's today
-    return path
 
 
 def open_page(page: str, lang: str = "ja", query: dict | None = None, actor: Actor | None = OFFICER) -> AppTest:

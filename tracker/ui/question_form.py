@@ -17,6 +17,7 @@ from ..domain.questionnaires import AnswerType, Column, Question, QuestionSet
 from ..i18n import describe
 from .forms import field_errors
 from .session import lang, tr
+from .tables import literal_table
 from .text import md
 
 
@@ -122,7 +123,7 @@ def show_answers(question_set: QuestionSet, answers: dict, file_names: dict[int,
                          tr("vendor.answer"): _shown(question, answers.get(question.id), file_names)}
                         | ({tr("request.previous_answer"): _shown(question, previous.get(question.id), file_names)}
                            if previous is not None else {}))
-        st.table(pd.DataFrame(rows).set_index(tr("vendor.question")))  # wraps long questions, unlike a grid
+        literal_table(pd.DataFrame(rows).set_index(tr("vendor.question")))  # vendor text, shown as it is
 
 
 def _shown(question: Question, value: Any, file_names: dict[int, str]) -> str:
