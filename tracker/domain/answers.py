@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from . import countries
+from . import corporate_number, countries
 from .clauses import Level
+from .limits import text_problems
 from .problems import Problem
 from .questionnaires import AnswerType, Column, Question, QuestionSet
 
-MAX_TEXT = 4000
+MAX_TEXT = 4000  # characters of one text answer
+MAX_CELL = 300  # characters of one text cell of a table (a name, a line of work or data)
 MAX_ROWS = 200
 YES_NO_LABELS = {"yes": ("はい", "Yes"), "no": ("いいえ", "No"), "na": ("該当なし", "N/A")}
 
@@ -50,7 +52,11 @@ def parse(item: Question | Column, raw: Any) -> tuple[Any, str | None]:
             return None, "error.answer.invalid_choice"
         case AnswerType.TEXT:
             text = str(raw).strip()
-            return (None, "error.answer.too_long") if len(text) > MAX_TEXT else (text, None)
+            if isinstance(item, Column) and len(text) > MAX_CELL:
+                return None, "error.answer.cell_too_long"
+            if len(text) > MAX_TEXT:
+                return None, "error.answer.too_long"
+            return (None, "error.control_character") if text_problems({"text": text}) else (text, None)
         case AnswerType.DATE:
             if isinstance(raw, datetime):
                 return raw.date().isoformat(), None
@@ -73,6 +79,9 @@ def parse(item: Question | Column, raw: Any) -> tuple[Any, str | None]:
         case AnswerType.COUNTRY:
             code = countries.normalise(str(raw))
             return (code, None) if code else (None, "error.answer.country")
+        case AnswerType.CORPORATE_NUMBER:  # checked when the vendor submits, not when we accept
+            number = corporate_number.normalise(str(raw).strip())
+            return (None, "error.answer.corporate_number") if corporate_number.problem(number) else (number, None)
         case AnswerType.FILE:
             return (raw, None) if isinstance(raw, int) and not isinstance(raw, bool) else (None, "error.answer.file")
         case AnswerType.TABLE:

@@ -21,6 +21,9 @@ MAX_LENGTH: dict[str, int] = {
                      "data_items", "individuals_notice_method", "original_name",
                      "selection_override_reason"), LINE),
     "username": 64, "email": 254, "phone": 30, "corporate_number": 13, "number": 100,
+    # a vendor's whole answer set as stored (JSON): each answer has its own limit (domain/answers.py:
+    # 4,000 characters a text, 200 rows a table, 300 a table cell); this only bounds the sum
+    "answers": 2_000_000,
 }
 
 

@@ -23,12 +23,13 @@ class AnswerType(StrEnum):
     DATE = "date"
     NUMBER = "number"
     COUNTRY = "country"  # a country's code or name (JP, 日本, Japan), kept as its ISO code
+    CORPORATE_NUMBER = "corporate_number"  # a 法人番号: 13 digits (full-width too), its check digit right
     FILE = "file"  # an evidence file (the attachment rules apply)
     TABLE = "table"  # rows of columns, each column one of the simple types above
 
 
 SIMPLE_TYPES = (AnswerType.YES_NO, AnswerType.CHOICE, AnswerType.TEXT, AnswerType.DATE, AnswerType.NUMBER,
-                AnswerType.COUNTRY)
+                AnswerType.COUNTRY, AnswerType.CORPORATE_NUMBER)
 
 # The sets the product acts on, and the question ids each one's effect reads: a set file without
 # them fails to load rather than an accepted answer doing nothing.

@@ -54,7 +54,7 @@ def render(question_set: QuestionSet, answers: dict, prefix: str, errors_key: st
                                   key=key, format="YYYY-MM-DD", help=source)
                 case AnswerType.NUMBER:
                     st.number_input(_label(question), value=current, min_value=0, step=1, key=key, help=source)
-                case AnswerType.COUNTRY:
+                case AnswerType.COUNTRY | AnswerType.CORPORATE_NUMBER:
                     st.text_input(_label(question), value=current or "", key=key, help=source)
                 case AnswerType.FILE:
                     if current:
