@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from . import corporate_number, countries
+from .dates import parse_date
 from .clauses import Level
 from .limits import text_problems
 from .problems import Problem
@@ -62,10 +63,8 @@ def parse(item: Question | Column, raw: Any) -> tuple[Any, str | None]:
                 return raw.date().isoformat(), None
             if isinstance(raw, date):
                 return raw.isoformat(), None
-            try:
-                return date.fromisoformat(str(raw).strip().replace("/", "-")).isoformat(), None
-            except ValueError:
-                return None, "error.answer.not_a_date"
+            meant = parse_date(str(raw))
+            return (meant.isoformat(), None) if meant else (None, "error.answer.not_a_date")
         case AnswerType.NUMBER:
             if isinstance(raw, bool):
                 return None, "error.answer.not_a_number"

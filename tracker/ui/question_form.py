@@ -6,7 +6,6 @@ Nothing is preselected: a yes/no or a choice starts empty unless it was answered
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -49,9 +48,9 @@ def render(question_set: QuestionSet, answers: dict, prefix: str, errors_key: st
                     _choice(question, key, current, source)
                 case AnswerType.TEXT:
                     st.text_area(_label(question), value=current or "", key=key, height=80, help=source)
-                case AnswerType.DATE:
-                    st.date_input(_label(question), value=date.fromisoformat(current) if current else None,
-                                  key=key, format="YYYY-MM-DD", help=source)
+                case AnswerType.DATE:  # typed as staff write dates (2027年1月15日, R9.1.15), read by the rules
+                    st.text_input(_label(question), value=current or "", key=key, help=source,
+                                  placeholder=tr("vendor.date_placeholder"))
                 case AnswerType.NUMBER:
                     st.number_input(_label(question), value=current, min_value=0, step=1, key=key, help=source)
                 case AnswerType.COUNTRY | AnswerType.CORPORATE_NUMBER:
