@@ -147,4 +147,37 @@ def test_request_commands_send_a_workbook_and_record_its_answer_all_or_nothing(t
     assert refused.exit_code == 1 and f"{MAIN_SHEET} row {HEADER_ROW + 3} E" in refused.output
     assert "Nothing recorded." in refused.output
     listed = runner.invoke(main, ["--db", db, "request", "list", "--state", "sent"])
-    assert f"{number}\tsent\tincident_notice\t2026-12-20\t3\t" in listed.output
+    assert f"{number}\tsent\tincident_notice\t2026-12-20\tE3\t" in listed.output
+
+
+def test_ids_as_printed_and_decisions_from_the_command_line(tmp_path):
+    """R5 and E12 are taken as the screens print them; show, accept and return go through the same
+    services and permissions as the Requests screen (issue 26, point 14)."""
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "init", "--demo"]).exit_code == 0
+    made = runner.invoke(main, ["--db", db, "request", "new", "E3", "--set", "incident_notice", "--due", "2026-12-20"])
+    assert made.exit_code == 0, made.output
+    number = made.output.split()[0]
+    out = tmp_path / "w.xlsx"
+    assert runner.invoke(main, ["--db", db, "request", "workbook", number, "-o", str(out)]).exit_code == 0
+    assert runner.invoke(main, ["--db", db, "request", "workbook", number.lower(), "-o", str(out)]).exit_code == 0
+    wrong = runner.invoke(main, ["--db", db, "request", "workbook", "E3", "-o", str(out)])
+    assert wrong.exit_code == 2 and "write it as printed, e.g. R12" in wrong.output
+
+    # the demo's annual report (R2) awaits review
+    shown = runner.invoke(main, ["--db", db, "request", "show", "R2", "--lang", "en"])
+    assert shown.exit_code == 0, shown.output
+    assert "Answered by" in shown.output and "JST" in shown.output and "Findings" in shown.output
+    listed = runner.invoke(main, ["--db", db, "request", "list", "--state", "answered"])
+    assert "R2\tanswered\tannual_report" in listed.output and "JST" in listed.output
+
+    refused = runner.invoke(main, ["--db", db, "request", "accept", "R2", "--as", "manager"])
+    assert refused.exit_code == 1 and "may not accept" in refused.output
+    nobody = runner.invoke(main, ["--db", db, "request", "accept", "R2", "--as", "nobody"])
+    assert nobody.exit_code == 2 and "no active user" in nobody.output
+    returned = runner.invoke(main, ["--db", db, "request", "return", "R2", "--as", "privacy", "--comment",
+                                    "研修の実施予定を補足してください。"])
+    assert returned.exit_code == 0 and "returned to the vendor" in returned.output
+    again = runner.invoke(main, ["--db", db, "request", "list", "--state", "returned"])
+    assert "R2\treturned" in again.output

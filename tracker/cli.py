@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from . import config
+from .domain import refs
+from .domain.refs import parse_ref
 from .services import setup
 from .domain.permissions import USER_ROLES, Role
 from .services.context import SYSTEM, Actor, Context
@@ -19,6 +21,37 @@ CLI_ADMIN = Actor("cli", "Command line", Role.ADMIN)
 
 def _context(ctx: click.Context) -> Context:
     return Context(db_path=ctx.obj["db"], actor=SYSTEM, today=config.today())
+
+
+def _context_of(ctx: click.Context, username: str) -> Context:
+    """Acting as a registered user: their role's permissions apply, and the trail names them."""
+    from .services.users import actor_for_username
+
+    who = actor_for_username(ctx.obj["db"], username)
+    if who is None:
+        raise click.BadParameter(f"no active user named {username!r}", param_hint="--as")
+    return Context(db_path=ctx.obj["db"], actor=who, today=config.today())
+
+
+class Ref(click.ParamType):
+    """A record as the screens and exports print it (E12, R5), or its bare number."""
+
+    name = "REF"
+
+    def __init__(self, prefix: str, what: str):
+        self.prefix, self.what = prefix, what
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        found = parse_ref(str(value), self.prefix)
+        if found is None:
+            self.fail(f"{value!r} is not {self.what} (write it as printed, e.g. {self.prefix}12)", param, ctx)
+        return found
+
+
+ENGAGEMENT_REF = Ref(refs.ENGAGEMENT, "an engagement")
+REQUEST_REF = Ref(refs.REQUEST, "a request")
 
 
 @click.group()
@@ -257,13 +290,13 @@ def remind(ctx: click.Context, dry_run: bool, today, settings_file: Path | None)
 
 
 @main.command("addendum")
-@click.argument("engagement", type=int)
+@click.argument("engagement", type=ENGAGEMENT_REF)
 @click.option("--lang", "language", type=click.Choice(["ja", "en", "both"]), default="ja", show_default=True,
               help="Japanese, English, or both (two columns: Japanese | English).")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the .docx.")
 @click.option("--clause", "clauses", multiple=True, help="A clause id to add (repeatable; default: the gaps).")
-@click.option("--also", multiple=True, type=int,
+@click.option("--also", multiple=True, type=ENGAGEMENT_REF,
               help="Another engagement with the same entruster and entrustee to cover (repeatable).")
 @click.option("--effective", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Effective date (default: today).")
@@ -379,7 +412,7 @@ def _problems(error) -> None:
 
 
 @request_group.command("new")
-@click.argument("engagement", type=int)
+@click.argument("engagement", type=ENGAGEMENT_REF)
 @click.option("--set", "set_id", required=True, help="Question set: selection, annual_report, subprocessors, "
               "deletion_certificate or incident_notice.")
 @click.option("--due", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Due date, YYYY-MM-DD.")
@@ -416,7 +449,7 @@ def request_new(ctx: click.Context, engagement: int, set_id: str, due, contact: 
 
 
 @request_group.command("workbook")
-@click.argument("request_id", type=int)
+@click.argument("request_id", type=REQUEST_REF)
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the .xlsx.")
 @click.pass_context
@@ -430,7 +463,7 @@ def request_workbook(ctx: click.Context, request_id: int, out: Path) -> None:
 
 
 @request_group.command("answer")
-@click.argument("request_id", type=int)
+@click.argument("request_id", type=REQUEST_REF)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def request_answer(ctx: click.Context, request_id: int, file: Path) -> None:
@@ -460,14 +493,96 @@ def request_list(ctx: click.Context, states: tuple[str, ...], overdue: bool) -> 
     """Requests, soonest due first (answers awaiting review on top), tab-separated."""
     from .services import requests
 
+    from . import settings
+    from .domain.local_times import shown
+
     context = _context(ctx)
+    zone = settings.load().timezone
     rows, total = requests.requests_page(context, states=list(states) or None,
                                          overdue_on=context.today if overdue else None, limit=10_000)
-    click.echo("id\tstate\tset\tdue\tengagement\tentrustee\tbusiness")
+    click.echo("id\tstate\tset\tdue\tengagement\tentrustee\tbusiness\tanswered by\tanswered at")
     for r in rows:
-        click.echo(f"R{r['id']}\t{r['state']}\t{r['set_id']}\t{r['due_on']}\t{r['engagement_id']}\t"
-                   f"{r['entrustee_name']}\t{r['business_name']}")
+        click.echo(f"R{r['id']}\t{r['state']}\t{r['set_id']}\t{r['due_on']}\tE{r['engagement_id']}\t"
+                   f"{r['entrustee_name']}\t{r['business_name']}\t{r['answered_by'] or ''}\t"
+                   f"{shown(r['answered_at'], zone)}")
     click.echo(f"{total} request(s)", err=True)
+
+
+@request_group.command("show")
+@click.argument("request_id", type=REQUEST_REF)
+@click.option("--lang", "language", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
+              help="Language of the questions and labels.")
+@click.pass_context
+def request_show(ctx: click.Context, request_id: int, language: str) -> None:
+    """A request as the review screen shows it: who answered and when, what to check before deciding,
+    the findings, every answer (last accepted beside it) and the files attached."""
+    from . import settings
+    from .services import requests
+    from .services.context import NotFound
+    from .outputs.request_text import request_lines
+
+    context = _context(ctx)
+    try:
+        view = requests.request_view(context, request_id)
+    except NotFound:
+        raise click.BadParameter(f"no request R{request_id}", param_hint="REQUEST_ID") from None
+    for line in request_lines(view, language, settings.load().timezone,
+                              setup.organisation_name(context, language)):
+        click.echo(line)
+
+
+@request_group.command("accept")
+@click.argument("request_id", type=REQUEST_REF)
+@click.option("--as", "username", required=True, help="The user deciding (their role must allow it).")
+@click.option("--result", type=click.Choice(["approved", "conditional", "rejected"]),
+              help="A selection checksheet's result (required for one; never assumed).")
+@click.option("--conditions", default="", help="Conditions of a conditional approval.")
+@click.option("--activate", is_flag=True, help="A selection approved: make the proposed link active.")
+@click.option("--action-owner", default="", help="Who owns the corrective actions of an annual report's findings.")
+@click.option("--action-due", type=click.DateTime(["%Y-%m-%d"]), default=None, help="When they are due.")
+@click.pass_context
+def request_accept(ctx: click.Context, request_id: int, username: str, result: str | None, conditions: str,
+                   activate: bool, action_owner: str, action_due) -> None:
+    """Accept an answer awaiting review: it records what it means, as on the Requests screen."""
+    from .domain.problems import RuleViolation
+    from .services import requests
+    from .services.context import PermissionDenied
+
+    context = _context_of(ctx, username)
+    row = requests.request_view(context, request_id).row
+    try:
+        requests.accept(context, request_id, row["version"], requests.Acceptance(
+            result=result, decided_by=context.actor.display_name, conditions=conditions, activate=activate,
+            action_owner=action_owner, action_due_on=action_due.date() if action_due else None))
+    except RuleViolation as error:
+        _problems(error)
+    except PermissionDenied:
+        click.echo(f"Error: {username} may not accept requests.", err=True)
+        sys.exit(1)
+    click.echo(f"R{request_id}: accepted.")
+
+
+@request_group.command("return")
+@click.argument("request_id", type=REQUEST_REF)
+@click.option("--as", "username", required=True, help="The user returning it (their role must allow it).")
+@click.option("--comment", required=True, help="What the vendor should change.")
+@click.pass_context
+def request_return(ctx: click.Context, request_id: int, username: str, comment: str) -> None:
+    """Send an answer back to the vendor with comments; its link works again until it expires."""
+    from .domain.problems import RuleViolation
+    from .services import requests
+    from .services.context import PermissionDenied
+
+    context = _context_of(ctx, username)
+    row = requests.request_view(context, request_id).row
+    try:
+        requests.return_to_vendor(context, request_id, row["version"], comment)
+    except RuleViolation as error:
+        _problems(error)
+    except PermissionDenied:
+        click.echo(f"Error: {username} may not return requests.", err=True)
+        sys.exit(1)
+    click.echo(f"R{request_id}: returned to the vendor.")
 
 
 def _loaded(counts: dict[str, int]) -> str:

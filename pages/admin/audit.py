@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker import settings
-from tracker.domain.audit_changes import local_time
+from tracker.domain.local_times import local_time
 from tracker.outputs import audit_csv
 from tracker.services import audit
 from tracker.ui import labels, tables

@@ -9,11 +9,13 @@ from tracker.domain.requests import OPEN_TO_VENDOR, RequestState
 from tracker.domain.selection import SelectionResult
 from tracker.i18n import describe, join
 from tracker import settings
-from tracker.services import businesses, catalogue, request_mail, requests, risk, terminations
+from tracker.domain.local_times import shown
+from tracker.services import businesses, catalogue, request_mail, requests, risk, setup, terminations
 from tracker.services.requests import Acceptance, RequestDraft
 from tracker.ui import figures, labels, question_form
 from tracker.ui.forms import field_errors, form_errors_elsewhere, paged, pager, submit
 from tracker.ui.links import query_record
+from tracker.ui.navigation import screen
 from tracker.ui.pickers import choose, link_picker
 from tracker.ui.session import context, flash, lang, show_flash, tr
 from tracker.ui.text import md, md_short
@@ -175,6 +177,9 @@ if row["forwarded_from_id"]:
     st.caption(tr("request.forwarded_from", number=row["forwarded_from_id"]))
 if row["comment"]:
     st.caption(tr("request.comment_was", comment=md(row["comment"])))
+if row["answered_at"]:
+    st.markdown(tr("request.answered_line", by=md(row["answered_by"] or "—"),
+                   at=shown(row["answered_at"], settings.load().timezone)))
 
 if sender and row["state"] in (*OPEN_TO_VENDOR, RequestState.DRAFT, RequestState.EXPIRED):
     left, middle, right = st.columns(3)
@@ -203,19 +208,41 @@ if sender and row["state"] in (*OPEN_TO_VENDOR, RequestState.DRAFT, RequestState
     field_errors("rq_act_errors", None)
     form_errors_elsewhere("rq_act_errors", set())
 
+organisation = setup.organisation_name(ctx, lang())
+if view.contradictions or view.changed:  # before the decision, not after it
+    with st.container(border=True):
+        st.markdown(f"**:orange[:material/warning:] {md(tr('request.contradictions'))}**")
+        for found in view.contradictions:
+            question = view.question_set.question(found.question_id).text(lang()) if found.question_id else ""
+            st.markdown("- " + tr(f"request.contradiction.{found.kind}", question=md(question), day=found.day or "",
+                                  links=labels.link_items(found.links, view.links, organisation)))
+        if view.changed:
+            st.markdown("- " + tr("request.changed_list", questions=join(
+                (md(view.question_set.question(q).text(lang())) for q in view.changed), lang())))
+        chains_named = {view.links[i].business_id: view.links[i] for c in view.contradictions for i in c.links
+                        if i in view.links}
+        for link in chains_named.values():
+            st.page_link(screen("pages/oversight/chain.py"), label=tr("request.open_chain", ref=f"E{link.id}"),
+                         query_params={"business": link.business_id}, icon=":material/account_tree:")
 if view.findings:
     st.markdown(f"**{md(tr('request.findings'))}**")
     for finding in view.findings:
         st.markdown(f"- {labels.level(finding.level)} {md(view.question_set.question(finding.question_id).text(lang()))}")
 if view.answers:
     question_form.show_answers(view.question_set, view.answers, view.attachment_names,
-                               view.previous if view.previous else None)
+                               view.previous if view.previous else None, view.changed,
+                               open_file=lambda i: requests.attachment_file(ctx, i))
 if view.forwarded:
     st.markdown(f"**{md(tr('request.forwarded'))}**")
     for child in view.forwarded:
         st.markdown(f"- R{child['id']} {md(child['entrustee_name'])}: {states[child['state']]}")
 if view.effect:
-    st.info(labels.request_effect(view.effect), icon=":material/task_alt:")
+    st.info(labels.request_effect(view.effect, view.links, organisation), icon=":material/task_alt:")
+    if view.effect.get("proposed_engagement_ids"):
+        st.page_link(screen("pages/oversight/approvals.py"), label=tr("nav.approvals"), icon=":material/task_alt:")
+    if view.effect.get("incident_id"):
+        st.page_link(screen("pages/oversight/incidents.py"), label=tr("nav.incidents"), icon=":material/report:",
+                     query_params={"incident": view.effect["incident_id"]})
 
 if sender and row["state"] == RequestState.ANSWERED:
     st.subheader(tr("request.decide"))

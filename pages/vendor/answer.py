@@ -4,7 +4,8 @@ workbook), and lets the vendor pass a copy to its own sub-processors. Nothing el
 
 import streamlit as st
 
-from tracker import config
+from tracker import config, settings
+from tracker.domain.local_times import shown
 from tracker.domain.problems import Problem, RuleViolation
 from tracker.i18n import describe
 from tracker.services import request_answers
@@ -53,7 +54,7 @@ def show_forwarded() -> None:
 
 
 if not request.editable:
-    st.success(tr("vendor.receipt", at=(request.answered_at or "")[:16].replace("T", " ")), icon=":material/check:")
+    st.success(tr("vendor.receipt", at=shown(request.answered_at, settings.load().timezone)), icon=":material/check:")
     question_form.show_answers(question_set, request.answers, request.attachment_names)
     show_forwarded()
     st.stop()

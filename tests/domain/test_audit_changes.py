@@ -1,6 +1,7 @@
 """An audit record read as the fields it changed, and its time in the organisation's zone."""
 
-from tracker.domain.audit_changes import FieldChange, changes, local_time
+from tracker.domain.audit_changes import FieldChange, changes
+from tracker.domain.local_times import local_time
 
 
 def test_an_update_shows_only_the_fields_whose_value_changed():

@@ -81,7 +81,8 @@ def hostile_answers(app_db):
                     uploads[question.id] = ("![画像](leak.png) [リンク](x) <b>太字</b> **強調**.pdf", files.pdf(question.id))
                 case "table":
                     answers[question.id] = [{c.id: (HOSTILE[:90] if c.type == "text" else "JP" if c.type == "country"
-                                                   else "2026-01-01" if c.type == "date" else "no")
+                                                   else "2026-01-01" if c.type == "date"
+                                                   else "" if c.type == "corporate_number" else "no")
                                              for c in question.columns}]
         request_answers.submit(app_db, token, "192.0.2.1", TODAY, view.version, answers, HOSTILE[:100], uploads)
         made[set_id] = (issued.request_id, token)

@@ -120,3 +120,79 @@ def test_a_vendor_may_write_a_date_in_wareki_and_an_unreadable_one_is_named(ctx,
         _submit(db_path, other, {"has_subprocessors": "yes", "subprocessors": [_declared("株式会社米式") | {
             "since": "12/20/2026"}]})
     assert [(p.field, p.code) for p in refused.value.problems] == [("subprocessors[1].since", "error.answer.not_a_date")]
+
+
+# --- 3, 2. contradictions before the decision, named by company, path and ledger ref
+
+@pytest.fixture
+def declaration(ctx, db_path):
+    """A tier-1 link with two registered sub-processors; a declaration answered once and accepted,
+    then again naming only one of them and a new company."""
+    business = f.business(ctx, "給与計算")
+    tier1 = f.link(ctx, f.party(ctx, "株式会社一次"), business_id=business)
+    kept = f.link(ctx, f.party(ctx, "株式会社残る"), parent=tier1)
+    left_out = f.link(ctx, f.party(ctx, "株式会社漏れ"), parent=tier1)
+    first = requests.create_request(ctx, RequestDraft(tier1, "subprocessors", TODAY + timedelta(days=30)))
+    token = first.link.split("answer=")[1]
+    _submit(db_path, token, {"has_subprocessors": "yes", "subprocessors": [_declared("株式会社残る"),
+                                                                          _declared("株式会社漏れ")]})
+    row = requests.request_view(ctx, first.request_id).row
+    requests.accept(ctx, first.request_id, row["version"], requests.Acceptance())
+    second = requests.create_request(ctx, RequestDraft(tier1, "subprocessors", TODAY + timedelta(days=30)))
+    token = second.link.split("answer=")[1]
+    _submit(db_path, token, {"has_subprocessors": "yes", "subprocessors": [_declared("株式会社残る"),
+                                                                          _declared("株式会社新顔")]})
+    return second.request_id, tier1, kept, left_out
+
+
+def test_a_registered_sub_processor_left_out_shows_before_the_decision(ctx, declaration):
+    request_id, _, _, left_out = declaration
+    view = requests.request_view(ctx, request_id)
+    assert [(c.kind, c.links) for c in view.contradictions] == [("undeclared", (left_out,))]
+    assert view.links[left_out].entrustee_name == "株式会社漏れ"
+    assert view.links[left_out].path == ["株式会社一次", "株式会社漏れ"]
+    assert view.changed == ["subprocessors"]
+
+
+def test_no_sub_processors_while_some_are_registered_is_a_contradiction(ctx, db_path):
+    tier1 = f.link(ctx, f.party(ctx, "株式会社一次"), business_id=f.business(ctx))
+    registered = f.link(ctx, f.party(ctx, "株式会社登録済"), parent=tier1)
+    issued = requests.create_request(ctx, RequestDraft(tier1, "subprocessors", TODAY + timedelta(days=30)))
+    _submit(db_path, issued.link.split("answer=")[1], {"has_subprocessors": "no"})
+    view = requests.request_view(ctx, issued.request_id)
+    assert [(c.kind, c.links) for c in view.contradictions] == [("none_but_registered", (registered,))]
+
+
+def test_a_certificate_past_its_expiry_is_a_contradiction(ctx, db_path):
+    request_id, token = _sent(ctx, "selection")
+    _submit(db_path, token, selection_answers(certification_valid_until="2026-10-31"))
+    view = requests.request_view(ctx, request_id)
+    assert [(c.kind, c.question_id, c.day) for c in view.contradictions] == [
+        ("expired", "certification_valid_until", "2026-10-31")]
+
+
+def test_what_accepting_did_names_companies_paths_and_refs(ctx, declaration):
+    from tracker.i18n import t
+    from tracker.outputs.request_text import request_lines
+
+    request_id, tier1, _, left_out = declaration
+    row = requests.request_view(ctx, request_id).row
+    requests.accept(ctx, request_id, row["version"], requests.Acceptance())
+    view = requests.request_view(ctx, request_id)
+    proposed = view.effect["proposed_engagement_ids"]
+    assert [view.links[i].entrustee_name for i in proposed] == ["株式会社新顔"]
+    assert view.effect["undeclared_engagement_ids"] == [left_out]
+    text = "\n".join(request_lines(view, "ja", "Asia/Tokyo", "株式会社委託元"))
+    assert t("request.contradiction.undeclared", "ja", links=f"E{left_out} 株式会社漏れ（株式会社委託元 → 株式会社一次 → "
+             "株式会社漏れ）") in text
+    assert "#" not in text
+
+
+def test_who_answered_and_when_in_the_organisations_time_zone(ctx, db_path):
+    from tracker.outputs.request_text import request_lines
+
+    request_id, token = _sent(ctx, "selection")
+    _submit(db_path, token, selection_answers(), by="情報システム部 回答 花子")
+    view = requests.request_view(ctx, request_id)
+    text = "\n".join(request_lines(view, "en", "Asia/Tokyo", "Us"))
+    assert "Answered by 情報システム部 回答 花子 (" in text and " JST)" in text

@@ -4,9 +4,7 @@ whose value changed, an insert the fields it set, a delete what the row held. Bo
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 BOOKKEEPING = frozenset({"id", "version", "created_at", "created_by", "updated_at", "updated_by",
                          "password_hash", "path_key"})
@@ -25,7 +23,3 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
     return [FieldChange(name, before.get(name), after.get(name)) for name in fields
             if name not in BOOKKEEPING and before.get(name) != after.get(name)]
 
-
-def local_time(at: str, zone: str) -> datetime:
-    """A stored UTC timestamp (ISO 8601) in the organisation's time zone."""
-    return datetime.fromisoformat(at).astimezone(ZoneInfo(zone))

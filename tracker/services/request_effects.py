@@ -5,12 +5,12 @@ acceptance's transaction (``ctx`` joins it): all of it, or nothing."""
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from .. import settings as app_settings
 from ..domain import answers as answer_rules
+from ..domain.declarations import compare, declared_rows
 from ..domain.party_rules import PartyDraft
 from ..domain.problems import Problem, raise_if_any
 from ..domain.selection import AREAS, AreaResult, CheckMethod
@@ -77,25 +77,15 @@ def _annual_report(ctx: Context, row: dict, answers: dict, answered_on: date, de
     return {"review_id": review_id, "corrective_action_ids": action_ids}
 
 
-def _key(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).casefold().replace(" ", "").replace("株式会社", "")
-
-
 def _subprocessors(ctx: Context, row: dict, answers: dict, answered_on: date, decision: Acceptance) -> dict:
     """Declared parties not in the chain under this link become proposed re-delegations (awaiting
     approval, ours for My Number data); registered sub-links not declared are flagged."""
-    declared = (answers.get("subprocessors") or []) if answers.get("has_subprocessors") == "yes" else []
     with ctx.read() as db:
         link = q.engagement(db, row["engagement_id"])
         children = rq.open_sub_links(db, row["engagement_id"])
-    by_number = {c["corporate_number"]: c for c in children if c["corporate_number"]}
-    by_name = {_key(c["name"]): c for c in children}
-    matched, proposed = set(), []
-    for entry in declared:
-        child = by_number.get(entry.get("corporate_number", "")) or by_name.get(_key(entry["name"]))
-        if child:
-            matched.add(child["id"])
-            continue
+    comparison = compare(declared_rows(answers), children)
+    proposed = []
+    for entry in comparison.new:
         party_id = _party_for(ctx, entry)
         proposed.append(engagements.create_engagement(ctx, engagements.EngagementInput(
             entrustee_party_id=party_id, work=entry["work"], data_categories=list(link["data_categories"]),
@@ -104,7 +94,7 @@ def _subprocessors(ctx: Context, row: dict, answers: dict, answered_on: date, de
             storage_countries=[entry.get("storage_country", "JP")],
             start_date=date.fromisoformat(entry["since"]) if entry.get("since") else None,
             owner_user_id=link["owner_user_id"])))
-    undeclared = [c["id"] for c in children if c["id"] not in matched]
+    undeclared = [c["id"] for c in comparison.undeclared]
     return {"proposed_engagement_ids": proposed, "undeclared_engagement_ids": undeclared}
 
 

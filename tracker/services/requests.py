@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 from .. import settings as app_settings
+from ..domain import answer_review as review_rules
 from ..domain import answers as answer_rules
+from ..domain.answer_review import Contradiction
 from ..domain import request_tokens as tokens
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
@@ -23,7 +25,8 @@ from ..store.settings_queries import settings_of
 from ..domain.attachment_rules import document_name
 from ..inputs import request_workbook as workbook_reader
 from ..outputs import request_workbook
-from . import attachments, catalogue, request_effects
+from . import attachments, catalogue, chains, request_effects
+from .chains import ChainLink
 from .setup import ORGANISATION_NAME
 from .context import Context, NotFound
 
@@ -281,20 +284,40 @@ class RequestView:
     attachment_names: dict[int, str]
     link: dict
     effect: dict | None
+    contradictions: list[Contradiction]  # with what we know, shown before the decision
+    changed: list[str]  # questions answered otherwise than last accepted
+    links: dict[int, ChainLink]  # every link the contradictions and the effect name, with its path from us
+
+
+_EFFECT_LINKS = ("proposed_engagement_ids", "undeclared_engagement_ids")  # effect keys that hold link ids
 
 
 def request_view(ctx: Context, request_id: int) -> RequestView:
+    """A request with what the officer judges it on: findings, contradictions, changes, its files."""
     with ctx.read() as db:
         row = _current(db, request_id)
         previous = rq.previous_accepted(db, row["engagement_id"], row["set_id"], request_id)
         forwarded = rq.forwarded(db, request_id)
         link = q.engagement(db, row["engagement_id"])
         names = attachment_names(db, [row] + ([previous] if previous else []))
-    question_set = catalogue.question_set(row["set_id"])
-    answers = stored_answers(row)
-    return RequestView(row, question_set, answers, answer_rules.findings(question_set, answers),
-                       stored_answers(previous) if previous else {}, forwarded, names, link,
-                       json.loads(row["effect"]) if row["effect"] else None)
+        registered = rq.open_sub_links(db, row["engagement_id"]) if row["set_id"] == "subprocessors" else []
+        question_set = catalogue.question_set(row["set_id"])
+        answers = stored_answers(row)
+        effect = json.loads(row["effect"]) if row["effect"] else None
+        found = review_rules.contradictions(question_set, answers, registered, ctx.today) \
+            if row["state"] != RequestState.DRAFT and answers else []
+        named = {i for c in found for i in c.links} | {i for key in _EFFECT_LINKS for i in (effect or {}).get(key, [])}
+        rows = [r for r in (q.engagement(db, i) for i in sorted(named)) if r is not None]
+        links = {one.id: one for one in chains.to_links(db, rows)}
+    before = stored_answers(previous) if previous else {}
+    return RequestView(row, question_set, answers, answer_rules.findings(question_set, answers), before, forwarded,
+                       names, link, effect, found, review_rules.changed_answers(question_set, answers, before), links)
+
+
+def attachment_file(ctx: Context, attachment_id: int) -> tuple[str, str, bytes]:
+    """(original name, content type, content) of an evidence file, checked against its hash."""
+    attachment, data = attachments.read(ctx, attachment_id)
+    return attachment.original_name, attachment.content_type, data
 
 
 def attachment_names(db, rows: list[dict]) -> dict[int, str]:

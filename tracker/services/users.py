@@ -185,6 +185,14 @@ def actor_for_email(db_path: Path, email: str) -> Actor | None:
         return Actor(row[1], row[2], Role(row[3]))
 
 
+def actor_for_username(db_path: Path, username: str) -> Actor | None:
+    """A registered, active user by name, for commands run on the server on their behalf (the
+    server's shell is the authentication; their role's permissions still apply to what they do)."""
+    with connection.reading(db_path) as db:
+        row = uq.active_by_username(db, username)
+    return Actor(row[1], row[2], Role(row[3])) if row else None
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         with _HASHING:

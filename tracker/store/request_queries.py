@@ -7,7 +7,8 @@ from datetime import date
 from sqlite_utils import Database
 
 _LISTED = """SELECT r.id, r.engagement_id, r.set_id, r.set_version, r.state, r.due_on, r.contact_name, r.contact_email,
-                    r.link_expires_on, r.forwarded_from_id, r.sent_on, r.answered_at, r.decided_on, r.version,
+                    r.link_expires_on, r.forwarded_from_id, r.sent_on, r.answered_at, r.answered_by, r.decided_on,
+                    r.version,
                     r.owner_user_id, e.tier, e.work, e.business_id, e.entrustee_party_id, e.parent_engagement_id,
                     b.name AS business_name, p.name AS entrustee_name
              FROM requests r JOIN engagements e ON e.id = r.engagement_id

@@ -40,6 +40,12 @@ def set_sign_in_state(db: Database, user_id: int, failed_attempts: int, locked_u
                [failed_attempts, locked_until, user_id])
 
 
+def active_by_username(db: Database, username: str) -> tuple | None:
+    """(id, username, display name, role) of the active user with this user name."""
+    return db.execute("SELECT id, username, display_name, role FROM users WHERE username = ? AND active = 1",
+                      [username]).fetchone()
+
+
 def active_by_email(db: Database, email: str) -> tuple | None:
     """(id, username, display name, role) of the active user with this e-mail (case aside)."""
     return db.execute("SELECT id, username, display_name, role FROM users WHERE lower(email) = lower(?) "

@@ -142,16 +142,31 @@ def field_value(value) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def request_effect(effect: dict) -> str:
-    """What an accepted answer did, in a sentence per record it made."""
+def link_item(link, organisation: str) -> str:
+    """「E12 株式会社A（自社 → B → 株式会社A）」: a link by its ledger ref, company and path (Markdown-safe)."""
+    return tr("request.link_item", ref=f"E{link.id}", name=md_short(link.entrustee_name),
+              path=path(link.path, organisation))
+
+
+def link_items(ids, links: dict, organisation: str) -> str:
+    return join((link_item(links[i], organisation) if i in links else f"E{i}" for i in ids), lang())
+
+
+def request_effect(effect: dict, links: dict, organisation: str) -> str:
+    """What an accepted answer did, a sentence per kind of record it made; links named by ref,
+    company and path (``links``: link id → ChainLink), never by internal ids."""
     parts = []
     for key, value in effect.items():
         if value in (None, [], ""):
             continue
-        shown = join((f"#{v}" for v in value), lang()) if isinstance(value, list) else f"#{value}" \
-            if isinstance(value, int) else join((tr(f"selection.area.{a}") for a in value), lang()) \
-            if key == "issues" else str(value)
-        parts.append(tr(f"request.effect.{key}", ids=shown))
+        if key in ("proposed_engagement_ids", "undeclared_engagement_ids"):
+            parts.append(tr(f"request.effect.{key}", ids=link_items(value, links, organisation)))
+        elif key == "issues":
+            parts.append(tr("request.effect.issues", ids=join((tr(f"selection.area.{a}") for a in value), lang())))
+        elif key == "corrective_action_ids":
+            parts.append(tr("request.effect.corrective_action_ids", count=len(value)))
+        else:
+            parts.append(tr(f"request.effect.{key}"))
     return "  \n".join(parts) or tr("request.effect.none")
 
 

@@ -5,7 +5,7 @@ Nothing is preselected: a yes/no or a choice starts empty unless it was answered
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import pandas as pd
@@ -111,18 +111,52 @@ def uploads(question_set: QuestionSet, prefix: str) -> dict[str, tuple[str, byte
     return found
 
 
+OpenFile = Callable[[int], tuple[str, str, bytes]]  # attachment id → (name, content type, content)
+
+
 def show_answers(question_set: QuestionSet, answers: dict, file_names: dict[int, str],
-                 previous: dict | None = None) -> None:
-    """Every question with its answer (and last time's, when given), a table per section."""
+                 previous: dict | None = None, changed: Collection[str] = (), open_file: OpenFile | None = None) -> None:
+    """Every question with its answer (and last time's, when given, the changed ones marked), a
+    table per section; a table answer as a table of its own (its columns, a row per entry); each
+    file downloadable under its own name, and an image or PDF previewed, when ``open_file`` is given."""
     for section in question_set.sections:
         st.markdown(f"**{md(section.title(lang()))}**")
+        asked = [q for q in question_set.questions if q.section == section.id]
         rows = []
-        for question in (q for q in question_set.questions if q.section == section.id):
+        for question in (q for q in asked if q.type != AnswerType.TABLE):
             rows.append({tr("vendor.question"): question.text(lang()),
                          tr("vendor.answer"): _shown(question, answers.get(question.id), file_names)}
-                        | ({tr("request.previous_answer"): _shown(question, previous.get(question.id), file_names)}
+                        | ({tr("request.previous_answer"): _shown(question, previous.get(question.id), file_names),
+                            tr("request.change"): tr("request.changed_mark") if question.id in changed else ""}
                            if previous is not None else {}))
-        literal_table(pd.DataFrame(rows).set_index(tr("vendor.question")))  # vendor text, shown as it is
+        if rows:
+            literal_table(pd.DataFrame(rows).set_index(tr("vendor.question")))  # vendor text, shown as it is
+        for question in asked:
+            if question.type == AnswerType.TABLE:
+                _table_answer(question, answers.get(question.id) or [], question.id in changed)
+            elif question.type == AnswerType.FILE and answers.get(question.id) is not None and open_file:
+                _file_answer(question, answers[question.id], open_file)
+
+
+def _table_answer(question: Question, rows: list[dict], changed: bool) -> None:
+    mark = f" — {tr('request.changed_mark')}" if changed else ""
+    st.markdown(f"{md(question.text(lang()))}{md(mark)}")
+    if not rows:
+        st.caption(tr("request.no_rows"))
+        return
+    literal_table(pd.DataFrame([{c.text(lang()): display(c, row.get(c.id), lang()) for c in question.columns}
+                                for row in rows], index=pd.RangeIndex(1, len(rows) + 1)))
+
+
+def _file_answer(question: Question, attachment_id: int, open_file: OpenFile) -> None:
+    """The evidence file under its original name, beside the question it answers."""
+    name, content_type, data = open_file(attachment_id)
+    st.download_button(tr("request.open_file", name=md(name)), data, file_name=name, mime=content_type,
+                       icon=":material/download:", key=f"file_{question.id}_{attachment_id}", on_click="ignore")
+    if content_type.startswith("image/"):
+        st.image(data, caption=name, width=480)
+    elif content_type == "application/pdf":
+        st.pdf(data, height=480)
 
 
 def _shown(question: Question, value: Any, file_names: dict[int, str]) -> str:
@@ -131,5 +165,5 @@ def _shown(question: Question, value: Any, file_names: dict[int, str]) -> str:
     if question.type == AnswerType.FILE:
         return file_names.get(value, "?")
     if question.type == AnswerType.TABLE:
-        return "\n".join(" / ".join(display(c, row.get(c.id), lang()) for c in question.columns) for row in value)
+        return tr("request.table_rows", count=len(value))
     return display(question, value, lang())
