@@ -61,7 +61,7 @@ if not request.editable:
 
 if request.comment:
     st.warning(tr("vendor.returned", comment=md(request.comment)), icon=":material/undo:")
-st.markdown(md(question_set.intro(lang())))
+st.markdown(md(question_set.intro(lang(), my_number="my_number" in request.data_categories)))
 st.caption(tr("vendor.required_mark"))
 prefix = f"vr{request.id}_v{request.version}_"
 errors = f"vr{request.id}_errors"

@@ -196,3 +196,14 @@ def test_who_answered_and_when_in_the_organisations_time_zone(ctx, db_path):
     view = requests.request_view(ctx, request_id)
     text = "\n".join(request_lines(view, "en", "Asia/Tokyo", "Us"))
     assert "Answered by 情報システム部 回答 花子 (" in text and " JST)" in text
+
+
+# --- 12. the declaration cites the My Number Act only where My Number data is entrusted
+
+def test_the_declaration_cites_article_10_only_on_my_number_links():
+    from tracker.services import catalogue
+
+    declaration = catalogue.question_set("subprocessors")
+    for lang, cited in (("ja", "番号法第10条"), ("en", "My Number Act Art. 10")):
+        assert cited not in declaration.intro(lang)
+        assert cited in declaration.intro(lang, my_number=True)

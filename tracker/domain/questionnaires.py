@@ -110,12 +110,16 @@ class QuestionSet:
     intro_en: str
     sections: tuple[Section, ...]
     questions: tuple[Question, ...]
+    # said after the intro only on a link that carries My Number data (番号法 applies there alone)
+    my_number_note_ja: str = ""
+    my_number_note_en: str = ""
 
     def title(self, lang: str) -> str:
         return self.title_ja if lang == "ja" else self.title_en
 
-    def intro(self, lang: str) -> str:
-        return self.intro_ja if lang == "ja" else self.intro_en
+    def intro(self, lang: str, my_number: bool = False) -> str:
+        note = (self.my_number_note_ja if lang == "ja" else self.my_number_note_en) if my_number else ""
+        return " ".join(filter(None, [self.intro_ja if lang == "ja" else self.intro_en, note]))
 
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)
@@ -196,7 +200,8 @@ class _Reader:
         return tuple(parsed)
 
 
-_SET_FIELDS = {"id", "version", "title_ja", "title_en", "intro_ja", "intro_en", "sections", "questions"}
+_SET_FIELDS = {"id", "version", "title_ja", "title_en", "intro_ja", "intro_en", "my_number_note_ja",
+               "my_number_note_en", "sections", "questions"}
 _QUESTION_FIELDS = {"id", "version", "section", "type", "required", "text_ja", "text_en", "source", "choices",
                     "na", "finding_if", "finding_level", "columns"}
 _COLUMN_FIELDS = {"id", "type", "required", "text_ja", "text_en", "choices", "na"}
@@ -235,8 +240,9 @@ def parse_set(data: dict, file: str) -> QuestionSet:
     missing = sorted(needed - set(ids))
     if missing:
         read.fail("questions", f"the {set_id} set needs the question {missing[0]} (the product reads it)")
+    notes = {name: read.text(data, name, "", required=False) for name in ("my_number_note_ja", "my_number_note_en")}
     return QuestionSet(set_id, version, texts["title_ja"], texts["title_en"], texts["intro_ja"], texts["intro_en"],
-                       tuple(sections), tuple(questions))
+                       tuple(sections), tuple(questions), **notes)
 
 
 def _question(read: _Reader, raw: dict, where: str, section_ids: list[str]) -> Question:
