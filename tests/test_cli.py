@@ -158,7 +158,7 @@ def test_ids_as_printed_and_decisions_from_the_command_line(tmp_path):
     assert runner.invoke(main, ["--db", db, "init", "--demo"]).exit_code == 0
     made = runner.invoke(main, ["--db", db, "request", "new", "E3", "--set", "incident_notice", "--due", "2026-12-20"])
     assert made.exit_code == 0, made.output
-    number = made.output.split()[0]
+    number = made.stdout.split()[0]
     out = tmp_path / "w.xlsx"
     assert runner.invoke(main, ["--db", db, "request", "workbook", number, "-o", str(out)]).exit_code == 0
     assert runner.invoke(main, ["--db", db, "request", "workbook", number.lower(), "-o", str(out)]).exit_code == 0
@@ -181,3 +181,21 @@ def test_ids_as_printed_and_decisions_from_the_command_line(tmp_path):
     assert returned.exit_code == 0 and "returned to the vendor" in returned.output
     again = runner.invoke(main, ["--db", db, "request", "list", "--state", "returned"])
     assert "R2\treturned" in again.output
+
+
+def test_a_second_open_request_and_links_to_localhost_are_warned_of(tmp_path):
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "init", "--demo"]).exit_code == 0
+    # the demo has a selection request sent to E1 (R1)
+    second = runner.invoke(main, ["--db", db, "request", "new", "E1", "--set", "selection", "--due", "2026-12-20"])
+    assert second.exit_code == 1 and "R1 (sent" in second.output and "--again" in second.output
+    again = runner.invoke(main, ["--db", db, "request", "new", "E1", "--set", "selection", "--due", "2026-12-20",
+                                 "--again"])
+    assert again.exit_code == 0 and "[requests] public_url" in again.output  # the default points at localhost
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text('[requests]\npublic_url = "https://tracker.example.co.jp"\n')
+    clean = runner.invoke(main, ["--db", db, "request", "new", "E3", "--set", "selection", "--due", "2026-12-20"],
+                          env={"TRACKER_SETTINGS": str(settings_file)})
+    assert clean.exit_code == 0 and "public_url" not in clean.output
+    assert "https://tracker.example.co.jp/?answer=" in clean.output

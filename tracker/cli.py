@@ -420,15 +420,25 @@ def _problems(error) -> None:
 @click.option("--email", default="", help="The vendor's e-mail (default: the party's).")
 @click.option("--draft", is_flag=True, help="Keep it as a draft: no link yet.")
 @click.option("--mail", is_flag=True, help="Also e-mail the link and the workbook to the contact ([smtp] settings).")
+@click.option("--again", is_flag=True, help="Send even though the same request to this link is not yet settled.")
 @click.pass_context
 def request_new(ctx: click.Context, engagement: int, set_id: str, due, contact: str, email: str, draft: bool,
-                mail: bool) -> None:
+                mail: bool, again: bool) -> None:
     """Create a request for one engagement; prints its id and the vendor's one-time link (shown once)."""
     from . import settings
     from .domain.problems import RuleViolation
     from .services import request_mail, requests
 
     context = _context(ctx)
+    if requests.links_point_here():
+        click.echo(f"Warning: links point at {settings.load().requests.public_url}, which vendors cannot open: set "
+                   "[requests] public_url in data/settings.toml (or the file $TRACKER_SETTINGS names).", err=True)
+    already = requests.open_of(context, engagement, set_id)
+    if already and not again:
+        click.echo(f"Error: E{engagement} already has {set_id} request(s) not yet settled: "
+                   + ", ".join(f"R{r['id']} ({r['state']}, due {r['due_on']})" for r in already)
+                   + ". Give --again to send another.", err=True)
+        sys.exit(1)
     try:
         issued = requests.create_request(context, requests.RequestDraft(engagement, set_id, due.date(), contact,
                                                                         email), send=not draft)

@@ -65,6 +65,9 @@ def remember(issued) -> None:
 
 if sender:
     with st.expander(tr("request.new"), icon=":material/forward_to_inbox:"):
+        if requests.links_point_here():  # a vendor could not open them
+            st.warning(tr("request.public_url_unset", url=md(settings.load().requests.public_url)),
+                       icon=":material/link_off:")
         st.checkbox(tr("request.mail"), key="rq_mail")
         one, many, ended = st.tabs([tr("request.new_one"), tr("request.new_many"), tr("request.new_termination")])
         with one:
@@ -74,6 +77,10 @@ if sender:
             left.selectbox(tr("request.set"), list(sets), index=None, format_func=sets.__getitem__,
                            placeholder=tr("common.choose"), key="rq_new_set")
             field_errors("rq_new_errors", "set_id")
+            if link_id is not None and st.session_state.get("rq_new_set"):
+                for already in requests.open_of(ctx, link_id, st.session_state["rq_new_set"]):
+                    st.warning(tr("request.already_open", number=f"R{already['id']}",
+                                  state=states[already["state"]], due=already["due_on"]), icon=":material/content_copy:")
             right.date_input(tr("request.due_on"), value=None, min_value=ctx.today, format="YYYY-MM-DD",
                              key="rq_new_due")
             with right:

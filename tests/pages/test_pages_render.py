@@ -343,3 +343,13 @@ def test_a_fault_shows_our_message_and_nothing_of_the_code(app_db, monkeypatch):
     assert not at.exception
     assert [e.value for e in at.error] == [t("common.page_failed", "en")]
     assert not any("secret" in str(element.value) for element in at.main if hasattr(element, "value"))
+
+
+def test_the_requests_screen_warns_while_links_point_at_this_server(app_db, monkeypatch, tmp_path):
+    at = open_page("pages/oversight/requests.py", "en")
+    assert any("[requests] public_url" in w.value for w in at.warning)
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text('[requests]\npublic_url = "https://tracker.example.co.jp"\n')
+    monkeypatch.setenv("TRACKER_SETTINGS", str(settings_file))
+    at = open_page("pages/oversight/requests.py", "en")
+    assert not any("public_url" in w.value for w in at.warning)

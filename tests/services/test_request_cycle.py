@@ -207,3 +207,22 @@ def test_the_declaration_cites_article_10_only_on_my_number_links():
     for lang, cited in (("ja", "番号法第10条"), ("en", "My Number Act Art. 10")):
         assert cited not in declaration.intro(lang)
         assert cited in declaration.intro(lang, my_number=True)
+
+
+# --- 7. before sending: an open request of the same set, links that point at this server
+
+def test_an_open_request_of_the_same_set_is_found_before_sending_another(ctx):
+    request_id, _ = _sent(ctx, "selection")
+    link = requests.request_view(ctx, request_id).row["engagement_id"]
+    assert [r["id"] for r in requests.open_of(ctx, link, "selection")] == [request_id]
+    assert requests.open_of(ctx, link, "annual_report") == []
+    requests.withdraw(ctx, request_id, requests.request_view(ctx, request_id).row["version"])
+    assert requests.open_of(ctx, link, "selection") == []
+
+
+@pytest.mark.parametrize("url,local", [("http://localhost:8501", True), ("http://127.0.0.1:8501", True),
+                                       ("https://tracker.example.co.jp", False), ("http://10.1.2.3:8501", False)])
+def test_links_that_point_at_this_server_are_noticed(url, local):
+    from tracker.domain.request_tokens import local_address
+
+    assert local_address(url) is local

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from urllib.parse import urlsplit
 from datetime import datetime, timedelta
 
 TOKEN_BYTES = 32  # 256 bits: guessing one is not a question of rate limits
@@ -37,3 +38,9 @@ def throttled(recent_failures: list[datetime], now: datetime) -> bool:
 
 def link(public_url: str, token: str) -> str:
     return f"{public_url.rstrip('/')}/?answer={token}"
+
+
+def local_address(public_url: str) -> bool:
+    """A base address only this machine can open (localhost, a loopback address)."""
+    host = (urlsplit(public_url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost")

@@ -113,6 +113,18 @@ def _sent_values(ctx: Context, due_on: date, token: str) -> dict:
             "link_expires_on": link_expires_on(due_on, grace).isoformat()}
 
 
+def links_point_here() -> bool:
+    """Whether ``[requests] public_url`` still names this machine (localhost, the default): links
+    sent now would not open for a vendor."""
+    return tokens.local_address(app_settings.load().requests.public_url)
+
+
+def open_of(ctx: Context, engagement_id: int, set_id: str) -> list[dict]:
+    """The requests of this set to this link not yet settled (a second one is usually a mistake)."""
+    with ctx.read() as db:
+        return rq.outstanding_of(db, engagement_id, set_id)
+
+
 def link_of(token: str | None) -> str | None:
     return tokens.link(app_settings.load().requests.public_url, token) if token else None
 

@@ -76,6 +76,12 @@ def forwarded(db: Database, request_id: int) -> list[dict]:
     return list(db.query(f"{_LISTED} WHERE r.forwarded_from_id = ? ORDER BY r.id", [request_id]))
 
 
+def outstanding_of(db: Database, engagement_id: int, set_id: str) -> list[dict]:
+    """Requests of one set to one link still with the vendor or a draft (answered ones await us)."""
+    return list(db.query("SELECT id, state, due_on FROM requests WHERE engagement_id = ? AND set_id = ? AND state IN "
+                         "('draft', 'sent', 'opened', 'returned', 'answered') ORDER BY id", [engagement_id, set_id]))
+
+
 def open_forward(db: Database, request_id: int, engagement_id: int) -> dict | None:
     """The forward of a request to one sub-link that is not withdrawn or expired, if any."""
     rows = list(db.query("SELECT id, state, sent_on FROM requests WHERE forwarded_from_id = ? AND engagement_id = ? "
