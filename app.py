@@ -34,13 +34,21 @@ def prepare_database(path: str) -> str:
 
 prepare_database(str(config.db_path()))
 
+def first_language() -> str:
+    """Japanese first; a vendor's page opens in the browser's language (ja or en) until the vendor
+    chooses (Streamlit applies a widget's default only when it is first drawn)."""
+    if st.query_params.get("answer") and (st.context.locale or "").lower().startswith("en"):
+        return "en"
+    return "ja"
+
+
 with st.sidebar:
     # The label must not change with the language: a widget whose label changes is a new widget
     # to Streamlit, which would reset the switch to its default just after the user flipped it.
     # required: clicking the chosen language keeps it (a deselected switch once crashed the page,
     # setting the key after its widget existed)
     st.segmented_control(
-        "表示言語 / Language", LANGUAGES, key="lang", default="ja", required=True,
+        "表示言語 / Language", LANGUAGES, key="lang", default=first_language(), required=True,
         format_func=lambda code: {"ja": "日本語", "en": "English"}[code],
     )
 
@@ -107,6 +115,7 @@ def screens(role) -> dict[str, list]:
 
 
 if st.query_params.get("answer"):  # a vendor's one-time link: that request's page and nothing else, no account
+    streamlit_words.apply(app_settings.attachment_max_bytes // (1024 * 1024))
     run_guarded(st.navigation([st.Page("pages/vendor/answer.py", title=tr("nav.vendor"),
                                        icon=":material/assignment:", url_path="answer")], position="hidden"))
     st.stop()

@@ -18,7 +18,7 @@ from tracker.ui.links import query_record
 from tracker.ui.navigation import screen
 from tracker.ui.pickers import choose, link_picker
 from tracker.ui.session import context, flash, lang, show_flash, tr
-from tracker.ui.text import md, md_short
+from tracker.ui.text import md, short
 
 ctx = context()
 st.title(tr("nav.requests"))
@@ -103,7 +103,7 @@ if sender:
             right.button(tr("request.save_draft"), key="rq_new_draft", disabled=link_id is None,
                          on_click=submit("rq_new_errors", lambda: create_one(False), tr("request.drafted")))
         with many:
-            business_id = choose(tr("request.business"), "rq_bulk_business", {k: md(v) for k, v in business_names.items()})
+            business_id = choose(tr("request.business"), "rq_bulk_business", dict(business_names))  # options are plain text
             tiers = {1: tr("request.tier1_only"), 0: tr("request.every_tier")}
             st.radio(tr("request.which_links"), list(tiers), format_func=tiers.__getitem__, horizontal=True,
                      key="rq_bulk_tiers")
@@ -125,7 +125,7 @@ if sender:
                       on_click=submit("rq_bulk_errors", create_bulk, tr("request.sent"), on_success=remember))
         with ended:
             open_terminations, _ = terminations.terminations(ctx, limit=100)
-            names = {t["id"]: f"{md_short(t['entrustee_name'])} · {md(t['business_name'])} ({t['ended_on']})"
+            names = {t["id"]: f"{short(t['entrustee_name'])} · {short(t['business_name'])} ({t['ended_on']})"
                      for t in open_terminations}
             termination_id = choose(tr("request.termination"), "rq_term", names)
             st.date_input(tr("request.due_on"), value=None, min_value=ctx.today, format="YYYY-MM-DD", key="rq_term_due")
@@ -162,7 +162,7 @@ st.dataframe([{
 pager(total, "rq_page")
 
 current = query_record("request", lambda i: requests.request_view(ctx, i).row)
-names = {r["id"]: f"R{r['id']} · {states[r['state']]} · {md_short(r['entrustee_name'])} · {sets[r['set_id']]}"
+names = {r["id"]: f"R{r['id']} · {states[r['state']]} · {short(r['entrustee_name'])} · {sets[r['set_id']]}"
          for r in rows}
 if current and current["id"] not in names:
     names = {current["id"]: f"R{current['id']}"} | names

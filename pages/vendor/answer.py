@@ -37,7 +37,8 @@ except LinkRefused:
 question_set = request.question_set
 st.title(md(question_set.title(lang())))
 show_flash("_vendor_flash")
-entruster = request.organisation or tr("vendor.us")  # answers come to us, whoever passed the request on
+# answers come to us, whoever passed the request on; in English under our English name where we hold it
+entruster = (request.organisation_en if lang() == "en" else "") or request.organisation or tr("vendor.us")
 st.markdown(tr("vendor.about", entruster=md(entruster), entrustee=md(request.entrustee_name),
                business=md(request.business_name), work=md(request.work),
                categories=labels.categories(request.data_categories), due=request.due_on.isoformat(),
@@ -124,25 +125,31 @@ with st.expander(tr("vendor.excel"), icon=":material/table_view:"):
 if request.sublinks:
     with st.expander(tr("vendor.forward"), icon=":material/forward_to_inbox:"):
         st.caption(tr("vendor.forward_help"))
+        forward_errors = f"{prefix}fwd_errors"
         names = {s["id"]: s["name"] for s in request.sublinks}
-        chosen = st.selectbox(tr("vendor.forward_to"), list(names), index=None, format_func=lambda i: md(names[i]),
-                              placeholder=tr("common.choose"), key=prefix + "fwd_to")
+        chosen = st.selectbox(tr("vendor.forward_to") + " ＊", list(names), index=None,
+                              format_func=lambda i: names[i], placeholder=tr("common.choose"), key=prefix + "fwd_to")
+        field_errors(forward_errors, "engagement_id")
         contact = next((s for s in request.sublinks if s["id"] == chosen), None)
-        st.text_input(tr("vendor.forward_contact"), value=(contact or {}).get("contact_person") or "",
+        st.text_input(tr("vendor.forward_contact") + " ＊", value=(contact or {}).get("contact_person") or "",
                       key=f"{prefix}fwd_name_{chosen}")
+        field_errors(forward_errors, "contact_name")
         st.text_input(tr("vendor.forward_email"), value=(contact or {}).get("email") or "",
                       key=f"{prefix}fwd_mail_{chosen}")
-        if st.button(tr("vendor.forward_send"), key=prefix + "fwd_send", disabled=chosen is None):
+        field_errors(forward_errors, "contact_email")
+        field_errors(forward_errors, None)
+        if st.button(tr("vendor.forward_send"), key=prefix + "fwd_send"):
             try:
-                issued = request_answers.forward(db_path, token, client, today, chosen,
+                issued = request_answers.forward(db_path, token, client, today, chosen or 0,
                                                  st.session_state.get(f"{prefix}fwd_name_{chosen}") or "",
                                                  st.session_state.get(f"{prefix}fwd_mail_{chosen}") or "")
             except RuleViolation as violation:
-                for problem in violation.problems:
-                    st.error(describe(problem, lang(), quote=md))
+                st.session_state[forward_errors] = violation.problems
+                st.rerun()
             except Busy:
                 st.warning(tr("common.busy_page"))
             else:
+                st.session_state.pop(forward_errors, None)
                 st.success(tr("vendor.forwarded"))
                 st.code(issued.link, language=None)
 show_forwarded()

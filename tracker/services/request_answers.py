@@ -29,7 +29,7 @@ from ..store.settings_queries import settings_of
 from . import attachments, catalogue
 from .context import Actor, Busy, Context
 from .requests import Issued, RequestDraft, attachment_names, insert_request, read_workbook, stored_answers, to_stored, workbook_file
-from .setup import ORGANISATION_NAME
+from .setup import ORGANISATION_NAME, ORGANISATION_NAME_EN
 
 
 class LinkRefused(Exception):
@@ -54,6 +54,7 @@ class VendorRequest:
     entrustee_name: str
     entruster_name: str | None  # None: us
     organisation: str
+    organisation_en: str  # our English name, for the page in English ("" when not set)
     answered_at: str | None
     attachment_names: dict[int, str]
     sublinks: list[dict]  # the vendor's own sub-processors under this link, to forward to
@@ -124,7 +125,7 @@ def _view(db_path: Path, row: dict) -> VendorRequest:
         business = q.business(db, link["business_id"])
         entrustee = q.party(db, link["entrustee_party_id"])
         entruster = q.party(db, link["entruster_party_id"]) if link["entruster_party_id"] else None
-        organisation = settings_of(db, [ORGANISATION_NAME]).get(ORGANISATION_NAME, "")
+        ours = settings_of(db, [ORGANISATION_NAME, ORGANISATION_NAME_EN])
         names = attachment_names(db, [row])
         sublinks = rq.open_sub_links(db, link["id"])
         forwarded = rq.forwarded(db, row["id"])
@@ -134,7 +135,8 @@ def _view(db_path: Path, row: dict) -> VendorRequest:
         if row["state"] == RequestState.RETURNED else None, business_name=business["name"], work=link["work"],
         data_categories=list(link["data_categories"]), entrustee_name=entrustee["name"],
         entruster_name=entruster["name"] if entruster else None,
-        organisation=organisation, answered_at=row["answered_at"],
+        organisation=ours.get(ORGANISATION_NAME, ""), organisation_en=ours.get(ORGANISATION_NAME_EN, ""),
+        answered_at=row["answered_at"],
         attachment_names=names, sublinks=sublinks,
         forwarded=[{"id": f["id"], "name": f["entrustee_name"], "state": f["state"]} for f in forwarded])
 
@@ -235,7 +237,8 @@ def forward(db_path: Path, token: str, client: str, today: date, engagement_id: 
     answering. Returns the new link, for the vendor to pass on."""
     row = _find(db_path, token, client, today)
     due = date.fromisoformat(row["due_on"])
-    raise_if_any(contact_problems(contact_name, contact_email, name_required=True) + due_problems(due, today))
+    raise_if_any(([] if engagement_id else [Problem("engagement_id", "error.required")])
+                 + contact_problems(contact_name, contact_email, name_required=True) + due_problems(due, today))
     ctx = _vendor(db_path, row, today)
     with ctx.write(Action.ANSWER_REQUEST) as db:
         current, sub = rq.request(db, row["id"]), q.engagement(db, engagement_id)

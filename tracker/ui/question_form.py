@@ -88,17 +88,22 @@ def _table(question: Question, key: str, rows: list[dict]) -> pd.DataFrame:
     read a label back as its value)."""
     st.markdown(_label(question))
     columns = [c.id for c in question.columns]
-    frame = pd.DataFrame([{c.id: display(c, row.get(c.id), lang()) or None for c in question.columns} for row in rows],
-                         columns=columns, dtype=object)
+    frame = pd.DataFrame([{c.id: display(c, row.get(c.id), lang()) for c in question.columns} for row in rows],
+                         columns=columns, dtype=object)  # an empty cell shows empty, never "None"
     config = {}
     for column in question.columns:
         if options(column):
             config[column.id] = st.column_config.SelectboxColumn(  # a grid header is plain text, not Markdown
-                column.text(lang()), options=[display(column, v, lang()) for v, _, _ in options(column)],
-                required=column.required)
+                _header(column), options=[display(column, v, lang()) for v, _, _ in options(column)])
         else:
-            config[column.id] = st.column_config.TextColumn(column.text(lang()), required=column.required)
+            config[column.id] = st.column_config.TextColumn(_header(column))
     return st.data_editor(frame, column_config=config, num_rows="dynamic", key=key, hide_index=True, width="stretch")
+
+
+def _header(column: Column) -> str:
+    """A grid column's header, ＊ when required: the rules say which cell is missing, in the user's
+    language, next to the grid (Streamlit's own check would say it in English only)."""
+    return column.text(lang()) + (" ＊" if column.required else "")
 
 
 def uploads(question_set: QuestionSet, prefix: str) -> dict[str, tuple[str, bytes]]:
