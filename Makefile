@@ -13,7 +13,7 @@ TEST_WORKERS ?= 2
 
 help:
 	@echo "make run    start the app at http://localhost:$(PORT) on data/tracker.db (demo data on first start)"
-	@echo "make test   run the whole test suite, browser tests included"
+	@echo "make test   run the whole test suite, browser tests included (installs Chromium and LibreOffice)"
 	@echo "make bench  benchmark at 1,000 / 10,000 / 50,000 parties (prints a table; see docs/benchmarks.md)"
 
 $(STAMP): pyproject.toml
@@ -25,9 +25,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-# Debian's Chromium drives the browser tests; Playwright's own browser download is not reachable here.
+# Debian's Chromium drives the browser tests (Playwright's own browser download is not reachable
+# here); LibreOffice prints the generated workbooks and documents to PDF for the tests that read
+# them as a reader would, with Japanese fonts so that lines wrap as they do on a user's machine.
+SYSTEM_PACKAGES := chromium libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 && fc-list | grep -q "Noto Sans CJK" \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); }
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check tracker pages tests app.py

@@ -7,6 +7,7 @@ the questions, so that an upload of another request's workbook, or of edited que
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -30,6 +31,37 @@ _FILL_HEAD = PatternFill("solid", fgColor="DDE4EE")
 _FILL_ANSWER = PatternFill("solid", fgColor="FFF8DC")
 _FILL_LOCKED = PatternFill("solid", fgColor="EEEEEE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+# column widths of the main sheet (in characters of the default font; a Japanese character is two)
+_WIDTHS = {NUMBER: 5, SECTION: 16, TEXT_JA: 40, TEXT_EN: 40, ANSWER: 26, REQUIRED: 6, SOURCE: 24, QUESTION_ID: 4}
+_LINE_POINTS = 15  # one line of 11-point text, with its spacing
+
+
+def text_width(text: str) -> int:
+    """How wide ``text`` is in character widths: a full-width character counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+
+
+def row_height(texts: list[tuple[str, float]]) -> float:
+    """The height (points) that shows each (text, column width) whole when wrapped: Excel and
+    LibreOffice do not grow a row for wrapped text they did not write themselves."""
+    lines = 1
+    for text, width in texts:
+        usable = max(width - 1, 1)
+        lines = max(lines, sum(max(1, -(-text_width(part) // usable)) for part in (text or "").split("\n")))
+    return lines * _LINE_POINTS + 4
+
+
+def _print_setup(sheet, title_rows: str) -> None:
+    """A4 landscape, every column on the page's width (the answer column on the first page), the
+    header rows repeated on each page, the request's title in the header."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddFooter.center.text = "&P / &N"
 
 
 def checksum(question_set: QuestionSet) -> str:
@@ -39,8 +71,16 @@ def checksum(question_set: QuestionSet) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+_SHEET_NAME_UNSAFE = str.maketrans({c: " " for c in "[]:*?/\\（）()"})
+
+
 def table_sheet_name(question: Question) -> str:
-    return question.text_ja[:12].replace("（", "").replace("）", "") + " " + question.id[:16]
+    """A sheet name a person reads (Excel allows 31 characters): the question's own words, cut at
+    its first bracket or full stop — 「再委託先の一覧」."""
+    words = question.text_ja
+    for stop in ("（", "(", "。", "、"):
+        words = words.split(stop)[0]
+    return words.translate(_SHEET_NAME_UNSAFE).strip()[:31] or question.id[:31]
 
 
 @dataclass(frozen=True)
@@ -60,13 +100,14 @@ def write(question_set: QuestionSet, about: WorkbookContext, answers: dict[str, 
     sheet = workbook.active
     sheet.title = MAIN_SHEET
     _intro(sheet, question_set, about)
-    for column, width in zip(ANSWER.join(["ABCD", "FGH"]), (5, 16, 48, 48, 22, 8, 24, 4)):
+    for column, width in _WIDTHS.items():
         sheet.column_dimensions[column].width = width
     sheet.column_dimensions[QUESTION_ID].hidden = True
     headers = ("No.", "区分 Section", "設問", "Question", "回答 Answer", "必須 Req.", "出典 Source", "id")
     for index, header in enumerate(headers, start=1):
         cell = sheet.cell(HEADER_ROW, index, header)
         cell.font, cell.fill, cell.alignment = Font(bold=True), _FILL_HEAD, _WRAP
+    sheet.row_dimensions[HEADER_ROW].height = row_height([(h, w) for h, w in zip(headers, _WIDTHS.values())])
     lists: dict[tuple, DataValidation] = {}
     for number, question in enumerate(question_set.questions, start=1):
         row = HEADER_ROW + number
@@ -75,6 +116,10 @@ def write(question_set: QuestionSet, about: WorkbookContext, answers: dict[str, 
                   "○" if question.required else "", question.source, question.id)
         for index, value in enumerate(values, start=1):
             sheet.cell(row, index, value).alignment = _WRAP
+        sheet.row_dimensions[row].height = row_height(
+            [(question.text_ja, _WIDTHS[TEXT_JA]), (question.text_en, _WIDTHS[TEXT_EN]),
+             (values[1], _WIDTHS[SECTION]), (question.source, _WIDTHS[SOURCE]),
+             (str(values[4] or ""), _WIDTHS[ANSWER])])
         answer = sheet[f"{ANSWER}{row}"]
         if question.type == AnswerType.FILE:
             answer.value = "回答ページで添付 / attach on the answer page"
@@ -87,6 +132,7 @@ def write(question_set: QuestionSet, about: WorkbookContext, answers: dict[str, 
             answer.value = _cell_value(question, answers.get(question.id))
             _answer_cell(sheet, answer, question, lists)
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    _print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
     sheet.protection.sheet = True  # questions locked; answer cells are not
     sheet.protection.formatColumns = False  # the vendor may still widen a column to read
     meta = workbook.create_sheet(META_SHEET)
@@ -108,13 +154,16 @@ def _intro(sheet, question_set: QuestionSet, about: WorkbookContext) -> None:
                    "回答後、このファイルを回答ページからアップロードするか、担当者へお送りください。")
     sheet["A5"] = ("Answer in the yellow cells. Do not change the questions: a file with changed questions is "
                    "refused. Then upload this file on the answer page, or send it back to your contact.")
-    for row in range(2, 6):
-        sheet.merge_cells(f"A{row}:G{row}")
-        sheet[f"A{row}"].alignment = _WRAP
-        sheet.row_dimensions[row].height = 48
     sheet["A6"] = (f"依頼番号 Request R{about.request_id}　{about.organisation} → {about.entrustee}　"
                    f"業務 Business: {about.business} / {about.work}　回答期限 Due: {about.due_on}")
+    merged_width = sum(_WIDTHS[c] for c in "ABCDEFG")
+    for row in range(2, 7):
+        sheet.merge_cells(f"A{row}:G{row}")
+        sheet[f"A{row}"].alignment = _WRAP
+        sheet.row_dimensions[row].height = row_height([(str(sheet[f"A{row}"].value), merged_width)])
+    sheet.row_dimensions[1].height = 24
     sheet["A7"], sheet["A7"].font = "回答者（所属・氏名） Answered by (department, name)", Font(bold=True)
+    sheet.merge_cells("A7:D7")
     answered_by = sheet[ANSWERED_BY_CELL]
     answered_by.protection, answered_by.fill = Protection(locked=False), _FILL_ANSWER
 
@@ -174,7 +223,11 @@ def _table_sheet(workbook: Workbook, question: Question, rows: list[dict]) -> No
             given = rows[offset].get(column.id) if offset < len(rows) else None
             target = sheet.cell(row, index, _cell_value(column, given))
             _answer_cell(sheet, target, column, lists)
+    sheet.row_dimensions[3].height = row_height([(f"{c.text_ja}\n{c.text_en} ○", 22) for c in question.columns])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(question.columns))
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(question.columns))
     sheet.row_dimensions[4].hidden = True
     sheet.freeze_panes = "A5"
+    _print_setup(sheet, "3:3")
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
