@@ -4,12 +4,11 @@ sheet names that read as names. Read back through LibreOffice's PDF."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import openpyxl
 import pytest
 
-from tests.conftest import context_for
 from tests.outputs.libreoffice import needs_libreoffice, pages, squeezed, to_pdf
 from tracker.outputs.request_workbook import MAIN_SHEET, row_height, table_sheet_name, text_width
 from tracker.services import catalogue, requests
