@@ -114,7 +114,7 @@ def test_a_tier_one_vendor_forwards_the_declaration_and_the_new_sub_processor_aw
 
     vendor = _vendor_page(browser, url, issued.link)
     form = expander(vendor, ja("vendor.forward"))
-    choose(form, ja("vendor.forward_to"), "東日本データ入力株式会社")
+    choose(form, ja("vendor.forward_to") + " ＊", "東日本データ入力株式会社")
     click(form, ja("vendor.forward_send"))
     expect(form.get_by_text(ja("vendor.forwarded"))).to_be_visible()
     forwarded_link = form.locator("code").inner_text()
