@@ -300,9 +300,11 @@ def remind(ctx: click.Context, dry_run: bool, today, settings_file: Path | None)
               help="Another engagement with the same entruster and entrustee to cover (repeatable).")
 @click.option("--effective", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Effective date (default: today).")
+@click.option("--work-en", default="", help="The work in English, for --lang en or both (default: the Japanese, "
+              "marked as such).")
 @click.pass_context
 def addendum(ctx: click.Context, engagement: int, language: str, out: Path, clauses: tuple[str, ...],
-             also: tuple[int, ...], effective) -> None:
+             also: tuple[int, ...], effective, work_en: str) -> None:
     """Write a contract addendum (覚書) adding an engagement's missing clauses, and keep it with the
     engagement as "generated"."""
     from .domain.problems import RuleViolation
@@ -315,7 +317,7 @@ def addendum(ctx: click.Context, engagement: int, language: str, out: Path, clau
     try:
         request = addenda.AddendumRequest(
             [engagement, *also], language, list(clauses) or None, addenda.default_base_contract(run_ctx, engagement),
-            effective.date() if effective else None)
+            effective.date() if effective else None, work_en=work_en)
         addendum_id, built = addenda.generate(run_ctx, request)
     except RuleViolation as violation:
         for problem in violation.problems:
@@ -325,7 +327,7 @@ def addendum(ctx: click.Context, engagement: int, language: str, out: Path, clau
         click.echo(f"Error: {missing}", err=True)
         sys.exit(1)
     out.write_bytes(built.content)
-    click.echo(f"Addendum #{addendum_id} with {len(built.clause_ids)} article(s) "
+    click.echo(f"Addendum {addendum_id} with {len(built.clause_ids)} article(s) "
                f"({', '.join(built.clause_ids)}) written to {out}")
 
 

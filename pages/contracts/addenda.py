@@ -27,7 +27,8 @@ titles = {c.id: c.title(lang()) for c in catalogue()}
 
 if editor:
     st.subheader(tr("addendum.new"))
-    others = {row["id"]: f"#{row['id']} {row['business_name']} · {labels.tier(row['tier'])} — {row['work']}"
+    others = {row["id"]: f"E{row['id']} {row['business_name']} · {tr('engagement.tier_label', tier=row['tier'])} — "
+                         f"{row['work']}"
               for row in addenda.same_parties(ctx, link.id)}
     also = st.multiselect(tr("addendum.also"), list(others), placeholder=tr("common.choose"), key=f"addendum_also_{link.id}",
                           format_func=others.__getitem__) if others else []
@@ -55,12 +56,16 @@ if editor:
         days = st.number_input(tr("addendum.breach_days"), min_value=BREACH_DAYS.start, max_value=BREACH_DAYS.stop - 1,
                                value=3, step=1, key="addendum_days")
         field_errors(ERRORS, "breach_report_days")
+    if language in (Language.EN.value, Language.BOTH.value):  # one 本業務 in both languages
+        st.text_input(tr("addendum.work_en"), key=f"addendum_work_en_{link.id}", help=tr("addendum.work_en_help"),
+                      placeholder=link.work)
+    field_errors(ERRORS, "language")
 
     st.markdown(f"**{tr('addendum.preview')}**")
     preview = ordered(catalogue(), chosen)
     st.markdown("\n".join(f"{i}. {md(article_heading(i, c.title(lang()), lang()))}"
                           for i, c in enumerate(preview, start=1)) or tr("addendum.no_clauses_chosen"))
-    form_errors_elsewhere(ERRORS, {"clause_ids", "breach_report_days"})
+    form_errors_elsewhere(ERRORS, {"clause_ids", "breach_report_days", "language"})
     field_errors(ERRORS, None)
 
     def request_now() -> AddendumRequest:
@@ -68,7 +73,8 @@ if editor:
         s = st.session_state
         ids = [link.id, *s.get(f"addendum_also_{link.id}", [])]
         return AddendumRequest(ids, s["addendum_language"], s[f"addendum_clauses_{'_'.join(map(str, ids))}"],
-                               s[f"addendum_base_{link.id}"], s["addendum_effective"], int(s["addendum_days"]))
+                               s[f"addendum_base_{link.id}"], s["addendum_effective"], int(s["addendum_days"]),
+                               s.get(f"addendum_work_en_{link.id}") or "")
 
     st.button(tr("addendum.generate"), type="primary", icon=":material/post_add:", key=f"addendum_generate_{link.id}",
               on_click=submit(ERRORS, lambda: addenda.generate(ctx, request_now())[0], tr("addendum.generated")))

@@ -21,7 +21,7 @@ def test_articles_follow_catalogue_order_and_are_numbered_per_language():
     clauses = ordered(catalogue(), ["removal_ban", "confidentiality", "staff_training"])
     assert [c.id for c in clauses] == sorted([c.id for c in clauses], key=lambda i: next(
         c.order for c in catalogue() if c.id == i))
-    values = {lang: {name: f"<{name}>" for name in ("entruster", "entrustee", "work", "data_categories")}
+    values = {lang: {name: f"<{name}>" for name in ("entruster", "entrustee", "work", "data_categories", "agreement")}
               for lang in ("ja", "en")}
     made = articles(clauses, values, Language.BOTH.parts)
     assert [a.number for a in made] == [1, 2, 3]

@@ -53,9 +53,17 @@ def count(db_path, table):
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+@pytest.fixture(autouse=True)
+def organisation(db_path):
+    """Our own names (an English or bilingual 覚書 needs the English one)."""
+    from tracker.services import setup
+
+    setup.set_organisation(context_for(db_path, Role.ADMIN), "株式会社委託元", "Itakumoto Co., Ltd.")
+
+
 @pytest.fixture
 def tricky_link(ctx):
-    party = f.party(ctx, TRICKY, address="東京都千代田区1-1 <本社>")
+    party = f.party(ctx, TRICKY, address="東京都千代田区1-1 <本社>", name_en="A&B <Test> \"K.K.\" 'X'")
     return f.link(ctx, party, business_id=f.business(ctx), work="発送 & 封入 <至急>", storage_countries=["JP", "SG"])
 
 
@@ -74,7 +82,7 @@ def test_no_placeholder_is_left_and_user_text_survives_literally(ctx, tricky_lin
     _, built = addenda.generate(ctx, AddendumRequest([tricky_link], "en", ["confidentiality", "foreign_transfer"]))
     text = text_of(built.content)
     assert not any(f"{{{name}}}" in text for name in PLACEHOLDERS)
-    assert TRICKY in text and "発送 & 封入 <至急>" in text and "<本社>" in text
+    assert "A&B <Test> \"K.K.\" 'X'" in text and "発送 & 封入 <至急>" in text and "<本社>" in text
     assert "Singapore" in text  # storage countries filled in
 
 
@@ -106,24 +114,51 @@ def test_the_bilingual_version_pairs_each_article_and_says_japanese_prevails(ctx
     assert not any(p.style.font.italic for p in paragraphs(read(built.content)))
 
 
-def test_the_preamble_defines_every_term_the_articles_use(ctx, tricky_link):
-    chosen = ["confidentiality", "redelegation_approval", "termination_damages"]
-    _, built = addenda.generate(ctx, AddendumRequest([tricky_link], "both", chosen))
+JA_TERMS = ("甲", "乙", "本業務", "原契約", "本覚書", "本契約")
+EN_TERMS = ("Entruster", "Entrustee", "Work", "Original Agreement", "Addendum", "Agreement")
+
+
+def terms_ja(text: str) -> tuple[set[str], set[str]]:
+    """(terms the text defines 「…」という, terms it uses outside their definitions)."""
+    defined = set(re.findall(r"「([^「」]+)」(?:という|といい)", text))
+    rest = re.sub(r"「[^「」]+」", "", text)  # definitions and titles in brackets taken out
+    return defined, {term for term in JA_TERMS if term in rest}
+
+
+def terms_en(text: str) -> tuple[set[str], set[str]]:
+    defined = set(re.findall(r'(?:the|this) "([A-Z][A-Za-z ]+)"', text))
+    rest = re.sub(r'"[^"]+"', "", text).replace("Original Agreement", "\0")
+    used = {term for term in EN_TERMS if term in rest} | ({"Original Agreement"} if "\0" in rest else set())
+    return defined, used
+
+
+@pytest.mark.parametrize("with_base", [True, False])
+@pytest.mark.parametrize("chosen", [["confidentiality", "redelegation_approval", "termination_damages"],
+                                    ["staff_training"], None])
+def test_every_defined_term_is_used_and_every_term_used_is_defined(ctx, with_base, chosen):
+    link = f.link(ctx, f.party(ctx, "株式会社用語", name_en="Yogo K.K."), business_id=f.business(ctx))
+    base = contracts.create_contract(ctx, link, contracts.ContractInput("業務委託基本契約", "master", date(2025, 4, 1))) \
+        if with_base else None
+    _, built = addenda.generate(ctx, AddendumRequest([link], "both", chosen, base))
     document = read(built.content)
-    preambles = [p.text for p in paragraphs(document) if p.style.name == "Addendum Preamble"]
-    ja_text, en_text = preambles
-    articles = text_of(built.content)
-    for term in ("甲", "乙", "本業務", "本契約", "本覚書"):
-        assert term in articles and f"「{term}」" in ja_text, term
-    for term in ("Entruster", "Entrustee", "Work", "Agreement"):
-        assert f'"{term}"' in en_text, term
-    assert "（以下「甲」という。）" not in "".join(t for t in articles.split("\n") if t not in preambles)
+    table = document.tables[0]
+    ja = "\n".join(row.cells[0].text for row in table.rows)
+    en = "\n".join(row.cells[1].text for row in table.rows)
+    for text, walk in ((ja, terms_ja), (en, terms_en)):
+        defined, used = walk(text)
+        assert used <= defined, f"used, never defined: {used - defined}"
+        assert defined <= used, f"defined, never used: {defined - used}"
+    assert ("本契約" in terms_ja(ja)[0]) is (with_base and "本契約" in ja.split("締結する。", 1)[1])
+    if not with_base:
+        assert "本契約" not in ja and "Agreement" not in en
+        assert "「本覚書」又は「本契約」" not in ja
 
 
 def test_my_number_sentences_only_where_my_number_data_flows(ctx):
     business = f.business(ctx)
-    plain = f.link(ctx, f.party(ctx, "一般データ社"), business_id=business)
-    numbered = f.link(ctx, f.party(ctx, "番号データ社"), business_id=business, categories=("my_number",))
+    plain = f.link(ctx, f.party(ctx, "一般データ社", name_en="General Data Co."), business_id=business)
+    numbered = f.link(ctx, f.party(ctx, "番号データ社", name_en="Number Data Co."), business_id=business,
+                      categories=("my_number",))
     for link_id, expected in ((plain, False), (numbered, True)):
         _, built = addenda.generate(ctx, AddendumRequest([link_id], "both", ["redelegation_approval"]))
         text = text_of(built.content)
@@ -166,7 +201,7 @@ def test_an_unfillable_placeholder_stops_generation_naming_it(ctx, db_path):
     with pytest.raises(RuleViolation) as raised:
         addenda.generate(ctx, AddendumRequest([link_id], "ja", ["confidentiality", "work_site_notice"]))
     (problem,) = raised.value.problems
-    assert problem.code == "error.addendum.placeholder_missing" and problem.params["name"] == "storage_countries"
+    assert problem.code == "error.addendum.placeholder_missing" and problem.params["name"] == "places"
     assert count(db_path, "addenda") == 0
 
 

@@ -107,3 +107,55 @@ def articles(clauses: list[Clause], values: Mapping[str, Mapping[str, str]], lan
             number, clause.id, {lang: article_heading(number, titles[lang], lang) for lang in languages},
             {lang: fill(texts[lang], values[lang], clause.id, conditions) for lang in languages}))
     return result
+
+
+# --- how the articles name things, as a Japanese legal team writes them
+
+_KINDS_JA = {"my_number": "特定個人情報", "sensitive": "要配慮個人情報", "payment": "決済に用いる情報"}
+_KINDS_EN = {"my_number": "My Number data", "sensitive": "special-care-required personal information",
+             "payment": "information usable for payment"}
+
+
+def listed(items: list[str], lang: str) -> str:
+    """「A」「A及びB」「A、B及びC」; "A", "A and B", "A, B and C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    if lang == "ja":
+        return "、".join(items[:-1]) + "及び" + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def data_phrase(categories: Iterable[str], lang: str) -> str:
+    """The personal data entrusted, named once: 「個人情報（特定個人情報を含む。）」, never the whole
+    listed inside itself."""
+    kinds = [k for k in _KINDS_JA if k in set(categories)]
+    if lang == "ja":
+        return f"個人情報（{listed([_KINDS_JA[k] for k in kinds], lang)}を含む。）" if kinds else "個人情報"
+    return f"personal data (including {listed([_KINDS_EN[k] for k in kinds], lang)})" if kinds else "personal data"
+
+
+def places_phrase(processing: list[str], storage: list[str], lang: str) -> str:
+    """Where the work is done, as a sentence: 「日本国内」, 「日本及びシンガポール」, or each place
+    named for handling and for storage when they differ (``processing``, ``storage``: country
+    names in the language, home country first). Empty when either is unknown: nothing is generated."""
+    if not processing or not storage:
+        return ""
+
+    def where(names: list[str]) -> str:
+        if lang == "ja":
+            return "日本国内" if names == ["日本"] else listed(names, lang)
+        return "Japan" if names == ["Japan"] else listed(names, lang)
+    if processing == storage:
+        return where(processing)
+    if lang == "ja":
+        return f"取扱いは{where(processing)}、保管は{where(storage)}"
+    return f"handling in {where(processing)}, storage in {where(storage)}"
+
+
+def agreement_term(has_base: bool, lang: str, start: bool = False) -> str:
+    """What the articles bind: with a base contract 「本契約」 (the base contract and this addendum
+    together, as the preamble defines it), without one 「本覚書」 alone."""
+    if lang == "ja":
+        return "本契約" if has_base else "本覚書"
+    word = "the Agreement" if has_base else "this Addendum"
+    return word[0].upper() + word[1:] if start else word

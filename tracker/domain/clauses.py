@@ -36,8 +36,8 @@ class Condition(StrEnum):
 
 # Names an article may use; the addendum generator fills each of them.
 PLACEHOLDERS = frozenset({
-    "entruster", "entrustee", "work", "data_categories", "processing_countries", "storage_countries",
-    "inspection_interval", "breach_report_deadline",
+    "entruster", "entrustee", "work", "data_categories", "places", "agreement", "agreement_start",
+    "original_entruster", "inspection_interval", "breach_report_deadline",
 })
 _PLACEHOLDER = re.compile(r"{([^{}]*)}")
 # Text only some addenda carry: {if my_number}…{end} stays where the links carry My Number data.

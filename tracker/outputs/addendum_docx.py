@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from .. import i18n
-from ..domain.addenda import Article, Language, article_heading
+from ..domain.addenda import Article, Language, agreement_term, article_heading
 from .addendum_template import TEMPLATE
 
 
@@ -110,11 +110,21 @@ def render(document: AddendumDocument, template: Path = TEMPLATE) -> bytes:
                 paragraph.add_run(text)
                 _keep(paragraph, keep)
 
-    unit({lang: [("Addendum Title", _t("title", lang))] for lang in langs})
-    unit({lang: [("Addendum Preamble", _preamble(document, lang))] for lang in langs})
-    for article in document.articles:
-        unit({lang: [("Article Heading", article.headings[lang])] +
-              [("Article Text", line) for line in article.texts[lang].splitlines()] for lang in langs})
+    if table is None:
+        unit({lang: [("Addendum Title", _t("title", lang))] for lang in langs})
+    else:  # each language's title on a line of its own across the page, above the two columns
+        for lang in langs:
+            title = docx.add_paragraph(_t("title", lang), style="Addendum Title")
+            title.paragraph_format.keep_with_next = True
+            body.remove(title._p)
+            table._tbl.addprevious(title._p)
+    preamble = {lang: [("Addendum Preamble", _preamble(document, lang))] for lang in langs}
+    for index, article in enumerate(document.articles):
+        paragraphs = {lang: [("Article Heading", article.headings[lang])] +
+                      [("Article Text", line) for line in article.texts[lang].splitlines()] for lang in langs}
+        if index == 0:  # the preamble never stands alone on the first page: the first article joins it
+            paragraphs = {lang: preamble[lang] + paragraphs[lang] for lang in langs}
+        unit(paragraphs)
     closing = closing_articles(document)
     for index, (_key, headings, texts) in enumerate(closing):
         last = index == len(closing) - 1
@@ -145,11 +155,15 @@ def _cant_split(row) -> None:
 
 
 def _preamble(document: AddendumDocument, lang: str) -> str:
+    """The parties and the defined terms: 本契約 (the base contract and this addendum together) is
+    defined only where an article uses it, so every term defined is used and every term used defined."""
     names = {"entruster": document.entruster.name[lang], "entrustee": document.entrustee.name[lang],
              "work": document.work[lang]}
     if document.base_contract:
         title, signed_on = document.base_contract
-        return _t("preamble_base", lang, contract=title, contract_date=long_date(signed_on, lang), **names)
+        binds_both = any(agreement_term(True, lang) in a.texts[lang] for a in document.articles)
+        return _t("preamble_base" if binds_both else "preamble_base_plain", lang, contract=title,
+                  contract_date=long_date(signed_on, lang), **names)
     return _t("preamble_no_base", lang, **names)
 
 

@@ -11,8 +11,8 @@ from datetime import date
 from .. import i18n
 from ..domain import countries
 from ..domain.addenda import (
-    NEXT_STATUS, AddendumStatus, Language, PlaceholderMissing, articles, breach_report_deadline, conditions_met,
-    inspection_interval, ordered,
+    NEXT_STATUS, AddendumStatus, Language, PlaceholderMissing, agreement_term, articles, breach_report_deadline,
+    conditions_met, data_phrase, inspection_interval, ordered, places_phrase,
 )
 from ..domain.attachment_rules import document_name
 from ..domain.clauses import Condition, LinkTraits
@@ -42,6 +42,7 @@ class AddendumRequest:
     base_contract_id: int | None = None
     effective_on: date | None = None  # None: today
     breach_report_days: int = 3
+    work_en: str = ""  # 本業務 in English; "" shows the Japanese, marked as such
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,9 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
             problems.append(Problem("base_contract_id", "error.not_found"))
         entrustee = q.party(db, links[0]["entrustee_party_id"])
         entruster = q.party(db, links[0]["entruster_party_id"]) if links[0]["entruster_party_id"] else None
-        english_business = {link["business_id"]: (q.business(db, link["business_id"]) or {}).get("name_en")
-                            for link in links}
+    if "en" in language.parts:
+        problems += english_names_missing(entruster, entrustee, setup.organisation_name(ctx, "en")
+                                          if setup.organisation(ctx)["name_en"] else "")
     chosen = request.clause_ids if request.clause_ids is not None else default_clauses(ctx, request.engagement_ids)
     known = {c.id for c in catalogue()}
     problems += [Problem("clause_ids", "error.coverage.unknown_clause") for c in chosen if c not in known][:1]
@@ -101,13 +103,14 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
     raise_if_any(problems)
 
     langs = language.parts
-    # in English, a business's English name where recorded stands for its (Japanese) work
-    works = {lang: i18n.join(dict.fromkeys((lang == "en" and english_business[link["business_id"]]) or link["work"]
-                                           for link in links), lang, phrases=True)
-             for lang in langs}
+    # one 本業務 in both languages, from the same links: the English given for it, else the Japanese
+    # shown and marked as such (never another record's text, such as the business's English name)
+    work_ja = i18n.join(dict.fromkeys(link["work"] for link in links), "ja")
+    works = {lang: work_ja if lang == "ja" else
+             (request.work_en.strip() or i18n.t("addendum.work_in_japanese", "en", work=work_ja)) for lang in langs}
     clauses = ordered(catalogue(), chosen)
     values = {lang: _placeholder_values(links, works[lang], entruster, entrustee, ctx, lang,
-                                        request.breach_report_days) for lang in langs}
+                                        request.breach_report_days, base is not None) for lang in langs}
     try:
         numbered = articles(clauses, values, langs, link_conditions(entrustee, links))
     except PlaceholderMissing as missing:
@@ -134,6 +137,18 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
                  links[0]["entrustee_party_id"])
 
 
+def english_names_missing(entruster, entrustee, ours_en: str) -> list[Problem]:
+    """An English or bilingual 覚書 names each party in English: a Japanese name without an English
+    one recorded is asked for first (the registry for a party, the Users screen for us)."""
+    problems = []
+    if entruster is None and not ours_en:
+        problems.append(Problem("language", "error.addendum.our_english_name_missing"))
+    for party in (p for p in (entruster, entrustee) if p is not None):
+        if not party["name_en"] and not party["name"].isascii():
+            problems.append(Problem("language", "error.addendum.english_name_missing", {"name": party["name"]}))
+    return problems
+
+
 def _details(party, langs: tuple[str, ...]) -> PartyDetails:
     return PartyDetails({lang: (lang == "en" and party["name_en"]) or party["name"] for lang in langs},
                         party["address"] or "", party["corporate_number"] or "",
@@ -149,20 +164,22 @@ def link_conditions(entrustee, links: list[dict]) -> frozenset[Condition]:
 
 
 def _placeholder_values(links: list[dict], work: str, entruster, entrustee, ctx: Context, lang: str,
-                        breach_days: int) -> dict[str, str]:
-    categories = sorted({c for link in links for c in link["data_categories"]})
+                        breach_days: int, has_base: bool) -> dict[str, str]:
+    def places(column: str) -> list[str]:
+        codes = sorted({c for link in links for c in link[column]}, key=lambda c: (c != HOME_COUNTRY, c))
+        return [countries.name(code, lang) for code in codes]
 
-    def places(column: str) -> str:
-        codes = sorted({c for link in links for c in link[column]})
-        return i18n.join((countries.name(code, lang) for code in codes), lang)
-
+    us = setup.organisation_name(ctx, lang)
     return {
-        "entruster": entruster["name"] if entruster else setup.organisation_name(ctx, lang),
+        "entruster": entruster["name"] if entruster else us,
         "entrustee": entrustee["name"],
         "work": work,
-        "data_categories": i18n.join((i18n.t(f"category.{c}", lang) for c in categories), lang),
-        "processing_countries": places("processing_countries"),
-        "storage_countries": places("storage_countries"),
+        "data_categories": data_phrase({c for link in links for c in link["data_categories"]}, lang),
+        "places": places_phrase(places("processing_countries"), places("storage_countries"), lang),
+        "agreement": agreement_term(has_base, lang),
+        "agreement_start": agreement_term(has_base, lang, start=True),
+        # 番号法第10条: the first entruster's permission; 甲 is that entruster only on a tier-1 link
+        "original_entruster": ("甲" if lang == "ja" else "the Entruster") if entruster is None else us,
         "inspection_interval": inspection_interval(min(link["inspection_interval_months"] for link in links), lang),
         "breach_report_deadline": breach_report_deadline(breach_days, lang),
     }
