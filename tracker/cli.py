@@ -597,6 +597,53 @@ def request_return(ctx: click.Context, request_id: int, username: str, comment: 
     click.echo(f"R{request_id}: returned to the vendor.")
 
 
+@main.group("incident")
+def incident_group() -> None:
+    """Breach incidents: the report to the PPC and the notice to the individuals."""
+
+
+@incident_group.command("report")
+@click.argument("incident_id", type=int)
+@click.option("--stage", type=click.Choice(["preliminary", "final"]), required=True,
+              help="速報 (preliminary, what is known so far) or 確報 (final, every item).")
+@click.option("--lang", "language", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
+              help="Japanese (filed), or English as a translation for group companies.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .docx.")
+@click.pass_context
+def incident_report(ctx: click.Context, incident_id: int, stage: str, language: str, out: Path) -> None:
+    """Write the report to the PPC of a reportable incident (APPI Art. 26(1), Enforcement Rules Art. 8;
+    for My Number data, My Number Act Art. 29-4)."""
+    from .domain.breach_report import Stage
+    from .domain.problems import RuleViolation
+    from .services import breach_reports
+
+    try:
+        _, data = breach_reports.report_file(_context(ctx), incident_id, Stage(stage), language)
+    except RuleViolation as error:
+        _problems(error)
+    out.write_bytes(data)
+    click.echo(f"Report ({stage}) written to {out}")
+
+
+@incident_group.command("notice")
+@click.argument("incident_id", type=int)
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .docx.")
+@click.pass_context
+def incident_notice(ctx: click.Context, incident_id: int, out: Path) -> None:
+    """Write the letter to the individuals affected (APPI Art. 26(2), Enforcement Rules Art. 10), a draft."""
+    from .domain.problems import RuleViolation
+    from .services import breach_reports
+
+    try:
+        _, data = breach_reports.notice_file(_context(ctx), incident_id)
+    except RuleViolation as error:
+        _problems(error)
+    out.write_bytes(data)
+    click.echo(f"Notice written to {out}")
+
+
 def _loaded(counts: dict[str, int]) -> str:
     return "Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())
 

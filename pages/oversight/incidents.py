@@ -9,7 +9,7 @@ from tracker.domain.incidents import Step
 from tracker.domain.permissions import Action
 from tracker.services import incidents, setup
 from tracker.services.incidents import ResponseInput
-from tracker.ui import incident_form, labels
+from tracker.ui import breach_report_panel, incident_form, labels
 from tracker.ui.forms import field_errors, form_errors_elsewhere, submit
 from tracker.ui.links import query_id
 from tracker.ui.pickers import link_picker
@@ -90,6 +90,10 @@ if view.next_deadline:  # which deadline it is, and how far
     cols[3].caption(f"{tr(f'home.deadline.{view.next_deadline_kind}')} · {labels.days_left(view.next_deadline, ctx.today)}")
 if view.classification.reportable and due.knowledge is None:
     st.warning(tr("incident.waiting_for_notice"), icon=":material/hourglass_top:")
+
+if view.classification.reportable:
+    st.subheader(tr("breach.section"))
+    breach_report_panel.render(ctx, chosen)
 
 st.subheader(tr("incident.chain"))
 for item in view.notices:

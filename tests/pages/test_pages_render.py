@@ -353,3 +353,14 @@ def test_the_requests_screen_warns_while_links_point_at_this_server(app_db, monk
     monkeypatch.setenv("TRACKER_SETTINGS", str(settings_file))
     at = open_page("pages/oversight/requests.py", "en")
     assert not any("public_url" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_incident_screen_offers_the_reports_with_each_item_to_copy(app_db, lang):
+    at = open_page("pages/oversight/incidents.py", lang, {"incident": "1"})  # the demo's reportable incident
+    assert not faults(at), faults(at)
+    assert any(t("breach.section", lang) == s.value for s in at.subheader)
+    copied = [c.value for c in at.code]
+    assert len(copied) == 18  # nine items, preliminary and final
+    assert any("保管申込書" in text for text in copied)
+    assert any(t("error.breach.item_missing", lang)[:10] in w.value for w in at.warning)  # the final lacks items

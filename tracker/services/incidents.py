@@ -35,6 +35,11 @@ class IncidentInput:
     public_exposure: bool = False
     encrypted: bool = False
     my_number: bool | None = None  # My Number data among what leaked; None: as the link carries
+    # what the report to the PPC says beyond the facts above (施行規則第8条第1項 第4・5・8・9号)
+    cause: str = ""
+    secondary_harm: str = ""
+    prevention_measures: str = ""
+    other_notes: str = ""
 
 
 @dataclass
@@ -104,7 +109,11 @@ def _values(data: IncidentInput) -> dict:
         "wrongful_purpose": int(data.wrongful_purpose),
         "encrypted": int(data.encrypted), "my_number": int(data.my_number),
         "public_exposure": int(data.my_number and data.public_exposure),
+        **{name: getattr(data, name).strip() or None for name in REPORT_TEXTS},
     }
+
+
+REPORT_TEXTS = ("cause", "secondary_harm", "prevention_measures", "other_notes")
 
 
 def record_incident(ctx: Context, engagement_id: int, data: IncidentInput) -> int:

@@ -522,6 +522,14 @@ def m012_failures_by_time(db: Database) -> None:
     db.execute("CREATE INDEX idx_request_link_failures_at ON request_link_failures(at)")
 
 
+@migrations()
+def m013_breach_report_items(db: Database) -> None:
+    """The items of the report to the PPC that an incident did not hold (施行規則第8条第1項 第4号
+    原因, 第5号 二次被害, 第8号 再発防止策, 第9号 その他): the report is written from the incident."""
+    for column in ("cause", "secondary_harm", "prevention_measures", "other_notes"):
+        db.execute(f"ALTER TABLE incidents ADD COLUMN {column} TEXT")
+
+
 _REQUESTS_DDL = [
     "ALTER TABLE engagements ADD COLUMN risk_tier_override TEXT"
     " CHECK (risk_tier_override IS NULL OR risk_tier_override IN ('high', 'medium', 'low'))",

@@ -62,7 +62,12 @@ def render(ctx: Context, link_id: int, row: dict | None = None) -> None:
     st.checkbox(tr("incident.reason.my_number_public"), value=bool(value("public_exposure", False)),
                 key=prefix + "public", help=tr("incident.public_help"))
     st.checkbox(tr("incident.encrypted"), value=bool(value("encrypted", False)), key=prefix + "encrypted")
-    form_errors_elsewhere(errors, _SHOWN)
+    st.markdown(f"**{tr('incident.report_texts')}**")
+    st.caption(tr("incident.report_texts_help"))
+    for name in incidents.REPORT_TEXTS:  # what the report to the PPC says (施行規則第8条第1項)
+        st.text_area(tr(f"incident.{name}"), value=value(name) or "", key=prefix + name, height=80)
+        field_errors(errors, name)
+    form_errors_elsewhere(errors, _SHOWN | set(incidents.REPORT_TEXTS))
     field_errors(errors, None)
 
     def data() -> IncidentInput:
@@ -73,7 +78,8 @@ def render(ctx: Context, link_id: int, row: dict | None = None) -> None:
             individuals_count=s[prefix + "count"], individuals_at_most=s[prefix + "at_most"],
             sensitive=s[f"{prefix}sensitive_{link_id}"], financial_risk=s[f"{prefix}financial_{link_id}"],
             wrongful_purpose=s[prefix + "wrongful"], public_exposure=s[prefix + "public"],
-            encrypted=s[prefix + "encrypted"], my_number=s[f"{prefix}my_number_{link_id}"])
+            encrypted=s[prefix + "encrypted"], my_number=s[f"{prefix}my_number_{link_id}"],
+            **{name: s.get(prefix + name) or "" for name in incidents.REPORT_TEXTS})
 
     def create() -> int:
         new_id = incidents.record_incident(ctx, link_id, data())
