@@ -93,7 +93,7 @@ for row in kept:
                     f"{tr('addendum.article_count', count=len(clause_ids))} · {steps}  \n"
                     + join((md(titles[c]) for c in clause_ids), lang()))
         st.download_button(tr("addendum.download"), icon=":material/download:", key=f"addendum_download_{row['id']}",
-                           data=lambda i=row["id"]: addenda.file_of(ctx, i)[1], file_name=f"addendum-{row['id']}.docx",
+                           data=lambda i=row["id"]: addenda.file_of(ctx, i)[1], file_name=row["file_name"] or f"addendum-{row['id']}.docx",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                            on_click="ignore")
         if not editor or row["status"] == AddendumStatus.SIGNED:

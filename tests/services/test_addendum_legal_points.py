@@ -146,3 +146,9 @@ def test_printed_the_title_is_one_line_and_the_first_page_carries_an_article(ctx
     for lang in (("ja", "en") if language == "both" else (language,)):  # down to the signatures
         assert squeezed(t("addendum.signature_intro", lang)) in whole
     assert 1 <= len(printed) <= (8 if language == "both" else 5), len(printed)
+
+
+def test_the_screen_lists_each_addendum_with_its_stored_name(ctx):
+    link = f.link(ctx, f.party(ctx, "株式会社一覧", name_en="Ichiran K.K."), business_id=f.business(ctx))
+    _, built = addenda.generate(ctx, AddendumRequest([link], "ja", ["confidentiality"]))
+    assert [row["file_name"] for row in addenda.addenda_of(ctx, link)] == [built.file_name]

@@ -16,9 +16,10 @@ def links_of(db: Database, addendum_id: int) -> list[dict]:
 
 
 def addenda_of(db: Database, engagement_id: int) -> list[dict]:
-    """Newest first; ``clause_ids`` decoded."""
+    """Newest first; ``clause_ids`` decoded; ``file_name`` the document's name as it is stored."""
     return [_decoded(row) for row in db.query(
-        """SELECT a.* FROM addenda a JOIN addendum_links l ON l.addendum_id = a.id
+        """SELECT a.*, f.original_name AS file_name FROM addenda a JOIN addendum_links l ON l.addendum_id = a.id
+           LEFT JOIN attachments f ON f.id = a.attachment_id
            WHERE l.engagement_id = ? ORDER BY a.id DESC""", [engagement_id])]
 
 

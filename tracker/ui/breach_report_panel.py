@@ -46,7 +46,8 @@ def _report(ctx: Context, incident_id: int, stage: Stage) -> None:
     st.caption(tr("breach.copy_help"))
     for item in draft.items:  # each box has a copy button: the PPC's form asks for the same items
         st.markdown(md(tr(f"breach.item.{item.key}", number=item.number, kind=tr(f"breach.kind.{kind}"))))
-        st.code(item.text or tr("breach.not_yet_known"), language=None, wrap_lines=True)
+        st.code(item.text or tr("breach.not_yet_known" if stage == Stage.PRELIMINARY else "breach.not_filled"),
+                language=None, wrap_lines=True)
 
 
 def _notice(ctx: Context, incident_id: int) -> None:
