@@ -7,6 +7,7 @@ demo through the services again for every test."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import socket
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,15 @@ def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "tracker.db"
     setup.initialise(path)
     return path
+
+
+def write_behind_the_app(db_path: Path, *statements: str) -> None:
+    """What someone with write access to the file does, bypassing the app (and its audit trail)."""
+    conn = sqlite3.connect(db_path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
 
 
 def context_for(db_path: Path, role: Role = Role.PRIVACY_OFFICER) -> Context:

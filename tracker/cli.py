@@ -556,22 +556,30 @@ def request_show(ctx: click.Context, request_id: int, language: str) -> None:
 def request_accept(ctx: click.Context, request_id: int, username: str, result: str | None, conditions: str,
                    activate: bool, action_owner: str, action_due) -> None:
     """Accept an answer awaiting review: it records what it means, as on the Requests screen."""
+    from .services import requests
+
+    _decide(ctx, username, request_id, "accept", lambda context, version: requests.accept(
+        context, request_id, version, requests.Acceptance(
+            result=result, decided_by=context.actor.display_name, conditions=conditions, activate=activate,
+            action_owner=action_owner, action_due_on=action_due.date() if action_due else None)))
+    click.echo(f"R{request_id}: accepted.")
+
+
+def _decide(ctx: click.Context, username: str, request_id: int, what: str, decision) -> None:
+    """Run ``decision(context, version)`` as the named user on the request as it is now; a broken
+    rule or a missing permission is said plainly (exit 1)."""
     from .domain.problems import RuleViolation
     from .services import requests
     from .services.context import PermissionDenied
 
     context = _context_of(ctx, username)
-    row = requests.request_view(context, request_id).row
     try:
-        requests.accept(context, request_id, row["version"], requests.Acceptance(
-            result=result, decided_by=context.actor.display_name, conditions=conditions, activate=activate,
-            action_owner=action_owner, action_due_on=action_due.date() if action_due else None))
+        decision(context, requests.request_view(context, request_id).row["version"])
     except RuleViolation as error:
         _problems(error)
     except PermissionDenied:
-        click.echo(f"Error: {username} may not accept requests.", err=True)
+        click.echo(f"Error: {username} may not {what} requests.", err=True)
         sys.exit(1)
-    click.echo(f"R{request_id}: accepted.")
 
 
 @request_group.command("return")
@@ -581,19 +589,10 @@ def request_accept(ctx: click.Context, request_id: int, username: str, result: s
 @click.pass_context
 def request_return(ctx: click.Context, request_id: int, username: str, comment: str) -> None:
     """Send an answer back to the vendor with comments; its link works again until it expires."""
-    from .domain.problems import RuleViolation
     from .services import requests
-    from .services.context import PermissionDenied
 
-    context = _context_of(ctx, username)
-    row = requests.request_view(context, request_id).row
-    try:
-        requests.return_to_vendor(context, request_id, row["version"], comment)
-    except RuleViolation as error:
-        _problems(error)
-    except PermissionDenied:
-        click.echo(f"Error: {username} may not return requests.", err=True)
-        sys.exit(1)
+    _decide(ctx, username, request_id, "return", lambda context, version: requests.return_to_vendor(
+        context, request_id, version, comment))
     click.echo(f"R{request_id}: returned to the vendor.")
 
 

@@ -19,7 +19,8 @@ from playwright.sync_api import expect
 
 from tests import files
 from tests.conftest import TODAY, context_for
-from tests.e2e.streamlit_ui import choose, click, expander, fill, ja, sign_in, wait_idle
+from tests.e2e.streamlit_ui import choose, click, expander, ja, sign_in, wait_idle
+from tests.e2e.test_vendor_requests import send_from_the_requests_screen
 from tracker.i18n import t
 from tracker.outputs.request_workbook import ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET, table_sheet_name
 from tracker.services import catalogue, request_answers, requests
@@ -97,18 +98,7 @@ def test_a_declaration_walked_by_an_officer_a_vendor_in_english_and_its_sub_proc
 
     # 1. the officer sends the declaration from the Requests screen
     sign_in(page, url, path="requests")
-    form = expander(page, ja("request.new"))
-    fill(form, ja("contract.engagement_search"), "コールセンター・ソリューションズ")
-    choose(form, ja("request.link"), TIER1)
-    choose(form, ja("request.set"), "再委託先の届出")
-    group = form.get_by_role("group", name=ja("request.due_on"), exact=True)
-    group.get_by_role("spinbutton").first.click()
-    page.keyboard.type("20261220")
-    click(form, ja("request.send"))
-    expect(page.get_by_text(ja("request.sent"))).to_be_visible()
-    sent = page.locator("code").filter(has_text="answer=").first.inner_text()
-    request_id = int(re.match(r"R(\d+)", sent).group(1))
-    token = re.search(r"answer=([\w-]+)", sent).group(1)
+    request_id, token = send_from_the_requests_screen(page, "コールセンター・ソリューションズ", TIER1, "再委託先の届出")
     shot(page, "1-officer-sent")
 
     # 2. the vendor opens its link in an English browser: the page speaks English, our English name

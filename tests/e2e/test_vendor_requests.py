@@ -33,22 +33,27 @@ def _answer_every_question(page) -> None:
     raise AssertionError(f"questions left without an answer: {unanswered}")
 
 
-def test_an_officer_sends_a_checksheet_the_vendor_answers_by_link_and_it_becomes_the_selection_check(
-        app, page, browser):
-    url, db = app
-    sign_in(page, url, path="requests")
+def send_from_the_requests_screen(page, search: str, entrustee: str, set_title: str) -> tuple[int, str]:
+    """An officer on the Requests screen sends one request, due 2026-12-20 (typed as digits, as people
+    do); returns (request number, the vendor's token)."""
     form = expander(page, ja("request.new"))
-    fill(form, ja("contract.engagement_search"), "ペイロール")
-    choose(form, ja("request.link"), ENTRUSTEE)
-    choose(form, ja("request.set"), "委託先選定チェックシート")
+    fill(form, ja("contract.engagement_search"), search)
+    choose(form, ja("request.link"), entrustee)
+    choose(form, ja("request.set"), set_title)
     group = form.get_by_role("group", name=ja("request.due_on"), exact=True)
     group.get_by_role("spinbutton").first.click()
     page.keyboard.type("20261220")
     click(form, ja("request.send"))
     expect(page.get_by_text(ja("request.sent"))).to_be_visible()
     link = page.locator("code").filter(has_text="answer=").first.inner_text()
-    token = re.search(r"answer=([\w-]+)", link).group(1)
-    request_id = int(re.match(r"R(\d+)", link).group(1))
+    return int(re.match(r"R(\d+)", link).group(1)), re.search(r"answer=([\w-]+)", link).group(1)
+
+
+def test_an_officer_sends_a_checksheet_the_vendor_answers_by_link_and_it_becomes_the_selection_check(
+        app, page, browser):
+    url, db = app
+    sign_in(page, url, path="requests")
+    request_id, token = send_from_the_requests_screen(page, "ペイロール", ENTRUSTEE, "委託先選定チェックシート")
 
     vendor = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP").new_page()
     vendor.goto(f"{url}/?answer={token}")

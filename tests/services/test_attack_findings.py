@@ -9,7 +9,6 @@ import io
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -23,7 +22,7 @@ from click.testing import CliRunner
 
 from tests import factories as f
 from tests import files
-from tests.conftest import TODAY, context_for
+from tests.conftest import TODAY, context_for, write_behind_the_app
 from tracker import settings
 from tracker.settings import Smtp
 from tracker.domain.email_address import is_valid
@@ -39,15 +38,6 @@ from tracker.services.request_answers import LinkRefused
 from tracker.services.requests import RequestDraft
 from tracker.store import audit_queries as aq
 from tracker.store import connection
-
-
-def _sql(db_path: Path, *statements: str) -> None:
-    """What someone with write access to the file does, bypassing the app."""
-    conn = sqlite3.connect(db_path)
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
 
 
 # --- 7. a PDF with an executable appended, an Office package carrying a stranger
@@ -153,7 +143,7 @@ def trail(ctx, db_path):
 
 
 def test_an_edit_of_the_organisation_settings_behind_the_apps_back_is_named(trail):
-    _sql(trail, "UPDATE settings SET value = '株式会社なりすまし' WHERE key = 'organisation_name'",
+    write_behind_the_app(trail, "UPDATE settings SET value = '株式会社なりすまし' WHERE key = 'organisation_name'",
          "DELETE FROM settings WHERE key = 'organisation_address'",
          "INSERT INTO settings(key, value) VALUES ('organisation_seal', '偽の印影')")
     assert {(c.table_name, c.row_id, c.columns) for c in audit.unrecorded_changes(trail)} == {
@@ -173,7 +163,7 @@ def test_the_apps_own_bookkeeping_in_settings_is_not_a_change(trail, ctx):
                     "updated_at, updated_by) VALUES ('00', 'x.pdf', 'application/pdf', 1, 'now', 'x', 'now', 'x')"),
 ])
 def test_a_row_inserted_into_a_table_the_trail_has_no_record_of_yet_is_named(trail, table, insert):
-    _sql(trail, insert)
+    write_behind_the_app(trail, insert)
     assert [(c.table_name, c.columns) for c in audit.unrecorded_changes(trail)] == [(table, ("*",))]
 
 
@@ -186,7 +176,7 @@ def test_every_table_of_business_data_is_checked(trail):
 
 
 def test_audit_verify_on_the_command_line_names_the_setting(trail):
-    _sql(trail, "UPDATE settings SET value = '株式会社なりすまし' WHERE key = 'organisation_name'")
+    write_behind_the_app(trail, "UPDATE settings SET value = '株式会社なりすまし' WHERE key = 'organisation_name'")
     result = CliRunner().invoke(main, ["--db", str(trail), "audit", "verify"])
     assert result.exit_code == 1
     assert "settings organisation_name (changed: value)" in result.output
@@ -275,7 +265,7 @@ def _three_requests_due_in_a_week(ctx, db_path) -> list[tuple[int, str]]:
         issued = requests.create_request(ctx, RequestDraft(link, "selection", TODAY + timedelta(days=7), "担当",
                                                            address))
         made.append((issued.request_id, issued.link.split("answer=")[1]))
-    _sql(db_path, f"UPDATE requests SET contact_email = 'two@example.jp\nBcc: all@example.jp' WHERE id = {made[1][0]}")
+    write_behind_the_app(db_path, f"UPDATE requests SET contact_email = 'two@example.jp\nBcc: all@example.jp' WHERE id = {made[1][0]}")
     return made
 
 

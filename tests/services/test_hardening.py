@@ -17,7 +17,7 @@ import pytest
 
 from tests import factories as f
 from tests import files
-from tests.conftest import context_for
+from tests.conftest import context_for, write_behind_the_app
 from tracker.domain.permissions import Role
 from tracker.domain.problems import RuleViolation
 from tracker.i18n import t
@@ -27,15 +27,6 @@ from tracker.outputs.xlsx_report import header_footer_text
 from tracker.services import attachments, audit, backup, ledger_import, users
 from tracker.services.context import Busy
 from tracker.store import audit_seal, connection
-
-
-def _sql(db_path: Path, *statements: str) -> None:
-    """What someone with write access to the file does, bypassing the app."""
-    conn = sqlite3.connect(db_path)
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
 
 
 # --- 11. attachments are parsed, not sniffed
@@ -255,7 +246,7 @@ def trail(ctx, db_path):
 def test_cutting_the_tail_and_moving_the_head_is_noticed(trail):
     with connection.reading(trail) as db:
         third = db.execute("SELECT hash FROM audit_log WHERE id = 3").fetchone()[0]
-    _sql(trail, "DELETE FROM audit_log WHERE id = 4", f"UPDATE settings SET value = '{third}' WHERE key = 'audit_head'",
+    write_behind_the_app(trail, "DELETE FROM audit_log WHERE id = 4", f"UPDATE settings SET value = '{third}' WHERE key = 'audit_head'",
          "DELETE FROM parties WHERE name = 'D'")
     broken, _ = audit.verify_chain(trail)
     assert broken is not None and broken.reason == "truncated"  # the head outside the database says 4
@@ -276,13 +267,13 @@ def test_an_edited_record_with_its_chain_recomputed_without_the_key_is_noticed(t
                           f"WHERE id = {r.id}")
         previous = digest
     statements.append(f"UPDATE settings SET value = '{previous}' WHERE key = 'audit_head'")
-    _sql(trail, *statements)
+    write_behind_the_app(trail, *statements)
     broken, _ = audit.verify_chain(trail)
     assert (broken.record_id, broken.reason) == (1, "edited")
 
 
 def test_deleting_every_record_and_the_head_is_noticed(trail):
-    _sql(trail, "DELETE FROM audit_log", "DELETE FROM settings WHERE key = 'audit_head'")
+    write_behind_the_app(trail, "DELETE FROM audit_log", "DELETE FROM settings WHERE key = 'audit_head'")
     broken, checked = audit.verify_chain(trail)
     assert checked == 0 and broken is not None
 
@@ -290,7 +281,7 @@ def test_deleting_every_record_and_the_head_is_noticed(trail):
 def test_rows_changed_without_a_record_are_named(ctx, trail):
     _, _, links = f.chain(ctx, 2)
     assert audit.unrecorded_changes(trail) == []
-    _sql(trail, "UPDATE parties SET name = '改ざん株式会社' WHERE name = 'B'",
+    write_behind_the_app(trail, "UPDATE parties SET name = '改ざん株式会社' WHERE name = 'B'",
          f"UPDATE approvals SET status = 'approved' WHERE engagement_id = {links[1]}",
          "INSERT INTO businesses (name, owner_department, created_at, created_by, updated_at, updated_by) "
          "VALUES ('闇の業務', '不明', 'now', 'x', 'now', 'x')")
@@ -378,7 +369,7 @@ def test_a_tampered_trail_in_an_archive_is_refused_before_anything_is_written(ct
     archive = _archive(ctx, db_path, tmp_path)
 
     def tamper(work):
-        _sql(work / "tracker.db", "UPDATE audit_log SET username = 'mallory' WHERE id = 1")
+        write_behind_the_app(work / "tracker.db", "UPDATE audit_log SET username = 'mallory' WHERE id = 1")
         _reseal_manifest(work)
 
     _restore_refused(_rewrite(archive, tamper), tmp_path / "r" / "tracker.db", audit_seal.key(db_path), "audit")
