@@ -93,7 +93,7 @@ if view.classification.reportable and due.knowledge is None:
 
 if view.classification.reportable:
     st.subheader(tr("breach.section"))
-    breach_report_panel.render(ctx, chosen)
+    breach_report_panel.render(ctx, view)
 
 st.subheader(tr("incident.chain"))
 for item in view.notices:

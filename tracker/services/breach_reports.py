@@ -55,8 +55,8 @@ def item_texts(row: dict, lang: str) -> dict[str, str]:
     }
 
 
-def draft(ctx: Context, incident_id: int, stage: Stage, lang: str = "ja") -> ReportDraft:
-    view = incidents.incident(ctx, incident_id)
+def draft(view: incidents.IncidentView, stage: Stage, lang: str = "ja") -> ReportDraft:
+    """The report of an incident already read (the screen's view): no second reading."""
     row = view.row
     found = rules.items(item_texts(row, lang))
     window = view.deadlines.preliminary
@@ -82,7 +82,7 @@ def report_file(ctx: Context, incident_id: int, stage: Stage, lang: str = "ja") 
     A final report needs every item: each missing one is named at its field."""
     view = incidents.incident(ctx, incident_id)
     _reportable(view)
-    found = draft(ctx, incident_id, stage, lang)
+    found = draft(view, stage, lang)
     if stage == Stage.FINAL:
         raise_if_any(rules.final_problems(found.items))
     chain = [ChainNotice(n.from_name, n.to_name or setup.organisation_name(ctx, lang),

@@ -4,6 +4,7 @@ the answers and accept or return them. The vendor's side is in ``request_answers
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -326,10 +327,11 @@ def request_view(ctx: Context, request_id: int) -> RequestView:
                        names, link, effect, found, review_rules.changed_answers(question_set, answers, before), links)
 
 
-def attachment_file(ctx: Context, attachment_id: int) -> tuple[str, str, bytes]:
-    """(original name, content type, content) of an evidence file, checked against its hash."""
-    attachment, data = attachments.read(ctx, attachment_id)
-    return attachment.original_name, attachment.content_type, data
+def attachment_file(ctx: Context, attachment_id: int) -> tuple[str, str, Callable[[], bytes]]:
+    """(original name, content type, a function reading the content checked against its hash): the
+    content is read only when it is shown or downloaded, not on every rerun of the review."""
+    attachment = attachments.get(ctx, attachment_id)
+    return attachment.original_name, attachment.content_type, lambda: attachments.read(ctx, attachment_id)[1]
 
 
 def attachment_names(db, rows: list[dict]) -> dict[int, str]:

@@ -10,6 +10,7 @@ from ..domain.breach_report import Stage, final_problems
 from ..i18n import describe
 from ..services import breach_reports
 from ..services.context import Context
+from ..services.incidents import IncidentView
 from . import labels
 from .session import lang, tr
 from .text import md
@@ -17,15 +18,17 @@ from .text import md
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def render(ctx: Context, incident_id: int) -> None:
+def render(ctx: Context, view: IncidentView) -> None:
+    """``view``: the incident as the screen read it (its reports are drawn from it, not read again)."""
     for tab, stage in zip(st.tabs([tr("breach.tab.preliminary"), tr("breach.tab.final"), tr("breach.tab.notice")]),
                           (Stage.PRELIMINARY, Stage.FINAL, None)):
         with tab:
-            _notice(ctx, incident_id) if stage is None else _report(ctx, incident_id, stage)
+            _notice(ctx, view) if stage is None else _report(ctx, view, stage)
 
 
-def _report(ctx: Context, incident_id: int, stage: Stage) -> None:
-    draft = breach_reports.draft(ctx, incident_id, stage, "ja")
+def _report(ctx: Context, view: IncidentView, stage: Stage) -> None:
+    incident_id = view.row["id"]
+    draft = breach_reports.draft(view, stage, "ja")
     kind = "my_number" if draft.my_number else "appi"
     left, right = st.columns([2, 1])
     left.markdown(f"**{md(tr(f'breach.title.{kind}.{stage.value}'))}**")
@@ -50,9 +53,9 @@ def _report(ctx: Context, incident_id: int, stage: Stage) -> None:
                 language=None, wrap_lines=True)
 
 
-def _notice(ctx: Context, incident_id: int) -> None:
+def _notice(ctx: Context, view: IncidentView) -> None:
     st.caption(tr("breach.notice_help"))
-    title = breach_reports.draft(ctx, incident_id, Stage.PRELIMINARY).title
+    incident_id = view.row["id"]
     st.download_button(tr("breach.download.notice"), lambda: breach_reports.notice_file(ctx, incident_id)[1],
-                       file_name=breach_reports.file_name(ctx, title, "notice"), mime=DOCX, on_click="ignore",
-                       icon=":material/download:", key=f"breach_{incident_id}_notice")
+                       file_name=breach_reports.file_name(ctx, view.row["title"], "notice"), mime=DOCX,
+                       on_click="ignore", icon=":material/download:", key=f"breach_{incident_id}_notice")

@@ -13,6 +13,7 @@ from ..services.context import Context
 from ..services.incidents import IncidentInput
 from .forms import field_errors, form_errors_elsewhere, form_prefix, save_button
 from .session import tr
+from .text import md
 
 _SHOWN = {"title", "learned_on", "occurred_on", "we_learned_on", "individuals_count", "individuals_at_most"}
 
@@ -62,7 +63,7 @@ def render(ctx: Context, link_id: int, row: dict | None = None) -> None:
     st.checkbox(tr("incident.reason.my_number_public"), value=bool(value("public_exposure", False)),
                 key=prefix + "public", help=tr("incident.public_help"))
     st.checkbox(tr("incident.encrypted"), value=bool(value("encrypted", False)), key=prefix + "encrypted")
-    st.markdown(f"**{tr('incident.report_texts')}**")
+    st.markdown(f"**{md(tr('incident.report_texts'))}**")
     st.caption(tr("incident.report_texts_help"))
     for name in incidents.REPORT_TEXTS:  # what the report to the PPC says (施行規則第8条第1項)
         st.text_area(tr(f"incident.{name}"), value=value(name) or "", key=prefix + name, height=80)

@@ -116,7 +116,7 @@ def uploads(question_set: QuestionSet, prefix: str) -> dict[str, tuple[str, byte
     return found
 
 
-OpenFile = Callable[[int], tuple[str, str, bytes]]  # attachment id → (name, content type, content)
+OpenFile = Callable[[int], tuple[str, str, Callable[[], bytes]]]  # id → (name, content type, its content read)
 
 
 def show_answers(question_set: QuestionSet, answers: dict, file_names: dict[int, str],
@@ -155,13 +155,13 @@ def _table_answer(question: Question, rows: list[dict], changed: bool) -> None:
 
 def _file_answer(question: Question, attachment_id: int, open_file: OpenFile) -> None:
     """The evidence file under its original name, beside the question it answers."""
-    name, content_type, data = open_file(attachment_id)
-    st.download_button(tr("request.open_file", name=md(name)), data, file_name=name, mime=content_type,
+    name, content_type, content = open_file(attachment_id)
+    st.download_button(tr("request.open_file", name=md(name)), content, file_name=name, mime=content_type,
                        icon=":material/download:", key=f"file_{question.id}_{attachment_id}", on_click="ignore")
-    if content_type.startswith("image/"):
-        st.image(data, caption=name, width=480)
+    if content_type.startswith("image/"):  # a preview needs the content now; a download only when clicked
+        st.image(content(), caption=name, width=480)
     elif content_type == "application/pdf":
-        st.pdf(data, height=480)
+        st.pdf(content(), height=480)
 
 
 def _shown(question: Question, value: Any, file_names: dict[int, str]) -> str:
