@@ -11,7 +11,7 @@ from tracker import config, settings
 from tracker.domain.permissions import Action, may
 from tracker.domain.sign_in import session_expired
 from tracker.i18n import LANGUAGES
-from tracker.services import setup
+from tracker.services import demo_loader, setup
 from tracker.services.context import SYSTEM, Context, shared_reads
 from tracker.ui import sign_in_form, streamlit_words
 from tracker.ui.navigation import screen_page
@@ -28,7 +28,7 @@ def prepare_database(path: str) -> str:
     db = config.db_path(path)
     setup.initialise(db)
     if setup.is_empty(db) and os.environ.get("TRACKER_DEMO", "1") != "0":
-        setup.load_demo(Context(db, SYSTEM, config.today()), config.DEMO_REGISTRY)
+        demo_loader.load_demo(Context(db, SYSTEM, config.today()), config.DEMO_REGISTRY)
     return str(db)
 
 

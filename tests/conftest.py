@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 
 from tracker import config
 from tracker.domain.permissions import Role
-from tracker.services import setup
+from tracker.services import demo_loader, setup
 from tracker.services.context import Actor, Context
 from tracker.store import audit_seal, connection
 
@@ -54,7 +54,7 @@ def demo_template(tmp_path_factory) -> Path:
     """The demo registry, loaded once through the services as the app does on a first start."""
     path = tmp_path_factory.mktemp("demo-template") / "tracker.db"
     setup.initialise(path)
-    setup.load_demo(context_for(path), config.DEMO_REGISTRY)
+    demo_loader.load_demo(context_for(path), config.DEMO_REGISTRY)
     return path
 
 

@@ -122,7 +122,7 @@ def test_request_commands_send_a_workbook_and_record_its_answer_all_or_nothing(t
 
     from openpyxl import load_workbook
 
-    from tracker.outputs.request_workbook import ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET
+    from tracker.formats.request_workbook_layout import ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET
 
     monkeypatch.setenv("TRACKER_TODAY", "2026-11-22")
     db = str(tmp_path / "t.db")

@@ -12,7 +12,7 @@ from tracker.services import request_answers
 from tracker.services.context import Busy
 from tracker.services.request_answers import LinkRefused
 from tracker.services.requests import WorkbookRefused, workbook_name
-from tracker.store.records import StaleRecord
+from tracker.domain.problems import StaleRecord
 from tracker.ui import labels, question_form, request_client
 from tracker.ui.forms import field_errors
 from tracker.ui.session import flash, lang, show_flash, tr

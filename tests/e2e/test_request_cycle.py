@@ -22,7 +22,7 @@ from tests.conftest import TODAY, context_for
 from tests.e2e.streamlit_ui import choose, click, expander, ja, sign_in, wait_idle
 from tests.e2e.test_vendor_requests import send_from_the_requests_screen
 from tracker.i18n import t
-from tracker.outputs.request_workbook import ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET, table_sheet_name
+from tracker.formats.request_workbook_layout import ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET, table_sheet_name
 from tracker.services import catalogue, request_answers, requests
 from tracker.services.requests import RequestDraft
 

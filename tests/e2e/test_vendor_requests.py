@@ -108,7 +108,7 @@ def test_a_tier_one_vendor_forwards_the_declaration_and_the_new_sub_processor_aw
         app, page, browser, tmp_path):
     from openpyxl import load_workbook
 
-    from tracker.outputs.request_workbook import ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET, table_sheet_name
+    from tracker.formats.request_workbook_layout import ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET, table_sheet_name
     from tracker.services import catalogue, engagements, requests
 
     url, db = app

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from tests.outputs.libreoffice import needs_libreoffice, pages, squeezed, to_pdf
-from tracker.outputs.request_workbook import MAIN_SHEET, row_height, table_sheet_name, text_width
+from tracker.formats.request_workbook_layout import MAIN_SHEET, table_sheet_name
+from tracker.outputs.request_workbook import row_height, text_width
 from tracker.services import catalogue, requests
 from tracker.services.requests import RequestDraft
 from tracker.store import connection

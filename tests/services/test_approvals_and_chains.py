@@ -8,7 +8,7 @@ from tracker.domain.permissions import Role
 from tracker.domain.problems import RuleViolation
 from tracker.services import approvals, attention, chains, engagements
 from tracker.services.context import PermissionDenied
-from tracker.store.records import StaleRecord
+from tracker.domain.problems import StaleRecord
 
 
 def approval_version(ctx, link_id):

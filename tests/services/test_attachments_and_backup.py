@@ -151,7 +151,7 @@ def test_cli_user_add_creates_an_admin_who_can_sign_in(tmp_path):
 def test_attaching_the_signed_document_to_a_contract(ctx):
     from tracker.services import contracts
     from tracker.services.contracts import ContractInput
-    from tracker.store.records import StaleRecord
+    from tracker.domain.problems import StaleRecord
 
     _, _, [link] = f.chain(ctx, 1)
     contract_id = contracts.create_contract(ctx, link, ContractInput("委託契約", "master"))

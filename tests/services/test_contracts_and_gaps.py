@@ -15,7 +15,7 @@ from tracker.services.context import PermissionDenied
 from tracker.services.contracts import ContractInput, CoverageEntry
 from tracker.store import connection
 from tracker.store import contract_queries as cq
-from tracker.store.records import StaleRecord
+from tracker.domain.problems import StaleRecord
 
 EVERY_CLAUSE = [c.id for c in catalogue()]
 

@@ -11,7 +11,7 @@ from tracker.services import engagements, parties
 from tracker.services.context import PermissionDenied
 from tracker.services.engagements import EngagementInput, to_input
 from tracker.store import connection
-from tracker.store.records import StaleRecord
+from tracker.domain.problems import StaleRecord
 
 
 def count(db_path, table):

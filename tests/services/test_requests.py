@@ -17,7 +17,7 @@ from tests.conftest import TODAY, context_for
 from tracker.domain import request_tokens
 from tracker.domain.permissions import Role
 from tracker.domain.problems import RuleViolation
-from tracker.outputs.request_workbook import ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET, TEXT_JA
+from tracker.formats.request_workbook_layout import ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET, TEXT_JA
 from tracker.services import approvals, catalogue, request_answers, requests, reviews, selection, terminations
 from tracker.services.context import PermissionDenied
 from tracker.services.request_answers import LinkRefused

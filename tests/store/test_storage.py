@@ -3,7 +3,8 @@ import sqlite3
 import pytest
 
 from tracker.store import connection, migrations
-from tracker.store.records import StaleRecord, insert, update
+from tracker.domain.problems import StaleRecord
+from tracker.store.records import insert, update
 
 
 def test_migrate_creates_the_schema_in_wal_mode(db_path):

@@ -97,6 +97,17 @@ def _table(question: Question, raw: Any) -> tuple[Any, str | None]:
     return rows or None, None
 
 
+def versioned(question_set: QuestionSet, clean: dict[str, Any]) -> dict[str, dict]:
+    """Answers as a request keeps them: each with the version of the question it answered, so that
+    an answer is never read against other wording."""
+    return {qid: {"v": question_set.question(qid).version, "a": value} for qid, value in clean.items()}
+
+
+def values_of(kept: dict[str, dict] | None) -> dict[str, Any]:
+    """Question id → answer, from answers as a request keeps them (``versioned``)."""
+    return {qid: entry["a"] for qid, entry in (kept or {}).items()}
+
+
 def check_answers(question_set: QuestionSet, answers: dict[str, Any], final: bool) -> tuple[dict[str, Any], list[Problem]]:
     """The answers in stored form, and a problem per wrong answer (field: the question id; a table's
     cell: ``id[row].column``, row from 1). ``final``: a submission, where a required question

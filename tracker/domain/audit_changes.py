@@ -4,6 +4,7 @@ whose value changed, an insert the fields it set, a delete what the row held. Bo
 
 from __future__ import annotations
 
+import json
 from typing import Any, NamedTuple
 
 BOOKKEEPING = frozenset({"id", "version", "created_at", "created_by", "updated_at", "updated_by",
@@ -23,3 +24,7 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
     return [FieldChange(name, before.get(name), after.get(name)) for name in fields
             if name not in BOOKKEEPING and before.get(name) != after.get(name)]
 
+
+def recorded_changes(before: str | None, after: str | None) -> list[FieldChange]:
+    """The fields an audit record changed, from its before and after as recorded (canonical JSON)."""
+    return changes(json.loads(before) if before else None, json.loads(after) if after else None)

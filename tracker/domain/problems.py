@@ -1,4 +1,5 @@
-"""How a rule says no: a list of problems, each tied to a form field and a message key."""
+"""How a rule says no: a list of problems, each tied to a form field and a message key; and the two
+refusals every layer shares (a record that does not exist, a record changed by someone else)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,22 @@ class RuleViolation(Exception):
 def raise_if_any(problems: list[Problem]) -> None:
     if problems:
         raise RuleViolation(problems)
+
+
+class NotFound(Exception):
+    """The record asked for does not exist (raised by the store's lookups)."""
+
+    def __init__(self, what: str, row_id: int | str):
+        super().__init__(f"{what} {row_id} does not exist")
+        self.what = what
+        self.row_id = row_id
+
+
+class StaleRecord(Exception):
+    """The row changed since the form was opened; ``current`` is what it holds now."""
+
+    def __init__(self, table: str, row_id: int, current: dict[str, Any] | None):
+        super().__init__(f"{table} {row_id} was changed by someone else")
+        self.table = table
+        self.row_id = row_id
+        self.current = current

@@ -6,6 +6,7 @@ a request not yet answered can be withdrawn, and expires when its link does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -100,3 +101,17 @@ def should_chase(due_on: date, today: date) -> bool:
     (every day would be noise; a reminder carries a new link, so each one is a change)."""
     days = (due_on - today).days
     return days in (CHASE_BEFORE_DAYS, 1) or (days < 0 and (-days) % 7 == 1)
+
+
+@dataclass
+class Acceptance:
+    """What the reviewer decides on accepting. A selection answer needs the selection result (never
+    preselected) and may activate the link; findings get corrective actions owned and due as given."""
+
+    result: str | None = None
+    decided_by: str = ""
+    conditions: str = ""
+    activate: bool = False
+    action_owner: str = ""
+    action_due_on: date | None = None
+    comment: str = ""

@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .. import i18n
 from ..domain import countries
 from ..domain.problems import Problem
-from .ledger_format import COVERAGE_CHOICES, SHEETS, Column, Kind, Sheet
+from ..formats.ledger_format import COVERAGE_CHOICES, SHEETS, Column, Kind, Sheet
 
 _SEPARATORS = re.compile(r"[、,;；/／]+")
 _TRUE = {"yes", "true", "1", "はい", "有", "あり", "○", "y"}

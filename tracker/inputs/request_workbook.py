@@ -18,8 +18,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ..domain.answers import check_answers
 from ..domain.problems import Problem
 from ..domain.questionnaires import AnswerType, QuestionSet
-from ..outputs.request_workbook import (ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET, META_SHEET, QUESTION_ID,
-                                        TABLE_ROWS, TEXT_EN, TEXT_JA, checksum, table_sheet_name)
+from ..formats.request_workbook_layout import (ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET, META_SHEET, QUESTION_ID,
+                                                TABLE_ROWS, TEXT_EN, TEXT_JA, checksum, table_sheet_name)
 from .ledger_reader import Issue, precheck
 
 

@@ -4,7 +4,6 @@ registry in that form (export → import gives the same registry back). The rows
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
@@ -18,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import i18n
 from ..domain import countries
-from ..inputs.ledger_format import COVERAGE_CHOICES, SHEETS, Kind, Sheet
+from ..formats.ledger_format import COVERAGE_CHOICES, SHEETS, Kind, Sheet
 from .xlsx_report import safe
 
 VALIDATED_ROWS = 5000  # drop-down lists cover this many rows of the template
@@ -118,8 +117,8 @@ def _rows(registry: dict[str, Iterator[tuple]], sheet: Sheet, lang: str, clause_
              checked_on) in registry["engagements"]:
             decided = decision in ("approved", "rejected")
             yield [f"E{link_id}", business, department, f"E{parent}" if parent else None, number or name, work,
-                   i18n.join((t(f"category.{c}") for c in json.loads(categories)), lang), individuals,
-                   ", ".join(json.loads(processing)), ", ".join(json.loads(storage)), start, end,
+                   i18n.join((t(f"category.{c}") for c in categories), lang), individuals,
+                   ", ".join(processing), ", ".join(storage), start, end,
                    t(f"status.{status}"), t(f"ledger.decision.{decision}") if decided else None,
                    decided_on if decided else None, (approver or t("app.us")) if decided else None,
                    inspected_on, t(f"review.method.{method}") if method else None,

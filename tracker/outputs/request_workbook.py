@@ -6,7 +6,6 @@ the questions, so that an upload of another request's workbook, or of edited que
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
@@ -19,14 +18,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.answers import cell_label, display, options
 from ..domain.questionnaires import AnswerType, Column, Question, QuestionSet
+from ..formats.request_workbook_layout import (ANSWER, ANSWERED_BY_CELL, HEADER_ROW, MAIN_SHEET, META_SHEET, NUMBER,
+                                               QUESTION_ID, REQUIRED, SECTION, SOURCE, TABLE_ROWS, TEXT_EN, TEXT_JA,
+                                               checksum, table_sheet_name)
 
-MAIN_SHEET = "回答 Answers"
-META_SHEET = "_request"
-HEADER_ROW = 9  # the question table's header on the main sheet; questions below it
-ANSWERED_BY_CELL = "E7"
-TABLE_ROWS = 100  # rows offered on a table question's sheet
-# main sheet columns
-NUMBER, SECTION, TEXT_JA, TEXT_EN, ANSWER, REQUIRED, SOURCE, QUESTION_ID = "ABCDEFGH"
 _FILL_HEAD = PatternFill("solid", fgColor="DDE4EE")
 _FILL_ANSWER = PatternFill("solid", fgColor="FFF8DC")
 _FILL_LOCKED = PatternFill("solid", fgColor="EEEEEE")
@@ -62,25 +57,6 @@ def _print_setup(sheet, title_rows: str) -> None:
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.oddFooter.center.text = "&P / &N"
-
-
-def checksum(question_set: QuestionSet) -> str:
-    """What the questions say, as one fingerprint: a workbook made from other wording is refused."""
-    text = "\x1f".join([question_set.id, str(question_set.version)] + [
-        "\x1e".join([x.id, str(x.version), x.text_ja, x.text_en]) for x in question_set.questions])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-_SHEET_NAME_UNSAFE = str.maketrans({c: " " for c in "[]:*?/\\（）()"})
-
-
-def table_sheet_name(question: Question) -> str:
-    """A sheet name a person reads (Excel allows 31 characters): the question's own words, cut at
-    its first bracket or full stop — 「再委託先の一覧」."""
-    words = question.text_ja
-    for stop in ("（", "(", "。", "、"):
-        words = words.split(stop)[0]
-    return words.translate(_SHEET_NAME_UNSAFE).strip()[:31] or question.id[:31]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ covering its clauses on every engagement it amends, so their gaps close."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,7 +26,7 @@ from ..store import addenda_queries as adq
 from ..store import registry_queries as q
 from . import attachments, setup
 from .catalogue import catalogue
-from .context import Context, NotFound
+from .context import Context
 from .contracts import ContractKind, CoverageEntry, terms, write_coverage
 from .gaps import engagement_gaps
 
@@ -83,8 +82,6 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
         problems.append(Problem("breach_report_days", "error.addendum.breach_days"))
     with ctx.read() as db:
         links = [q.engagement(db, i) for i in request.engagement_ids]
-        if any(link is None for link in links):
-            raise NotFound("engagement", next(i for i, link in zip(request.engagement_ids, links) if link is None))
         if len({(link["entruster_party_id"], link["entrustee_party_id"]) for link in links}) > 1:
             problems.append(Problem("engagement_ids", "error.addendum.mixed_parties"))
         base = cq.contract(db, request.base_contract_id) if request.base_contract_id else None
@@ -194,7 +191,7 @@ def generate(ctx: Context, request: AddendumRequest) -> tuple[int, Built]:
         addendum_id = records.insert(db, "addenda", {
             "entruster_party_id": built.entruster_id, "entrustee_party_id": built.entrustee_id,
             "base_contract_id": request.base_contract_id, "language": built.document.language.value,
-            "clause_ids": json.dumps(built.clause_ids), "effective_on": built.document.effective_on.isoformat(),
+            "clause_ids": built.clause_ids, "effective_on": built.document.effective_on.isoformat(),
             "breach_report_days": request.breach_report_days, "status": AddendumStatus.GENERATED.value,
             "generated_on": ctx.today.isoformat(), "attachment_id": attachments.record(db, ctx, kept),
         }, ctx.actor.username)
@@ -226,7 +223,7 @@ def mark_signed(ctx: Context, addendum_id: int, expected_version: int, signed_on
             "status": AddendumStatus.SIGNED.value, "signed_on": signed_on.isoformat(),
             "signed_attachment_id": signed_attachment}, ctx.actor.username)
         entries = {clause_id: CoverageEntry(Coverage.COVERED.value, note=f"addendum #{addendum_id}")
-                   for clause_id in json.loads(addendum["clause_ids"])}
+                   for clause_id in addendum["clause_ids"]}
         title = i18n.t("addendum.title", "ja" if addendum["language"] != "en" else "en")
         contract_ids, engagement_ids = [], []
         for link in adq.links_of(db, addendum_id):
@@ -245,10 +242,7 @@ def mark_signed(ctx: Context, addendum_id: int, expected_version: int, signed_on
 
 
 def _current(db, addendum_id: int) -> dict:
-    addendum = records.fetch(db, "addenda", addendum_id)
-    if addendum is None:
-        raise NotFound("addendum", addendum_id)
-    return addendum
+    return records.get(db, "addenda", addendum_id, "addendum")
 
 
 def _check_step(addendum: dict, target: AddendumStatus, on: date, today: date, previous: str | None) -> None:
@@ -272,8 +266,6 @@ def same_parties(ctx: Context, engagement_id: int) -> list[dict]:
     """Other open engagements with the same entruster and entrustee: one addendum may cover them."""
     with ctx.read() as db:
         link = q.engagement(db, engagement_id)
-        if link is None:
-            raise NotFound("engagement", engagement_id)
         return adq.same_parties(db, engagement_id, link["entrustee_party_id"], link["entruster_party_id"])
 
 

@@ -32,7 +32,7 @@ def decide_redelegation(
     """
     with ctx.write(Action.DECIDE_REDELEGATION) as db:
         link = q.engagement(db, engagement_id)
-        if link is None or link["approval_id"] is None:
+        if link["approval_id"] is None:
             raise NotFound("approval", engagement_id)
         try:
             status = ApprovalStatus(decision)

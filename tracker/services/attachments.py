@@ -17,7 +17,7 @@ from ..domain.problems import Problem, raise_if_any
 from ..inputs.file_structure import is_well_formed
 from ..store import connection, records
 from ..store import request_queries as rq
-from .context import Context, NotFound, PermissionDenied
+from .context import Context, PermissionDenied
 
 
 def folder(db_path: Path) -> Path:
@@ -111,9 +111,7 @@ def drop_unnamed(db, ctx: Context, owner: str, named: set[int]) -> list[str]:
 
 def get(ctx: Context, attachment_id: int) -> Attachment:
     with ctx.read() as db:
-        row = records.fetch(db, "attachments", attachment_id)
-    if row is None:
-        raise NotFound("attachment", attachment_id)
+        row = records.get(db, "attachments", attachment_id, "attachment")
     return Attachment(row["id"], row["sha256"], row["original_name"], row["content_type"], row["size"])
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from ..domain.approvals import LinkApprovalState, Severity, findings_for
@@ -32,10 +31,10 @@ def attention(ctx: Context) -> Attention:
 def _attention(ctx: Context) -> Attention:
     with ctx.read() as db:
         flagged = []
-        parsed: dict[str, frozenset] = {}  # a registry has few distinct category sets
+        parsed: dict[tuple, frozenset] = {}  # a registry has few distinct category sets
         for engagement_id, tier, status, categories, approval, approver in q.approval_finding_candidates(db):
             if categories not in parsed:
-                parsed[categories] = parse_categories(json.loads(categories))
+                parsed[categories] = parse_categories(categories)
             findings = findings_for(LinkApprovalState(
                 engagement_id, tier, EngagementStatus(status), parsed[categories],
                 ApprovalStatus(approval) if approval else None, approver))

@@ -3,12 +3,11 @@ and of every row against it; sealing a trail with its key."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from ..domain.audit_chain import GENESIS, AuditRecord, ChainBreak, RowChange, record_hash, verify
 from ..domain.audit_chain import unrecorded_changes as compare_row
-from ..domain.audit_changes import FieldChange, changes
+from ..domain.audit_changes import FieldChange, recorded_changes
 from ..domain.permissions import Action
 from ..store import audit_queries as aq
 from ..store import audit_seal, connection, records
@@ -127,9 +126,8 @@ def export_rows(ctx: Context, selected: AuditFilter) -> list[AuditRecord]:
 
 
 def changes_of(record: AuditRecord) -> list[FieldChange]:
-    """The fields a record changed (its stored JSON decoded here, not on the screen)."""
-    return changes(json.loads(record.before) if record.before else None,
-                   json.loads(record.after) if record.after else None)
+    """The fields a record changed."""
+    return recorded_changes(record.before, record.after)
 
 
 def usernames(ctx: Context) -> list[str]:

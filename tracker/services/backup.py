@@ -13,7 +13,6 @@ and moves the files into place only when all pass.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -24,7 +23,7 @@ import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..store import audit_queries, audit_seal, connection, migrations
+from ..store import audit_queries, audit_seal, backup_manifest, connection, migrations
 from .attachments import folder as attachments_folder
 
 DB_NAME = "tracker.db"
@@ -105,8 +104,7 @@ def backup(db_path: Path, out: Path) -> dict:
                             "database_sha256": _sha256(copy), "attachments": len(attachments),
                             "attachment_sha256": attachments,
                             "audit_head": list(last) if last else None}
-                data = json.dumps(manifest, indent=2).encode("utf-8")
-                (Path(tmp) / MANIFEST).write_bytes(data)
+                backup_manifest.write(Path(tmp) / MANIFEST, manifest)
                 archive.add(Path(tmp) / MANIFEST, MANIFEST)
             os.replace(partial, out)  # complete, under its name; never half an archive there
         finally:
@@ -178,9 +176,8 @@ def _unpack(archive_path: Path, stage: Path) -> dict:
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         raise RestoreRefused(f"{archive_path} is damaged or cut short ({error.__class__.__name__}: {error})") from error
     try:
-        manifest = json.loads((stage / MANIFEST).read_bytes().decode("utf-8"))
-        manifest["database_sha256"], manifest["attachments"]  # noqa: B018 - the keys every manifest has
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
+        manifest = backup_manifest.read(stage / MANIFEST)
+    except backup_manifest.ManifestUnreadable as error:
         raise RestoreRefused(f"the manifest of {archive_path} is unreadable or incomplete ({error})") from error
     return manifest
 

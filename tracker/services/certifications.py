@@ -11,7 +11,7 @@ from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import supervision_queries as sq
 from . import attachments
-from .context import Context, NotFound
+from .context import Context
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,7 @@ def create_certification(ctx: Context, party_id: int, data: CertificationInput) 
     _check(data)
     kept = attachments.keep_file(ctx, *data.evidence) if data.evidence else None
     with ctx.write(Action.EDIT_REGISTRY) as db:
-        if q.party(db, party_id) is None:
-            raise NotFound("party", party_id)
+        q.party(db, party_id)  # raises NotFound
         values = _values(data) | {"party_id": party_id}
         if kept:
             values["attachment_id"] = attachments.record(db, ctx, kept)
@@ -52,8 +51,6 @@ def update_certification(ctx: Context, certification_id: int, expected_version: 
     kept = attachments.keep_file(ctx, *data.evidence) if data.evidence else None
     with ctx.write(Action.EDIT_REGISTRY) as db:
         current = sq.certification(db, certification_id)
-        if current is None:
-            raise NotFound("certification", certification_id)
         values = _values(data)
         if kept:
             values["attachment_id"] = attachments.record(db, ctx, kept)

@@ -9,7 +9,7 @@ from ..domain.approvals import ApprovalFinding, LinkApprovalState, findings_for,
 from ..domain.chain import ids_in_path
 from ..domain.models import ApprovalStatus, EngagementStatus, parse_categories
 from ..store import registry_queries as q
-from .context import Context, NotFound
+from .context import Context
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,4 @@ def chains_of_party(ctx: Context, party_id: int, limit: int = 50, offset: int = 
 def link(ctx: Context, engagement_id: int) -> ChainLink:
     with ctx.read() as db:
         row = q.engagement(db, engagement_id)
-        if row is None:
-            raise NotFound("engagement", engagement_id)
         return to_links(db, [row])[0]

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from ..domain.permissions import Action, Role, may
+from ..domain.problems import NotFound, StaleRecord  # noqa: F401  (every service raises them; callers catch them here)
 from ..store import connection
 
 
@@ -35,13 +36,6 @@ class PermissionDenied(Exception):
 class Busy(Exception):
     """Someone else held the database's write lock longer than the busy timeout (a large import):
     nothing of this change was written."""
-
-
-class NotFound(Exception):
-    def __init__(self, what: str, row_id: int):
-        super().__init__(f"{what} {row_id} does not exist")
-        self.what = what
-        self.row_id = row_id
 
 
 @dataclass(frozen=True)

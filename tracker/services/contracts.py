@@ -16,7 +16,7 @@ from ..store import coverage_masks, due_items, records
 from ..store import registry_queries as q
 from . import attachments
 from .catalogue import catalogue
-from .context import Context, NotFound
+from .context import Context
 
 
 class ContractKind(StrEnum):
@@ -67,8 +67,7 @@ def _values(data: ContractInput) -> dict:
 
 def create_contract(ctx: Context, engagement_id: int, data: ContractInput) -> int:
     with ctx.write(Action.EDIT_REGISTRY) as db:
-        if q.engagement(db, engagement_id) is None:
-            raise NotFound("engagement", engagement_id)
+        q.engagement(db, engagement_id)  # raises NotFound
         raise_if_any(_check(data))
         contract_id = records.insert(db, "contracts", _values(data) | {"engagement_id": engagement_id},
                                      ctx.actor.username)
@@ -79,8 +78,6 @@ def create_contract(ctx: Context, engagement_id: int, data: ContractInput) -> in
 def update_contract(ctx: Context, contract_id: int, expected_version: int, data: ContractInput) -> None:
     with ctx.write(Action.EDIT_REGISTRY) as db:
         current = cq.contract(db, contract_id)
-        if current is None:
-            raise NotFound("contract", contract_id)
         raise_if_any(_check(data))
         records.update(db, "contracts", contract_id, expected_version, _values(data), ctx.actor.username)
         due_items.refresh_links(db, [current["engagement_id"]])
@@ -94,8 +91,7 @@ def record_coverage(ctx: Context, contract_id: int, expected_version: int, entri
     """
     problems = coverage_problems(entries)
     with ctx.write(Action.EDIT_REGISTRY) as db:
-        if cq.contract(db, contract_id) is None:
-            raise NotFound("contract", contract_id)
+        cq.contract(db, contract_id)  # raises NotFound
         raise_if_any(problems)
         records.update(db, "contracts", contract_id, expected_version, {}, ctx.actor.username)
         write_coverage(db, ctx, contract_id, entries)
@@ -136,8 +132,7 @@ def attach_document(ctx: Context, contract_id: int, expected_version: int, file_
     ctx.require(Action.EDIT_REGISTRY)
     kept = attachments.keep_file(ctx, file_name, data)
     with ctx.write(Action.EDIT_REGISTRY) as db:
-        if cq.contract(db, contract_id) is None:
-            raise NotFound("contract", contract_id)
+        cq.contract(db, contract_id)  # raises NotFound
         attachment_id = attachments.record(db, ctx, kept)
         records.update(db, "contracts", contract_id, expected_version, {"attachment_id": attachment_id},
                        ctx.actor.username)
@@ -152,8 +147,6 @@ def contracts_of(ctx: Context, engagement_id: int) -> list[dict]:
 def get_contract(ctx: Context, contract_id: int) -> dict:
     with ctx.read() as db:
         row = cq.contract(db, contract_id)
-    if row is None:
-        raise NotFound("contract", contract_id)
     return row
 
 

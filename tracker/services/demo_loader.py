@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 from ..domain.party_rules import PartyDraft
+from ..domain.permissions import Action, Role
+from ..domain.questionnaires import AnswerType
+from ..store import connection
+from ..store.settings_queries import ORGANISATION_NAME
+from . import request_answers, requests
 from .approvals import decide_redelegation
 from .businesses import create_business
 from .catalogue import catalogue
-from ..domain.permissions import Role
+from .catalogue import question_set as question_set_of
 from .context import Actor, Context
+from .setup import ORGANISATION_FIELDS, is_empty, write_organisation
 from .users import UserInput, create_user
 from .contracts import ContractInput, CoverageEntry, create_contract, record_coverage
 from .engagements import EngagementInput, create_engagement, get_engagement
@@ -28,7 +37,26 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def load(ctx: Context, spec: dict) -> dict[str, int]:
+class DemoError(Exception):
+    """The demo registry goes only into an empty database."""
+
+
+def load_demo(ctx: Context, source: Path) -> dict[str, int]:
+    """Load the demo registry through the services, so it obeys every rule a user's entry does;
+    returns how many records of each kind it made. Raises DemoError on a database already in use."""
+    ctx.require(Action.EDIT_REGISTRY)
+    if not is_empty(ctx.db_path):
+        raise DemoError(f"{ctx.db_path} already holds a registry; demo data goes into an empty database")
+    with source.open("rb") as handle:
+        spec = tomllib.load(handle)
+    organisation = spec.get("organisation", {})
+    with connection.writing(ctx.db_path) as db:
+        write_organisation(db, {key: organisation.get(field, "") for field, key in ORGANISATION_FIELDS.items()}
+                           | {ORGANISATION_NAME: organisation.get("name", "自社")}, ctx.actor.username)
+    return _load(ctx, spec)
+
+
+def _load(ctx: Context, spec: dict) -> dict[str, int]:
     admin = Context(ctx.db_path, Actor("demo-setup", "Demo setup", Role.ADMIN), ctx.today)
     users = {
         item["username"]: create_user(admin, UserInput(item["username"], item["display_name"], item["role"],
@@ -144,18 +172,12 @@ def _coverage(spec: dict[str, list[str]]) -> dict[str, CoverageEntry]:
 
 def _request(ctx: Context, engagement_id: int, item: dict) -> None:
     """A request brought to its state the way it gets there: sent, answered through its link, decided."""
-    from datetime import timedelta
-    from urllib.parse import parse_qs, urlparse
-
-    from ..domain.questionnaires import AnswerType
-    from . import catalogue, request_answers, requests
-
     issued = requests.create_request(ctx, requests.RequestDraft(
         engagement_id, item["set"], ctx.today + timedelta(days=item["due_in_days"])))
     if item["state"] == "sent":
         return
     token = parse_qs(urlparse(issued.link).query)["answer"][0]
-    question_set = catalogue.question_set(item["set"])
+    question_set = question_set_of(item["set"])
     answers = {q.id: "yes" for q in question_set.questions if q.type == AnswerType.YES_NO and q.required}
     answers |= {q.id: "na" for q in question_set.questions if q.type == AnswerType.YES_NO and q.finding_if == ("yes",)
                 and q.na} | {q.id: "no" for q in question_set.questions

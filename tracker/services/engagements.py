@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +16,7 @@ from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import supervision_queries as sq
 from . import revision_cache
-from .context import Context, NotFound
+from .context import Context
 
 _UNSET = object()
 
@@ -127,10 +126,10 @@ def _values(data: EngagementInput, categories: frozenset[DataCategory]) -> dict:
     return {
         "work": data.work.strip(),
         "purpose": data.purpose.strip() or None,
-        "data_categories": json.dumps(sorted(c.value for c in categories)),
+        "data_categories": sorted(c.value for c in categories),
         "individuals_count": data.individuals_count,
-        "processing_countries": json.dumps(sorted(set(data.processing_countries))),
-        "storage_countries": json.dumps(sorted(set(data.storage_countries))),
+        "processing_countries": sorted(set(data.processing_countries)),
+        "storage_countries": sorted(set(data.storage_countries)),
         "start_date": data.start_date.isoformat() if data.start_date else None,
         "end_date": data.end_date.isoformat() if data.end_date else None,
         "status": data.status,
@@ -199,8 +198,6 @@ def update_engagement(ctx: Context, engagement_id: int, expected_version: int, d
     """Save an edited link. Its place in the chain (business, parent, entruster, entrustee) is fixed."""
     with ctx.write(Action.EDIT_REGISTRY) as db:
         current = q.engagement(db, engagement_id)
-        if current is None:
-            raise NotFound("engagement", engagement_id)
         categories, problems = _categories(data.data_categories)
         problems += _common_problems(db, data)
         if data.entrustee_party_id != current["entrustee_party_id"]:
@@ -215,7 +212,7 @@ def update_engagement(ctx: Context, engagement_id: int, expected_version: int, d
             end_date=data.end_date,
         )
         problems += chain.check_link(draft, parent)
-        children = [parse_categories(json.loads(c)) for c in q.child_categories(db, engagement_id)]
+        children = [parse_categories(c) for c in q.child_categories(db, engagement_id)]
         problems += chain.check_children_keep_categories(categories, children)
         problems += _activation_problems(ctx, db, data, engagement_id, current["status"])
         if data.status == EngagementStatus.ENDED and current["status"] != EngagementStatus.ENDED:
@@ -238,8 +235,6 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 def get_engagement(ctx: Context, engagement_id: int) -> dict:
     with ctx.read() as db:
         row = q.engagement(db, engagement_id)
-    if row is None:
-        raise NotFound("engagement", engagement_id)
     return row
 
 

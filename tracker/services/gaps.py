@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,7 @@ from ..store import registry_queries as q
 from . import revision_cache
 from .catalogue import catalogue
 from .chains import ChainLink, to_links
-from .context import Context, NotFound
+from .context import Context
 
 
 
@@ -59,8 +58,8 @@ def _shape(db, engagement_ids: list[int] | None, links: cq.LinkColumns) -> LinkT
         key = key * (int(codes.max(initial=0)) + 1) + codes
     key = (key * 2 + (tiers >= 2)) * 2 + has_children
     _, first, traits_of = np.unique(key, return_index=True, return_inverse=True)
-    traits = [LinkTraits(parse_categories(json.loads(links.categories[i])),
-                         frozenset({*json.loads(links.processing[i]), *json.loads(links.storage[i]), country[i]}),
+    traits = [LinkTraits(parse_categories(links.listed("categories", i)),
+                         frozenset({*links.listed("processing", i), *links.listed("storage", i), country[i]}),
                          int(tiers[i]), bool(has_children[i])) for i in first.tolist()]
     none = np.zeros(len(ids), np.int64)
     return LinkTable(ids, links.parents, tiers, traits, traits_of.astype(np.int64).reshape(-1), none, none,
@@ -168,8 +167,6 @@ def engagement_gaps(ctx: Context, engagement_id: int, as_of: date | None = None)
     """Gaps of one link, its ancestors read for flow-down: a handful of rows, not the registry."""
     with ctx.read() as db:
         row = q.engagement(db, engagement_id)
-        if row is None:
-            raise NotFound("engagement", engagement_id)
         facts = _facts(db, as_of or ctx.today, ids_in_path(row["path_key"]))
     return GapAnalysis(catalogue(), facts).of_link(engagement_id)
 
@@ -178,8 +175,6 @@ def needs_of(ctx: Context, engagement_id: int) -> dict[str, Need]:
     """What this link's contract must carry (own conditions and flow-down), for its checklist."""
     with ctx.read() as db:
         row = q.engagement(db, engagement_id)
-        if row is None:
-            raise NotFound("engagement", engagement_id)
         facts = _facts(db, ctx.today, ids_in_path(row["path_key"]))
     return needs_for_link(catalogue(), facts, engagement_id)
 

@@ -16,7 +16,7 @@ from ..store import incident_queries as iq
 from ..store import registry_queries as q
 from .chains import ChainLink, to_links
 from . import revision_cache
-from .context import Context, NotFound
+from .context import Context
 
 
 @dataclass
@@ -118,8 +118,7 @@ REPORT_TEXTS = ("cause", "secondary_harm", "prevention_measures", "other_notes")
 
 def record_incident(ctx: Context, engagement_id: int, data: IncidentInput) -> int:
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
-        if q.engagement(db, engagement_id) is None:
-            raise NotFound("engagement", engagement_id)
+        q.engagement(db, engagement_id)  # raises NotFound
         raise_if_any(_check(data, ctx.today))
         return records.insert(db, "incidents", _values(_stated(db, engagement_id, data)) |
                               {"engagement_id": engagement_id}, ctx.actor.username)
@@ -170,10 +169,7 @@ def update_response(ctx: Context, incident_id: int, expected_version: int, data:
 
 
 def _current(db, incident_id: int) -> dict:
-    incident = records.fetch(db, "incidents", incident_id)
-    if incident is None:
-        raise NotFound("incident", incident_id)
-    return incident
+    return records.get(db, "incidents", incident_id, "incident")
 
 
 def facts_of(row: dict) -> rules.IncidentFacts:
@@ -196,8 +192,6 @@ def preset_for(ctx: Context, engagement_id: int) -> IncidentInput:
 
 def _categories(db, engagement_id: int) -> set[str]:
     link = q.engagement(db, engagement_id)
-    if link is None:
-        raise NotFound("engagement", engagement_id)
     return set(link["data_categories"])
 
 

@@ -14,13 +14,13 @@ from ..domain.models import EngagementStatus
 from ..domain.party_rules import PartyDraft, normalised
 from ..domain.permissions import Action
 from ..domain.problems import Problem, RuleViolation
-from ..inputs.ledger_format import CERTIFICATIONS, CONTRACTS, ENGAGEMENTS, PARTIES, Sheet
+from ..formats.ledger_format import CERTIFICATIONS, CONTRACTS, ENGAGEMENTS, PARTIES, Sheet
 from ..inputs.ledger_reader import Issue, Ledger, Row, read
 from ..store import contract_queries as cq
 from ..store import connection, records
 from ..store import import_queries as iq
 from ..store import registry_queries as q
-from ..store.records import StaleRecord
+from ..domain.problems import StaleRecord
 from ..domain.schedule import ReviewKind
 from ..store import supervision_queries as sq
 from . import approvals, businesses, certifications, contracts, engagements, parties, reviews, selection
@@ -179,7 +179,7 @@ class _Importer:
         match = _STORED_REF.match((ref or "").strip())
         if not match:
             return None
-        return int(match.group(1)) if q.engagement(self.db, int(match.group(1))) else None
+        return int(match.group(1)) if q.find_engagement(self.db, int(match.group(1))) else None
 
     # --- sheets
 

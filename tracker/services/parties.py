@@ -8,7 +8,7 @@ from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..store import records
 from ..store import registry_queries as q
-from .context import Context, NotFound
+from .context import Context
 
 
 def _row(draft: PartyDraft) -> dict:
@@ -44,8 +44,7 @@ def update_party(ctx: Context, party_id: int, expected_version: int, draft: Part
     """Save an edited party; refused with StaleRecord if someone else saved it in between."""
     draft = normalised(draft)
     with ctx.write(Action.EDIT_REGISTRY) as db:
-        if not q.party_exists(db, party_id):
-            raise NotFound("party", party_id)
+        q.party(db, party_id)  # raises NotFound
         descendants = q.descendant_party_ids(db, party_id)
         raise_if_any(
             check_party(draft, party_id, descendants)
@@ -58,8 +57,6 @@ def update_party(ctx: Context, party_id: int, expected_version: int, draft: Part
 def get_party(ctx: Context, party_id: int) -> dict:
     with ctx.read() as db:
         row = q.party(db, party_id)
-    if row is None:
-        raise NotFound("party", party_id)
     return row
 
 

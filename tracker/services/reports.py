@@ -4,7 +4,6 @@ date, in the reader's language. Rows are streamed from SQLite into the workbook.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -372,12 +371,12 @@ class _Report:
 
     # --- values
 
-    def _categories(self, text: str) -> str:
-        return self._once(("categories", text), lambda: i18n.join(
-            (self.t(f"category.{c}") for c in json.loads(text)), self.lang))
+    def _categories(self, codes: tuple[str, ...]) -> str:
+        return self._once(("categories", codes), lambda: i18n.join(
+            (self.t(f"category.{c}") for c in codes), self.lang))
 
-    def _countries(self, text: str) -> str:
-        return self._once(("countries", text), lambda: ", ".join(countries.name(c, self.lang) for c in json.loads(text)))
+    def _countries(self, codes: tuple[str, ...]) -> str:
+        return self._once(("countries", codes), lambda: ", ".join(countries.name(c, self.lang) for c in codes))
 
     def _approval(self, status: str | None, tier: int) -> str:
         if tier < 2:

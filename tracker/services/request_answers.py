@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import request_tokens as tokens
+from ..domain import answers as answer_rules
 from ..domain.answers import check_answers
 from ..domain.permissions import Action, Role
 from ..domain.problems import Problem, RuleViolation, raise_if_any
@@ -28,8 +29,8 @@ from ..store import request_queries as rq
 from ..store.settings_queries import settings_of
 from . import attachments, catalogue
 from .context import Actor, Busy, Context
-from .requests import Issued, RequestDraft, attachment_names, insert_request, read_workbook, stored_answers, to_stored, workbook_file
-from .setup import ORGANISATION_NAME, ORGANISATION_NAME_EN
+from .requests import Issued, RequestDraft, attachment_names, insert_request, read_workbook, workbook_file
+from ..store.settings_queries import ORGANISATION_NAME, ORGANISATION_NAME_EN
 
 
 class LinkRefused(Exception):
@@ -119,7 +120,7 @@ def open_request(db_path: Path, token: str, client: str, today: date) -> VendorR
 
 def _view(db_path: Path, row: dict) -> VendorRequest:
     question_set = catalogue.question_set(row["set_id"])
-    answers = stored_answers(row)
+    answers = answer_rules.values_of(row["answers"])
     with connection.reading(db_path) as db:
         link = q.engagement(db, row["engagement_id"])
         business = q.business(db, link["business_id"])
@@ -152,7 +153,7 @@ def _editable(db, row: dict, expected_version: int) -> dict:
 
 def _merged(row: dict, answers: dict[str, Any]) -> dict[str, Any]:
     """The vendor's answers; a file answer not sent again keeps the file already attached."""
-    kept = stored_answers(row)
+    kept = answer_rules.values_of(row["answers"])
     files = {x.id for x in catalogue.question_set(row["set_id"]).questions if x.type == AnswerType.FILE}
     return {**{k: v for k, v in kept.items() if k in files}, **answers}
 
@@ -195,7 +196,7 @@ def _save(db_path: Path, token: str, client: str, today: date, expected_version:
                 raise_if_any(transition_problems(current["state"], RequestState.ANSWERED))
             clean |= {question_id: attachments.record(db, ctx, file) for question_id, file in kept.items()}
             named = _named_files(db, clean, question_set, current)
-            values = {"answers": to_stored(question_set, clean)}
+            values = {"answers": answer_rules.versioned(question_set, clean)}
             if final:
                 values |= {"state": RequestState.ANSWERED.value, "answered_at": _stamp(_now()),
                            "answered_by": answered_by.strip()[:120]}

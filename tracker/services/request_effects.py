@@ -6,27 +6,21 @@ acceptance's transaction (``ctx`` joins it): all of it, or nothing."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
-
 from .. import settings as app_settings
 from ..domain import answers as answer_rules
 from ..domain.declarations import compare, declared_rows
 from ..domain.party_rules import PartyDraft
 from ..domain.problems import Problem, raise_if_any
+from ..domain.requests import Acceptance
 from ..domain.selection import AREAS, AreaResult, CheckMethod
 from ..store import registry_queries as q
 from ..store import request_queries as rq
 from . import catalogue, engagements, incidents, parties, reviews, selection, terminations
 from .context import Context
 
-if TYPE_CHECKING:
-    from .requests import Acceptance
-
 
 def apply(ctx: Context, row: dict, decision: Acceptance) -> dict:
-    from .requests import stored_answers
-
-    answers = stored_answers(row)
+    answers = answer_rules.values_of(row["answers"])
     answered_on = min(datetime.fromisoformat(row["answered_at"]).date(), ctx.today) if row["answered_at"] else ctx.today
     handler = {"selection": _selection, "annual_report": _annual_report, "subprocessors": _subprocessors,
                "deletion_certificate": _deletion_certificate, "incident_notice": _incident_notice}[row["set_id"]]

@@ -21,7 +21,7 @@ from ..settings import Smtp
 from ..store import request_queries as rq
 from ..store import supervision_queries as sq
 from . import catalogue, requests, setup
-from ..store.records import StaleRecord
+from ..domain.problems import StaleRecord
 from .context import Busy, Context
 from .mail_delivery import Delivery, Outbox, require_server
 from .requests import Issued

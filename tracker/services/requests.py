@@ -3,7 +3,6 @@ the answers and accept or return them. The vendor's side is in ``request_answers
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +16,7 @@ from ..domain import request_tokens as tokens
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..domain.questionnaires import AnswerType, QuestionSet
-from ..domain.requests import (RequestState, contact_problems, due_problems, link_expires_on, transition_problems,
+from ..domain.requests import (Acceptance, RequestState, contact_problems, due_problems, link_expires_on, transition_problems,
                                vendor_username)
 from ..store import due_items, records
 from ..store import registry_queries as q
@@ -28,8 +27,8 @@ from ..inputs import request_workbook as workbook_reader
 from ..outputs import request_workbook
 from . import attachments, catalogue, chains, request_effects
 from .chains import ChainLink
-from .setup import ORGANISATION_NAME
-from .context import Context, NotFound
+from ..store.settings_queries import ORGANISATION_NAME
+from .context import Context
 
 
 @dataclass(frozen=True)
@@ -49,29 +48,18 @@ class RequestDraft:
     contact_email: str = ""
 
 
-def stored_answers(row: dict) -> dict[str, Any]:
-    """question id → answer, from a request row."""
-    return {qid: entry["a"] for qid, entry in json.loads(row["answers"] or "{}").items()}
-
-
 def file_answers(row: dict) -> set[int]:
     """The attachment ids a stored request's answers name."""
-    answers = stored_answers(row)
+    answers = answer_rules.values_of(row["answers"])
     return {answers[q.id] for q in catalogue.question_set(row["set_id"]).questions
             if q.type == AnswerType.FILE and answers.get(q.id) is not None}
-
-
-def to_stored(question_set: QuestionSet, clean: dict[str, Any]) -> str:
-    """Answers as kept: each with the version of the question it answered."""
-    return json.dumps({qid: {"v": question_set.question(qid).version, "a": value} for qid, value in clean.items()},
-                      ensure_ascii=False, sort_keys=True)
 
 
 def _check_draft(db, ctx: Context, draft: RequestDraft) -> tuple[dict | None, list[Problem]]:
     problems = due_problems(draft.due_on, ctx.today)
     if draft.set_id not in catalogue.question_sets():
         problems.append(Problem("set_id", "error.invalid_choice"))
-    link = q.engagement(db, draft.engagement_id)
+    link = q.find_engagement(db, draft.engagement_id)
     if link is None:
         problems.append(Problem("engagement_id", "error.not_found"))
     elif link["status"] == "ended" and draft.set_id != "deletion_certificate":
@@ -83,8 +71,8 @@ def _check_draft(db, ctx: Context, draft: RequestDraft) -> tuple[dict | None, li
 def _contact(db, link: dict, draft: RequestDraft) -> tuple[str | None, str | None]:
     """The contact given, else the party's own."""
     party = q.party(db, link["entrustee_party_id"])
-    return (draft.contact_name.strip() or (party["contact_person"] if party else None) or None,
-            draft.contact_email.strip() or (party["email"] if party else None) or None)
+    return (draft.contact_name.strip() or party["contact_person"] or None,
+            draft.contact_email.strip() or party["email"] or None)
 
 
 def insert_request(db, ctx: Context, draft: RequestDraft, send: bool, forwarded_from_id: int | None = None,
@@ -176,8 +164,6 @@ def request_certificates(ctx: Context, termination_id: int, due_on: date | None)
 
 def _current(db, request_id: int, expected_version: int | None = None) -> dict:
     row = rq.request(db, request_id)
-    if row is None:
-        raise NotFound("request", request_id)
     if expected_version is not None and row["version"] != expected_version:
         raise records.StaleRecord("requests", request_id, row)
     return row
@@ -229,20 +215,6 @@ def return_to_vendor(ctx: Context, request_id: int, expected_version: int, comme
             "decided_by": ctx.actor.display_name}, ctx.actor.username)
 
 
-@dataclass
-class Acceptance:
-    """What the reviewer decides on accepting. A selection answer needs the selection result (never
-    preselected) and may activate the link; findings get corrective actions owned and due as given."""
-
-    result: str | None = None
-    decided_by: str = ""
-    conditions: str = ""
-    activate: bool = False
-    action_owner: str = ""
-    action_due_on: date | None = None
-    comment: str = ""
-
-
 def accept(ctx: Context, request_id: int, expected_version: int, decision: Acceptance) -> dict:
     """Accept the answer and let it do what it means (a selection check, a report that moves the
     schedule, findings, proposed re-delegations, a certificate, an incident), all in one transaction.
@@ -255,7 +227,7 @@ def accept(ctx: Context, request_id: int, expected_version: int, decision: Accep
         records.update(db, "requests", request_id, expected_version, {
             "state": RequestState.ACCEPTED.value, "decided_on": ctx.today.isoformat(),
             "decided_by": ctx.actor.display_name, "comment": decision.comment.strip() or None,
-            "effect": json.dumps(effect, ensure_ascii=False)}, ctx.actor.username)
+            "effect": effect}, ctx.actor.username)
         due_items.refresh_links(db, [row["engagement_id"]])
         return effect
 
@@ -315,14 +287,14 @@ def request_view(ctx: Context, request_id: int) -> RequestView:
         names = attachment_names(db, [row] + ([previous] if previous else []))
         registered = rq.open_sub_links(db, row["engagement_id"]) if row["set_id"] == "subprocessors" else []
         question_set = catalogue.question_set(row["set_id"])
-        answers = stored_answers(row)
-        effect = json.loads(row["effect"]) if row["effect"] else None
+        answers = answer_rules.values_of(row["answers"])
+        effect = row["effect"]
         found = review_rules.contradictions(question_set, answers, registered, ctx.today) \
             if row["state"] != RequestState.DRAFT and answers else []
         named = {i for c in found for i in c.links} | {i for key in _EFFECT_LINKS for i in (effect or {}).get(key, [])}
-        rows = [r for r in (q.engagement(db, i) for i in sorted(named)) if r is not None]
+        rows = [r for r in (q.find_engagement(db, i) for i in sorted(named)) if r is not None]
         links = {one.id: one for one in chains.to_links(db, rows)}
-    before = stored_answers(previous) if previous else {}
+    before = answer_rules.values_of(previous["answers"]) if previous else {}
     return RequestView(row, question_set, answers, answer_rules.findings(question_set, answers), before, forwarded,
                        names, link, effect, found, review_rules.changed_answers(question_set, answers, before), links)
 
@@ -340,7 +312,7 @@ def attachment_names(db, rows: list[dict]) -> dict[int, str]:
     for row in rows:
         question_set = catalogue.question_set(row["set_id"])
         files = {x.id for x in question_set.questions if x.type == "file"}
-        for question_id, value in stored_answers(row).items():
+        for question_id, value in answer_rules.values_of(row["answers"]).items():
             attachment = records.fetch(db, "attachments", value) if question_id in files else None
             if attachment:
                 names[value] = attachment["original_name"]
@@ -366,7 +338,7 @@ def workbook_file(db, row: dict) -> tuple[str, bytes]:
     """The request as a workbook to fill in (with what is answered so far), and its file name."""
     question_set = catalogue.question_set(row["set_id"])
     about = workbook_context(db, row)
-    data = request_workbook.write(question_set, about, stored_answers(row))
+    data = request_workbook.write(question_set, about, answer_rules.values_of(row["answers"]))
     return workbook_name(question_set, about.entrustee, row["id"]), data
 
 
@@ -399,6 +371,6 @@ def answer_from_workbook(ctx: Context, request_id: int, data: bytes) -> None:
         current = _current(db, request_id, row["version"])
         raise_if_any(transition_problems(current["state"], RequestState.ANSWERED))
         records.update(db, "requests", request_id, current["version"], {
-            "answers": to_stored(catalogue.question_set(row["set_id"]), read.answers),
+            "answers": answer_rules.versioned(catalogue.question_set(row["set_id"]), read.answers),
             "state": RequestState.ANSWERED.value, "answered_at": records.now_utc(), "answered_by": read.answered_by,
         }, ctx.actor.username)

@@ -3,7 +3,6 @@ actions. Completing one moves the next due date to the interval after the comple
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,7 +13,7 @@ from ..domain.schedule import DUE_SOON_DAYS, ReviewKind, Via, status_of
 from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import supervision_queries as sq
-from .context import Context, NotFound
+from .context import Context
 
 
 @dataclass
@@ -35,8 +34,6 @@ def complete_review(ctx: Context, engagement_id: int, data: ReviewInput, from_le
     and method only (its area checklist was never kept)."""
     with ctx.write(Action.RECORD_REVIEWS) as db:
         link = q.engagement(db, engagement_id)
-        if link is None:
-            raise NotFound("engagement", engagement_id)
         inspection = data.kind == ReviewKind.INSPECTION
         raise_if_any(check_review(ReviewDraft(
             data.kind, data.completed_on, link["tier"], data.inspector, data.method if inspection else None,
@@ -46,7 +43,7 @@ def complete_review(ctx: Context, engagement_id: int, data: ReviewInput, from_le
             "method": data.method if inspection else None,
             "remote_reason": (data.remote_reason.strip() or None) if inspection else None,
             "performed_via": data.performed_via, "inspector": data.inspector.strip(),
-            "checklist": json.dumps(data.checklist) if inspection else None,
+            "checklist": data.checklist if inspection else None,
             "findings": data.findings.strip() or None, "note": data.note.strip() or None,
         }, ctx.actor.username)
         due_items.refresh_links(db, [engagement_id])
@@ -69,9 +66,7 @@ def reviews_of(ctx: Context, engagement_id: int) -> list[dict]:
 
 def add_corrective_action(ctx: Context, review_id: int, description: str, owner: str, due_on: date | None) -> int:
     with ctx.write(Action.RECORD_REVIEWS) as db:
-        review = records.fetch(db, "reviews", review_id)
-        if review is None:
-            raise NotFound("review", review_id)
+        review = records.get(db, "reviews", review_id, "review")
         raise_if_any(check_corrective_action(description, due_on))
         action_id = records.insert(db, "corrective_actions", {
             "review_id": review_id, "description": description.strip(), "owner": owner.strip() or None,
@@ -83,8 +78,6 @@ def add_corrective_action(ctx: Context, review_id: int, description: str, owner:
 def close_corrective_action(ctx: Context, action_id: int, expected_version: int, closed_on: date) -> None:
     with ctx.write(Action.RECORD_REVIEWS) as db:
         action = sq.corrective_action(db, action_id)
-        if action is None:
-            raise NotFound("corrective action", action_id)
         if closed_on > ctx.today:
             raise_if_any([Problem("closed_on", "error.date_in_future")])
         records.update(db, "corrective_actions", action_id, expected_version, {"closed_on": closed_on.isoformat()},

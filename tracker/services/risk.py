@@ -11,7 +11,7 @@ from ..domain.risk_tier import LinkRisk, RiskTier, TierDecision, derive, effecti
 from ..store import due_items, records
 from ..store import incident_queries as iq
 from ..store import registry_queries as q
-from .context import Context, NotFound
+from .context import Context
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,6 @@ class LinkRiskView:
 def link_risk(ctx: Context, engagement_id: int) -> LinkRiskView:
     with ctx.read() as db:
         link = q.engagement(db, engagement_id)
-        if link is None:
-            raise NotFound("engagement", engagement_id)
         party = q.party(db, link["entrustee_party_id"])
         incidents = iq.count_at(db, engagement_id)
     countries = frozenset([party["country"], *link["processing_countries"], *link["storage_countries"]])
@@ -43,8 +41,7 @@ def link_risk(ctx: Context, engagement_id: int) -> LinkRiskView:
 def set_override(ctx: Context, engagement_id: int, expected_version: int, tier: str | None, reason: str) -> None:
     """A privacy officer's tier for the link (None: back to the rule's), with why."""
     with ctx.write(Action.DECIDE_REDELEGATION) as db:
-        if q.engagement(db, engagement_id) is None:
-            raise NotFound("engagement", engagement_id)
+        q.engagement(db, engagement_id)  # raises NotFound
         if tier is not None and tier not in RiskTier._value2member_map_:
             raise_if_any([Problem("risk_tier", "error.invalid_choice")])
         if tier is not None and not reason.strip():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,7 +13,7 @@ from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import supervision_queries as sq
 from . import revision_cache
-from .context import Context, NotFound
+from .context import Context
 
 
 @dataclass
@@ -37,15 +36,13 @@ def record_selection_check(ctx: Context, engagement_id: int, data: SelectionInpu
                            data.conditions, from_ledger)
     with ctx.write(Action.EDIT_REGISTRY) as db:
         link = q.engagement(db, engagement_id)
-        if link is None:
-            raise NotFound("engagement", engagement_id)
         problems = check_selection(draft, ctx.today)
         if activate:
             problems += _activation_problems(db, link, data.result)
         raise_if_any(problems)
         check_id = records.insert(db, "selection_checks", {
             "engagement_id": engagement_id, "checked_on": data.checked_on.isoformat(),
-            "areas": json.dumps(data.areas), "methods": json.dumps(sorted(data.methods)),
+            "areas": data.areas, "methods": sorted(data.methods),
             "past_incidents": data.past_incidents.strip() or None, "result": data.result,
             "conditions": data.conditions.strip() or None, "decided_by": data.decided_by.strip(),
             "note": data.note.strip() or None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from ..domain.corporate_number import normalise
@@ -12,15 +11,11 @@ from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..store import connection, migrations, records
 from ..store import settings_queries as sq
+from ..store.settings_queries import (ORGANISATION_ADDRESS, ORGANISATION_NAME, ORGANISATION_NAME_EN, ORGANISATION_NUMBER,
+                                      ORGANISATION_REPRESENTATIVE_NAME, ORGANISATION_REPRESENTATIVE_TITLE)
 from ..store import registry_queries as q
 from .context import Context
 
-ORGANISATION_NAME = "organisation_name"
-ORGANISATION_NAME_EN = "organisation_name_en"
-ORGANISATION_ADDRESS = "organisation_address"
-ORGANISATION_NUMBER = "organisation_corporate_number"
-ORGANISATION_REPRESENTATIVE_TITLE = "organisation_representative_title"
-ORGANISATION_REPRESENTATIVE_NAME = "organisation_representative_name"
 
 
 def initialise(db_path: Path) -> None:
@@ -100,29 +95,3 @@ def write_organisation(db, values: dict[str, str], username: str) -> None:
     before = sq.settings_of(db, list(values))
     sq.put(db, values)
     records.log(db, username, "update", "settings", None, before or None, values)
-
-
-class DemoError(Exception):
-    pass
-
-
-def load_demo(ctx: Context, source: Path) -> dict[str, int]:
-    """Load the demo registry through the services, so it obeys every rule a user's entry does."""
-    from .demo_loader import load
-
-    ctx.require(Action.EDIT_REGISTRY)
-    if not is_empty(ctx.db_path):
-        raise DemoError(f"{ctx.db_path} already holds a registry; demo data goes into an empty database")
-    with source.open("rb") as handle:
-        spec = tomllib.load(handle)
-    organisation = spec.get("organisation", {})
-    with connection.writing(ctx.db_path) as db:
-        write_organisation(db, {ORGANISATION_NAME: organisation.get("name", "自社"),
-                                ORGANISATION_NAME_EN: organisation.get("name_en", ""),
-                                ORGANISATION_ADDRESS: organisation.get("address", ""),
-                                ORGANISATION_NUMBER: organisation.get("corporate_number", ""),
-                                ORGANISATION_REPRESENTATIVE_TITLE: organisation.get("representative_title", ""),
-                                ORGANISATION_REPRESENTATIVE_NAME: organisation.get("representative_name", "")},
-                           ctx.actor.username)
-    return load(ctx, spec)
-

@@ -13,7 +13,7 @@ from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import termination_queries as tq
 from . import attachments
-from .context import Context, NotFound
+from .context import Context
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,6 @@ def end_engagement(ctx: Context, engagement_id: int, ended_on: date, reason: str
     owes a deletion certificate. Returns the termination id."""
     with ctx.write(Action.EDIT_REGISTRY) as db:
         root = q.engagement(db, engagement_id)
-        if root is None:
-            raise NotFound("engagement", engagement_id)
         problems = []
         if root["status"] == EngagementStatus.ENDED:
             problems.append(Problem("engagement_id", "error.termination.already_ended"))
@@ -63,8 +61,7 @@ def record_certificate(ctx: Context, certificate_id: int, expected_version: int,
     kept = {name: attachments.keep_file(ctx, *upload) for name, upload in
             (("certificate_attachment_id", data.certificate), ("photo_attachment_id", data.photo)) if upload}
     with ctx.write(Action.EDIT_REGISTRY) as db:
-        if records.fetch(db, "deletion_certificates", certificate_id) is None:
-            raise NotFound("deletion certificate", certificate_id)
+        records.get(db, "deletion_certificates", certificate_id, "deletion certificate")  # raises NotFound
         values = {"items": data.items.strip(), "method": data.method,
                   "responsible_person": data.responsible_person.strip(), "done_on": data.done_on.isoformat(),
                   "media": data.media.strip() or None, "quantity": data.quantity.strip() or None,
@@ -77,9 +74,7 @@ def close_termination(ctx: Context, termination_id: int, expected_version: int, 
     """Close once every certificate is in; closing without them is a privacy decision whose
     reason stays visible."""
     with ctx.write(Action.EDIT_REGISTRY) as db:
-        termination = records.fetch(db, "terminations", termination_id)
-        if termination is None:
-            raise NotFound("termination", termination_id)
+        termination = records.get(db, "terminations", termination_id, "termination")
         if termination["closed_on"]:
             raise_if_any([Problem(None, "error.termination.closed")])
         owed = tq.owed_in(db, termination_id)

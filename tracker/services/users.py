@@ -18,7 +18,7 @@ from ..domain.problems import Problem, raise_if_any
 from ..domain.sign_in import MAX_USERNAME, Throttle, after_failure, is_locked, password_problems
 from ..store import connection, records
 from ..store import user_queries as uq
-from .context import Actor, Context, NotFound
+from .context import Actor, Context
 
 _hasher = PasswordHasher()
 # argon2 takes 64 MB and a core for each check while it runs: at most one check per core at a time,
@@ -72,9 +72,7 @@ def create_user(ctx: Context, data: UserInput) -> int:
 
 def set_password(ctx: Context, user_id: int, password: str) -> None:
     with ctx.write(Action.MANAGE_USERS) as db:
-        user = records.fetch(db, "users", user_id)
-        if user is None:
-            raise NotFound("user", user_id)
+        user = records.get(db, "users", user_id, "user")
         raise_if_any(password_problems(password, user["username"], app_settings.load().sign_in))
         records.update_unversioned(db, "users", user_id, {"password_hash": _hash(password)},
                                    ctx.actor.username)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlite_utils import Database
+
+from . import json_columns
 
 
 def _decoded(row: dict) -> dict:
-    return {**row, "clause_ids": json.loads(row["clause_ids"])}
+    return json_columns.decoded("addenda", row)
 
 
 def links_of(db: Database, addendum_id: int) -> list[dict]:

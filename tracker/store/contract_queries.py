@@ -10,6 +10,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from . import json_columns
+from .lookups import required
 from .registry_queries import Row
 
 # in force: signed on or before the day, and not expired unless it renews itself (domain.gaps.in_force)
@@ -25,7 +27,12 @@ def contracts_of(db: Database, engagement_id: int) -> list[Row]:
     ))
 
 
-def contract(db: Database, contract_id: int) -> Row | None:
+def contract(db: Database, contract_id: int) -> Row:
+    """A contract row; raises NotFound."""
+    return required(find_contract(db, contract_id), "contract", contract_id)
+
+
+def find_contract(db: Database, contract_id: int) -> Row | None:
     rows = list(db.query("SELECT * FROM contracts WHERE id = ?", [contract_id]))
     return rows[0] if rows else None
 
@@ -45,9 +52,14 @@ class LinkColumns(NamedTuple):
     tiers: np.ndarray
     entrustees: np.ndarray
     businesses: np.ndarray
-    categories: list[str]  # JSON lists, as stored
+    # as stored (equal lists, equal texts: what links are grouped by); ``listed`` decodes one
+    categories: list[str]
     processing: list[str]
     storage: list[str]
+
+    def listed(self, column: str, i: int) -> tuple[str, ...]:
+        """Link i's codes of ``column`` (categories, processing, storage)."""
+        return json_columns.listed(getattr(self, column)[i])
 
 
 def _numbers(text: str | None) -> np.ndarray:

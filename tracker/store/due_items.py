@@ -7,7 +7,6 @@ Derived rows, like the coverage masks: rebuilt, never edited, so not in the audi
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -15,6 +14,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from . import connection
+from .json_columns import listed
 
 from .. import settings
 from ..domain.models import EngagementStatus
@@ -69,9 +69,9 @@ def _write_link_items(db: Database, where: str, params: list) -> None:
         rows = []
         for (link_id, start, created, interval, processing, storage, country, party_id, business_id, tier,
              owner, categories, individuals, override) in batch:
-            processing, storage = json.loads(processing), json.loads(storage)
+            processing, storage = listed(processing), listed(storage)
             abroad = handled_abroad(country, processing, storage)
-            risk = derive(LinkRisk(frozenset(json.loads(categories)), individuals,
+            risk = derive(LinkRisk(frozenset(listed(categories)), individuals,
                                    frozenset([country, *processing, *storage]), tier,
                                    facts["incidents"].get(link_id, 0)))
             link = ScheduleFacts(

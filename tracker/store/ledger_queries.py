@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from sqlite_utils import Database
 
+from .json_columns import listed
+
 
 def parties(db: Database) -> Iterator[tuple]:
     """Parties with their parent company (法人番号, else name)."""
@@ -16,8 +18,9 @@ def parties(db: Database) -> Iterator[tuple]:
 
 
 def engagements(db: Database) -> Iterator[tuple]:
-    """Links depth-first per business, with the re-delegation approval, the last inspection and the latest selection check."""
-    return db.execute("""SELECT e.id, b.name, b.owner_department, e.parent_engagement_id, p.corporate_number, p.name,
+    """Links depth-first per business, with the re-delegation approval, the last inspection and the latest selection
+    check; categories and countries as tuples of codes."""
+    return ((*r[:7], listed(r[7]), r[8], listed(r[9]), listed(r[10]), *r[11:]) for r in db.execute("""SELECT e.id, b.name, b.owner_department, e.parent_engagement_id, p.corporate_number, p.name,
                               e.work, e.data_categories, e.individuals_count, e.processing_countries,
                               e.storage_countries, e.start_date, e.end_date, e.status,
                               a.status, a.decided_on, coalesce(ap.corporate_number, ap.name),
@@ -30,7 +33,7 @@ def engagements(db: Database) -> Iterator[tuple]:
                                                       AND kind = 'inspection' ORDER BY completed_on DESC, id DESC LIMIT 1)
                        LEFT JOIN selection_checks s ON s.id = (SELECT id FROM selection_checks WHERE engagement_id = e.id
                                                               ORDER BY checked_on DESC, id DESC LIMIT 1)
-                       ORDER BY e.business_id, e.path_key""")
+                       ORDER BY e.business_id, e.path_key"""))
 
 
 def coverage(db: Database) -> Iterator[tuple]:

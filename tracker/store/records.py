@@ -15,25 +15,16 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import connection
+from . import connection, json_columns
+from .lookups import required
 
 from ..domain.audit_chain import GENESIS, canonical, record_hash
 from . import audit_seal
 from ..domain.limits import text_problems
-from ..domain.problems import raise_if_any
+from ..domain.problems import StaleRecord, raise_if_any
 
 AUDIT_HEAD = connection.AUDIT_HEAD
 _SECRET_COLUMNS = {"password_hash"}  # the trail says that it changed, never what it is
-
-
-class StaleRecord(Exception):
-    """The row changed since the form was opened; ``current`` is what it holds now."""
-
-    def __init__(self, table: str, row_id: int, current: dict[str, Any] | None):
-        super().__init__(f"{table} {row_id} was changed by someone else")
-        self.table = table
-        self.row_id = row_id
-        self.current = current
 
 
 _stamp = (0, "")  # (second, its text): thousands of rows are stamped within one second in an import
@@ -47,12 +38,21 @@ def now_utc() -> str:
     return _stamp[1]
 
 
+def get(db: Database, table: str, row_id: int, what: str) -> dict[str, Any]:
+    """A row by its id with its JSON columns decoded; raises NotFound(what, row_id)."""
+    return json_columns.decoded(table, required(fetch(db, table, row_id), what, row_id))
+
+
 def fetch(db: Database, table: str, row_id: int) -> dict[str, Any] | None:
+    """A row as stored (JSON as text: what the audit trail records), or None."""
     rows = list(db.query(f'SELECT * FROM "{table}" WHERE id = ?', [row_id]))
     return rows[0] if rows else None
 
 
 def insert(db: Database, table: str, values: dict[str, Any], username: str) -> int:
+    """Add a row stamped with who and when (JSON columns given as Python values) and its audit
+    record; returns its id. Raises RuleViolation when a text is over its limit."""
+    values = json_columns.encoded(table, values)
     raise_if_any(text_problems(values))  # every way in (forms, import, command line) meets the same limits
     stamp = now_utc()
     row = {**values, "created_at": stamp, "created_by": username, "updated_at": stamp, "updated_by": username}
@@ -96,6 +96,7 @@ def delete(db: Database, table: str, row_id: int, username: str) -> None:
 
 
 def _set(db: Database, table: str, row_id: int, values: dict[str, Any], username: str, before: dict | None) -> None:
+    values = json_columns.encoded(table, values)
     raise_if_any(text_problems(values))
     row = {**values, "updated_at": now_utc(), "updated_by": username}
     assignments = ", ".join(f'"{c}" = ?' for c in row)

@@ -3,13 +3,13 @@ screen loads a whole table."""
 
 from __future__ import annotations
 
-import json
-
 from typing import Any
 
 from sqlite_utils import Database
 
+from . import json_columns
 from .conditions import conditions
+from .lookups import required
 
 from ..domain.chain import ids_in_path
 
@@ -30,7 +30,12 @@ def _page(db: Database, select: str, where: str, params: list, order: str, limit
 
 # --- parties -------------------------------------------------------------------------------
 
-def party(db: Database, party_id: int) -> Row | None:
+def party(db: Database, party_id: int) -> Row:
+    """A party with its parent's name; raises NotFound."""
+    return required(find_party(db, party_id), "party", party_id)
+
+
+def find_party(db: Database, party_id: int) -> Row | None:
     rows = list(
         db.query(
             """SELECT p.*, parent.name AS parent_name FROM parties p
@@ -117,22 +122,21 @@ _ENGAGEMENT_SELECT = """
 """
 
 
-_JSON_COLUMNS = ("data_categories", "processing_countries", "storage_countries")
-
-
 def _link(row: Row) -> Row:
     """An engagement row with its lists decoded (categories and countries are lists to every caller)."""
-    for column in _JSON_COLUMNS:
-        if isinstance(row.get(column), str):
-            row[column] = json.loads(row[column])
-    return row
+    return json_columns.decoded("engagements", row)
 
 
 def _links(rows) -> list[Row]:
     return [_link(row) for row in rows]
 
 
-def engagement(db: Database, engagement_id: int) -> Row | None:
+def engagement(db: Database, engagement_id: int) -> Row:
+    """A link with its business, parties and approval, lists decoded; raises NotFound."""
+    return required(find_engagement(db, engagement_id), "engagement", engagement_id)
+
+
+def find_engagement(db: Database, engagement_id: int) -> Row | None:
     rows = _links(db.query(f"{_ENGAGEMENT_SELECT} WHERE e.id = ?", [engagement_id]))
     return rows[0] if rows else None
 
@@ -142,7 +146,7 @@ def link_place(db: Database, engagement_id: int) -> tuple | None:
     link created below it is checked against, without the joins of ``engagement``."""
     row = db.execute("""SELECT id, business_id, entrustee_party_id, tier, path_key, data_categories, status
                         FROM engagements WHERE id = ?""", [engagement_id]).fetchone()
-    return row and (*row[:5], json.loads(row[5]), row[6])
+    return row and (*row[:5], list(json_columns.listed(row[5])), row[6])
 
 
 def party_exists(db: Database, party_id: int) -> bool:
@@ -181,8 +185,9 @@ def engagements_page(
     return rows, total
 
 
-def child_categories(db: Database, engagement_id: int) -> list[str]:
-    return [r[0] for r in db.execute(
+def child_categories(db: Database, engagement_id: int) -> list[tuple[str, ...]]:
+    """The data category codes of each link directly below one."""
+    return [json_columns.listed(r[0]) for r in db.execute(
         "SELECT data_categories FROM engagements WHERE parent_engagement_id = ?", [engagement_id]
     ).fetchall()]
 
@@ -231,21 +236,21 @@ def count_pending_approvals(db: Database) -> int:
 
 
 def approval_finding_candidates(db: Database) -> list[tuple]:
-    """(id, tier, status, data categories, approval status, approver) of active re-delegations
+    """(id, tier, status, data category codes (a tuple), approval status, approver) of active re-delegations
     that may break an approval rule.
 
     A superset: the rules themselves (domain.approvals.findings_for) decide. Only links whose
     approval is missing, not approved, or that carry My Number data (where who approved matters)
     are read, as small tuples, so Home stays fast on a large registry.
     """
-    return db.execute(
+    return [(*row[:3], json_columns.listed(row[3]), *row[4:]) for row in db.execute(
         """SELECT e.id, e.tier, e.status, e.data_categories, a.status, a.approver_party_id
            FROM engagements e LEFT JOIN approvals a ON a.engagement_id = e.id
            WHERE e.status = 'active' AND e.tier >= 2
              AND (a.status IS NULL OR a.status <> 'approved'
                   OR (a.approver_party_id IS NOT NULL
                       AND EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = 'my_number')))"""
-    ).fetchall()
+    ).fetchall()]
 
 
 def registry_counts(db: Database) -> dict[str, int]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import connection
 from .conditions import conditions
+from .json_columns import listed
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,10 @@ def parties(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
 
 
 def chain(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
-    """Every link depth-first per business (ancestors before descendants)."""
+    """Every link depth-first per business (ancestors before descendants); categories and countries as
+    tuples of codes."""
     where, params = scope.where()
-    return _rows(db_path, f"""SELECT e.id, b.name, e.tier, er.name, ee.name, ee.corporate_number, e.work,
+    rows = _rows(db_path, f"""SELECT e.id, b.name, e.tier, er.name, ee.name, ee.corporate_number, e.work,
                                      e.data_categories, e.processing_countries, e.storage_countries, e.status,
                                      a.status, a.decided_on, e.start_date, e.end_date, e.business_id
                               FROM engagements e JOIN businesses b ON b.id = e.business_id
@@ -82,6 +84,7 @@ def chain(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
                               LEFT JOIN parties er ON er.id = e.entruster_party_id
                               LEFT JOIN approvals a ON a.engagement_id = e.id
                               WHERE {where} ORDER BY e.business_id, e.path_key""", params)
+    return ((*r[:7], listed(r[7]), listed(r[8]), listed(r[9]), *r[10:]) for r in rows)
 
 
 def open_link_names(db_path: Path, scope: LinkScope) -> Iterator[tuple]:

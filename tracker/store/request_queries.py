@@ -6,6 +6,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from . import json_columns
+from .lookups import required
+
 _LISTED = """SELECT r.id, r.engagement_id, r.set_id, r.set_version, r.state, r.due_on, r.contact_name, r.contact_email,
                     r.link_expires_on, r.forwarded_from_id, r.sent_on, r.answered_at, r.answered_by, r.decided_on,
                     r.version,
@@ -15,14 +18,23 @@ _LISTED = """SELECT r.id, r.engagement_id, r.set_id, r.set_version, r.state, r.d
              JOIN businesses b ON b.id = e.business_id JOIN parties p ON p.id = e.entrustee_party_id"""
 
 
-def request(db: Database, request_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM requests WHERE id = ?", [request_id]))
-    return rows[0] if rows else None
+def request(db: Database, request_id: int) -> dict:
+    """A request row, its answers and effect decoded; raises NotFound."""
+    return required(find_request(db, request_id), "request", request_id)
+
+
+def find_request(db: Database, request_id: int) -> dict | None:
+    return _decoded(db.query("SELECT * FROM requests WHERE id = ?", [request_id]))
 
 
 def by_token_hash(db: Database, digest: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM requests WHERE token_hash = ?", [digest]))
-    return rows[0] if rows else None
+    """The request a vendor's link opens (None: no such link)."""
+    return _decoded(db.query("SELECT * FROM requests WHERE token_hash = ?", [digest]))
+
+
+def _decoded(rows) -> dict | None:
+    row = next(iter(rows), None)
+    return json_columns.decoded("requests", row) if row is not None else None
 
 
 def page(db: Database, *, states: list[str] | None = None, business_id: int | None = None, set_id: str | None = None,
@@ -67,9 +79,8 @@ def overdue_count(db: Database, today: date) -> int:
 
 
 def previous_accepted(db: Database, engagement_id: int, set_id: str, before_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM requests WHERE engagement_id = ? AND set_id = ? AND state = 'accepted' "
-                         "AND id < ? ORDER BY id DESC LIMIT 1", [engagement_id, set_id, before_id]))
-    return rows[0] if rows else None
+    return _decoded(db.query("SELECT * FROM requests WHERE engagement_id = ? AND set_id = ? AND state = 'accepted' "
+                             "AND id < ? ORDER BY id DESC LIMIT 1", [engagement_id, set_id, before_id]))
 
 
 def forwarded(db: Database, request_id: int) -> list[dict]:

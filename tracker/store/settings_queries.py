@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+# our organisation's particulars, by their key in the table
+ORGANISATION_NAME = "organisation_name"
+ORGANISATION_NAME_EN = "organisation_name_en"
+ORGANISATION_ADDRESS = "organisation_address"
+ORGANISATION_NUMBER = "organisation_corporate_number"
+ORGANISATION_REPRESENTATIVE_TITLE = "organisation_representative_title"
+ORGANISATION_REPRESENTATIVE_NAME = "organisation_representative_name"
+
 
 def all_settings(db: Database) -> dict[str, str]:
     return dict(db.execute("SELECT key, value FROM settings").fetchall())

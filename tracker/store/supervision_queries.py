@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 
 from datetime import date
 
 from sqlite_utils import Database
 
+from . import json_columns
 from .conditions import conditions, marks
+from .lookups import required
 
 from ..domain.schedule import DueStatus, status_bounds
 from ..domain.selection import PASSING
@@ -28,7 +29,7 @@ def has_passing_selection(db: Database, engagement_id: int) -> bool:
 
 def selection_checks_of(db: Database, engagement_id: int) -> list[dict]:
     """Latest first; the areas (area → result) and methods decoded."""
-    return [{**row, "areas": json.loads(row["areas"]), "methods": json.loads(row["methods"])} for row in db.query(
+    return [json_columns.decoded("selection_checks", row) for row in db.query(
         "SELECT * FROM selection_checks WHERE engagement_id = ? ORDER BY checked_on DESC, id DESC", [engagement_id])]
 
 
@@ -49,7 +50,12 @@ def certifications_of(db: Database, party_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM certifications WHERE party_id = ? ORDER BY valid_until DESC", [party_id]))
 
 
-def certification(db: Database, certification_id: int) -> dict | None:
+def certification(db: Database, certification_id: int) -> dict:
+    """A certification row; raises NotFound."""
+    return required(find_certification(db, certification_id), "certification", certification_id)
+
+
+def find_certification(db: Database, certification_id: int) -> dict | None:
     rows = list(db.query("SELECT * FROM certifications WHERE id = ?", [certification_id]))
     return rows[0] if rows else None
 
@@ -59,7 +65,8 @@ def reviews_of(db: Database, engagement_id: int) -> list[dict]:
     rows = list(db.query("SELECT * FROM reviews WHERE engagement_id = ? ORDER BY completed_on DESC, id DESC",
                          [engagement_id]))
     for row in rows:
-        row["checklist"] = json.loads(row["checklist"]) if row["checklist"] else {}
+        json_columns.decoded("reviews", row)
+        row["checklist"] = row["checklist"] or {}
     return rows
 
 
@@ -71,11 +78,12 @@ def corrective_actions_of(db: Database, review_ids: list[int]) -> list[dict]:
         review_ids))
 
 
-def corrective_action(db: Database, action_id: int) -> dict | None:
+def corrective_action(db: Database, action_id: int) -> dict:
+    """A corrective action with its review's link; raises NotFound."""
     rows = list(db.query(
         """SELECT a.*, r.engagement_id FROM corrective_actions a JOIN reviews r ON r.id = a.review_id
            WHERE a.id = ?""", [action_id]))
-    return rows[0] if rows else None
+    return required(rows[0] if rows else None, "corrective action", action_id)
 
 
 _DUE_SELECT = """

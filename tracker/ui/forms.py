@@ -10,7 +10,7 @@ from ..domain.problems import Problem, RuleViolation
 from .. import i18n
 from ..i18n import describe
 from ..services.context import Busy, PermissionDenied
-from ..store.records import StaleRecord
+from ..domain.problems import StaleRecord
 from .session import NextStep, flash, lang, show_flash, tr
 from .text import md
 

@@ -1,0 +1,1 @@
+"""The layouts of the workbooks the tracker writes and reads back: one place both sides import."""
