@@ -80,7 +80,7 @@ def main(ctx: click.Context, db: Path | None) -> None:
 def init(ctx: click.Context, demo: bool) -> None:
     """Create the database (if needed), apply every pending migration, and create the audit key
     (mode 0600, outside the database: back it up separately)."""
-    from .store.audit_seal import key_path
+    from .services.audit import key_path
 
     path = ctx.obj["db"]
     setup.initialise(path)
@@ -130,18 +130,14 @@ def demo(ctx: click.Context, scale: int | None, seed: int, source: Path) -> None
 @click.pass_context
 def info(ctx: click.Context) -> None:
     """Show where the database is, its pending migrations and what it holds."""
-    from .store import connection, migrations
-    from .store import registry_queries as q
-
     path = ctx.obj["db"]
     if not path.exists():
         click.echo(f"{path}: no database yet (run `tracker init`)")
         return
     click.echo(f"Database: {path}")
-    click.echo(f"Pending migrations: {', '.join(migrations.pending(path)) or 'none'}")
-    with connection.reading(path) as db:
-        for key, value in q.registry_counts(db).items():
-            click.echo(f"{key}: {value}")
+    click.echo(f"Pending migrations: {', '.join(setup.pending_migrations(path)) or 'none'}")
+    for key, value in setup.registry_counts(path).items():
+        click.echo(f"{key}: {value}")
 
 
 @main.group()
@@ -188,8 +184,7 @@ def audit() -> None:
 def audit_verify(ctx: click.Context) -> None:
     """Check the keyed hash chain (name the first edited, deleted or reordered record) and every
     row against the values its last record left (name each row changed without a record); exit 1."""
-    from .services.audit import unrecorded_changes, verify_chain
-    from .store.audit_seal import AuditKeyMissing
+    from .services.audit import AuditKeyMissing, unrecorded_changes, verify_chain
 
     try:
         broken, checked = verify_chain(ctx.obj["db"])
@@ -214,9 +209,8 @@ def audit_verify(ctx: click.Context) -> None:
 @click.pass_context
 def backup_command(ctx: click.Context, out: Path) -> None:
     """Write a consistent copy of the database and its attachments to OUT (.tar.gz), app running or not."""
+    from .services.audit import key_path
     from .services.backup import backup
-
-    from .store.audit_seal import key_path
 
     # stopped by cron's or systemd's SIGTERM: unwind, so the temporary copy and the partial archive go
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -235,9 +229,8 @@ def backup_command(ctx: click.Context, out: Path) -> None:
 def restore_command(ctx: click.Context, archive: Path, audit_key: Path | None) -> None:
     """Restore ARCHIVE into the (empty) database location given by --db. Everything is checked first
     (manifest, file hashes, database integrity, audit trail); nothing is written unless all pass."""
-    from .services.audit import verify_chain
+    from .services.audit import AuditKeyMissing, read_key_file, verify_chain
     from .services.backup import RestoreRefused, restore
-    from .store.audit_seal import AuditKeyMissing, read_key_file
 
     try:
         restore(archive, ctx.obj["db"], read_key_file(audit_key) if audit_key else None)
@@ -528,18 +521,14 @@ def request_list(ctx: click.Context, states: tuple[str, ...], overdue: bool) -> 
 def request_show(ctx: click.Context, request_id: int, language: str) -> None:
     """A request as the review screen shows it: who answered and when, what to check before deciding,
     the findings, every answer (last accepted beside it) and the files attached."""
-    from . import settings
     from .services import requests
     from .services.context import NotFound
-    from .outputs.request_text import request_lines
 
-    context = _context(ctx)
     try:
-        view = requests.request_view(context, request_id)
+        lines = requests.request_text(_context(ctx), request_id, language)
     except NotFound:
         raise click.BadParameter(f"no request R{request_id}", param_hint="REQUEST_ID") from None
-    for line in request_lines(view, language, settings.load().timezone,
-                              setup.organisation_name(context, language)):
+    for line in lines:
         click.echo(line)
 
 

@@ -5,7 +5,6 @@ import streamlit as st
 
 from tracker import settings
 from tracker.domain.local_times import local_time
-from tracker.outputs import audit_csv
 from tracker.services import audit
 from tracker.ui import labels, tables
 from tracker.ui.forms import paged, pager
@@ -71,5 +70,5 @@ else:
         column_config={tr("audit.changes"): st.column_config.TextColumn(width="large")})
 pager(total, "audit_page")
 
-st.download_button(tr("audit.export"), lambda: audit_csv.write(audit.export_rows(ctx, selected)), file_name="audit_log.csv", mime="text/csv",
+st.download_button(tr("audit.export"), lambda: audit.export_csv(ctx, selected), file_name="audit_log.csv", mime="text/csv",
                    icon=":material/download:")

@@ -107,3 +107,42 @@ def test_a_step_undone_inside_a_transaction_leaves_an_unbroken_audit_trail(db_pa
         names = [r[0] for r in db.execute("SELECT name FROM businesses ORDER BY id")]
         audited = db.execute("SELECT count(*) FROM audit_log WHERE table_name = 'businesses'").fetchone()[0]
     assert names == ["一つ目", "三つ目"] and audited == 2
+
+
+def test_the_coverage_mask_migration_gives_what_the_live_code_computes(tmp_path):
+    # a database of the time before m003, holding contracts with coverage: the migration (frozen, no
+    # live code) must leave the masks the live code would compute from the same rows
+    from tracker.store import coverage_masks
+
+    db = connection.connect(tmp_path / "old.db")
+    migrations.migrations.apply(db, stop_before="m003_coverage_masks")
+    stamp = ["2024-01-01", "t", "2024-01-01", "t"]
+    with db.conn:
+        db.execute("INSERT INTO parties(id, name, created_at, created_by, updated_at, updated_by) "
+                   "VALUES (1, 'A', ?, ?, ?, ?)", stamp)
+        db.execute("INSERT INTO businesses(id, name, owner_department, created_at, created_by, updated_at, updated_by) "
+                   "VALUES (1, 'B', 'D', ?, ?, ?, ?)", stamp)
+        db.execute("INSERT INTO engagements(id, business_id, entrustee_party_id, tier, path_key, work, data_categories, "
+                   "status, created_at, created_by, updated_at, updated_by) "
+                   "VALUES (1, 1, 1, 1, '1', 'W', '[]', 'active', ?, ?, ?, ?)", stamp)
+        coverage = {1: {"confidentiality": "covered", "breach_notification": "partial", "audit": "not_covered"},
+                    2: {"breach_notification": "covered", "deletion": "covered"}, 3: {}}
+        for contract_id, entries in coverage.items():
+            db.execute("INSERT INTO contracts(id, engagement_id, title, kind, created_at, created_by, updated_at, "
+                       "updated_by) VALUES (?, 1, 'C', 'dpa', ?, ?, ?, ?)", [contract_id, *stamp])
+            for clause_id, status in entries.items():
+                db.execute("INSERT INTO clause_coverage(contract_id, clause_id, clause_version, status, created_at, "
+                           "created_by, updated_at, updated_by) VALUES (?, ?, 1, ?, ?, ?, ?, ?)",
+                           [contract_id, clause_id, status, *stamp])
+    migrations.migrations.apply(db)
+    migrated = dict((r[0], r[1:]) for r in db.execute("SELECT id, covered_mask, partial_mask FROM contracts"))
+    bits = coverage_masks.clause_bits(db)
+    assert migrated[3] == (0, 0)
+    for contract_id, entries in coverage.items():
+        for status, mask in zip(("covered", "partial"), migrated[contract_id]):
+            assert {c for c, bit in bits.items() if mask >> bit & 1} == {c for c, s in entries.items() if s == status}
+    with db.conn:
+        for contract_id in coverage:
+            coverage_masks.refresh_contract_masks(db, contract_id)
+    assert dict((r[0], r[1:]) for r in db.execute("SELECT id, covered_mask, partial_mask FROM contracts")) == migrated
+    db.close()

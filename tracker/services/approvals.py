@@ -11,7 +11,7 @@ from ..domain.problems import Problem, raise_if_any
 from ..store import records
 from ..store import registry_queries as q
 from .chains import ChainLink, to_links
-from .context import Context, NotFound
+from .context import Context
 
 
 def decide_redelegation(
@@ -31,9 +31,7 @@ def decide_redelegation(
     changed since ``expected_version`` was read.
     """
     with ctx.write(Action.DECIDE_REDELEGATION) as db:
-        link = q.engagement(db, engagement_id)
-        if link["approval_id"] is None:
-            raise NotFound("approval", engagement_id)
+        link = q.awaiting_approval(db, engagement_id)
         try:
             status = ApprovalStatus(decision)
         except ValueError:

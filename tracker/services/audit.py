@@ -9,10 +9,16 @@ from ..domain.audit_chain import GENESIS, AuditRecord, ChainBreak, RowChange, re
 from ..domain.audit_chain import unrecorded_changes as compare_row
 from ..domain.audit_changes import FieldChange, recorded_changes
 from ..domain.permissions import Action
+from ..outputs import audit_csv
 from ..store import audit_queries as aq
 from ..store import audit_seal, connection, records
 from ..store.audit_queries import AuditFilter
 from .context import Context
+
+# what the command line needs of the audit key, without reaching into the store
+AuditKeyMissing = audit_seal.AuditKeyMissing
+key_path = audit_seal.key_path
+read_key_file = audit_seal.read_key_file
 
 __all__ = ["AuditFilter", "AuditTrailBroken", "TamperCheck", "export_rows", "search", "seal", "tamper_check",
            "unrecorded_changes", "usernames", "verify_chain"]
@@ -120,9 +126,15 @@ def search(ctx: Context, selected: AuditFilter, limit: int = 50, offset: int = 0
 
 
 def export_rows(ctx: Context, selected: AuditFilter) -> list[AuditRecord]:
+    """Every record the filter matches, oldest first; raises PermissionDenied but to managers and admins."""
     ctx.require(Action.READ_AUDIT)
     with ctx.read() as db:
         return aq.matching(db, selected)
+
+
+def export_csv(ctx: Context, selected: AuditFilter) -> bytes:
+    """The records the filter matches as a CSV file (formula-like cells neutralised)."""
+    return audit_csv.write(export_rows(ctx, selected))
 
 
 def changes_of(record: AuditRecord) -> list[FieldChange]:

@@ -25,7 +25,8 @@ from ..store.settings_queries import settings_of
 from ..domain.attachment_rules import document_name
 from ..inputs import request_workbook as workbook_reader
 from ..outputs import request_workbook
-from . import attachments, catalogue, chains, request_effects
+from ..outputs.request_text import request_lines
+from . import attachments, catalogue, chains, request_effects, setup
 from .chains import ChainLink
 from ..store.settings_queries import ORGANISATION_NAME
 from .context import Context
@@ -297,6 +298,12 @@ def request_view(ctx: Context, request_id: int) -> RequestView:
     before = answer_rules.values_of(previous["answers"]) if previous else {}
     return RequestView(row, question_set, answers, answer_rules.findings(question_set, answers), before, forwarded,
                        names, link, effect, found, review_rules.changed_answers(question_set, answers, before), links)
+
+
+def request_text(ctx: Context, request_id: int, lang: str) -> list[str]:
+    """The request as the review screen shows it, as lines of plain text (``tracker request show``)."""
+    view = request_view(ctx, request_id)
+    return request_lines(view, lang, app_settings.load().timezone, setup.organisation_name(ctx, lang))
 
 
 def attachment_file(ctx: Context, attachment_id: int) -> tuple[str, str, Callable[[], bytes]]:

@@ -28,9 +28,20 @@ def initialise(db_path: Path) -> None:
 
 
 def is_empty(db_path: Path) -> bool:
-    with connection.reading(db_path) as db:
-        counts = q.registry_counts(db)
+    """Whether the database holds no party and no business yet (the demo data may go in)."""
+    counts = registry_counts(db_path)
     return counts["parties"] == 0 and counts["businesses"] == 0
+
+
+def registry_counts(db_path: Path) -> dict[str, int]:
+    """How many records of each kind the database holds (``tracker info``: no user needed)."""
+    with connection.reading(db_path) as db:
+        return q.registry_counts(db)
+
+
+def pending_migrations(db_path: Path) -> list[str]:
+    """The names of the migrations not yet applied to the database."""
+    return migrations.pending(db_path)
 
 
 def _settings(ctx: Context) -> dict[str, str]:

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from .connection import connect
+from .due_items import rebuild_all
 
 migrations = Migrations("tracker")
 
@@ -173,10 +174,18 @@ def m003_coverage_masks(db: Database) -> None:
                       bit INTEGER NOT NULL UNIQUE CHECK (bit BETWEEN 0 AND 62))""")
     db.execute("ALTER TABLE contracts ADD COLUMN covered_mask INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE contracts ADD COLUMN partial_mask INTEGER NOT NULL DEFAULT 0")
-    from .coverage_masks import refresh_contract_masks
-
-    for (contract_id,) in db.execute("SELECT id FROM contracts").fetchall():
-        refresh_contract_masks(db, contract_id)
+    # the masks of the contracts already recorded, computed here as they were when this shipped: a
+    # migration never calls live code, which may change after it
+    for bit, (clause_id,) in enumerate(db.execute("SELECT DISTINCT clause_id FROM clause_coverage ORDER BY clause_id")
+                                       .fetchall()):
+        db.execute("INSERT INTO clause_bits(clause_id, bit) VALUES (?, ?)", [clause_id, bit])
+    db.execute("""UPDATE contracts SET
+                      covered_mask = coalesce((SELECT sum(1 << b.bit) FROM clause_coverage c JOIN clause_bits b
+                                               ON b.clause_id = c.clause_id
+                                               WHERE c.contract_id = contracts.id AND c.status = 'covered'), 0),
+                      partial_mask = coalesce((SELECT sum(1 << b.bit) FROM clause_coverage c JOIN clause_bits b
+                                               ON b.clause_id = c.clause_id
+                                               WHERE c.contract_id = contracts.id AND c.status = 'partial'), 0)""")
 
 
 @migrations()
@@ -584,10 +593,8 @@ def migrate(path: Path | str) -> None:
         db.execute("PRAGMA journal_mode = WAL")
         changed = bool(migrations.pending(db))
         migrations.apply(db)
-        if changed:  # derived rows follow the schema they derive from (what is due, and when)
-            from .due_items import rebuild_all
-
-            with db.conn:
+        if changed:  # derived rows follow the schema they derive from (what is due, and when): the
+            with db.conn:  # runner, not a migration, calls the live code that derives them
                 rebuild_all(db)
     finally:
         db.close()

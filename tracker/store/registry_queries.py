@@ -136,6 +136,12 @@ def engagement(db: Database, engagement_id: int) -> Row:
     return required(find_engagement(db, engagement_id), "engagement", engagement_id)
 
 
+def awaiting_approval(db: Database, engagement_id: int) -> Row:
+    """A re-delegation, as ``engagement``; raises NotFound("approval") for a link that needs none."""
+    link = engagement(db, engagement_id)
+    return required(link if link["approval_id"] is not None else None, "approval", engagement_id)
+
+
 def find_engagement(db: Database, engagement_id: int) -> Row | None:
     rows = _links(db.query(f"{_ENGAGEMENT_SELECT} WHERE e.id = ?", [engagement_id]))
     return rows[0] if rows else None
