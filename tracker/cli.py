@@ -12,7 +12,7 @@ import click
 from . import config
 from .domain import refs
 from .domain.refs import parse_ref
-from .services import demo_loader, setup
+from .services import setup
 from .domain.permissions import USER_ROLES, Role
 from .services.context import SYSTEM, Actor, Context
 
@@ -87,6 +87,8 @@ def init(ctx: click.Context, demo: bool) -> None:
     click.echo(f"Database ready: {path}")
     click.echo(f"Audit key: {key_path(path)} (keep a copy apart from the database backups)")
     if demo and setup.is_empty(path):
+        from .services import demo_loader  # the whole service layer: loaded only when used
+
         counts = demo_loader.load_demo(_context(ctx), config.DEMO_REGISTRY)
         click.echo(_loaded(counts))
 
@@ -118,6 +120,8 @@ def demo(ctx: click.Context, scale: int | None, seed: int, source: Path) -> None
             sys.exit(1)
         click.echo("Synthetic registry: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return
+    from .services import demo_loader
+
     try:
         counts = demo_loader.load_demo(_context(ctx), source)
     except demo_loader.DemoError as error:
