@@ -18,9 +18,6 @@ from tracker.ui.forms import field_errors
 from tracker.ui.session import flash, lang, show_flash, tr
 from tracker.ui.text import md
 
-token = st.query_params.get("answer", "")
-client = request_client.of_browser()
-db_path, today = config.db_path(), config.today()
 
 
 def refused() -> None:
@@ -29,10 +26,12 @@ def refused() -> None:
     st.stop()
 
 
-try:
-    request = request_answers.open_request(db_path, token, client, today)
+try:  # the link resolved once for this run; every action below checks the request again as it writes
+    link = request_answers.open_link(config.db_path(), st.query_params.get("answer", ""), request_client.of_browser(),
+                                     config.today())
 except LinkRefused:
     refused()
+request = link.view()
 
 question_set = request.question_set
 st.title(md(question_set.title(lang())))
@@ -83,8 +82,6 @@ def run(action, success: str) -> None:
         st.session_state[errors] = [Problem(None, "error.request.changed")]
     except Busy:  # nothing was saved; the form keeps what was typed
         st.session_state[errors] = [Problem(None, "error.busy_now")]
-    except LinkRefused:
-        refused()
     else:
         st.session_state.pop(errors, None)
         flash(success, where="_vendor_flash")
@@ -93,23 +90,22 @@ def run(action, success: str) -> None:
 
 left, right = st.columns(2)
 if left.button(tr("vendor.save_draft"), icon=":material/save:", key=prefix + "draft"):
-    run(lambda: request_answers.save_draft(db_path, token, client, today, request.version, collect(),
-                                           question_form.uploads(question_set, prefix)), tr("vendor.draft_saved"))
+    run(lambda: link.save_draft(request.version, collect(), question_form.uploads(question_set, prefix)),
+        tr("vendor.draft_saved"))
 if right.button(tr("vendor.submit"), type="primary", icon=":material/send:", key=prefix + "submit"):
-    run(lambda: request_answers.submit(db_path, token, client, today, request.version, collect(),
-                                       st.session_state.get(prefix + "answered_by") or "",
-                                       question_form.uploads(question_set, prefix)), tr("vendor.submitted"))
+    run(lambda: link.submit(request.version, collect(), st.session_state.get(prefix + "answered_by") or "",
+                            question_form.uploads(question_set, prefix)), tr("vendor.submitted"))
 
 with st.expander(tr("vendor.excel"), icon=":material/table_view:"):
     st.caption(tr("vendor.excel_help"))
-    st.download_button(tr("vendor.excel_download"), lambda: request_answers.workbook(db_path, token, client, today)[1],
+    st.download_button(tr("vendor.excel_download"), lambda: link.workbook()[1],
                        file_name=workbook_name(question_set, request.entrustee_name, request.id), on_click="ignore",
                        icon=":material/download:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     upload = st.file_uploader(tr("vendor.excel_upload"), type=["xlsx"], key=prefix + "workbook")
     if upload is not None and st.button(tr("vendor.excel_submit"), key=prefix + "workbook_submit"):
         try:
-            request_answers.submit_workbook(db_path, token, client, today, request.version, upload.getvalue())
+            link.submit_workbook(request.version, upload.getvalue())
         except WorkbookRefused as refused_book:
             for issue in refused_book.issues:
                 st.error(f"{md(labels.cell_place(issue))}: {describe(issue.problem, lang(), quote=md)}")
@@ -140,9 +136,8 @@ if request.sublinks:
         field_errors(forward_errors, None)
         if st.button(tr("vendor.forward_send"), key=prefix + "fwd_send"):
             try:
-                issued = request_answers.forward(db_path, token, client, today, chosen or 0,
-                                                 st.session_state.get(f"{prefix}fwd_name_{chosen}") or "",
-                                                 st.session_state.get(f"{prefix}fwd_mail_{chosen}") or "")
+                issued = link.forward(chosen or 0, st.session_state.get(f"{prefix}fwd_name_{chosen}") or "",
+                                      st.session_state.get(f"{prefix}fwd_mail_{chosen}") or "")
             except RuleViolation as violation:
                 st.session_state[forward_errors] = violation.problems
                 st.rerun()

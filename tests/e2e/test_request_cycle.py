@@ -56,8 +56,8 @@ def _accepted_declaration_before(db, link: int) -> None:
     officer = context_for(db)
     issued = requests.create_request(officer, RequestDraft(link, "subprocessors", TODAY + timedelta(days=10)))
     token = issued.link.split("answer=")[1]
-    view = request_answers.open_request(db, token, "192.0.2.1", TODAY)
-    request_answers.submit(db, token, "192.0.2.1", TODAY, view.version,
+    view = request_answers.open_link(db, token, "192.0.2.1", TODAY).view()
+    request_answers.open_link(db, token, "192.0.2.1", TODAY).submit(view.version,
                            {"has_subprocessors": "yes", "subprocessors": [_row(n) for n in REGISTERED]}, "前回 担当")
     row = requests.request_view(officer, issued.request_id).row
     requests.accept(officer, issued.request_id, row["version"], requests.Acceptance())
@@ -146,7 +146,7 @@ def test_a_declaration_walked_by_an_officer_a_vendor_in_english_and_its_sub_proc
 
     # 5. the sub-processor answers its copy by workbook, the date written in wareki
     sub_token = re.search(r"answer=([\w-]+)", forwarded_link).group(1)
-    sub_request = request_answers.open_request(db, sub_token, "192.0.2.2", TODAY)
+    sub_request = request_answers.open_link(db, sub_token, "192.0.2.2", TODAY).view()
     sub_blank = tmp_path / "sub.xlsx"
     sub_blank.write_bytes(requests.workbook_of(officer, sub_request.id)[1])
     sub_filled = _filled_workbook(sub_blank, tmp_path / "sub-filled.xlsx",
@@ -157,7 +157,7 @@ def test_a_declaration_walked_by_an_officer_a_vendor_in_english_and_its_sub_proc
     wait_idle(sub)
     _upload_workbook(sub, ja("vendor.excel"), ja("vendor.excel_submit"), sub_filled)
     expect(sub.get_by_text(ja("vendor.submitted"))).to_be_visible()
-    assert request_answers.open_request(db, sub_token, "192.0.2.2", TODAY).answers["subprocessors"][0]["since"] \
+    assert request_answers.open_link(db, sub_token, "192.0.2.2", TODAY).view().answers["subprocessors"][0]["since"] \
         == "2026-10-01"
     shot(sub, "5-sub-processor-receipt")
 

@@ -58,10 +58,10 @@ def _request(db, set_id: str) -> tuple[int, str]:
 
 def _declared_by_service(db, token: str) -> None:
     """A declaration whose table rows hold the hostile text (the grid is typed in elsewhere)."""
-    view = request_answers.open_request(db, token, "192.0.2.1", TODAY)
+    view = request_answers.open_link(db, token, "192.0.2.1", TODAY).view()
     row = {"name": HOSTILE[:90], "corporate_number": "", "work": HOSTILE[:90], "data": HOSTILE[:90],
            "processing_country": "JP", "storage_country": "JP", "since": "", "subsidiary": "no"}
-    request_answers.submit(db, token, "192.0.2.1", TODAY, view.version,
+    request_answers.open_link(db, token, "192.0.2.1", TODAY).submit(view.version,
                            {"has_subprocessors": "yes", "subprocessors": [row]}, HOSTILE[:100])
 
 

@@ -63,7 +63,7 @@ def hostile_answers(app_db):
     for set_id in ("selection", "subprocessors"):
         issued = requests.create_request(ctx, RequestDraft(link, set_id, TODAY + timedelta(days=30), "回答 花子", ""))
         token = issued.link.split("answer=")[1]
-        view = request_answers.open_request(app_db, token, "192.0.2.1", TODAY)
+        view = request_answers.open_link(app_db, token, "192.0.2.1", TODAY).view()
         answers, uploads = {}, {}
         for question in view.question_set.questions:
             match question.type:
@@ -84,7 +84,7 @@ def hostile_answers(app_db):
                                                    else "2026-01-01" if c.type == "date"
                                                    else "" if c.type == "corporate_number" else "no")
                                              for c in question.columns}]
-        request_answers.submit(app_db, token, "192.0.2.1", TODAY, view.version, answers, HOSTILE[:100], uploads)
+        request_answers.open_link(app_db, token, "192.0.2.1", TODAY).submit(view.version, answers, HOSTILE[:100], uploads)
         made[set_id] = (issued.request_id, token)
     return made
 

@@ -223,11 +223,11 @@ def test_guessing_from_rotating_addresses_writes_at_most_the_cap(ctx, db_path):
     token = _sent_request(ctx)
     for guess in range(300):
         with pytest.raises(LinkRefused):
-            request_answers.open_request(db_path, f"wrong-token-{guess:06d}-xxxxxxxx", f"198.51.100.{guess % 250}",
-                                         TODAY)
+            request_answers.open_link(db_path, f"wrong-token-{guess:06d}-xxxxxxxx", f"198.51.100.{guess % 250}",
+                                         TODAY).view()
     with connection.reading(db_path) as db:
         assert db.execute("SELECT count(*) FROM request_link_failures").fetchone()[0] == MAX_RECORDED_PER_MINUTE
-    assert request_answers.open_request(db_path, token, "192.0.2.1", TODAY).state == "opened"  # vendors still get in
+    assert request_answers.open_link(db_path, token, "192.0.2.1", TODAY).view().state == "opened"  # vendors still get in
 
 
 # --- 4. one bad address, or a server that is down, stops nobody else's chase
@@ -277,10 +277,10 @@ def test_a_bad_address_fails_its_own_reminder_and_the_others_are_chased(ctx, db_
     assert len(done.failed) == 1 and f"R{made[1][0]}" in done.failed[0]
     assert sorted(m.rcpt_tos[0] for m in inbox.messages) == ["one@example.jp", "three@example.jp"]
     # the undelivered reminder's vendor keeps its working link; the delivered ones' old links are replaced
-    assert request_answers.open_request(db_path, made[1][1], "192.0.2.1", TODAY).id == made[1][0]
+    assert request_answers.open_link(db_path, made[1][1], "192.0.2.1", TODAY).view().id == made[1][0]
     for request_id, token in (made[0], made[2]):
         with pytest.raises(LinkRefused):
-            request_answers.open_request(db_path, token, "192.0.2.1", TODAY)
+            request_answers.open_link(db_path, token, "192.0.2.1", TODAY).view()
 
 
 def test_a_server_that_is_down_replaces_no_link_and_says_so(ctx, db_path):
@@ -293,7 +293,7 @@ def test_a_server_that_is_down_replaces_no_link_and_says_so(ctx, db_path):
     assert done.sent == 0 and len(done.failed) == 3
     assert [("cannot be reached" in failure) for failure in done.failed] == [True, False, True]
     for request_id, token in made:
-        assert request_answers.open_request(db_path, token, "192.0.2.1", TODAY).id == request_id
+        assert request_answers.open_link(db_path, token, "192.0.2.1", TODAY).view().id == request_id
 
 
 def test_remind_on_the_command_line_reports_each_failure_and_exits_1(ctx, db_path, smtp_server, tmp_path):
@@ -329,22 +329,22 @@ def _forwards(db_path, request_id) -> int:
 
 def test_a_second_forward_to_the_same_sub_link_is_refused_plainly(forwarding, db_path):
     request_id, token, (sub_a, sub_b) = forwarding
-    request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_a, "二次 担当", "a@example.jp")
+    request_answers.open_link(db_path, token, "192.0.2.1", TODAY).forward(sub_a, "二次 担当", "a@example.jp")
     for _ in range(20):
         with pytest.raises(RuleViolation) as refused:
-            request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_a, "二次 担当", "a@example.jp")
+            request_answers.open_link(db_path, token, "192.0.2.1", TODAY).forward(sub_a, "二次 担当", "a@example.jp")
         assert [p.code for p in refused.value.problems] == ["error.request.already_forwarded"]
-    request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_b, "二次 担当B", "")  # another sub-link is fine
+    request_answers.open_link(db_path, token, "192.0.2.1", TODAY).forward(sub_b, "二次 担当B", "")  # another sub-link is fine
     assert _forwards(db_path, request_id) == 2
 
 
 def test_no_forwarding_once_the_request_is_submitted(forwarding, db_path):
     request_id, token, (sub_a, _) = forwarding
-    view = request_answers.open_request(db_path, token, "192.0.2.1", TODAY)
-    request_answers.submit(db_path, token, "192.0.2.1", TODAY, view.version,
+    view = request_answers.open_link(db_path, token, "192.0.2.1", TODAY).view()
+    request_answers.open_link(db_path, token, "192.0.2.1", TODAY).submit(view.version,
                            {"has_subprocessors": "no", "subprocessors": []}, "一次 担当")
     with pytest.raises(RuleViolation) as refused:
-        request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_a, "二次 担当", "a@example.jp")
+        request_answers.open_link(db_path, token, "192.0.2.1", TODAY).forward(sub_a, "二次 担当", "a@example.jp")
     assert [p.code for p in refused.value.problems] == ["error.request.forward_closed"]
     assert _forwards(db_path, request_id) == 0
 
@@ -358,7 +358,7 @@ def test_no_forwarding_once_the_request_is_submitted(forwarding, db_path):
 def test_a_forward_keeps_its_contact_fields_to_their_limits(forwarding, db_path, name, address, field, code):
     request_id, token, (sub_a, _) = forwarding
     with pytest.raises(RuleViolation) as refused:
-        request_answers.forward(db_path, token, "192.0.2.1", TODAY, sub_a, name, address)
+        request_answers.open_link(db_path, token, "192.0.2.1", TODAY).forward(sub_a, name, address)
     assert [(p.field, p.code) for p in refused.value.problems] == [(field, code)]
     assert _forwards(db_path, request_id) == 0
 
@@ -381,8 +381,8 @@ def _stored(db_path) -> tuple[int, int]:
 
 
 def _save(db_path, token, uploads, answers=None):
-    view = request_answers.open_request(db_path, token, "192.0.2.1", TODAY)
-    request_answers.save_draft(db_path, token, "192.0.2.1", TODAY, view.version, answers or {}, uploads)
+    view = request_answers.open_link(db_path, token, "192.0.2.1", TODAY).view()
+    request_answers.open_link(db_path, token, "192.0.2.1", TODAY).save_draft(view.version, answers or {}, uploads)
 
 
 def test_a_file_replaced_again_and_again_leaves_only_the_last(checksheet, db_path):
@@ -390,7 +390,7 @@ def test_a_file_replaced_again_and_again_leaves_only_the_last(checksheet, db_pat
     for number in range(30):
         _save(db_path, token, {"rules_document": (f"規程{number}.pdf", files.pdf(f"rules {number}"))})
     assert _stored(db_path) == (1, 1)
-    view = request_answers.open_request(db_path, token, "192.0.2.1", TODAY)
+    view = request_answers.open_link(db_path, token, "192.0.2.1", TODAY).view()
     assert list(view.attachment_names.values()) == ["規程29.pdf"]
 
 

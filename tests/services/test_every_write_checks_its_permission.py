@@ -24,9 +24,9 @@ SERVICES = Path(tracker.services.__file__).parent
 # writes that have no signed-in user by nature: signing in, and building a synthetic benchmark registry
 NO_USER_YET = {("users", "sign_in"), ("users", "actor_for_email"), ("synthetic", "build"),
                ("setup", "write_organisation"), ("audit", "seal")}  # the last two: setting up a database, before any user
-# a vendor has no account: these open by the request's link, and refuse a wrong one (test_requests.py)
-BY_LINK = {("request_answers", name) for name in ("open_request", "save_draft", "submit", "forward",
-                                                   "submit_workbook", "workbook")}
+# a vendor has no account: its link opens a VendorLink, whose context may answer that request only
+# (a wrong link is refused: test_requests.py)
+BY_LINK = {("request_answers", "open_link")}
 # helpers that join a transaction their caller opened with a permission checked (their own check is
 # tested too: they are called below like the others)
 WRITE_MARKS = ("ctx.write(", "writing(", "records.insert", "records.update", "records.delete", "records.log",

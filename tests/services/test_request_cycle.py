@@ -8,14 +8,16 @@ from datetime import date, timedelta
 import pytest
 
 from tests import factories as f
+from tests import files
 from tests.conftest import TODAY
 from tests.services.test_requests import selection_answers
 from tracker.domain.answers import MAX_CELL, MAX_ROWS, MAX_TEXT
 from tracker.domain.corporate_number import check_digit
 from tracker.domain.dates import parse_date
-from tracker.domain.problems import RuleViolation
+from tracker.domain.problems import RuleViolation, StaleRecord
 from tracker.services import request_answers, requests
 from tracker.services.requests import RequestDraft
+from tracker.store import connection
 
 CLIENT = "192.0.2.1"
 
@@ -33,8 +35,22 @@ def _declared(name: str, number: str = "") -> dict:
 
 
 def _submit(db_path, token, answers, by="回答 花子"):
-    view = request_answers.open_request(db_path, token, CLIENT, TODAY)
-    request_answers.submit(db_path, token, CLIENT, TODAY, view.version, answers, by)
+    link = request_answers.open_link(db_path, token, CLIENT, TODAY)
+    link.submit(link.view().version, answers, by)
+
+
+def test_a_link_opened_for_a_page_run_writes_nothing_once_the_request_is_withdrawn_meanwhile(ctx, db_path):
+    request_id, token = _sent(ctx, "annual_report")
+    link = request_answers.open_link(db_path, token, CLIENT, TODAY)  # the vendor's page run begins
+    row = requests.request_view(ctx, request_id).row
+    requests.withdraw(ctx, request_id, row["version"])  # we withdraw it while the vendor types
+    with pytest.raises(StaleRecord):
+        link.save_draft(link.view().version, {}, {"report_file": ("report.pdf", files.pdf())})
+    after = requests.request_view(ctx, request_id).row
+    assert (after["state"], after["answers"], after["answered_by"]) == ("withdrawn", row["answers"], None)
+    with connection.reading(db_path) as db:  # no file row left behind by the refused submission
+        assert db.execute("SELECT count(*) FROM attachments WHERE created_by = ?",
+                          [f"vendor:R{request_id}"]).fetchone()[0] == 0
 
 
 # --- 8. limits are per answer, as the form says
@@ -43,13 +59,13 @@ def test_forty_sub_processors_are_taken(ctx, db_path):
     _, token = _sent(ctx, "subprocessors")
     rows = [_declared(f"株式会社再委託{n:02d}" + "社" * 60) for n in range(40)]
     _submit(db_path, token, {"has_subprocessors": "yes", "subprocessors": rows})
-    assert len(request_answers.open_request(db_path, token, CLIENT, TODAY).answers["subprocessors"]) == 40
+    assert len(request_answers.open_link(db_path, token, CLIENT, TODAY).view().answers["subprocessors"]) == 40
 
 
 def test_answers_of_four_thousand_characters_each_are_taken(ctx, db_path):
     _, token = _sent(ctx, "selection")
     _submit(db_path, token, selection_answers(comments="補" * MAX_TEXT, foreign_countries="国" * MAX_TEXT))
-    assert len(request_answers.open_request(db_path, token, CLIENT, TODAY).answers["comments"]) == MAX_TEXT
+    assert len(request_answers.open_link(db_path, token, CLIENT, TODAY).view().answers["comments"]) == MAX_TEXT
 
 
 def test_an_answer_too_long_is_named(ctx, db_path):
@@ -85,7 +101,7 @@ def test_a_declared_corporate_number_is_checked_at_submission_naming_its_row(ctx
         ("subprocessors[2].corporate_number", "error.answer.corporate_number")]
     full_width = good.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     _submit(db_path, token, {"has_subprocessors": "yes", "subprocessors": [_declared("株式会社正", full_width)]})
-    stored = request_answers.open_request(db_path, token, CLIENT, TODAY).answers["subprocessors"]
+    stored = request_answers.open_link(db_path, token, CLIENT, TODAY).view().answers["subprocessors"]
     assert stored[0]["corporate_number"] == good
 
 
@@ -113,7 +129,7 @@ def test_a_vendor_may_write_a_date_in_wareki_and_an_unreadable_one_is_named(ctx,
     _, token = _sent(ctx, "subprocessors")
     rows = [_declared("株式会社和暦") | {"since": "令和8年10月1日"}]
     _submit(db_path, token, {"has_subprocessors": "yes", "subprocessors": rows})
-    assert request_answers.open_request(db_path, token, CLIENT, TODAY).answers["subprocessors"][0]["since"] == \
+    assert request_answers.open_link(db_path, token, CLIENT, TODAY).view().answers["subprocessors"][0]["since"] == \
         "2026-10-01"
     _, other = _sent(ctx, "subprocessors", "株式会社二件目")
     with pytest.raises(RuleViolation) as refused:

@@ -61,10 +61,10 @@ def test_only_the_hash_of_the_link_is_kept_and_the_contact_defaults_to_the_party
 
 def test_the_link_opens_its_request_once_marked_opened_and_nothing_else(ctx, sent):
     _, issued = sent
-    view = request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, TODAY)
+    view = request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).view()
     assert view.id == issued.request_id and view.editable and view.entrustee_name == "株式会社回答"
     assert requests.request_view(ctx, issued.request_id).row["state"] == "opened"
-    vendor = request_answers._vendor(ctx.db_path, requests.request_view(ctx, issued.request_id).row, TODAY)
+    vendor = request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).ctx
     with pytest.raises(PermissionDenied):  # the vendor's context reads nothing through the app's services
         requests.requests_page(vendor)
 
@@ -82,48 +82,48 @@ def test_a_wrong_expired_or_withdrawn_link_opens_nothing(ctx, sent, spoil):
     else:
         token = "' OR 1=1 --"
     with pytest.raises(LinkRefused):
-        request_answers.open_request(ctx.db_path, token, CLIENT, day)
+        request_answers.open_link(ctx.db_path, token, CLIENT, day).view()
 
 
 def test_too_many_wrong_links_from_one_client_refuse_even_the_right_one_for_a_while(ctx, sent):
     _, issued = sent
     for _ in range(request_tokens.MAX_FAILURES):
         with pytest.raises(LinkRefused):
-            request_answers.open_request(ctx.db_path, request_tokens.new_token(), CLIENT, TODAY)
+            request_answers.open_link(ctx.db_path, request_tokens.new_token(), CLIENT, TODAY).view()
     with pytest.raises(LinkRefused):
-        request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, TODAY)
+        request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).view()
     # another client is not affected
-    assert request_answers.open_request(ctx.db_path, token_of(issued), "198.51.100.1", TODAY).id == issued.request_id
+    assert request_answers.open_link(ctx.db_path, token_of(issued), "198.51.100.1", TODAY).view().id == issued.request_id
 
 
 def test_a_draft_keeps_partial_answers_and_a_bad_one_changes_nothing(ctx, sent):
     _, issued = sent
     token = token_of(issued)
-    view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
-    request_answers.save_draft(ctx.db_path, token, CLIENT, TODAY, view.version, {"policy_officer": "はい"})
-    view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
+    view = request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).view()
+    request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).save_draft(view.version, {"policy_officer": "はい"})
+    view = request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).view()
     assert view.answers == {"policy_officer": "yes"}
     with pytest.raises(RuleViolation) as refused:
-        request_answers.save_draft(ctx.db_path, token, CLIENT, TODAY, view.version,
+        request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).save_draft(view.version,
                                    {"policy_officer": "no", "human_training_last": "31/02/2026"})
     assert [p.field for p in refused.value.problems] == ["human_training_last"]
-    assert request_answers.open_request(ctx.db_path, token, CLIENT, TODAY).answers == {"policy_officer": "yes"}
+    assert request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).view().answers == {"policy_officer": "yes"}
 
 
 def test_submitting_needs_every_required_answer_then_the_link_is_a_receipt(ctx, sent):
     _, issued = sent
     token = token_of(issued)
-    view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
+    view = request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).view()
     incomplete = selection_answers()
     del incomplete["tech_backup"]
     with pytest.raises(RuleViolation) as refused:
-        request_answers.submit(ctx.db_path, token, CLIENT, TODAY, view.version, incomplete, "")
+        request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).submit(view.version, incomplete, "")
     assert {p.field for p in refused.value.problems} == {"tech_backup", "answered_by"}
-    request_answers.submit(ctx.db_path, token, CLIENT, TODAY, view.version, selection_answers(), "情報システム部 回答")
-    receipt = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
+    request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).submit(view.version, selection_answers(), "情報システム部 回答")
+    receipt = request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).view()
     assert receipt.state == "answered" and not receipt.editable and receipt.answers["certifications"] == "pmark"
     with pytest.raises(RuleViolation):
-        request_answers.submit(ctx.db_path, token, CLIENT, TODAY, receipt.version, selection_answers(), "再送")
+        request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).submit(receipt.version, selection_answers(), "再送")
 
 
 def test_a_file_answer_is_an_attachment_of_this_request_only(ctx, sent, tmp_path):
@@ -131,23 +131,23 @@ def test_a_file_answer_is_an_attachment_of_this_request_only(ctx, sent, tmp_path
 
     _, issued = sent
     token = token_of(issued)
-    view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
-    request_answers.save_draft(ctx.db_path, token, CLIENT, TODAY, view.version, {},
+    view = request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).view()
+    request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).save_draft(view.version, {},
                                uploads={"rules_document": ("規程.pdf", files.pdf("rules"))})
-    view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
+    view = request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).view()
     attachment_id = view.answers["rules_document"]
     assert view.attachment_names == {attachment_id: "規程.pdf"}
     from tracker.services import attachments
     other = attachments.store(ctx, "他人の契約書.pdf", files.pdf("other"))
     with pytest.raises(RuleViolation):  # someone else's file cannot be named as evidence
-        request_answers.save_draft(ctx.db_path, token, CLIENT, TODAY, view.version, {"rules_document": other})
+        request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).save_draft(view.version, {"rules_document": other})
 
 
 def _answered(ctx, sent, answers=None):
     _, issued = sent
     token = token_of(issued)
-    view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
-    request_answers.submit(ctx.db_path, token, CLIENT, TODAY, view.version, answers or selection_answers(), "回答 花子")
+    view = request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).view()
+    request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).submit(view.version, answers or selection_answers(), "回答 花子")
     return requests.request_view(ctx, issued.request_id).row
 
 
@@ -176,9 +176,9 @@ def test_returning_sends_it_back_with_comments_and_the_vendor_answers_again(ctx,
     with pytest.raises(RuleViolation):
         requests.return_to_vendor(ctx, row["id"], row["version"], "  ")
     requests.return_to_vendor(ctx, row["id"], row["version"], "技術的措置の補足をお願いします")
-    view = request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, TODAY)
+    view = request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).view()
     assert view.editable and view.comment == "技術的措置の補足をお願いします"
-    request_answers.submit(ctx.db_path, token_of(issued), CLIENT, TODAY, view.version, selection_answers(), "回答 花子")
+    request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).submit(view.version, selection_answers(), "回答 花子")
     assert requests.request_view(ctx, row["id"]).row["state"] == "answered"
 
 
@@ -187,13 +187,13 @@ def test_an_annual_report_fulfils_the_due_report_and_its_findings_become_actions
     link = factories.link(ctx, party, business_id=factories.business(ctx))
     issued = requests.create_request(ctx, RequestDraft(link, "annual_report", DUE))
     token = token_of(issued)
-    view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
+    view = request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).view()
     question_set = catalogue.question_set("annual_report")
     answers = {q.id: "yes" for q in question_set.questions if q.type == "yes_no"}
     answers |= {"incidents_in_period": "no", "subprocessors_changed": "no", "subprocessors_approved": "na",
                 "training_done": "no", "period_from": "2025-11-01", "period_to": "2026-10-31",
                 "work_sites": "東京都港区", "storage_sites": "JP (東京DC)"}
-    request_answers.submit(ctx.db_path, token, CLIENT, TODAY, view.version, answers, "報告 太郎")
+    request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).submit(view.version, answers, "報告 太郎")
     row = requests.request_view(ctx, issued.request_id).row
     owner_ctx = context_for(ctx.db_path, Role.PROCUREMENT)
     with pytest.raises(PermissionDenied):  # a report is a review: recorded by a privacy officer
@@ -215,15 +215,15 @@ def test_a_forwarded_declaration_proposes_the_new_sub_processor_for_approval(ctx
     factories.link(ctx, registered_sub, parent=link1, categories=("my_number",))
     approvals_before = approvals.approval_queue(ctx)[1]
     issued = requests.create_request(ctx, RequestDraft(link1, "subprocessors", DUE))
-    forwarded = request_answers.forward(ctx.db_path, token_of(issued), CLIENT, TODAY, link2, "二次 担当", "")
+    forwarded = request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).forward(link2, "二次 担当", "")
     with pytest.raises(RuleViolation):  # only the vendor's own sub-links
-        request_answers.forward(ctx.db_path, token_of(issued), CLIENT, TODAY, link1, "x", "")
-    view = request_answers.open_request(ctx.db_path, token_of(forwarded), CLIENT, TODAY)
+        request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).forward(link1, "x", "")
+    view = request_answers.open_link(ctx.db_path, token_of(forwarded), CLIENT, TODAY).view()
     rows = [{"name": "三次処理株式会社", "work": "帳票印刷", "data": "氏名、個人番号", "processing_country": "日本",
              "storage_country": "JP", "subsidiary": "いいえ"}]
-    request_answers.submit(ctx.db_path, token_of(forwarded), CLIENT, TODAY, view.version,
+    request_answers.open_link(ctx.db_path, token_of(forwarded), CLIENT, TODAY).submit(view.version,
                            {"has_subprocessors": "yes", "subprocessors": rows}, "二次 担当")
-    assert request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, TODAY).forwarded[0]["state"] == "answered"
+    assert request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).view().forwarded[0]["state"] == "answered"
     row = requests.request_view(ctx, forwarded.request_id).row
     assert row["engagement_id"] == link2 and row["forwarded_from_id"] == issued.request_id
     effect = requests.accept(ctx, row["id"], row["version"], Acceptance())
@@ -239,10 +239,10 @@ def test_undeclared_registered_sub_links_are_flagged(ctx):
     link1 = factories.link(ctx, factories.party(ctx, "一次株式会社"), business_id=business)
     sub = factories.link(ctx, factories.party(ctx, "申告漏れ株式会社"), parent=link1)
     issued = requests.create_request(ctx, RequestDraft(link1, "subprocessors", DUE))
-    view = request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, TODAY)
+    view = request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).view()
     stray = [{"name": "書きかけ株式会社", "work": "x", "data": "x", "processing_country": "JP", "storage_country": "JP",
               "subsidiary": "no"}]  # rows left in the table while answering "no": not a declaration
-    request_answers.submit(ctx.db_path, token_of(issued), CLIENT, TODAY, view.version,
+    request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).submit(view.version,
                            {"has_subprocessors": "no", "subprocessors": stray}, "x")
     row = requests.request_view(ctx, issued.request_id).row
     effect = requests.accept(ctx, row["id"], row["version"], Acceptance())
@@ -260,8 +260,8 @@ def test_a_termination_requests_every_certificate_and_answers_close_it(ctx):
         requests.request_certificates(ctx, termination_id, DUE)
     for one in issued:
         token = token_of(one)
-        view = request_answers.open_request(ctx.db_path, token, CLIENT, TODAY)
-        request_answers.submit(ctx.db_path, token, CLIENT, TODAY, view.version, {
+        view = request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).view()
+        request_answers.open_link(ctx.db_path, token, CLIENT, TODAY).submit(view.version, {
             "items": "氏名・住所", "media": "サーバ", "quantity": "1,200件", "method": "削除", "responsible_person": "情報 太郎",
             "done_on": TODAY.isoformat()}, "情報 太郎",
             uploads={"certificate_file": ("削除証明書.pdf", files.pdf(str(one.request_id)))})
@@ -278,8 +278,8 @@ def test_an_incident_notice_opens_the_incident_with_the_vendors_knowledge_date(c
 
     link = factories.link(ctx, factories.party(ctx, "事故株式会社"), business_id=factories.business(ctx))
     issued = requests.create_request(ctx, RequestDraft(link, "incident_notice", DUE))
-    view = request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, TODAY)
-    request_answers.submit(ctx.db_path, token_of(issued), CLIENT, TODAY, view.version, {
+    view = request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).view()
+    request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, TODAY).submit(view.version, {
         "learned_on": (TODAY - timedelta(days=2)).isoformat(), "what_happened": "誤送信により顧客名簿が流出\n詳細は別紙",
         "individuals": "1,500", "sensitive": "no", "payment": "no", "my_number": "no", "wrongful_purpose": "no",
         "actions_taken": "送信先に削除を依頼"}, "事故 担当")
@@ -426,14 +426,14 @@ def test_a_request_goes_out_by_e_mail_and_is_chased_with_a_new_link(ctx, sent, s
     printed = []
     assert request_mail.chase(week_before, smtp, dry_run=True, echo=printed.append).sent == 1
     assert len(inbox.messages) == 1 and f"R{issued.request_id}" in printed[0]  # a dry run sends and changes nothing
-    request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, week_before.today)
+    request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, week_before.today).view()
     assert request_mail.chase(week_before, smtp).sent == 1
     chased = email.message_from_bytes(inbox.messages[1].content, policy=default).get_body().get_content()
     new_link = re.search(r"http\S+answer=[\w-]+", chased).group(0)
     assert new_link != issued.link
     with pytest.raises(LinkRefused):  # the old link stops working; the new one opens the same request
-        request_answers.open_request(ctx.db_path, token_of(issued), CLIENT, week_before.today)
-    assert request_answers.open_request(ctx.db_path, new_link.split("answer=")[1], CLIENT,
-                                        week_before.today).id == issued.request_id
+        request_answers.open_link(ctx.db_path, token_of(issued), CLIENT, week_before.today).view()
+    assert request_answers.open_link(ctx.db_path, new_link.split("answer=")[1], CLIENT,
+                                        week_before.today).view().id == issued.request_id
     two_days_before = ctx.__class__(ctx.db_path, ctx.actor, DUE - timedelta(days=2))
     assert request_mail.chase(two_days_before, smtp).sent == 0  # not every day

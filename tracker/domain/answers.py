@@ -108,6 +108,28 @@ def values_of(kept: dict[str, dict] | None) -> dict[str, Any]:
     return {qid: entry["a"] for qid, entry in (kept or {}).items()}
 
 
+def answered_by_problems(answered_by: str) -> list[Problem]:
+    """A submission says who answered (a draft need not)."""
+    return [] if answered_by.strip() else [Problem("answered_by", "error.required")]
+
+
+def named_files(question_set: QuestionSet, answers: dict[str, Any], owned: dict[int, int], max_files: int,
+                max_megabytes: int) -> tuple[set[int], list[Problem]]:
+    """The attachment ids the file answers name, and what is wrong with them: each must be one of
+    the request's own uploads (``owned``: id → size; never another record's file), and together
+    within the count and size a request may hold."""
+    named: set[int] = set()
+    for question in question_set.questions:
+        value = answers.get(question.id)
+        if question.type == AnswerType.FILE and value is not None:
+            if value not in owned:
+                return named, [Problem(question.id, "error.answer.file")]
+            named.add(value)
+    if len(named) > max_files or sum(owned[i] for i in named) > max_megabytes * 1024 * 1024:
+        return named, [Problem(None, "error.request.too_many_files", {"count": max_files, "max_mb": max_megabytes})]
+    return named, []
+
+
 def check_answers(question_set: QuestionSet, answers: dict[str, Any], final: bool) -> tuple[dict[str, Any], list[Problem]]:
     """The answers in stored form, and a problem per wrong answer (field: the question id; a table's
     cell: ``id[row].column``, row from 1). ``final``: a submission, where a required question

@@ -191,3 +191,69 @@ def deadlines(classification: Classification, knowledge: date | None, wrongful: 
     if not classification.reportable or knowledge is None:
         return Deadlines(knowledge, None, None)
     return Deadlines(knowledge, prompt_window(knowledge), final_due(knowledge, wrongful))
+
+
+@dataclass
+class IncidentInput:
+    title: str
+    learned_on: date | None
+    description: str = ""
+    data_items: str = ""
+    occurred_on: date | None = None
+    we_learned_on: date | None = None
+    individuals_count: int | None = None
+    individuals_at_most: int | None = None
+    sensitive: bool = False
+    financial_risk: bool = False
+    wrongful_purpose: bool = False
+    public_exposure: bool = False
+    encrypted: bool = False
+    my_number: bool | None = None  # My Number data among what leaked; None: as the link carries
+    # what the report to the PPC says beyond the facts above (施行規則第8条第1項 第4・5・8・9号)
+    cause: str = ""
+    secondary_harm: str = ""
+    prevention_measures: str = ""
+    other_notes: str = ""
+
+
+REPORT_TEXTS = ("cause", "secondary_harm", "prevention_measures", "other_notes")
+
+
+def check_incident(data: IncidentInput, today: date) -> list[Problem]:
+    """The facts as entered: a title, when it was learned, no day in the future, none before it happened."""
+    problems = []
+    if not data.title.strip():
+        problems.append(Problem("title", "error.required"))
+    if data.learned_on is None:
+        problems.append(Problem("learned_on", "error.required"))
+    for name in ("occurred_on", "learned_on", "we_learned_on"):
+        value = getattr(data, name)
+        if value is not None and value > today:
+            problems.append(Problem(name, "error.date_in_future"))
+    if data.occurred_on and data.learned_on and data.learned_on < data.occurred_on:
+        problems.append(Problem("learned_on", "error.incident.learned_before_occurred"))
+    for name in ("individuals_count", "individuals_at_most"):
+        if (getattr(data, name) or 0) < 0:
+            problems.append(Problem(name, "error.not_negative"))
+    return problems
+
+
+def row_values(data: IncidentInput) -> dict:
+    """The columns the facts set (an exact count replaces an upper bound; public exposure is a My
+    Number fact only)."""
+    return {
+        "title": data.title.strip(), "description": data.description.strip() or None,
+        "data_items": data.data_items.strip() or None, "occurred_on": _isoformat(data.occurred_on),
+        "learned_on": _isoformat(data.learned_on), "we_learned_on": _isoformat(data.we_learned_on),
+        "individuals_count": data.individuals_count,
+        "individuals_at_most": None if data.individuals_count is not None else data.individuals_at_most,
+        "sensitive": int(data.sensitive), "financial_risk": int(data.financial_risk),
+        "wrongful_purpose": int(data.wrongful_purpose),
+        "encrypted": int(data.encrypted), "my_number": int(data.my_number),
+        "public_exposure": int(data.my_number and data.public_exposure),
+        **{name: getattr(data, name).strip() or None for name in REPORT_TEXTS},
+    }
+
+
+def _isoformat(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -29,6 +29,16 @@ def raise_if_any(problems: list[Problem]) -> None:
         raise RuleViolation(problems)
 
 
+def unique(problems: list[Problem]) -> list[Problem]:
+    """Each (field, message) once, in order: two rules may find the same fault."""
+    seen, kept = set(), []
+    for problem in problems:
+        if (problem.field, problem.code) not in seen:
+            seen.add((problem.field, problem.code))
+            kept.append(problem)
+    return kept
+
+
 class NotFound(Exception):
     """The record asked for does not exist (raised by the store's lookups)."""
 

@@ -84,7 +84,7 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
         links = [q.engagement(db, i) for i in request.engagement_ids]
         if len({(link["entruster_party_id"], link["entrustee_party_id"]) for link in links}) > 1:
             problems.append(Problem("engagement_ids", "error.addendum.mixed_parties"))
-        base = cq.contract(db, request.base_contract_id) if request.base_contract_id else None
+        base = cq.find_contract(db, request.base_contract_id) if request.base_contract_id else None
         if request.base_contract_id and (base is None or base["engagement_id"] not in request.engagement_ids):
             problems.append(Problem("base_contract_id", "error.not_found"))
         entrustee = q.party(db, links[0]["entrustee_party_id"])

@@ -4,37 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
+from ..domain.contract_rules import ContractInput, ContractKind, check_contract, row_values  # noqa: F401  (callers name them here)
 from ..domain.gaps import ContractTerms, Coverage, in_force
-from ..domain.periods import check_period
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
-from ..domain.schedule import MAX_INTERVAL_MONTHS
 from ..store import contract_queries as cq
 from ..store import coverage_masks, due_items, records
 from ..store import registry_queries as q
 from . import attachments
 from .catalogue import catalogue
 from .context import Context
-
-
-class ContractKind(StrEnum):
-    MASTER = "master"  # 業務委託基本契約
-    DPA = "dpa"  # 個人情報の取扱いに関する契約 / data processing agreement
-    ADDENDUM = "addendum"  # 覚書
-    STANDARD_TERMS = "standard_terms"  # the vendor's standard terms (PPC Q&A 5-11)
-
-
-@dataclass
-class ContractInput:
-    title: str
-    kind: str
-    signed_on: date | None = None
-    valid_until: date | None = None
-    auto_renewal: bool = False
-    note: str = ""
-    report_interval_months: int | None = None  # how often the entrustee reports on compliance
 
 
 @dataclass
@@ -44,32 +24,11 @@ class CoverageEntry:
     note: str = ""
 
 
-def _check(data: ContractInput) -> list[Problem]:
-    problems = []
-    if not data.title.strip():
-        problems.append(Problem("title", "error.required"))
-    if data.kind not in {k.value for k in ContractKind}:
-        problems.append(Problem("kind", "error.invalid_choice"))
-    if data.report_interval_months is not None and not 1 <= data.report_interval_months <= MAX_INTERVAL_MONTHS:
-        problems.append(Problem("report_interval_months", "error.interval_range", {"max": MAX_INTERVAL_MONTHS}))
-    return problems + check_period(data.signed_on, data.valid_until, "valid_until")
-
-
-def _values(data: ContractInput) -> dict:
-    return {
-        "title": data.title.strip(), "kind": data.kind,
-        "signed_on": data.signed_on.isoformat() if data.signed_on else None,
-        "valid_until": data.valid_until.isoformat() if data.valid_until else None,
-        "auto_renewal": int(data.auto_renewal), "note": data.note.strip() or None,
-        "report_interval_months": data.report_interval_months,
-    }
-
-
 def create_contract(ctx: Context, engagement_id: int, data: ContractInput) -> int:
     with ctx.write(Action.EDIT_REGISTRY) as db:
         q.engagement(db, engagement_id)  # raises NotFound
-        raise_if_any(_check(data))
-        contract_id = records.insert(db, "contracts", _values(data) | {"engagement_id": engagement_id},
+        raise_if_any(check_contract(data))
+        contract_id = records.insert(db, "contracts", row_values(data) | {"engagement_id": engagement_id},
                                      ctx.actor.username)
         due_items.refresh_links(db, [engagement_id])
         return contract_id
@@ -78,8 +37,8 @@ def create_contract(ctx: Context, engagement_id: int, data: ContractInput) -> in
 def update_contract(ctx: Context, contract_id: int, expected_version: int, data: ContractInput) -> None:
     with ctx.write(Action.EDIT_REGISTRY) as db:
         current = cq.contract(db, contract_id)
-        raise_if_any(_check(data))
-        records.update(db, "contracts", contract_id, expected_version, _values(data), ctx.actor.username)
+        raise_if_any(check_contract(data))
+        records.update(db, "contracts", contract_id, expected_version, row_values(data), ctx.actor.username)
         due_items.refresh_links(db, [current["engagement_id"]])
 
 

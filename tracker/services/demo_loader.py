@@ -183,8 +183,8 @@ def _request(ctx: Context, engagement_id: int, item: dict) -> None:
                 and q.na} | {q.id: "no" for q in question_set.questions
                              if q.type == AnswerType.YES_NO and q.finding_if == ("yes",) and not q.na}
     answers |= item.get("answers", {})
-    view = request_answers.open_request(ctx.db_path, token, "demo", ctx.today)
-    request_answers.submit(ctx.db_path, token, "demo", ctx.today, view.version, answers, "デモ 回答者")
+    view = request_answers.open_link(ctx.db_path, token, "demo", ctx.today).view()
+    request_answers.open_link(ctx.db_path, token, "demo", ctx.today).submit(view.version, answers, "デモ 回答者")
     row = requests.request_view(ctx, issued.request_id).row
     if item["state"] == "accepted":
         requests.accept(ctx, row["id"], row["version"], requests.Acceptance(

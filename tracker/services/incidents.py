@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..domain import incidents as rules
+from ..domain.incidents import REPORT_TEXTS, IncidentInput  # noqa: F401  (the screens' and callers' names)
 from ..domain.chain import ids_in_path
 from ..domain.models import DataCategory
 from ..domain.permissions import Action
@@ -17,29 +18,6 @@ from ..store import registry_queries as q
 from .chains import ChainLink, to_links
 from . import revision_cache
 from .context import Context
-
-
-@dataclass
-class IncidentInput:
-    title: str
-    learned_on: date | None
-    description: str = ""
-    data_items: str = ""
-    occurred_on: date | None = None
-    we_learned_on: date | None = None
-    individuals_count: int | None = None
-    individuals_at_most: int | None = None
-    sensitive: bool = False
-    financial_risk: bool = False
-    wrongful_purpose: bool = False
-    public_exposure: bool = False
-    encrypted: bool = False
-    my_number: bool | None = None  # My Number data among what leaked; None: as the link carries
-    # what the report to the PPC says beyond the facts above (施行規則第8条第1項 第4・5・8・9号)
-    cause: str = ""
-    secondary_harm: str = ""
-    prevention_measures: str = ""
-    other_notes: str = ""
 
 
 @dataclass
@@ -80,47 +58,13 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _check(data: IncidentInput, today: date) -> list[Problem]:
-    problems = []
-    if not data.title.strip():
-        problems.append(Problem("title", "error.required"))
-    if data.learned_on is None:
-        problems.append(Problem("learned_on", "error.required"))
-    for name in ("occurred_on", "learned_on", "we_learned_on"):
-        value = getattr(data, name)
-        if value is not None and value > today:
-            problems.append(Problem(name, "error.date_in_future"))
-    if data.occurred_on and data.learned_on and data.learned_on < data.occurred_on:
-        problems.append(Problem("learned_on", "error.incident.learned_before_occurred"))
-    for name in ("individuals_count", "individuals_at_most"):
-        if (getattr(data, name) or 0) < 0:
-            problems.append(Problem(name, "error.not_negative"))
-    return problems
-
-
-def _values(data: IncidentInput) -> dict:
-    return {
-        "title": data.title.strip(), "description": data.description.strip() or None,
-        "data_items": data.data_items.strip() or None, "occurred_on": _iso(data.occurred_on),
-        "learned_on": _iso(data.learned_on), "we_learned_on": _iso(data.we_learned_on),
-        "individuals_count": data.individuals_count,
-        "individuals_at_most": None if data.individuals_count is not None else data.individuals_at_most,
-        "sensitive": int(data.sensitive), "financial_risk": int(data.financial_risk),
-        "wrongful_purpose": int(data.wrongful_purpose),
-        "encrypted": int(data.encrypted), "my_number": int(data.my_number),
-        "public_exposure": int(data.my_number and data.public_exposure),
-        **{name: getattr(data, name).strip() or None for name in REPORT_TEXTS},
-    }
-
-
-REPORT_TEXTS = ("cause", "secondary_harm", "prevention_measures", "other_notes")
 
 
 def record_incident(ctx: Context, engagement_id: int, data: IncidentInput) -> int:
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
         q.engagement(db, engagement_id)  # raises NotFound
-        raise_if_any(_check(data, ctx.today))
-        return records.insert(db, "incidents", _values(_stated(db, engagement_id, data)) |
+        raise_if_any(rules.check_incident(data, ctx.today))
+        return records.insert(db, "incidents", rules.row_values(_stated(db, engagement_id, data)) |
                               {"engagement_id": engagement_id}, ctx.actor.username)
 
 
@@ -128,9 +72,9 @@ def update_incident(ctx: Context, incident_id: int, expected_version: int, data:
     """Corrected facts: the classification and every deadline follow."""
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
         current = _current(db, incident_id)
-        raise_if_any(_check(data, ctx.today))
+        raise_if_any(rules.check_incident(data, ctx.today))
         records.update(db, "incidents", incident_id, expected_version,
-                       _values(_stated(db, current["engagement_id"], data)), ctx.actor.username)
+                       rules.row_values(_stated(db, current["engagement_id"], data)), ctx.actor.username)
 
 
 def record_notice(ctx: Context, incident_id: int, engagement_id: int, notified_on: date, note: str = "") -> None:

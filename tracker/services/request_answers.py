@@ -2,9 +2,10 @@
 and about which of our data, save drafts, attach files, submit (or upload the workbook), and pass a
 copy down to its own sub-processors.
 
-Every call starts from the token. A wrong, expired or finished token raises LinkRefused, which says
-nothing about why (the page shows one plain message); wrong tokens are counted per client, and a
-client with too many is refused for a while before any lookup.
+Everything starts from the token, resolved once per page run into a VendorLink (``open_link``). A
+wrong, expired or finished token raises LinkRefused, which says nothing about why (the page shows
+one plain message); wrong tokens are counted per client, and a client with too many is refused for
+a while before any lookup.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ from ..store.settings_queries import ORGANISATION_NAME, ORGANISATION_NAME_EN
 
 class LinkRefused(Exception):
     """The link opens nothing (wrong, expired, withdrawn, or too many wrong tries from this client)."""
+
+
+Uploads = dict[str, tuple[str, bytes]]  # question id → (file name, content), chosen on the form now
 
 
 @dataclass(frozen=True)
@@ -94,28 +98,70 @@ def _find(db_path: Path, token: str, client: str, today: date) -> dict:
     return row
 
 
-def _vendor(db_path: Path, row: dict, today: date) -> Context:
-    """The context the vendor acts in: may answer this request, and read nothing on its own."""
-    name = (row["contact_name"] or "vendor")[:60]
-    return Context(db_path, Actor(vendor_username(row["id"]), name, Role.VENDOR), today)
+def open_link(db_path: Path, token: str, client: str, today: date) -> VendorLink:
+    """The request behind the link, resolved once for a page run; its first opening is recorded
+    (sent → opened) unless the database is busy right then (the page opens anyway). Raises LinkRefused."""
+    link = VendorLink(db_path, _find(db_path, token, client, today), today)
+    if link.row["state"] != RequestState.SENT:
+        return link
+    try:
+        with link.ctx.write(Action.ANSWER_REQUEST) as db:
+            current = rq.request(db, link.row["id"])
+            if current["state"] == RequestState.SENT:
+                records.update(db, "requests", current["id"], current["version"], {
+                    "state": RequestState.OPENED.value, "opened_at": _stamp(_now())}, link.ctx.actor.username)
+            return VendorLink(db_path, rq.request(db, current["id"]), today)
+    except Busy:  # the vendor still sees its request; the opening is recorded at the next one
+        return link
 
 
-def open_request(db_path: Path, token: str, client: str, today: date) -> VendorRequest:
-    """The request behind the link; the first opening is recorded (sent → opened) unless the
-    database is busy right then (the page opens anyway)."""
-    row = _find(db_path, token, client, today)
-    if row["state"] == RequestState.SENT:
-        ctx = _vendor(db_path, row, today)
-        try:
-            with ctx.write(Action.ANSWER_REQUEST) as db:
-                current = rq.request(db, row["id"])
-                if current["state"] == RequestState.SENT:
-                    records.update(db, "requests", row["id"], current["version"], {
-                        "state": RequestState.OPENED.value, "opened_at": _stamp(_now())}, ctx.actor.username)
-                row = rq.request(db, row["id"])
-        except Busy:  # the vendor still sees its request; the opening is recorded at the next one
-            pass
-    return _view(db_path, row)
+@dataclass(frozen=True)
+class VendorLink:
+    """A vendor's one-time link, opened (``open_link``): the request as it was then, and what the
+    vendor may do with it. Every change checks the request's version and state again in its own
+    transaction, so a link withdrawn or answered meanwhile changes nothing."""
+
+    db_path: Path
+    row: dict
+    today: date
+
+    @property
+    def ctx(self) -> Context:
+        """The context the vendor acts in: may answer this request, and read nothing on its own."""
+        name = (self.row["contact_name"] or "vendor")[:60]
+        return Context(self.db_path, Actor(vendor_username(self.row["id"]), name, Role.VENDOR), self.today)
+
+    def view(self) -> VendorRequest:
+        """What the vendor's page shows."""
+        return _view(self.db_path, self.row)
+
+    def save_draft(self, expected_version: int, answers: dict[str, Any], uploads: Uploads | None = None) -> None:
+        """Keep what is answered so far (checked, incomplete answers allowed), with the files chosen.
+        Raises RuleViolation, StaleRecord, Busy."""
+        _save(self, expected_version, answers, uploads or {}, answered_by=None)
+
+    def submit(self, expected_version: int, answers: dict[str, Any], answered_by: str,
+               uploads: Uploads | None = None) -> None:
+        """The final answer: every required question answered and every answer valid, or nothing
+        changes. Raises RuleViolation, StaleRecord, Busy."""
+        _save(self, expected_version, answers, uploads or {}, answered_by=answered_by)
+
+    def forward(self, engagement_id: int, contact_name: str, contact_email: str) -> Issued:
+        """A copy of this request to one of the vendor's sub-processors registered under this link;
+        its answers come to us, under the sub-link. One open forward per sub-link, while the vendor
+        is still answering. Returns the new link, for the vendor to pass on. Raises RuleViolation."""
+        return _forward(self, engagement_id, contact_name, contact_email)
+
+    def workbook(self) -> tuple[str, bytes]:
+        """The request as an Excel workbook to fill in: (file name, content)."""
+        with connection.reading(self.db_path) as db:
+            return workbook_file(db, self.row)
+
+    def submit_workbook(self, expected_version: int, data: bytes) -> None:
+        """The filled-in workbook, checked like the form, then submitted; file answers already
+        attached on the page are kept. Raises WorkbookRefused, RuleViolation, StaleRecord."""
+        read = read_workbook(self.row, data)
+        self.submit(expected_version, read.answers, read.answered_by)
 
 
 def _view(db_path: Path, row: dict) -> VendorRequest:
@@ -158,35 +204,17 @@ def _merged(row: dict, answers: dict[str, Any]) -> dict[str, Any]:
     return {**{k: v for k, v in kept.items() if k in files}, **answers}
 
 
-Uploads = dict[str, tuple[str, bytes]]  # question id → (file name, content), chosen on the form now
-
-
-def save_draft(db_path: Path, token: str, client: str, today: date, expected_version: int,
-               answers: dict[str, Any], uploads: Uploads | None = None) -> None:
-    """Keep what is answered so far (checked, but incomplete answers allowed), with the files chosen."""
-    _save(db_path, token, client, today, expected_version, answers, uploads or {}, answered_by=None)
-
-
-def submit(db_path: Path, token: str, client: str, today: date, expected_version: int,
-           answers: dict[str, Any], answered_by: str, uploads: Uploads | None = None) -> None:
-    """The final answer: every required question answered and every answer valid, or nothing changes."""
-    _save(db_path, token, client, today, expected_version, answers, uploads or {}, answered_by=answered_by)
-
-
-def _save(db_path: Path, token: str, client: str, today: date, expected_version: int, answers: dict[str, Any],
-          uploads: Uploads, answered_by: str | None) -> None:
+def _save(link: VendorLink, expected_version: int, answers: dict[str, Any], uploads: Uploads,
+          answered_by: str | None) -> None:
     """A draft (``answered_by`` None) or the submission: the answers and the files they name in one
     transaction, so a refused save keeps neither. Files no answer names any more (replaced, or left
     by a refused try) go, so what one link can store stays within the file questions' count."""
-    row = _find(db_path, token, client, today)
+    row, ctx = link.row, link.ctx
     question_set = catalogue.question_set(row["set_id"])
     final = answered_by is not None
     placeholders = {question_id: 0 for question_id in uploads}  # their ids are known once recorded
     clean, problems = check_answers(question_set, _merged(row, answers) | placeholders, final=final)
-    if final and not answered_by.strip():
-        problems.append(Problem("answered_by", "error.required"))
-    raise_if_any(problems)
-    ctx = _vendor(db_path, row, today)
+    raise_if_any(problems + (answer_rules.answered_by_problems(answered_by) if final else []))
     kept = {question_id: _kept(ctx, question_id, name, data) for question_id, (name, data) in uploads.items()}
     dropped: list[str] = []
     try:
@@ -203,7 +231,7 @@ def _save(db_path: Path, token: str, client: str, today: date, expected_version:
             records.update(db, "requests", row["id"], expected_version, values, ctx.actor.username)
             dropped = attachments.drop_unnamed(db, ctx, vendor_username(row['id']), named)
     finally:  # committed: the dropped rows' files; rolled back: the files written for nothing
-        attachments.discard_files(db_path, dropped + [file.sha256 for file in kept.values()])
+        attachments.discard_files(link.db_path, dropped + [file.sha256 for file in kept.values()])
 
 
 def _kept(ctx: Context, question_id: str, name: str, data: bytes) -> attachments.KeptFile:
@@ -215,50 +243,24 @@ def _kept(ctx: Context, question_id: str, name: str, data: bytes) -> attachments
 
 
 def _named_files(db, clean: dict, question_set: QuestionSet, row: dict) -> set[int]:
-    """The attachments the answers name: each one this request's own upload (never another record's),
-    together within the settings' count and size."""
+    """The attachments the answers name, checked against this request's own uploads."""
     limits = app_settings.load().requests
     owned = {f["id"]: f["size"] for f in rq.vendor_files(db, vendor_username(row['id']))}
-    named: set[int] = set()
-    for question in question_set.questions:
-        if question.type == AnswerType.FILE and clean.get(question.id) is not None:
-            if clean[question.id] not in owned:
-                raise_if_any([Problem(question.id, "error.answer.file")])
-            named.add(clean[question.id])
-    if len(named) > limits.max_files or sum(owned[i] for i in named) > limits.max_files_megabytes * 1024 * 1024:
-        raise_if_any([Problem(None, "error.request.too_many_files",
-                              {"count": limits.max_files, "max_mb": limits.max_files_megabytes})])
+    named, problems = answer_rules.named_files(question_set, clean, owned, limits.max_files,
+                                               limits.max_files_megabytes)
+    raise_if_any(problems)
     return named
 
 
-def forward(db_path: Path, token: str, client: str, today: date, engagement_id: int, contact_name: str,
-            contact_email: str) -> Issued:
-    """A copy of this request to one of the vendor's sub-processors registered under this link; its
-    answers come to us, under the sub-link. One open forward per sub-link, while the vendor is still
-    answering. Returns the new link, for the vendor to pass on."""
-    row = _find(db_path, token, client, today)
+def _forward(link: VendorLink, engagement_id: int, contact_name: str, contact_email: str) -> Issued:
+    row, ctx = link.row, link.ctx
     due = date.fromisoformat(row["due_on"])
     raise_if_any(([] if engagement_id else [Problem("engagement_id", "error.required")])
-                 + contact_problems(contact_name, contact_email, name_required=True) + due_problems(due, today))
-    ctx = _vendor(db_path, row, today)
+                 + contact_problems(contact_name, contact_email, name_required=True) + due_problems(due, link.today))
     with ctx.write(Action.ANSWER_REQUEST) as db:
-        current, sub = rq.request(db, row["id"]), q.engagement(db, engagement_id)
+        current, sub = rq.request(db, row["id"]), q.find_engagement(db, engagement_id)
         if sub is None or sub["parent_engagement_id"] != row["engagement_id"] or sub["status"] == "ended":
             raise_if_any([Problem("engagement_id", "error.request.not_a_sublink")])
         raise_if_any(forward_problems(current["state"], rq.open_forward(db, row["id"], engagement_id)))
         return insert_request(db, ctx, RequestDraft(engagement_id, row["set_id"], due, contact_name, contact_email),
                               send=True, forwarded_from_id=row["id"])
-
-
-def workbook(db_path: Path, token: str, client: str, today: date) -> tuple[str, bytes]:
-    row = _find(db_path, token, client, today)
-    with connection.reading(db_path) as db:
-        return workbook_file(db, row)
-
-
-def submit_workbook(db_path: Path, token: str, client: str, today: date, expected_version: int, data: bytes) -> None:
-    """The filled-in workbook, uploaded on the vendor's page: checked like the form, then submitted.
-    File answers already attached on the page are kept."""
-    row = _find(db_path, token, client, today)
-    read = read_workbook(row, data)
-    submit(db_path, token, client, today, expected_version, read.answers, read.answered_by)
