@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import streamlit as st
 
@@ -53,7 +53,7 @@ with st.sidebar:
     )
 
 app_settings = settings.load()  # once per page run
-if actor() and session_expired(last_activity(), datetime.now(timezone.utc), app_settings.sign_in):
+if actor() and session_expired(last_activity(), datetime.now(UTC), app_settings.sign_in):
     sign_out()
     st.session_state["_sign_in_notice"] = tr("sign_in.expired")
 

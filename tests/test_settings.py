@@ -14,7 +14,7 @@ def test_defaults_and_a_tier_set_otherwise(tmp_path):
     assert dict(loaded.checksheet_months) == {"high": 12, "medium": 12, "low": 36}
 
 
-@pytest.mark.parametrize("text,named", [
+@pytest.mark.parametrize(("text", "named"), [
     ('[requests]\npublic_url = "tracker.example.jp"\n', "public_url"),
     ('[risk_tiers.high]\nchecksheet_months = 0\n', "[risk_tiers.high] checksheet_months"),
 ])

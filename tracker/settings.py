@@ -25,7 +25,7 @@ class Smtp:
     security: str = "starttls"  # "starttls", "tls" (implicit, usually port 465) or "none"
     sender: str = ""
     username: str = ""
-    password_env: str = "TRACKER_SMTP_PASSWORD"
+    password_env: str = "TRACKER_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a password
     timeout_seconds: float = 30
 
     @property

@@ -41,8 +41,7 @@ chosen = st.selectbox(tr("engagement.title"), list(links), key="approval_pick",
 link = links[chosen]
 my_number = link.only_we_may_approve
 form, evidence = st.columns([3, 2], gap="large")
-with evidence:  # what the decision rests on: the sub-processor's selection check and its contract's gaps
-    with st.container(border=True):
+with evidence, st.container(border=True):  # what the decision rests on: its selection check and contract gaps
         st.markdown(f"**{tr('approval.evidence')}**")
         st.markdown(f"**{tr('nav.selection')}**")
         checks = selection.selection_checks_of(ctx, link.id)

@@ -99,9 +99,13 @@ st.subheader(tr("incident.chain"))
 for item in view.notices:
     notice = item.notice
     receiver = md(item.to_name) if item.to_name else md(organisation)
-    state = {"notified": lambda: f":green-badge[{tr('incident.notified', day=notice.notified_on.isoformat())}]",
-             "overdue": lambda: labels.due_status("overdue"), "due": lambda: labels.due_status("due_soon"),
-             "waiting": lambda: f":gray-badge[{tr('incident.not_yet_told')}]"}[notice.state(ctx.today)]()
+    shown = notice.state(ctx.today)
+    if shown == "notified":
+        state = f":green-badge[{tr('incident.notified', day=notice.notified_on.isoformat())}]"
+    elif shown == "waiting":
+        state = f":gray-badge[{tr('incident.not_yet_told')}]"
+    else:
+        state = labels.due_status("overdue" if shown == "overdue" else "due_soon")
     with st.container(border=True, key=f"chain_notice_{notice.link_id}"):
         st.markdown(f"{labels.tier(notice.tier)} **{md_short(item.from_name)}** → **{receiver}** {state}  \n"
                     f"{tr('incident.learned')}: {notice.learned_on or '—'} · {tr('incident.notice_due')}: "

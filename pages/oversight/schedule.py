@@ -104,11 +104,11 @@ with month:
     per_day = schedule.due_per_day(ctx, shown, last, mine=mine, **filters)
     names = [tr(f"schedule.weekday.{i}") for i in range(7)]
     header = st.columns(7)
-    for column, name in zip(header, names):
+    for column, name in zip(header, names, strict=True):
         column.markdown(f"**{name}**")
     for week in calendar.Calendar().monthdatescalendar(shown.year, shown.month):
         cells = st.columns(7)
-        for cell, day in zip(cells, week):
+        for cell, day in zip(cells, week, strict=True):
             if day.month != shown.month:
                 cell.markdown(" ")
                 continue

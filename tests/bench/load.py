@@ -9,6 +9,7 @@ p50 / p95 rerun time and the server's memory for each N.
 
 from __future__ import annotations
 
+import contextlib
 import argparse
 import asyncio
 import os
@@ -134,10 +135,8 @@ def saver(database: Path, stop: asyncio.Event) -> asyncio.Task:
                 row["valid_until"] and date.fromisoformat(row["valid_until"]), bool(row["auto_renewal"]),
                 f"load {n}", row["report_interval_months"]))
             n += 1
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 2.0)
-            except TimeoutError:
-                pass
 
     return asyncio.get_running_loop().create_task(loop())
 

@@ -85,7 +85,7 @@ def test_severity_order_must_first_then_deeper_my_number_chains():
     assert [g.my_number for g in should] == sorted((g.my_number for g in should), reverse=True)
 
 
-@pytest.mark.parametrize("terms,expected", [
+@pytest.mark.parametrize(("terms", "expected"), [
     (ContractTerms(date(2025, 4, 1), date(2027, 3, 31), False), True),
     (ContractTerms(date(2025, 4, 1), None, False), True),
     (ContractTerms(date(2024, 4, 1), date(2026, 3, 31), False), False),  # expired

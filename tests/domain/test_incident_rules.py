@@ -10,7 +10,7 @@ from tracker.domain.incidents import (
 )
 
 
-@pytest.mark.parametrize("facts, reason", [
+@pytest.mark.parametrize(("facts", "reason"), [
     (IncidentFacts(individuals=3, sensitive=True), Reason.SENSITIVE),
     (IncidentFacts(individuals=3, financial=True), Reason.FINANCIAL),
     (IncidentFacts(individuals=1, wrongful=True), Reason.WRONGFUL),

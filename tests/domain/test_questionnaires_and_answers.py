@@ -30,7 +30,7 @@ def test_the_shipped_sets_load_with_the_selection_checksheet_over_every_area():
     assert set(AREAS) <= {q.section for q in selection.questions}
 
 
-@pytest.mark.parametrize("spoil,field", [
+@pytest.mark.parametrize(("spoil", "field"), [
     (lambda d: d["questions"][0].update(type="maybe"), "questions.policy_basic_policy.type"),
     (lambda d: d["questions"][0].update(finding_if=["perhaps"]), "questions.policy_basic_policy.finding_if"),
     (lambda d: d["questions"][0].pop("finding_level"), "questions.policy_basic_policy.finding_level"),
@@ -50,7 +50,7 @@ def _q(kind: AnswerType, **fields) -> Question:
     return Question(id="q", version=1, section="s", type=kind, required=True, text_ja="問", text_en="Q", **fields)
 
 
-@pytest.mark.parametrize("kind,raw,stored,code", [
+@pytest.mark.parametrize(("kind", "raw", "stored", "code"), [
     (AnswerType.YES_NO, "はい / Yes", "yes", None),
     (AnswerType.YES_NO, "N/A", "na", None),
     (AnswerType.YES_NO, "maybe", None, "error.answer.invalid_choice"),
@@ -92,7 +92,7 @@ def test_a_table_answer_names_the_row_and_column_at_fault():
     assert "subprocessors[2].name" not in fields  # blank rows are dropped, so B社 is row 2
 
 
-@pytest.mark.parametrize("risk,tier", [
+@pytest.mark.parametrize(("risk", "tier"), [
     (LinkRisk(frozenset({"ordinary"}), 200, frozenset({"JP"}), 1, 0), RiskTier.LOW),
     (LinkRisk(frozenset({"ordinary"}), 5000, frozenset({"JP"}), 1, 0), RiskTier.MEDIUM),
     (LinkRisk(frozenset({"ordinary"}), None, frozenset({"JP", "SG"}), 1, 0), RiskTier.MEDIUM),

@@ -12,7 +12,7 @@ from tracker.domain.schedule import (
 from tracker.domain.working_days import is_working_day, next_working_day, previous_working_day
 
 
-@pytest.mark.parametrize("day, months, expected", [
+@pytest.mark.parametrize(("day", "months", "expected"), [
     (date(2024, 2, 29), 12, date(2025, 2, 28)),  # leap day, next year has none
     (date(2024, 2, 29), 48, date(2028, 2, 29)),  # four years on: a leap day again
     (date(2023, 2, 28), 12, date(2024, 2, 28)),  # not moved to the 29th

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from playwright.sync_api import Locator, Page, expect
@@ -98,10 +99,8 @@ def wait_idle(page: Page) -> None:
     A rerun starts within a moment of the action; one seen running is waited for until it ends, and
     if none is seen within 250 ms there was none (or it was over before it could be seen)."""
     app = page.locator('[data-testid="stApp"]')
-    try:
+    with contextlib.suppress(PlaywrightTimeout):
         app.and_(page.locator('[data-test-script-state="running"]')).wait_for(timeout=250)
-    except PlaywrightTimeout:
-        pass
     app.and_(page.locator('[data-test-script-state="notRunning"]')).wait_for(timeout=20_000)
 
 

@@ -33,7 +33,7 @@ def test_addendum_from_gaps_to_signature_closes_the_gaps(app, page):
 
     with page.expect_download() as download:
         page.get_by_role("button", name=ja("addendum.download")).first.click()
-    document = Document(io.BytesIO(open(download.value.path(), "rb").read()))
+    document = Document(io.BytesIO(download.value.path().read_bytes()))
     headings = [p.text for table in document.tables for row in table.rows for cell in row.cells
                 for p in cell.paragraphs if p.style.name == "Article Heading"]  # two columns: ja | en
     assert f"第2条（{CLAUSE}）" in headings and "Article 2 (No removal from the work site)" in headings

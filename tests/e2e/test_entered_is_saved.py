@@ -61,7 +61,7 @@ def test_an_effective_date_typed_and_clicked_at_once_is_the_date_in_the_addendum
     expect(page.get_by_text(ja("addendum.generated"))).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name=ja("addendum.download")).first.click()
-    text = "\n".join(p.text for p in Document(io.BytesIO(open(download.value.path(), "rb").read())).paragraphs)
+    text = "\n".join(p.text for p in Document(io.BytesIO(download.value.path().read_bytes())).paragraphs)
     assert "2026年12月1日" in text and "2026年11月22日から" not in text
 
 

@@ -37,7 +37,7 @@ def test_manager_downloads_the_report(app, page):
     with page.expect_download() as download:
         download_button.click()
     assert download.value.suggested_filename.startswith("委託先監督レポート_")
-    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert book.sheetnames[:3] == [ja("report.sheet.overview"), ja("report.sheet.summary"), ja("report.sheet.parties")]
     assert book[ja("report.sheet.chain")].max_row > 10
 

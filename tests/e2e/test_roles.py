@@ -10,7 +10,7 @@ EVERYONE = ["nav.home", "nav.chain", "nav.approvals", "nav.schedule", "nav.revie
             "nav.contracts", "nav.registry"]
 
 
-@pytest.mark.parametrize("user,screens,hidden,edits,decides", [
+@pytest.mark.parametrize(("user", "screens", "hidden", "edits", "decides"), [
     ("procurement", EVERYONE, ["nav.audit", "nav.users"], True, False),
     ("privacy", EVERYONE + ["nav.audit"], ["nav.users"], True, True),
     ("manager", EVERYONE + ["nav.audit"], ["nav.users"], False, False),

@@ -106,7 +106,7 @@ def test_chain_page_draws_the_business_from_the_query(app_db):
     assert "株式会社セキュア廃棄センター" in " ".join(m.value for m in at.markdown)
 
 
-@pytest.mark.parametrize("page,query", [
+@pytest.mark.parametrize(("page", "query"), [
     ("pages/registry/party.py", {"party": "99999"}),
     ("pages/registry/registry.py", {"parent": "99999"}),
     ("pages/oversight/chain.py", {"business": "99999", "party": "99999"}),

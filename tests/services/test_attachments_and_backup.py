@@ -36,7 +36,7 @@ def test_a_file_is_stored_once_by_its_hash_with_its_safe_name(ctx, db_path):
     assert [p.name for p in stored] == [info.sha256]
 
 
-@pytest.mark.parametrize("name,data,code", [
+@pytest.mark.parametrize(("name", "data", "code"), [
     ("empty.pdf", b"", "error.attachment.empty"),
     ("tool.exe", b"MZ\x90\x00", "error.attachment.type_not_allowed"),
     ("fake.pdf", b"MZ\x90\x00 not a pdf", "error.attachment.content_mismatch"),
@@ -67,7 +67,7 @@ def test_managers_cannot_upload(db_path):
         attachments.store(context_for(db_path, Role.MANAGER), "a.pdf", PDF)
 
 
-@pytest.mark.parametrize("name,expected", [("a/b/c.pdf", "c.pdf"), ("C:\\\\x\\\\y.png", "y.png"), ("...", "attachment"),
+@pytest.mark.parametrize(("name", "expected"), [("a/b/c.pdf", "c.pdf"), ("C:\\\\x\\\\y.png", "y.png"), ("...", "attachment"),
                                            ("\x00evil\x1f.pdf", "_evil_.pdf")])
 def test_names_are_sanitised(name, expected):
     assert safe_name(name) == expected

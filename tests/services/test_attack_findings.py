@@ -100,7 +100,7 @@ def test_a_backup_that_fails_removes_its_copy_and_partial_archive(ctx, db_path, 
 
     monkeypatch.setattr(tarfile.TarFile, "add", full_disk)
     out = tmp_path / "backups" / "b.tar.gz"
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         backup.backup(db_path, out)
     assert list(out.parent.iterdir()) == []  # neither the archive, the partial one, nor the database copy
 
@@ -156,7 +156,7 @@ def test_the_apps_own_bookkeeping_in_settings_is_not_a_change(trail, ctx):
     assert audit.unrecorded_changes(trail) == []
 
 
-@pytest.mark.parametrize("table,insert", [
+@pytest.mark.parametrize(("table", "insert"), [
     ("terminations", "INSERT INTO terminations(engagement_id, ended_on, reason, created_at, created_by, updated_at, "
                      "updated_by) SELECT id, '2026-11-30', 'x', 'now', 'x', 'now', 'x' FROM engagements LIMIT 1"),
     ("attachments", "INSERT INTO attachments(sha256, original_name, content_type, size, created_at, created_by, "
@@ -187,7 +187,7 @@ def test_audit_verify_on_the_command_line_names_the_setting(trail):
 PROXY = networks(["10.0.0.5"])
 
 
-@pytest.mark.parametrize("peer,forwarded,trusted,client", [
+@pytest.mark.parametrize(("peer", "forwarded", "trusted", "client"), [
     ("198.51.100.9", "203.0.113.7", (), "198.51.100.9"),  # nobody trusted: the header is not read
     (None, "203.0.113.7", (), "127.0.0.1"),  # from this host, still not read
     ("198.51.100.9", "203.0.113.7", PROXY, "198.51.100.9"),  # the header comes from a stranger
@@ -278,7 +278,7 @@ def test_a_bad_address_fails_its_own_reminder_and_the_others_are_chased(ctx, db_
     assert sorted(m.rcpt_tos[0] for m in inbox.messages) == ["one@example.jp", "three@example.jp"]
     # the undelivered reminder's vendor keeps its working link; the delivered ones' old links are replaced
     assert request_answers.open_link(db_path, made[1][1], "192.0.2.1", TODAY).view().id == made[1][0]
-    for request_id, token in (made[0], made[2]):
+    for _, token in (made[0], made[2]):
         with pytest.raises(LinkRefused):
             request_answers.open_link(db_path, token, "192.0.2.1", TODAY).view()
 
@@ -349,7 +349,7 @@ def test_no_forwarding_once_the_request_is_submitted(forwarding, db_path):
     assert _forwards(db_path, request_id) == 0
 
 
-@pytest.mark.parametrize("name,address,field,code", [
+@pytest.mark.parametrize(("name", "address", "field", "code"), [
     ("", "a@example.jp", "contact_name", "error.required"),
     ("名" * 101, "a@example.jp", "contact_name", "error.too_long"),
     ("二次 担当", "a@example.jp\nBcc: all@example.jp", "contact_email", "error.email.invalid"),

@@ -111,7 +111,7 @@ def _call(module: str, name: str, ctx: Context):
 CHECKED = [(m, f, a) for m, f, a in WRITES if a is not None and (m, f) not in BY_LINK]
 
 
-@pytest.mark.parametrize("module,function,action", CHECKED, ids=[f"{m}.{f}" for m, f, _ in CHECKED])
+@pytest.mark.parametrize(("module", "function", "action"), CHECKED, ids=[f"{m}.{f}" for m, f, _ in CHECKED])
 def test_every_role_without_the_permission_is_refused(db_path, module, function, action):
     refused = [role for role in Role if not may(role, Action[action])]
     for role in refused:

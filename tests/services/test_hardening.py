@@ -31,7 +31,7 @@ from tracker.store import audit_seal, connection
 
 # --- 11. attachments are parsed, not sniffed
 
-@pytest.mark.parametrize("name,data", [
+@pytest.mark.parametrize(("name", "data"), [
     ("fake.pdf", b"%PDF-1.7\n" + b"MZ\x90\x00" + b"\x00" * 200),  # a PDF header followed by an executable
     ("fake.docx", None),  # any zip
     ("fake.xlsx", None),
@@ -107,7 +107,7 @@ def test_a_cell_longer_than_any_field_is_named_and_nothing_is_imported(ctx, db_p
 SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
 
 
-@pytest.mark.parametrize("part,payload", [
+@pytest.mark.parametrize(("part", "payload"), [
     ("xl/sharedStrings.xml", b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + SST
      + b"<si><t>&e;</t></si><si><t>x</t></si></sst>"),
     ("xl/sharedStrings.xml", b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">'
@@ -324,7 +324,7 @@ def test_a_backup_that_fails_half_way_leaves_no_archive(ctx, db_path, tmp_path, 
     original_add = tarfile.TarFile.add
     monkeypatch.setattr(tarfile.TarFile, "add", failing_add)
     out = tmp_path / "backups" / "b.tar.gz"
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         backup.backup(db_path, out)
     assert list(out.parent.iterdir()) == []  # neither the archive nor a partial one
 
@@ -390,7 +390,7 @@ def _first_attachment(work: Path) -> Path:
     return next(p for p in (work / "attachments").rglob("*") if p.is_file())
 
 
-@pytest.mark.parametrize("change,match", [
+@pytest.mark.parametrize(("change", "match"), [
     (lambda work: _first_attachment(work).unlink(), "attachments differ"),
     (lambda work: _first_attachment(work).write_bytes(files.pdf("swapped")), "does not match its hash"),
 ], ids=["dropped", "swapped"])

@@ -92,7 +92,7 @@ def bad_cases():
         ("委託", 2, t("engagement.status"), "error.import.unknown_value")
 
 
-@pytest.mark.parametrize("name, content, expected", list(bad_cases()), ids=[c[0] for c in bad_cases()])
+@pytest.mark.parametrize(("name", "content", "expected"), list(bad_cases()), ids=[c[0] for c in bad_cases()])
 def test_a_bad_ledger_changes_nothing_and_says_where(ctx, db_path, name, content, expected):
     f.party(ctx, "既存の委託先")
     before = snapshot(db_path)

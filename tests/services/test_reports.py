@@ -25,9 +25,9 @@ SHEETS = ["Overview", "Summary", "Parties", "Chain", "Clause matrix", "Gaps", "S
 RISKY = ["=HYPERLINK(\"http://x\",\"y\")", "+81 3", "-1+2", "@SUM(A1)"]  # names are trimmed: tab/CR below
 
 
-def report(ctx, filters=ReportFilter(), lang="en") -> tuple[bytes, openpyxl.Workbook]:
+def report(ctx, filters: ReportFilter | None = None, lang="en") -> tuple[bytes, openpyxl.Workbook]:
     out = io.BytesIO()
-    reports.write_report(ctx, out, filters, lang)
+    reports.write_report(ctx, out, filters or ReportFilter(), lang)
     return out.getvalue(), openpyxl.load_workbook(io.BytesIO(out.getvalue()))
 
 
@@ -234,7 +234,7 @@ def test_tab_and_carriage_return_first_are_text_too(tmp_path):
     assert [c.quotePrefix for c in cells] == [True, True, True, False]
 
 
-@pytest.mark.parametrize("role, allowed", [(Role.MANAGER, True), (Role.PRIVACY_OFFICER, True),
+@pytest.mark.parametrize(("role", "allowed"), [(Role.MANAGER, True), (Role.PRIVACY_OFFICER, True),
                                            (Role.PROCUREMENT, False), (Role.ADMIN, False)])
 def test_who_may_export(db_path, role, allowed):
     ctx = context_for(db_path, role)

@@ -75,7 +75,7 @@ def test_an_answer_too_long_is_named(ctx, db_path):
     assert [(p.field, p.code) for p in refused.value.problems] == [("comments", "error.answer.too_long")]
 
 
-@pytest.mark.parametrize("answers,field,code", [
+@pytest.mark.parametrize(("answers", "field", "code"), [
     ({"subprocessors": [_declared("株式会社" + "長" * MAX_CELL)]}, "subprocessors[1].name", "error.answer.cell_too_long"),
     ({"subprocessors": [_declared(f"株式会社{n}") for n in range(MAX_ROWS + 1)]}, "subprocessors",
      "error.answer.too_many_rows"),
@@ -107,7 +107,7 @@ def test_a_declared_corporate_number_is_checked_at_submission_naming_its_row(ctx
 
 # --- 10. dates as Japanese staff write them
 
-@pytest.mark.parametrize("written,meant", [
+@pytest.mark.parametrize(("written", "meant"), [
     ("2027年1月15日", date(2027, 1, 15)), ("２０２７年１月１５日", date(2027, 1, 15)), ("2027/1/15", date(2027, 1, 15)),
     ("2027.01.15", date(2027, 1, 15)), ("2027-01-15", date(2027, 1, 15)), ("令和8年10月1日", date(2026, 10, 1)),
     ("R8.10.1", date(2026, 10, 1)), ("r8/10/1", date(2026, 10, 1)), ("令和 8 年 10 月 1 日", date(2026, 10, 1)),
@@ -236,7 +236,7 @@ def test_an_open_request_of_the_same_set_is_found_before_sending_another(ctx):
     assert requests.open_of(ctx, link, "selection") == []
 
 
-@pytest.mark.parametrize("url,local", [("http://localhost:8501", True), ("http://127.0.0.1:8501", True),
+@pytest.mark.parametrize(("url", "local"), [("http://localhost:8501", True), ("http://127.0.0.1:8501", True),
                                        ("https://tracker.example.co.jp", False), ("http://10.1.2.3:8501", False)])
 def test_links_that_point_at_this_server_are_noticed(url, local):
     from tracker.domain.request_tokens import local_address

@@ -20,7 +20,7 @@ def test_a_small_synthetic_registry_keeps_the_chain_rules(tmp_path):
                                          "data_categories, status, entruster_party_id FROM engagements")}
     assert counts["engagements"] == len(links) == 300 * synthetic.ENGAGEMENTS_PER_PARTY
     assert {r[2] for r in links.values()} <= set(range(1, synthetic.MAX_TIER + 1)) and max(r[2] for r in links.values()) >= 3
-    for link_id, parent, tier, key, party, categories, status, entruster in links.values():
+    for link_id, parent, tier, key, _party, categories, status, entruster in links.values():
         path_ids = ids_in_path(key)
         assert path_ids[-1] == link_id and len(path_ids) == tier
         assert len({links[i][4] for i in path_ids}) == tier  # a party once per path

@@ -1,6 +1,6 @@
 import json
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import pytest
 
@@ -77,8 +77,8 @@ def test_weak_passwords_are_refused(db_path):
 
 def test_lock_out_after_repeated_failures_and_release_after_the_period(db_path):
     add_user(db_path)
-    start = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
-    for attempt in range(Policy().max_failed_attempts - 1):
+    start = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    for _ in range(Policy().max_failed_attempts - 1):
         with pytest.raises(users.SignInRefused, match="invalid"):
             users.sign_in(db_path, "alice", "wrong", now=start)
     with pytest.raises(users.SignInRefused, match="locked"):
@@ -148,7 +148,7 @@ def test_password_checks_at_once_are_at_most_one_per_core(db_path, monkeypatch):
 
 def test_session_expires_after_inactivity():
     policy = Policy(session_timeout=timedelta(minutes=30))
-    now = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     assert not session_expired(now - timedelta(minutes=29), now, policy)
     assert session_expired(now - timedelta(minutes=31), now, policy)
 

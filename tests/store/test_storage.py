@@ -25,16 +25,14 @@ def test_migrating_again_keeps_the_data(db_path):
 
 
 def test_foreign_keys_are_enforced(db_path):
-    with pytest.raises(sqlite3.IntegrityError):
-        with connection.writing(db_path) as db:
-            insert(db, "parties", {"name": "A", "parent_party_id": 999}, "t")
+    with pytest.raises(sqlite3.IntegrityError), connection.writing(db_path) as db:
+        insert(db, "parties", {"name": "A", "parent_party_id": 999}, "t")
 
 
 def test_a_failed_write_leaves_nothing_behind(db_path):
-    with pytest.raises(RuntimeError):
-        with connection.writing(db_path) as db:
-            insert(db, "parties", {"name": "half-written"}, "t")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), connection.writing(db_path) as db:  # noqa: PT012 - the write fails inside
+        insert(db, "parties", {"name": "half-written"}, "t")
+        raise RuntimeError("boom")
     with connection.reading(db_path) as db:
         assert db.execute("SELECT count(*) FROM parties").fetchone()[0] == 0
 
@@ -44,9 +42,8 @@ def test_update_refuses_a_stale_version_and_keeps_the_newer_value(db_path):
         party_id = insert(db, "parties", {"name": "A"}, "alice")
     with connection.writing(db_path) as db:
         update(db, "parties", party_id, 1, {"name": "B"}, "alice")
-    with pytest.raises(StaleRecord) as raised:
-        with connection.writing(db_path) as db:
-            update(db, "parties", party_id, 1, {"name": "C"}, "bob")
+    with pytest.raises(StaleRecord) as raised, connection.writing(db_path) as db:
+        update(db, "parties", party_id, 1, {"name": "C"}, "bob")
     assert raised.value.current["name"] == "B" and raised.value.current["updated_by"] == "alice"
     with connection.reading(db_path) as db:
         row = db.execute("SELECT name, version FROM parties").fetchone()
@@ -57,10 +54,9 @@ def test_schema_refuses_a_tier_that_contradicts_the_parent(db_path):
     with connection.writing(db_path) as db:
         b = insert(db, "businesses", {"name": "b", "owner_department": "d"}, "t")
         p = insert(db, "parties", {"name": "p"}, "t")
-    with pytest.raises(sqlite3.IntegrityError):
-        with connection.writing(db_path) as db:
-            insert(db, "engagements", {"business_id": b, "entrustee_party_id": p, "tier": 2, "path_key": "x",
-                                       "work": "w", "data_categories": "[]", "status": "active"}, "t")
+    with pytest.raises(sqlite3.IntegrityError), connection.writing(db_path) as db:
+        insert(db, "engagements", {"business_id": b, "entrustee_party_id": p, "tier": 2, "path_key": "x",
+                                   "work": "w", "data_categories": "[]", "status": "active"}, "t")
 
 
 def test_a_database_from_before_coverage_masks_upgrades_without_losing_data(tmp_path):
@@ -96,10 +92,9 @@ def test_a_step_undone_inside_a_transaction_leaves_an_unbroken_audit_trail(db_pa
     from tracker.services.audit import verify_chain
     with connection.writing(db_path) as db:
         insert(db, "businesses", {"name": "一つ目", "owner_department": "総務部"}, "tester")
-        with pytest.raises(RuntimeError):
-            with connection.savepoint(db):
-                insert(db, "businesses", {"name": "取り消される", "owner_department": "総務部"}, "tester")
-                raise RuntimeError("this row fails")
+        with pytest.raises(RuntimeError), connection.savepoint(db):  # noqa: PT012 - the write fails inside
+            insert(db, "businesses", {"name": "取り消される", "owner_department": "総務部"}, "tester")
+            raise RuntimeError("this row fails")
         insert(db, "businesses", {"name": "三つ目", "owner_department": "総務部"}, "tester")
     broken, checked = verify_chain(db_path)
     assert broken is None and checked >= 2
@@ -139,7 +134,7 @@ def test_the_coverage_mask_migration_gives_what_the_live_code_computes(tmp_path)
     bits = coverage_masks.clause_bits(db)
     assert migrated[3] == (0, 0)
     for contract_id, entries in coverage.items():
-        for status, mask in zip(("covered", "partial"), migrated[contract_id]):
+        for status, mask in zip(("covered", "partial"), migrated[contract_id], strict=True):
             assert {c for c, bit in bits.items() if mask >> bit & 1} == {c for c, s in entries.items() if s == status}
     with db.conn:
         for contract_id in coverage:

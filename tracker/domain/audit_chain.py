@@ -81,7 +81,7 @@ def verify(records: list[AuditRecord], head: str | None, key: bytes | None = Non
     return None
 
 
-LEGACY_SECRET = "***"  # how secrets were recorded before fingerprints: only whether one was set
+LEGACY_SECRET = "***"  # noqa: S105 - a mask, not a password; how secrets were recorded before fingerprints: only whether one was set
 
 
 def _same(current: Any, recorded: Any) -> bool:

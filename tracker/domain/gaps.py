@@ -263,7 +263,7 @@ class GapAnalysis:
         """Every link with a gap, in severity order (made on first use: a report, not a page)."""
         return list(map(LinkGaps._make, zip(
             self.ids.tolist(), self.tiers.tolist(), self.my_number.tolist(), self.no_contract.tolist(),
-            self.must.tolist(), self.should.tolist(), self.partial.tolist(), self.flow_down.tolist())))
+            self.must.tolist(), self.should.tolist(), self.partial.tolist(), self.flow_down.tolist(), strict=True)))
 
     @cached_property
     def by_id(self) -> dict[int, LinkGaps]:

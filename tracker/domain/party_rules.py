@@ -61,7 +61,7 @@ def check_party(draft: PartyDraft, own_id: int | None = None, own_descendants: s
     problems += email_problems(draft.email)
     if draft.phone and not _PHONE.match(draft.phone):
         problems.append(Problem("phone", "error.phone.invalid"))
-    if draft.parent_party_id is not None and own_id is not None:
-        if draft.parent_party_id == own_id or draft.parent_party_id in (own_descendants or set()):
+    if draft.parent_party_id is not None and own_id is not None and (
+            draft.parent_party_id == own_id or draft.parent_party_id in (own_descendants or set())):
             problems.append(Problem("parent_party_id", "error.party.parent_cycle"))
     return problems

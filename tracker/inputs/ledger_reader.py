@@ -7,7 +7,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, cache
 from datetime import date, datetime
 from typing import Any
 
@@ -75,12 +75,12 @@ def precheck(data: bytes) -> Problem | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _labels(key: str) -> frozenset[str]:
     return frozenset(i18n.t(key, lang).strip().lower() for lang in i18n.LANGUAGES)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _coded(prefix: str) -> dict[str, str]:
     """Every accepted spelling of a coded value (code, Japanese label, English label) → code."""
     found = {}
@@ -141,7 +141,7 @@ def _convert(column: Column, value: Any) -> tuple[Any, Problem | None]:
     codes = [_country(p) for p in parts]
     if None in codes:
         return None, Problem(column.field, "error.country.unknown",
-                             {"country": ", ".join(p for p, c in zip(parts, codes) if c is None)})
+                             {"country": ", ".join(p for p, c in zip(parts, codes, strict=True) if c is None)})
     return sorted(set(codes)), None
 
 

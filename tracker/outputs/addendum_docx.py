@@ -101,7 +101,7 @@ def render(document: AddendumDocument, template: Path = TEMPLATE) -> bytes:
             held[lang] = []
         row = table.add_row()
         _cant_split(row)
-        for cell, lang in zip(row.cells, langs):
+        for cell, lang in zip(row.cells, langs, strict=True):
             cell.width = COLUMN_WIDTH
             first = cell.paragraphs[0]
             for index, (style, text) in enumerate(paragraphs[lang]):

@@ -5,7 +5,7 @@ newer export moves an event instead of adding a second one."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 from icalendar import Calendar, Event
 
@@ -22,7 +22,7 @@ def calendar(rows: list[dict], labels: dict[str, str]) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    stamp = datetime.now(timezone.utc)
+    stamp = datetime.now(UTC)
     for row in rows:
         day = date.fromisoformat(row["due_on"])
         event = Event()

@@ -83,7 +83,7 @@ def write(question_set: QuestionSet, about: WorkbookContext, answers: dict[str, 
     for index, header in enumerate(headers, start=1):
         cell = sheet.cell(HEADER_ROW, index, header)
         cell.font, cell.fill, cell.alignment = Font(bold=True), _FILL_HEAD, _WRAP
-    sheet.row_dimensions[HEADER_ROW].height = row_height([(h, w) for h, w in zip(headers, _WIDTHS.values())])
+    sheet.row_dimensions[HEADER_ROW].height = row_height([(h, w) for h, w in zip(headers, _WIDTHS.values(), strict=True)])
     lists: dict[tuple, DataValidation] = {}
     for number, question in enumerate(question_set.questions, start=1):
         row = HEADER_ROW + number

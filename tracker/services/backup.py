@@ -20,7 +20,7 @@ import sqlite3
 import tarfile
 import tempfile
 import zlib
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from ..store import audit_queries, audit_seal, backup_manifest, connection, migrations
@@ -100,7 +100,7 @@ def backup(db_path: Path, out: Path) -> dict:
                     except FileNotFoundError:  # gone meanwhile (not by this program: attachments stay)
                         continue
                     attachments[name] = digest
-                manifest = {"format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                manifest = {"format": FORMAT, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                             "database_sha256": _sha256(copy), "attachments": len(attachments),
                             "attachment_sha256": attachments,
                             "audit_head": list(last) if last else None}

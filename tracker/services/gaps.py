@@ -160,7 +160,7 @@ class ClauseMatrix:
 def clause_matrix(ctx: Context, as_of: date | None = None) -> ClauseMatrix:
     """From the facts the (cached) registry gaps were computed from: read once per revision and day."""
     table = registry_gaps(ctx, as_of).facts
-    return ClauseMatrix(clause_state_codes(catalogue(), table), dict(zip(table.ids.tolist(), range(len(table.ids)))))
+    return ClauseMatrix(clause_state_codes(catalogue(), table), dict(zip(table.ids.tolist(), range(len(table.ids)), strict=True)))
 
 
 def engagement_gaps(ctx: Context, engagement_id: int, as_of: date | None = None) -> list[Gap]:

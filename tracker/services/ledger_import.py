@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 
 from .. import i18n
 from ..domain.corporate_number import normalise
@@ -61,6 +62,16 @@ class ImportResult:
         for change in self.changes:
             found.setdefault(change.sheet, Counter())[change.action] += 1
         return found
+
+
+class Outcome(NamedTuple):
+    """What one row's service call came to: done (true) with the service's result, or refused."""
+
+    done: bool
+    value: Any = None
+
+    def __bool__(self) -> bool:
+        return self.done
 
 
 class _Rollback(Exception):
@@ -125,12 +136,11 @@ class _Importer:
     def change(self, sheet: Sheet, row: Row, action: str, label: str) -> None:
         self.result.changes.append(Change(self._sheet(sheet), row.number, action, label))
 
-    def attempt(self, sheet: Sheet, row: Row, action, column: str | None = None) -> bool:
-        """Run one row's service call (a savepoint); its problems become issues of that row, a
-        refused permission an issue of ``column``."""
+    def attempt(self, sheet: Sheet, row: Row, service, *args, column: str | None = None, **kwargs) -> Outcome:
+        """Call one row's service with its arguments (a savepoint); its problems become issues of that
+        row, a refused permission an issue of ``column``."""
         try:
-            action()
-            return True
+            return Outcome(True, service(*args, **kwargs))
         except RuleViolation as violation:
             for problem in violation.problems:
                 self.issue(sheet, row, problem)
@@ -138,7 +148,7 @@ class _Importer:
             self.issue(sheet, row, Problem(column, "error.permission"))
         except (NotFound, StaleRecord) as error:
             self.issue(sheet, row, Problem(None, "error.import.row_failed", {"reason": str(error)}))
-        return False
+        return Outcome(False)
 
     def clean_rows(self, sheet: Sheet) -> list[Row]:
         """Rows of a sheet the reader could read completely."""
@@ -207,16 +217,16 @@ class _Importer:
                 kept = {k: value for k, value in _not_in_ledger(current).items() if k not in in_file}
                 draft = PartyDraft(**{**draft.__dict__, "parent_party_id": current["parent_party_id"], **kept})
                 if _party_changed(current, draft):
-                    if self.attempt(PARTIES, row, lambda: parties.update_party(self.ctx, existing_id,
-                                                                               current["version"], draft)):
+                    if self.attempt(PARTIES, row, parties.update_party, self.ctx, existing_id, current["version"],
+                                    draft):
                         self.change(PARTIES, row, "update", draft.name)
                 else:
                     self.change(PARTIES, row, "unchanged", draft.name)
                 placed[row.number] = existing_id
             else:
-                created = []
-                if self.attempt(PARTIES, row, lambda: created.append(parties.create_party(self.ctx, draft))):
-                    placed[row.number] = created[0]
+                created = self.attempt(PARTIES, row, parties.create_party, self.ctx, draft)
+                if created:
+                    placed[row.number] = created.value
                     self.change(PARTIES, row, "create", draft.name)
         for row in rows:  # parent companies, once every party of the file exists
             parent = row.values.get("parent")
@@ -231,8 +241,7 @@ class _Importer:
                 draft = PartyDraft(**{k: current[k] or "" for k in ("name", "kana", "corporate_number", "address",
                                                                      "country", "contact_person", "email", "phone")},
                                    parent_party_id=parent_id, **_not_in_ledger(current))
-                if self.attempt(PARTIES, row, lambda: parties.update_party(self.ctx, current["id"], current["version"],
-                                                                           draft)):
+                if self.attempt(PARTIES, row, parties.update_party, self.ctx, current["id"], current["version"], draft):
                     self._mark_updated(PARTIES, row, current["name"])
 
     def _mark_updated(self, sheet: Sheet, row: Row, label: str) -> None:
@@ -278,8 +287,8 @@ class _Importer:
                 data.purpose, data.inspection_interval_months = before.purpose, before.inspection_interval_months
                 data.owner_user_id, data.selection_override_reason = before.owner_user_id, before.selection_override_reason
                 if _engagement_changed(before, data):
-                    if not self.attempt(ENGAGEMENTS, row, lambda: engagements.update_engagement(
-                            self.ctx, current["id"], current["version"], data)):
+                    if not self.attempt(ENGAGEMENTS, row, engagements.update_engagement, self.ctx, current["id"],
+                                        current["version"], data):
                         self.failed_refs.add(ref)
                         continue
                     self.change(ENGAGEMENTS, row, "update", label)
@@ -290,11 +299,11 @@ class _Importer:
             else:
                 if data.status == EngagementStatus.ACTIVE:
                     data.selection_override_reason = i18n.t("import.override_reason")
-                created = []
-                if self.attempt(ENGAGEMENTS, row, lambda: created.append(engagements.create_engagement(self.ctx, data))):
-                    self.engagement_of[ref] = created[0]
+                created = self.attempt(ENGAGEMENTS, row, engagements.create_engagement, self.ctx, data)
+                if created:
+                    self.engagement_of[ref] = created.value
                     self.change(ENGAGEMENTS, row, "create", label)
-                    self._supervision(row, created[0], label)
+                    self._supervision(row, created.value, label)
                 else:
                     self.failed_refs.add(ref)
 
@@ -310,28 +319,30 @@ class _Importer:
                 self.issue(ENGAGEMENTS, row, Problem("approval_decision", "error.import.approval_tier1"))
             elif (link["approval_status"], link["decided_on"]) != (decision, decided_on and decided_on.isoformat()):
                 approver = self._approver(row, link)
-                if approver is not False and self.attempt(ENGAGEMENTS, row, lambda: approvals.decide_redelegation(
-                        self.ctx, engagement_id, link["approval_version"], decision, decided_on,
-                        approver_party_id=approver, note=i18n.t("import.from_ledger")), "approval_decision"):
+                if approver is not False and self.attempt(
+                        ENGAGEMENTS, row, approvals.decide_redelegation, self.ctx, engagement_id,
+                        link["approval_version"], decision, decided_on, approver_party_id=approver,
+                        note=i18n.t("import.from_ledger"), column="approval_decision"):
                     self._mark_updated(ENGAGEMENTS, row, label)
         inspected_on = v.get("inspection_on")
-        if inspected_on and not any(r["kind"] == ReviewKind.INSPECTION and r["completed_on"] == inspected_on.isoformat()
-                                    for r in sq.reviews_of(self.db, engagement_id)):
-            if self.attempt(ENGAGEMENTS, row, lambda: reviews.complete_review(self.ctx, engagement_id, ReviewInput(
+        recorded = inspected_on and any(r["kind"] == ReviewKind.INSPECTION and r["completed_on"] == inspected_on.isoformat()
+                                        for r in sq.reviews_of(self.db, engagement_id))
+        if inspected_on and not recorded and self.attempt(
+                ENGAGEMENTS, row, reviews.complete_review, self.ctx, engagement_id, ReviewInput(
                     ReviewKind.INSPECTION.value, inspected_on, i18n.t("import.from_ledger"),
                     method=v.get("inspection_method"),
                     remote_reason=i18n.t("import.from_ledger") if v.get("inspection_method") == "remote" else "",
-                    note=i18n.t("import.from_ledger")), from_ledger=True), "inspection_on"):
-                self._mark_updated(ENGAGEMENTS, row, label)
+                    note=i18n.t("import.from_ledger")), from_ledger=True, column="inspection_on"):
+            self._mark_updated(ENGAGEMENTS, row, label)
         result, checked_on = v.get("selection_result"), v.get("selection_on")
         if (result or checked_on) and not any(
                 (c["result"], c["checked_on"]) == (result, checked_on and checked_on.isoformat())
                 for c in sq.selection_checks_of(self.db, engagement_id)):
             conditions = i18n.t("import.conditions_in_ledger") if result == "conditional" else ""
-            if self.attempt(ENGAGEMENTS, row, lambda: selection.record_selection_check(
-                    self.ctx, engagement_id, SelectionInput(checked_on, result, i18n.t("import.from_ledger"),
-                                                            conditions=conditions, note=i18n.t("import.from_ledger")),
-                    from_ledger=True), "selection_result"):
+            if self.attempt(ENGAGEMENTS, row, selection.record_selection_check, self.ctx, engagement_id,
+                            SelectionInput(checked_on, result, i18n.t("import.from_ledger"), conditions=conditions,
+                                           note=i18n.t("import.from_ledger")),
+                            from_ledger=True, column="selection_result"):
                 self._mark_updated(ENGAGEMENTS, row, label)
 
     def _approver(self, row: Row, link: dict) -> int | None | bool:
@@ -375,13 +386,10 @@ class _Importer:
         if found and found[1] == department:
             return found[0]
         if found:
-            ok = self.attempt(ENGAGEMENTS, row, lambda: businesses.update_business(self.ctx, found[0], found[2], name,
-                                                                                   department))
-            return found[0] if ok else None
-        created = []
-        ok = self.attempt(ENGAGEMENTS, row, lambda: created.append(businesses.create_business(self.ctx, name,
-                                                                                              department)))
-        return created[0] if ok else None
+            updated = self.attempt(ENGAGEMENTS, row, businesses.update_business, self.ctx, found[0], found[2], name,
+                                   department)
+            return found[0] if updated else None
+        return self.attempt(ENGAGEMENTS, row, businesses.create_business, self.ctx, name, department).value
 
     def _contracts(self) -> None:
         dupes = self.duplicates(CONTRACTS, lambda r: (r.values.get("engagement_ref"), r.values.get("title")))
@@ -409,19 +417,19 @@ class _Importer:
                     self.change(CONTRACTS, row, "unchanged", v["title"])
                     continue
 
-                def save(current=current, data=data, entries=entries):
-                    contracts.update_contract(self.ctx, current["id"], current["version"], data)
-                    contracts.record_coverage(self.ctx, current["id"], current["version"] + 1, entries)
-
-                if self.attempt(CONTRACTS, row, save):
+                if self.attempt(CONTRACTS, row, self._save_contract, current, data, entries):
                     self.change(CONTRACTS, row, "update", v["title"])
             else:
-                def create(engagement_id=engagement_id, data=data, entries=entries):
-                    contract_id = contracts.create_contract(self.ctx, engagement_id, data)
-                    contracts.record_coverage(self.ctx, contract_id, 1, entries)
-
-                if self.attempt(CONTRACTS, row, create):
+                if self.attempt(CONTRACTS, row, self._create_contract, engagement_id, data, entries):
                     self.change(CONTRACTS, row, "create", v["title"])
+
+    def _save_contract(self, current: dict, data: ContractInput, entries: dict[str, CoverageEntry]) -> None:
+        contracts.update_contract(self.ctx, current["id"], current["version"], data)
+        contracts.record_coverage(self.ctx, current["id"], current["version"] + 1, entries)
+
+    def _create_contract(self, engagement_id: int, data: ContractInput, entries: dict[str, CoverageEntry]) -> None:
+        contract_id = contracts.create_contract(self.ctx, engagement_id, data)
+        contracts.record_coverage(self.ctx, contract_id, 1, entries)
 
     def _certifications(self) -> None:
         dupes = self.duplicates(CERTIFICATIONS, lambda r: (r.values.get("party"), r.values.get("scheme"),
@@ -441,11 +449,10 @@ class _Importer:
                 current = records.fetch(self.db, "certifications", existing)
                 if (current["valid_until"], current["issuer"] or "") == (data.valid_until.isoformat(), data.issuer):
                     self.change(CERTIFICATIONS, row, "unchanged", label)
-                elif self.attempt(CERTIFICATIONS, row, lambda: certifications.update_certification(
-                        self.ctx, current["id"], current["version"], data)):
+                elif self.attempt(CERTIFICATIONS, row, certifications.update_certification, self.ctx, current["id"],
+                                  current["version"], data):
                     self.change(CERTIFICATIONS, row, "update", label)
-            elif self.attempt(CERTIFICATIONS, row, lambda: certifications.create_certification(self.ctx, party_id,
-                                                                                               data)):
+            elif self.attempt(CERTIFICATIONS, row, certifications.create_certification, self.ctx, party_id, data):
                 self.change(CERTIFICATIONS, row, "create", label)
 
 

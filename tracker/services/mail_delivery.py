@@ -5,6 +5,7 @@ reason, without waiting for it again for each."""
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -56,10 +57,8 @@ class Outbox:
 
     def __exit__(self, *_) -> None:
         if self.server is not None:
-            try:
+            with contextlib.suppress(MAIL_ERRORS):  # the mails are sent; a rude goodbye changes nothing
                 self.server.quit()
-            except MAIL_ERRORS:
-                pass
 
     def send(self, mail: EmailMessage) -> str | None:
         """Send one mail; None when it went, else why not."""

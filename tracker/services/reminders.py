@@ -34,10 +34,7 @@ def digests(ctx: Context) -> list[Digest]:
         officers = sq.privacy_officer_emails(db)
     by_email: dict[str, Digest] = {}
     for row in rows:
-        if row["owner_email"]:
-            recipients = [(row["owner_name"], row["owner_email"])]
-        else:
-            recipients = officers
+        recipients = [(row["owner_name"], row["owner_email"])] if row["owner_email"] else officers
         for name, email in recipients:
             by_email.setdefault(email.lower(), Digest(name, email)).items.append(row)
     for digest in by_email.values():

@@ -83,7 +83,7 @@ class _Figures:
     def add(self, other: _Figures) -> None:
         for name in ("links", "needed", "approved", "clean", "must", "must_links", "overdue", "incidents"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.tiers = [a + b for a, b in zip(self.tiers, other.tiers)]
+        self.tiers = [a + b for a, b in zip(self.tiers, other.tiers, strict=True)]
 
 
 class _Report:

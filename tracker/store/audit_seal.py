@@ -9,6 +9,7 @@ back it up separately from the database: without it the trail cannot be verified
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -114,8 +115,6 @@ def database_file(db) -> str:
     known = getattr(db, "database_file", None)
     if known is None:
         known = getattr(db, "conn", db).execute("PRAGMA database_list").fetchone()[2]
-        try:
+        with contextlib.suppress(AttributeError):  # a bare sqlite3 connection takes no attributes
             db.database_file = known
-        except AttributeError:  # a bare sqlite3 connection takes no attributes
-            pass
     return known

@@ -32,7 +32,7 @@ class Store(Database):
         if cursor.description is None:
             raise ValueError("query() is for statements that return rows")
         keys = dedupe_keys(d[0] for d in cursor.description)
-        return (dict(zip(keys, row)) for row in cursor)
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
 
 
 def connect(path: Path | str) -> Database:

@@ -93,7 +93,7 @@ def contract_masks_in_force(db: Database, as_of: date, engagement_ids: list[int]
     if engagement_ids is not None:
         names = [f"e{i}" for i in range(len(engagement_ids))]
         scope = f" AND c.engagement_id IN ({','.join(':' + n for n in names)})"
-        params |= dict(zip(names, engagement_ids))
+        params |= dict(zip(names, engagement_ids, strict=True))
     row = db.execute(
         f"""SELECT group_concat(c.engagement_id), group_concat(c.covered_mask), group_concat(c.partial_mask)
             FROM contracts c WHERE {_IN_FORCE}{scope}""", params).fetchone()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from sqlite_utils import Database
@@ -34,7 +34,7 @@ def now_utc() -> str:
     global _stamp
     second = int(time.time())
     if _stamp[0] != second:
-        _stamp = (second, datetime.fromtimestamp(second, timezone.utc).isoformat(timespec="seconds"))
+        _stamp = (second, datetime.fromtimestamp(second, UTC).isoformat(timespec="seconds"))
     return _stamp[1]
 
 
@@ -70,7 +70,7 @@ def insert(db: Database, table: str, values: dict[str, Any], username: str) -> i
 def _returned(cursor) -> dict[str, Any] | None:
     """The row a statement's RETURNING * gave (None: it changed no row)."""
     rows = cursor.fetchall()
-    return dict(zip((d[0] for d in cursor.description), rows[0])) if rows else None
+    return dict(zip((d[0] for d in cursor.description), rows[0], strict=True)) if rows else None
 
 
 def update(

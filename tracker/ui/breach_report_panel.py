@@ -21,7 +21,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def render(ctx: Context, view: IncidentView) -> None:
     """``view``: the incident as the screen read it (its reports are drawn from it, not read again)."""
     for tab, stage in zip(st.tabs([tr("breach.tab.preliminary"), tr("breach.tab.final"), tr("breach.tab.notice")]),
-                          (Stage.PRELIMINARY, Stage.FINAL, None)):
+                          (Stage.PRELIMINARY, Stage.FINAL, None), strict=True):
         with tab:
             _notice(ctx, view) if stage is None else _report(ctx, view, stage)
 

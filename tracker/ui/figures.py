@@ -32,7 +32,7 @@ def colour(figure: Figure) -> str:
 def show(figures: list[Figure], per_row: int = 4) -> None:
     """Tiles, ``per_row`` to a row: wide enough that no label is cut."""
     for start in range(0, len(figures), per_row):
-        for column, figure in zip(st.columns(per_row), figures[start:start + per_row]):
+        for column, figure in zip(st.columns(per_row), figures[start:start + per_row], strict=False):
             with column.container(border=True):
                 st.subheader(f":{colour(figure)}[{figure.value:,}]", anchor=False)
                 st.page_link(screen(figure.page), label=figure.label, query_params=figure.query or None)

@@ -83,7 +83,7 @@ def _stale_problems(stale: StaleRecord, original: dict | None) -> list[Problem]:
         if changed:
             section = _LABEL_SECTION.get(stale.table, stale.table)
             labels = [i18n.t(f"{section}.{k}", lang()) for k in changed]
-            names = [label if "." not in label else k for label, k in zip(labels, changed)]  # no label: the column
+            names = [label if "." not in label else k for label, k in zip(labels, changed, strict=True)]  # no label: the column
             problems.append(Problem(None, "error.stale_changed", {"fields": i18n.join(names, lang())}))
     return problems
 

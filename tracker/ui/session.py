@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import streamlit as st
 
@@ -43,7 +43,7 @@ def sign_out() -> None:
 
 
 def touch() -> None:
-    st.session_state["last_activity"] = datetime.now(timezone.utc)
+    st.session_state["last_activity"] = datetime.now(UTC)
 
 
 def last_activity() -> datetime | None:
@@ -84,7 +84,7 @@ def show_flash(where: str = "_flash") -> None:
         with slot.container(border=bool(steps)):
             st.success(message)
             columns = st.columns(max(len(steps), 1)) if steps else []
-            for n, (column, step) in enumerate(zip(columns, steps)):
+            for n, (column, step) in enumerate(zip(columns, steps, strict=True)):
                 if step.same_page:
                     column.button(step.label, icon=step.icon, key=f"{where}_step_{n}",
                                   on_click=lambda query=step.query: st.query_params.update(query))
