@@ -174,3 +174,17 @@ def test_migrations_never_call_live_code():
     assert "rebuild_all" in calls  # only from the runner, after every migration: checked next
     runner = source[source.index("def migrate("):]
     assert source.count("rebuild_all(") == 1 and "rebuild_all(" in runner
+
+
+@pytest.mark.parametrize("folder", ["tracker/store", "tracker/services"])
+def test_every_public_function_says_what_it_does(folder):
+    # as sqlite-utils documents its API: what it does, and what it raises
+    bare = []
+    for path in sorted((ROOT / folder).glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = [(n.name, n) for n in tree.body if isinstance(n, ast.FunctionDef)]
+        functions += [(f"{c.name}.{n.name}", n) for c in tree.body if isinstance(c, ast.ClassDef)
+                      and not c.name.startswith("_") for n in c.body if isinstance(n, ast.FunctionDef)]
+        bare += [f"{path.name}:{name}" for name, node in functions
+                 if not name.split(".")[-1].startswith("_") and not ast.get_docstring(node)]
+    assert bare == []

@@ -202,6 +202,8 @@ def generate(ctx: Context, request: AddendumRequest) -> tuple[int, Built]:
 
 
 def mark_sent(ctx: Context, addendum_id: int, expected_version: int, sent_on: date) -> None:
+    """Record that an addendum went to the vendor on ``sent_on``. Raises NotFound, RuleViolation
+    (a step out of order, a day in the future), StaleRecord, PermissionDenied."""
     with ctx.write(Action.EDIT_REGISTRY) as db:
         addendum = _current(db, addendum_id)
         _check_step(addendum, AddendumStatus.SENT, sent_on, ctx.today, addendum["generated_on"])
@@ -270,6 +272,7 @@ def same_parties(ctx: Context, engagement_id: int) -> list[dict]:
 
 
 def file_of(ctx: Context, addendum_id: int) -> tuple[str, bytes]:
+    """(file name, content) of an addendum's generated document. Raises NotFound, AttachmentDamaged."""
     with ctx.read() as db:
         addendum = _current(db, addendum_id)
     attachment, content = attachments.read(ctx, addendum["attachment_id"])

@@ -21,6 +21,7 @@ from .context import Context, PermissionDenied
 
 
 def folder(db_path: Path) -> Path:
+    """Where a database's attachments are kept (beside it), each under its content's hash."""
     return Path(db_path).parent / "attachments"
 
 
@@ -43,6 +44,7 @@ ATTACHING = (Action.EDIT_REGISTRY, Action.RECORD_REVIEWS, Action.HANDLE_INCIDENT
 
 
 def require_attaching(ctx: Context) -> None:
+    """Refuse (PermissionDenied) a role that records nothing evidence could be attached to."""
     if not any(ctx.can(action) for action in ATTACHING):
         raise PermissionDenied(ctx.actor, Action.EDIT_REGISTRY)
 
@@ -110,6 +112,7 @@ def drop_unnamed(db, ctx: Context, owner: str, named: set[int]) -> list[str]:
 
 
 def get(ctx: Context, attachment_id: int) -> Attachment:
+    """An attachment's record. Raises NotFound."""
     with ctx.read() as db:
         row = records.get(db, "attachments", attachment_id, "attachment")
     return Attachment(row["id"], row["sha256"], row["original_name"], row["content_type"], row["size"])
@@ -120,6 +123,7 @@ class AttachmentDamaged(Exception):
 
 
 def read(ctx: Context, attachment_id: int) -> tuple[Attachment, bytes]:
+    """An attachment and its content, checked against its hash. Raises NotFound, AttachmentDamaged."""
     attachment = get(ctx, attachment_id)
     path = _path(ctx.db_path, attachment.sha256)
     if not path.exists():

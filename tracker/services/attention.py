@@ -24,6 +24,8 @@ class Attention:
 
 
 def attention(ctx: Context) -> Attention:
+    """What Home asks attention for (approvals broken or missing, by severity), computed once per
+    change of the links and approvals."""
     return revision_cache.per_revision(ctx, "attention", lambda: _attention(ctx),
                                        tables=("engagements", "approvals", "parties", "businesses"))
 

@@ -143,6 +143,7 @@ def changes_of(record: AuditRecord) -> list[FieldChange]:
 
 
 def usernames(ctx: Context) -> list[str]:
+    """Everyone who appears in the trail (the filter's choices). Raises PermissionDenied."""
     ctx.require(Action.READ_AUDIT)
     with ctx.read() as db:
         return aq.usernames(db)

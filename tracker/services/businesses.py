@@ -23,6 +23,7 @@ def _check(db, name: str, department: str, own_id: int | None) -> list[Problem]:
 
 
 def create_business(ctx: Context, name: str, owner_department: str, description: str = "", name_en: str = "") -> int:
+    """Create an entrusted business; returns its id. Raises RuleViolation, PermissionDenied."""
     name, owner_department = name.strip(), owner_department.strip()
     with ctx.write(Action.EDIT_REGISTRY) as db:
         raise_if_any(_check(db, name, owner_department, None))
@@ -35,6 +36,7 @@ def update_business(
     ctx: Context, business_id: int, expected_version: int, name: str, owner_department: str, description: str = "",
     name_en: str = ""
 ) -> None:
+    """Save an edited business. Raises RuleViolation, StaleRecord, PermissionDenied."""
     name, owner_department = name.strip(), owner_department.strip()
     with ctx.write(Action.EDIT_REGISTRY) as db:
         raise_if_any(_check(db, name, owner_department, business_id))

@@ -15,10 +15,6 @@ def catalogue() -> tuple[Clause, ...]:
     return load_catalogue(config.CLAUSES_DIR)
 
 
-def clause(clause_id: str) -> Clause:
-    return next(c for c in catalogue() if c.id == clause_id)
-
-
 @functools.cache
 def question_sets() -> dict[str, QuestionSet]:
     """Every question set by id; a bad file fails here, naming file and field."""
@@ -26,4 +22,5 @@ def question_sets() -> dict[str, QuestionSet]:
 
 
 def question_set(set_id: str) -> QuestionSet:
+    """The question set with this id; raises KeyError for an unknown one."""
     return question_sets()[set_id]

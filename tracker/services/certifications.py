@@ -31,6 +31,8 @@ def _check(data: CertificationInput) -> None:
 
 
 def create_certification(ctx: Context, party_id: int, data: CertificationInput) -> int:
+    """Record a party's certification (Pマーク, ISMS …) with its evidence; returns its id. Raises
+    NotFound, RuleViolation, PermissionDenied."""
     ctx.require(Action.EDIT_REGISTRY)
     _check(data)
     kept = attachments.keep_file(ctx, *data.evidence) if data.evidence else None
@@ -59,6 +61,7 @@ def update_certification(ctx: Context, certification_id: int, expected_version: 
 
 
 def certifications_of(ctx: Context, party_id: int) -> list[dict]:
+    """A party's certifications, the latest expiry first."""
     with ctx.read() as db:
         return sq.certifications_of(db, party_id)
 

@@ -41,6 +41,7 @@ class ChainLink:
 
 
 def approval_state(row: dict) -> LinkApprovalState:
+    """What the approval rules read of a link row."""
     return LinkApprovalState(
         engagement_id=row["id"],
         tier=row["tier"],
@@ -101,6 +102,7 @@ def chains_of_party(ctx: Context, party_id: int, limit: int = 50, offset: int = 
 
 
 def link(ctx: Context, engagement_id: int) -> ChainLink:
+    """One link as the chain shows it. Raises NotFound."""
     with ctx.read() as db:
         row = q.engagement(db, engagement_id)
         return to_links(db, [row])[0]

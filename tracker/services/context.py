@@ -49,14 +49,17 @@ class Context:
     transaction: Database | None = field(default=None, compare=False, repr=False)
 
     def require(self, action: Action) -> None:
+        """Raise PermissionDenied unless the actor's role may take ``action``."""
         if not may(self.actor.role, action):
             raise PermissionDenied(self.actor, action)
 
     def can(self, action: Action) -> bool:
+        """Whether the actor's role may take ``action`` (for screens choosing what to offer)."""
         return may(self.actor.role, action)
 
     @contextmanager
     def read(self) -> Iterator[Database]:
+        """A connection to read with (the open transaction when joined). Raises PermissionDenied."""
         self.require(Action.READ)
         if self.transaction is not None:
             yield self.transaction
@@ -66,6 +69,8 @@ class Context:
 
     @contextmanager
     def write(self, action: Action) -> Iterator[Database]:
+        """One write transaction (a savepoint of the open one when joined), after checking ``action``.
+        Raises PermissionDenied, Busy (the write lock was held past the busy timeout)."""
         self.require(action)
         if self.transaction is not None:
             with connection.savepoint(self.transaction) as db:

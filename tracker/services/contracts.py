@@ -25,6 +25,8 @@ class CoverageEntry:
 
 
 def create_contract(ctx: Context, engagement_id: int, data: ContractInput) -> int:
+    """Add a contract document to a link; returns its id. Raises NotFound, RuleViolation,
+    PermissionDenied."""
     with ctx.write(Action.EDIT_REGISTRY) as db:
         q.engagement(db, engagement_id)  # raises NotFound
         raise_if_any(check_contract(data))
@@ -35,6 +37,7 @@ def create_contract(ctx: Context, engagement_id: int, data: ContractInput) -> in
 
 
 def update_contract(ctx: Context, contract_id: int, expected_version: int, data: ContractInput) -> None:
+    """Save an edited contract. Raises NotFound, RuleViolation, StaleRecord, PermissionDenied."""
     with ctx.write(Action.EDIT_REGISTRY) as db:
         current = cq.contract(db, contract_id)
         raise_if_any(check_contract(data))
@@ -57,6 +60,7 @@ def record_coverage(ctx: Context, contract_id: int, expected_version: int, entri
 
 
 def coverage_problems(entries: dict[str, CoverageEntry]) -> list[Problem]:
+    """What is wrong with checklist entries: a clause not in the catalogue, a status not known."""
     known = {clause.id for clause in catalogue()}
     problems = [Problem(clause_id, "error.coverage.unknown_clause") for clause_id in entries if clause_id not in known]
     return problems + [Problem(clause_id, "error.invalid_choice") for clause_id, entry in entries.items()
@@ -99,22 +103,26 @@ def attach_document(ctx: Context, contract_id: int, expected_version: int, file_
 
 
 def contracts_of(ctx: Context, engagement_id: int) -> list[dict]:
+    """A link's contracts, signed ones first."""
     with ctx.read() as db:
         return cq.contracts_of(db, engagement_id)
 
 
 def get_contract(ctx: Context, contract_id: int) -> dict:
+    """A contract row. Raises NotFound."""
     with ctx.read() as db:
         row = cq.contract(db, contract_id)
     return row
 
 
 def coverage_of(ctx: Context, contract_id: int) -> dict[str, dict]:
+    """A contract's checklist: clause id → its entry."""
     with ctx.read() as db:
         return cq.coverage_of(db, contract_id)
 
 
 def terms(row: dict) -> ContractTerms:
+    """What the gap engine reads of a contract row: signed, valid until, renewing."""
     return ContractTerms(
         signed_on=date.fromisoformat(row["signed_on"]) if row["signed_on"] else None,
         valid_until=date.fromisoformat(row["valid_until"]) if row["valid_until"] else None,
@@ -123,10 +131,12 @@ def terms(row: dict) -> ContractTerms:
 
 
 def is_in_force(ctx: Context, row: dict) -> bool:
+    """Whether a contract row is in force today."""
     return in_force(terms(row), ctx.today)
 
 
 def to_input(row: dict) -> ContractInput:
+    """The input an edit form starts from."""
     t = terms(row)
     return ContractInput(row["title"], row["kind"], t.signed_on, t.valid_until, t.auto_renewal, row["note"] or "",
                          row["report_interval_months"])

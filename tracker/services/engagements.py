@@ -89,6 +89,7 @@ def update_engagement(ctx: Context, engagement_id: int, expected_version: int, d
 
 
 def get_engagement(ctx: Context, engagement_id: int) -> dict:
+    """A link with its business, parties and approval. Raises NotFound."""
     with ctx.read() as db:
         row = q.engagement(db, engagement_id)
     return row

@@ -32,6 +32,7 @@ class RegistryGaps:
     facts: LinkTable  # what the analysis was made from (the clause matrix walks them again)
 
     def count(self, engagement_id: int) -> int:
+        """How many clauses a link lacks (0 for a link without gaps)."""
         link = self.analysis.find(engagement_id)
         return link.mask().bit_count() if link else 0
 
@@ -153,6 +154,7 @@ class ClauseMatrix:
     rows: dict[int, int]  # link → its row
 
     def states(self, link_id: int) -> list[ClauseState]:
+        """The state of each catalogue clause for one link (empty for a link not in the matrix)."""
         row = self.rows.get(link_id)
         return [] if row is None else [STATE_CODES[code] for code in self.codes[row]]
 
@@ -250,6 +252,8 @@ class GapSummary:
 
 
 def summary(ctx: Context) -> GapSummary:
+    """The registry's gaps in four figures: must and should gaps, links with gaps, links without
+    a contract in force."""
     analysis = registry_gaps(ctx).analysis
     return GapSummary(analysis.count(level=Level.MUST), analysis.count(level=Level.SHOULD), len(analysis),
                       int(analysis.no_contract.sum()))

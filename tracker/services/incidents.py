@@ -61,6 +61,8 @@ def _day(value: str | None) -> date | None:
 
 
 def record_incident(ctx: Context, engagement_id: int, data: IncidentInput) -> int:
+    """Record a breach where it happened; returns its id. Raises NotFound, RuleViolation,
+    PermissionDenied."""
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
         q.engagement(db, engagement_id)  # raises NotFound
         raise_if_any(rules.check_incident(data, ctx.today))
@@ -196,6 +198,7 @@ def _timeline(row: dict, notices: list[NoticeView], knowledge: date | None) -> l
 
 
 def incident(ctx: Context, incident_id: int) -> IncidentView:
+    """An incident with its classification, deadlines and the notices up its chain. Raises NotFound."""
     with ctx.read() as db:
         return _view(db, _current(db, incident_id))
 

@@ -13,6 +13,8 @@ from .context import Context
 
 
 def write_ledger(ctx: Context, target: str | Path | IO[bytes], lang: str, with_registry: bool) -> None:
+    """Write the ledger workbook to ``target``: the registry in the import's form, or with
+    ``with_registry`` False an empty template. Raises PermissionDenied."""
     ctx.require(Action.READ)
     clauses = list(catalogue())
     if not with_registry:

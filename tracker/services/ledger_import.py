@@ -58,6 +58,7 @@ class ImportResult:
     applied: bool = False
 
     def counts(self) -> dict[str, Counter]:
+        """Sheet → how many rows were created, updated or left unchanged."""
         found: dict[str, Counter] = {}
         for change in self.changes:
             found.setdefault(change.sheet, Counter())[change.action] += 1
@@ -79,6 +80,7 @@ class _Rollback(Exception):
 
 
 def clause_titles() -> dict[str, set[str]]:
+    """Clause id → the names a ledger's column may give it (titles in either language, the id)."""
     return {c.id: {c.title_ja.lower(), c.title_en.lower(), c.id.lower()} for c in catalogue()}
 
 

@@ -19,6 +19,7 @@ MAIL_ERRORS = (ValueError, smtplib.SMTPException, OSError)
 
 
 def connect(smtp: Smtp) -> smtplib.SMTP:
+    """A signed-in connection to the SMTP server the settings name. Raises smtplib and OS errors."""
     context = ssl.create_default_context()
     if smtp.security == "tls":
         server = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_seconds, context=context)
@@ -32,6 +33,7 @@ def connect(smtp: Smtp) -> smtplib.SMTP:
 
 
 def require_server(smtp: Smtp) -> None:
+    """Raise ValueError unless the settings name a server and a sender."""
     if not smtp.host or not smtp.sender:
         raise ValueError("settings [smtp] needs host and sender to send e-mail (or use --dry-run)")
 

@@ -55,6 +55,7 @@ def update_party(ctx: Context, party_id: int, expected_version: int, draft: Part
 
 
 def get_party(ctx: Context, party_id: int) -> dict:
+    """A party with its parent's name. Raises NotFound."""
     with ctx.read() as db:
         row = q.party(db, party_id)
     return row
@@ -67,5 +68,6 @@ def search_parties(ctx: Context, text: str = "", country: str = "", limit: int =
 
 
 def party_choices(ctx: Context, text: str = "", limit: int = 50) -> list[dict]:
+    """Parties matching the text, for a picker (at most ``limit``)."""
     with ctx.read() as db:
         return q.party_choices(db, text=text, limit=limit)

@@ -29,6 +29,8 @@ class Digest:
 
 
 def digests(ctx: Context) -> list[Digest]:
+    """One digest per recipient of every overdue and due-soon item: its owner, else every privacy
+    officer."""
     rows, _ = due_page(ctx, statuses=[DueStatus.OVERDUE, DueStatus.DUE_SOON], limit=None)
     with ctx.read() as db:
         officers = sq.privacy_officer_emails(db)

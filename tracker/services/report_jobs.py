@@ -40,13 +40,16 @@ class ReportJob:
 
     @property
     def fraction(self) -> float:
+        """How far the report is, for the progress bar."""
         return 1.0 if self.finished else min(0.99, self.sheets_done / max(self.sheets_total, 1))
 
     @property
     def ready(self) -> bool:
+        """Whether the file is written and can be downloaded."""
         return self.finished and self.error is None
 
     def advance(self, done: int, total: int, title: str) -> None:
+        """Record that ``done`` of ``total`` sheets are written and ``title`` is next."""
         self.sheets_done, self.sheets_total, self.writing = done, total, title
 
 

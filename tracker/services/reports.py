@@ -38,6 +38,7 @@ class ReportFilter:
 
 
 def departments(ctx: Context) -> list[str]:
+    """Every department that owns a business (the report's filter)."""
     with ctx.read() as db:
         return rq.departments(db)
 

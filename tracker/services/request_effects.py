@@ -20,6 +20,8 @@ from .context import Context
 
 
 def apply(ctx: Context, row: dict, decision: Acceptance) -> dict:
+    """Record what an accepted answer says, inside the acceptance's transaction; returns what it
+    made (ids by kind). Raises RuleViolation, PermissionDenied."""
     answers = answer_rules.values_of(row["answers"])
     answered_on = min(datetime.fromisoformat(row["answered_at"]).date(), ctx.today) if row["answered_at"] else ctx.today
     handler = {"selection": _selection, "annual_report": _annual_report, "subprocessors": _subprocessors,

@@ -116,10 +116,13 @@ def open_of(ctx: Context, engagement_id: int, set_id: str) -> list[dict]:
 
 
 def link_of(token: str | None) -> str | None:
+    """The vendor's link for a token, on the public address the settings give (None without a token)."""
     return tokens.link(app_settings.load().requests.public_url, token) if token else None
 
 
 def create_request(ctx: Context, draft: RequestDraft, send: bool = True) -> Issued:
+    """Create a request (sent at once unless ``send`` is False); returns its id and link. Raises
+    RuleViolation, PermissionDenied."""
     with ctx.write(Action.SEND_REQUESTS) as db:
         _, problems = _check_draft(db, ctx, draft)
         raise_if_any(problems)
@@ -194,6 +197,8 @@ def send_request(ctx: Context, request_id: int, expected_version: int | None, du
 
 
 def withdraw(ctx: Context, request_id: int, expected_version: int) -> None:
+    """Withdraw a request not yet answered; its link stops working. Raises NotFound, RuleViolation,
+    StaleRecord, PermissionDenied."""
     with ctx.write(Action.SEND_REQUESTS) as db:
         row = _current(db, request_id, expected_version)
         raise_if_any(transition_problems(row["state"], RequestState.WITHDRAWN))
@@ -245,16 +250,19 @@ def expire_overdue(ctx: Context) -> int:
 
 
 def requests_page(ctx: Context, **filters) -> tuple[list[dict], int]:
+    """One page of requests matching the filters (see ``store.request_queries.page``) and the total."""
     with ctx.read() as db:
         return rq.page(db, **filters)
 
 
 def state_counts(ctx: Context) -> dict[str, int]:
+    """State → how many requests are in it."""
     with ctx.read() as db:
         return rq.state_counts(db)
 
 
 def overdue_count(ctx: Context) -> int:
+    """How many requests are past due and not answered."""
     with ctx.read() as db:
         return rq.overdue_count(db, ctx.today)
 
@@ -335,6 +343,7 @@ class WorkbookRefused(Exception):
 
 
 def workbook_context(db, row: dict) -> request_workbook.WorkbookContext:
+    """What a request's workbook says about it: whose, which business and work, when due."""
     link = q.engagement(db, row["engagement_id"])
     organisation = settings_of(db, [ORGANISATION_NAME]).get(ORGANISATION_NAME, "")
     return request_workbook.WorkbookContext(row["id"], organisation, q.business(db, link["business_id"])["name"],
@@ -356,6 +365,7 @@ def workbook_name(question_set: QuestionSet, entrustee: str, request_id: int) ->
 
 
 def workbook_of(ctx: Context, request_id: int) -> tuple[str, bytes]:
+    """(file name, content) of a request's workbook for the officer to send. Raises NotFound."""
     with ctx.read() as db:
         return workbook_file(db, _current(db, request_id))
 

@@ -65,6 +65,8 @@ def reviews_of(ctx: Context, engagement_id: int) -> list[dict]:
 
 
 def add_corrective_action(ctx: Context, review_id: int, description: str, owner: str, due_on: date | None) -> int:
+    """Add a corrective action to a review's findings; returns its id. Raises NotFound,
+    RuleViolation, PermissionDenied."""
     with ctx.write(Action.RECORD_REVIEWS) as db:
         review = records.get(db, "reviews", review_id, "review")
         raise_if_any(check_corrective_action(description, due_on))
@@ -76,6 +78,8 @@ def add_corrective_action(ctx: Context, review_id: int, description: str, owner:
 
 
 def close_corrective_action(ctx: Context, action_id: int, expected_version: int, closed_on: date) -> None:
+    """Record a corrective action done on ``closed_on``. Raises NotFound, RuleViolation, StaleRecord,
+    PermissionDenied."""
     with ctx.write(Action.RECORD_REVIEWS) as db:
         action = sq.corrective_action(db, action_id)
         if closed_on > ctx.today:

@@ -62,5 +62,6 @@ def per_revision(ctx: Context, name: str, compute: Callable[[], T], *key: Hashab
 
 
 def clear() -> None:
+    """Forget every cached result (tests, and a database restored under the running app)."""
     with _lock:
         _cache.clear()

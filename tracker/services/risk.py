@@ -23,10 +23,12 @@ class LinkRiskView:
 
     @property
     def tier(self) -> RiskTier:
+        """The tier in effect: the override when one is set, else the derived one."""
         return effective(self.derived.tier, self.override)
 
 
 def link_risk(ctx: Context, engagement_id: int) -> LinkRiskView:
+    """A link's risk tier, why, and any override. Raises NotFound."""
     with ctx.read() as db:
         link = q.engagement(db, engagement_id)
         party = q.party(db, link["entrustee_party_id"])

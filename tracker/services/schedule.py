@@ -36,11 +36,13 @@ def due_page(ctx: Context, *, mine: bool = False, limit: int | None = PAGE, offs
 
 def done_page(ctx: Context, *, kinds: list[str] | None = None, business_id: int | None = None, limit: int = PAGE,
               offset: int = 0) -> tuple[list[dict], int]:
+    """One page of the reviews and reports done, newest first, and the total."""
     with ctx.read() as db:
         return sq.done_page(db, kinds=kinds, business_id=business_id, limit=limit, offset=offset)
 
 
 def due_counts(ctx: Context, mine: bool = False) -> dict[DueStatus, int]:
+    """How many items are overdue and due soon (the actor's own with ``mine``)."""
     def count() -> dict[DueStatus, int]:
         with ctx.read() as db:
             return sq.due_counts(db, ctx.today, _owner_filter(db, ctx, mine))

@@ -66,6 +66,7 @@ def _activation_problems(db, link: dict, result: str) -> list[Problem]:
 
 
 def selection_checks_of(ctx: Context, engagement_id: int) -> list[dict]:
+    """A link's selection checks, latest first."""
     with ctx.read() as db:
         return sq.selection_checks_of(db, engagement_id)
 

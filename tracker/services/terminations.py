@@ -99,5 +99,6 @@ def closed_with_override(ctx: Context, limit: int = 20) -> list[dict]:
 
 
 def owed_count(ctx: Context) -> int:
+    """How many deletion certificates open terminations still wait for."""
     with ctx.read() as db:
         return tq.owed_count(db)

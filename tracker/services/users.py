@@ -48,6 +48,8 @@ def _now() -> datetime:
 
 
 def create_user(ctx: Context, data: UserInput) -> int:
+    """Create a local user; returns its id. Raises RuleViolation (a weak password among them),
+    PermissionDenied."""
     policy = app_settings.load().sign_in
     problems = []
     if not data.username.strip():
@@ -71,6 +73,7 @@ def create_user(ctx: Context, data: UserInput) -> int:
 
 
 def set_password(ctx: Context, user_id: int, password: str) -> None:
+    """Set a user's password. Raises NotFound, RuleViolation, PermissionDenied."""
     with ctx.write(Action.MANAGE_USERS) as db:
         user = records.get(db, "users", user_id, "user")
         raise_if_any(password_problems(password, user["username"], app_settings.load().sign_in))
@@ -80,6 +83,8 @@ def set_password(ctx: Context, user_id: int, password: str) -> None:
 
 def update_user(ctx: Context, user_id: int, expected_version: int, role: str, active: bool,
                 display_name: str) -> None:
+    """Change a user's role, activity and display name. Raises RuleViolation, StaleRecord,
+    PermissionDenied."""
     with ctx.write(Action.MANAGE_USERS) as db:
         if role not in {r.value for r in USER_ROLES}:
             raise_if_any([Problem("role", "error.invalid_choice")])
@@ -89,12 +94,14 @@ def update_user(ctx: Context, user_id: int, expected_version: int, role: str, ac
 
 
 def unlock(ctx: Context, user_id: int) -> None:
+    """Release a user locked out by failed sign-ins. Raises PermissionDenied."""
     with ctx.write(Action.MANAGE_USERS) as db:
         records.update_unversioned(db, "users", user_id, {"failed_attempts": 0, "locked_until": None},
                                    ctx.actor.username)
 
 
 def list_users(ctx: Context) -> list[dict]:
+    """Every user account, without password hashes. Raises PermissionDenied."""
     ctx.require(Action.MANAGE_USERS)
     with ctx.read() as db:
         return uq.users(db)
@@ -107,6 +114,7 @@ def owner_choices(ctx: Context) -> dict[int, str]:
 
 
 def count_users(db_path: Path) -> int:
+    """How many user accounts are active (none: the first start offers to create one)."""
     with connection.reading(db_path) as db:
         return uq.count_active(db)
 

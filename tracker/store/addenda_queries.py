@@ -12,6 +12,7 @@ def _decoded(row: dict) -> dict:
 
 
 def links_of(db: Database, addendum_id: int) -> list[dict]:
+    """The (id, engagement id) rows linking an addendum to the links it amends."""
     return list(db.query("SELECT id, engagement_id FROM addendum_links WHERE addendum_id = ?", [addendum_id]))
 
 

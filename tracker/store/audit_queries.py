@@ -26,6 +26,7 @@ class AuditFilter:
     until: date | None = None
 
     def where(self) -> tuple[str, list]:
+        """The WHERE clause and its parameters of the records this filter keeps."""
         sql, params = conditions([
             ("username = ?", self.username or None), ("table_name = ?", self.table_name or None),
             ("row_id = ?", self.row_id), ("at >= ?", self.since and self.since.isoformat()),
@@ -34,6 +35,7 @@ class AuditFilter:
 
 
 def in_order(db: Database) -> list[AuditRecord]:
+    """Every audit record, oldest first (what verification walks)."""
     return [AuditRecord(*row) for row in db.execute(f"SELECT {_COLUMNS} FROM audit_log ORDER BY id").fetchall()]
 
 
@@ -50,6 +52,7 @@ def last(db: Database) -> tuple[int, str] | None:
 
 
 def is_keyed(db: Database) -> bool:
+    """Whether the trail has been sealed with a key (older databases were not)."""
     return db.execute("SELECT 1 FROM settings WHERE key = ?", [KEYED]).fetchone() is not None
 
 
@@ -100,10 +103,12 @@ def last_after(db: Database, table: str) -> dict[int, str | None]:
 
 
 def rows_of(db: Database, table: str) -> Iterator[dict]:
+    """Every row of an audited table, as stored (the table name comes from ``audited_tables``)."""
     return db.query(f'SELECT * FROM "{table}"')
 
 
 def search(db: Database, selected: AuditFilter, limit: int, offset: int) -> tuple[list[AuditRecord], int]:
+    """One page of the records the filter keeps, newest first, and how many there are in all."""
     clause, params = selected.where()
     total = db.execute(f"SELECT count(*) FROM audit_log {clause}", params).fetchone()[0]
     rows = db.execute(f"SELECT {_COLUMNS} FROM audit_log {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
@@ -112,11 +117,13 @@ def search(db: Database, selected: AuditFilter, limit: int, offset: int) -> tupl
 
 
 def matching(db: Database, selected: AuditFilter) -> list[AuditRecord]:
+    """Every record the filter keeps, oldest first (the CSV export)."""
     clause, params = selected.where()
     return [AuditRecord(*row) for row in db.execute(f"SELECT {_COLUMNS} FROM audit_log {clause} ORDER BY id",
                                                     params).fetchall()]
 
 
 def usernames(db: Database) -> list[str]:
+    """Everyone who appears in the trail, by name."""
     return [r[0] for r in db.execute("SELECT DISTINCT username FROM audit_log ORDER BY username").fetchall()]
 

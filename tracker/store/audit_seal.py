@@ -26,11 +26,13 @@ class AuditKeyMissing(Exception):
 
 
 def key_path(db_path: Path | str) -> Path:
+    """Where the audit key of a database lives: $TRACKER_AUDIT_KEY_FILE, else audit.key beside it."""
     configured = os.environ.get(KEY_ENV)
     return Path(configured) if configured else Path(db_path).resolve().parent / "audit.key"
 
 
 def head_path(db_path: Path | str) -> Path:
+    """Where the last sealed record (id and hash) is kept, beside the key."""
     key = key_path(db_path)
     return key.with_name(key.stem + ".head")
 
@@ -58,6 +60,7 @@ def install_key(db_path: Path | str, key: bytes) -> None:
 
 
 def read_key_file(path: Path | str) -> bytes:
+    """The key in a key file (hex); raises AuditKeyMissing when the file holds no key."""
     text = Path(path).read_text(encoding="ascii").strip()
     try:
         key = bytes.fromhex(text)
@@ -69,6 +72,7 @@ def read_key_file(path: Path | str) -> bytes:
 
 
 def has_key(db_path: Path | str) -> bool:
+    """Whether the database's audit key is in its place."""
     return key_path(db_path).exists()
 
 

@@ -12,6 +12,7 @@ class ManifestUnreadable(Exception):
 
 
 def write(path: Path, manifest: dict) -> None:
+    """Write the manifest to ``path`` as JSON."""
     path.write_bytes(json.dumps(manifest, indent=2).encode("utf-8"))
 
 

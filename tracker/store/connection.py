@@ -28,6 +28,8 @@ class Store(Database):
     share of every page run."""
 
     def query(self, sql: str, params=None):
+        """The rows of a statement as dicts, without the savepoint sqlite-utils wraps each query in;
+        raises ValueError for a statement that returns no rows."""
         cursor = self.execute(sql, params)
         if cursor.description is None:
             raise ValueError("query() is for statements that return rows")
@@ -69,6 +71,8 @@ def shared_reads(path: Path | str) -> Iterator[None]:
 
 @contextmanager
 def reading(path: Path | str) -> Iterator[Database]:
+    """A connection for reads: the page run's shared one when it is on the same file, else a new
+    one closed afterwards."""
     entry = getattr(_shared, "entry", None)
     if entry is not None and entry[0] == str(path):
         yield entry[1]

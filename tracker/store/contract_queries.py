@@ -20,6 +20,7 @@ _IN_FORCE = """c.signed_on IS NOT NULL AND c.signed_on <= :as_of
 
 
 def contracts_of(db: Database, engagement_id: int) -> list[Row]:
+    """A link's contracts, signed ones first by date, each with how many checklist entries it has."""
     return list(db.query(
         """SELECT c.*, (SELECT count(*) FROM clause_coverage cc WHERE cc.contract_id = c.id) AS entries
            FROM contracts c WHERE c.engagement_id = ? ORDER BY c.signed_on IS NULL, c.signed_on, c.id""",
@@ -33,11 +34,13 @@ def contract(db: Database, contract_id: int) -> Row:
 
 
 def find_contract(db: Database, contract_id: int) -> Row | None:
+    """A contract row, or None."""
     rows = list(db.query("SELECT * FROM contracts WHERE id = ?", [contract_id]))
     return rows[0] if rows else None
 
 
 def coverage_of(db: Database, contract_id: int) -> dict[str, Row]:
+    """A contract's checklist: clause id → its coverage row."""
     return {r["clause_id"]: r for r in db.query("SELECT * FROM clause_coverage WHERE contract_id = ?", [contract_id])}
 
 

@@ -11,6 +11,7 @@ MAX_BITS = 63  # SQLite integers are signed 64-bit
 
 
 def clause_bits(db: Database) -> dict[str, int]:
+    """Clause id → its bit in the coverage masks, as assigned so far."""
     return dict(db.execute("SELECT clause_id, bit FROM clause_bits").fetchall())
 
 
@@ -32,6 +33,8 @@ def ensure_bits(db: Database, clause_ids: list[str]) -> dict[str, int]:
 
 
 def refresh_contract_masks(db: Database, contract_id: int) -> None:
+    """Recompute a contract's covered and partial masks from its checklist (inside the caller's
+    transaction); raises ValueError when the catalogue outgrows the masks."""
     known = clause_bits(db)
     covered = partial = 0
     for clause_id, status in db.execute(

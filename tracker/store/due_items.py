@@ -27,6 +27,7 @@ _BATCH = 500  # ids per IN (...) list
 
 
 def refresh_links(db: Database, engagement_ids: Iterable[int]) -> None:
+    """Recompute what is due for these links (inside the caller's transaction)."""
     connection.touch(db, "due_items")
     for batch in _batches(sorted(set(engagement_ids))):
         marks = ",".join("?" * len(batch))
@@ -35,12 +36,14 @@ def refresh_links(db: Database, engagement_ids: Iterable[int]) -> None:
 
 
 def refresh_certifications(db: Database, party_id: int) -> None:
+    """Recompute the certification expiries due for one party (inside the caller's transaction)."""
     connection.touch(db, "due_items")
     db.execute("DELETE FROM due_items WHERE party_id = ? AND kind = ?", [party_id, ReviewKind.CERTIFICATION.value])
     _write_certification_items(db, "c.party_id = ?", [party_id])
 
 
 def rebuild_all(db: Database) -> None:
+    """Recompute everything that is due, for every link and party (after a migration)."""
     connection.touch(db, "due_items")
     db.execute("DELETE FROM due_items")
     _write_link_items(db, "1", [])

@@ -10,6 +10,7 @@ def _id(row) -> int | None:
 
 
 def party_named(db: Database, name: str) -> int | None:
+    """The first party with exactly this name, or None."""
     return _id(db.execute("SELECT id FROM parties WHERE name = ? ORDER BY id LIMIT 1", [name]).fetchone())
 
 
@@ -26,11 +27,13 @@ def business(db: Database, name: str) -> tuple[int, str, int] | None:
 
 
 def contract_titled(db: Database, engagement_id: int, title: str) -> int | None:
+    """The contract of a link with exactly this title, or None (re-import matches by it)."""
     return _id(db.execute("SELECT id FROM contracts WHERE engagement_id = ? AND title = ?",
                           [engagement_id, title]).fetchone())
 
 
 def certification(db: Database, party_id: int, scheme: str, number: str) -> int | None:
+    """The certification of a party with this scheme and number, or None."""
     return _id(db.execute("SELECT id FROM certifications WHERE party_id = ? AND scheme = ? AND number = ?",
                           [party_id, scheme, number]).fetchone())
 

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 
 def notice_id(db: Database, incident_id: int, engagement_id: int) -> int | None:
+    """The notice recorded for one link of an incident's chain, or None."""
     row = db.execute("SELECT id FROM incident_notices WHERE incident_id = ? AND engagement_id = ?",
                      [incident_id, engagement_id]).fetchone()
     return row[0] if row else None
@@ -26,4 +27,5 @@ def incidents(db: Database, include_closed: bool) -> list[dict]:
 
 
 def count_at(db: Database, engagement_id: int) -> int:
+    """How many incidents were recorded at a link (the risk tier counts them)."""
     return db.execute("SELECT count(*) FROM incidents WHERE engagement_id = ?", [engagement_id]).fetchone()[0]

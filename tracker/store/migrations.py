@@ -16,6 +16,7 @@ migrations = Migrations("tracker")
 
 @migrations()
 def m001_registry(db: Database) -> None:
+    """Settings, parties, businesses, engagements and approvals."""
     for statement in _REGISTRY_DDL:
         db.execute(statement)
 
@@ -120,6 +121,7 @@ _REGISTRY_DDL = [
 
 @migrations()
 def m002_contracts(db: Database) -> None:
+    """Contracts and their clause checklists."""
     for statement in _CONTRACTS_DDL:
         db.execute(statement)
 
@@ -190,6 +192,7 @@ def m003_coverage_masks(db: Database) -> None:
 
 @migrations()
 def m004_audit_users_attachments(db: Database) -> None:
+    """The audit trail, users and attachments."""
     for statement in _AUDIT_USERS_ATTACHMENTS_DDL:
         db.execute(statement)
 
@@ -601,6 +604,7 @@ def migrate(path: Path | str) -> None:
 
 
 def pending(path: Path | str) -> list[str]:
+    """The names of the migrations not yet applied to the database at ``path``."""
     db = connect(path)
     try:
         return [m.name for m in migrations.pending(db)]

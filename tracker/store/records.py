@@ -31,6 +31,7 @@ _stamp = (0, "")  # (second, its text): thousands of rows are stamped within one
 
 
 def now_utc() -> str:
+    """The current second in UTC as ISO text (the stamp of every write)."""
     global _stamp
     second = int(time.time())
     if _stamp[0] != second:
@@ -89,6 +90,7 @@ def update_unversioned(db: Database, table: str, row_id: int, values: dict[str, 
 
 
 def delete(db: Database, table: str, row_id: int, username: str) -> None:
+    """Delete a row and append its audit record (inside the caller's transaction)."""
     before = fetch(db, table, row_id)
     db.execute(f'DELETE FROM "{table}" WHERE id = ?', [row_id])
     connection.touch(db, table)

@@ -36,6 +36,7 @@ def party(db: Database, party_id: int) -> Row:
 
 
 def find_party(db: Database, party_id: int) -> Row | None:
+    """A party with its parent's name, or None."""
     rows = list(
         db.query(
             """SELECT p.*, parent.name AS parent_name FROM parties p
@@ -47,6 +48,7 @@ def find_party(db: Database, party_id: int) -> Row | None:
 
 
 def party_by_corporate_number(db: Database, number: str) -> Row | None:
+    """The party with this 法人番号, or None."""
     rows = list(db.query("SELECT * FROM parties WHERE corporate_number = ?", [number]))
     return rows[0] if rows else None
 
@@ -68,6 +70,8 @@ _BY_READING = "coalesce(nullif(p.kana, ''), p.name), p.id"
 
 
 def parties_page(db: Database, text: str = "", country: str = "", limit: int = 50, offset: int = 0):
+    """One page of parties matching the text (name, kana, number) and country, by reading, and
+    how many match in all."""
     select, where, params = _parties(text, country)
     return _page(db, select, where, params, _BY_READING, limit, offset)
 
@@ -81,6 +85,7 @@ def party_choices(db: Database, text: str = "", limit: int = 50) -> list[Row]:
 
 
 def descendant_party_ids(db: Database, party_id: int) -> set[int]:
+    """Every party below one in the group (its subsidiaries, theirs, …)."""
     rows = db.execute(
         """WITH RECURSIVE sub(id) AS (SELECT id FROM parties WHERE parent_party_id = ?
              UNION SELECT p.id FROM parties p JOIN sub ON p.parent_party_id = sub.id)
@@ -93,6 +98,7 @@ def descendant_party_ids(db: Database, party_id: int) -> set[int]:
 # --- businesses ----------------------------------------------------------------------------
 
 def businesses(db: Database) -> list[Row]:
+    """Every entrusted business, by name, with how many links it has."""
     return list(
         db.query(
             """SELECT b.*, (SELECT count(*) FROM engagements e WHERE e.business_id = b.id) AS links
@@ -102,6 +108,7 @@ def businesses(db: Database) -> list[Row]:
 
 
 def business(db: Database, business_id: int) -> Row | None:
+    """A business row, or None."""
     rows = list(db.query("SELECT * FROM businesses WHERE id = ?", [business_id]))
     return rows[0] if rows else None
 
@@ -143,6 +150,7 @@ def awaiting_approval(db: Database, engagement_id: int) -> Row:
 
 
 def find_engagement(db: Database, engagement_id: int) -> Row | None:
+    """A link as ``engagement`` gives it, or None."""
     rows = _links(db.query(f"{_ENGAGEMENT_SELECT} WHERE e.id = ?", [engagement_id]))
     return rows[0] if rows else None
 
@@ -156,10 +164,12 @@ def link_place(db: Database, engagement_id: int) -> tuple | None:
 
 
 def party_exists(db: Database, party_id: int) -> bool:
+    """Whether a party with this id exists."""
     return db.execute("SELECT 1 FROM parties WHERE id = ?", [party_id]).fetchone() is not None
 
 
 def engagements_by_ids(db: Database, ids: list[int]) -> dict[int, Row]:
+    """Link id → the link as ``engagement`` gives it, for the ids that exist."""
     if not ids:
         return {}
     marks = ",".join("?" for _ in ids)
@@ -177,6 +187,7 @@ def engagements_page(
     limit: int = 50,
     offset: int = 0,
 ):
+    """One page of links matching every filter given, in chain order, and how many match in all."""
     where, params = conditions([
         ("(ee.name LIKE ? ESCAPE '\\' OR e.work LIKE ? ESCAPE '\\')", [_like(text.strip())] * 2 if text.strip() else None),
         *((f"{column} = ?", value or None) for column, value in (
@@ -222,6 +233,7 @@ def chain_page(db: Database, business_id: int, limit: int, offset: int):
 
 
 def links_of_party_in_business(db: Database, business_id: int, party_id: int) -> list[Row]:
+    """The links one party holds in one business, in chain order."""
     return _links(db.query(
         f"{_ENGAGEMENT_SELECT} WHERE e.business_id = ? AND e.entrustee_party_id = ? ORDER BY e.path_key",
         [business_id, party_id]))
@@ -238,6 +250,7 @@ def pending_approvals_page(db: Database, limit: int = 50, offset: int = 0):
 
 
 def count_pending_approvals(db: Database) -> int:
+    """How many re-delegations wait for a decision."""
     return db.execute("SELECT count(*) FROM approvals WHERE status = 'pending'").fetchone()[0]
 
 
@@ -260,6 +273,7 @@ def approval_finding_candidates(db: Database) -> list[tuple]:
 
 
 def registry_counts(db: Database) -> dict[str, int]:
+    """How many parties, businesses and open links the registry holds, and its deepest tier."""
     row = db.execute(
         """SELECT (SELECT count(*) FROM parties), (SELECT count(*) FROM businesses),
                   (SELECT count(*) FROM engagements WHERE status <> 'ended'),
@@ -269,10 +283,12 @@ def registry_counts(db: Database) -> dict[str, int]:
 
 
 def deepest_tier(db: Database) -> int:
+    """The deepest tier of any link (0 when there is none)."""
     return db.execute("SELECT coalesce(max(tier), 0) FROM engagements").fetchone()[0]
 
 
 def business_named(db: Database, name: str) -> int | None:
+    """The id of the business with exactly this name, or None."""
     row = db.execute("SELECT id FROM businesses WHERE name = ?", [name]).fetchone()
     return row[0] if row else None
 

@@ -19,6 +19,7 @@ class LinkScope:
     tier: int | None = None
 
     def where(self, alias: str = "e") -> tuple[str, list]:
+        """The condition (on links aliased ``alias``) and parameters of this scope."""
         return conditions([
             (f"{alias}.business_id = ?", self.business_id),
             (f"{alias}.business_id IN (SELECT id FROM businesses WHERE owner_department = ?)", self.department or None),
@@ -26,6 +27,7 @@ class LinkScope:
 
     @property
     def narrowed(self) -> bool:
+        """Whether the scope leaves any link out."""
         return self.where()[0] != "1"
 
 
@@ -35,6 +37,7 @@ def _rows(db_path: Path, sql: str, params: list) -> Iterator[tuple]:
 
 
 def departments(db) -> list[str]:
+    """Every department that owns a business, by name."""
     return [r[0] for r in db.execute("SELECT DISTINCT owner_department FROM businesses ORDER BY 1")]
 
 
@@ -48,12 +51,14 @@ def open_links(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
 
 
 def overdue_by_business(db_path: Path, scope: LinkScope, as_of: str) -> Iterator[tuple]:
+    """(business, items overdue on ``as_of``) of the links in scope."""
     where, params = scope.where()
     return _rows(db_path, f"""SELECT e.business_id, count(*) FROM due_items d JOIN engagements e ON e.id = d.engagement_id
                               WHERE {where} AND d.due_on < ? GROUP BY e.business_id""", params + [as_of])
 
 
 def open_incidents_by_business(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
+    """(business, incidents not closed) of the links in scope."""
     where, params = scope.where()
     return _rows(db_path, f"""SELECT e.business_id, count(*) FROM incidents i JOIN engagements e ON e.id = i.engagement_id
                               WHERE {where} AND i.closed_on IS NULL GROUP BY e.business_id""", params)
@@ -117,11 +122,13 @@ def schedule(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
 
 
 def link_ids(db_path: Path, scope: LinkScope) -> set[int]:
+    """The ids of the links in scope."""
     where, params = scope.where()
     return {row[0] for row in _rows(db_path, f"SELECT e.id FROM engagements e WHERE {where}", params)}
 
 
 def certificates(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
+    """Every deletion certificate owed or received for links in scope, by termination and chain."""
     where, params = scope.where()
     return _rows(db_path, f"""SELECT rp.name || ' — ' || r.work, t.ended_on, p.name, e.tier, c.received_on, c.method,
                                      c.items, c.responsible_person, c.done_on

@@ -24,6 +24,7 @@ def request(db: Database, request_id: int) -> dict:
 
 
 def find_request(db: Database, request_id: int) -> dict | None:
+    """A request row as ``request`` gives it, or None."""
     return _decoded(db.query("SELECT * FROM requests WHERE id = ?", [request_id]))
 
 
@@ -70,20 +71,24 @@ def page(db: Database, *, states: list[str] | None = None, business_id: int | No
 
 
 def state_counts(db: Database) -> dict[str, int]:
+    """State → how many requests are in it."""
     return dict(db.execute("SELECT state, count(*) FROM requests GROUP BY state").fetchall())
 
 
 def overdue_count(db: Database, today: date) -> int:
+    """How many requests still with the vendor (or drafts) are past their due date."""
     return db.execute("SELECT count(*) FROM requests WHERE state IN ('draft', 'sent', 'opened', 'returned') "
                       "AND due_on < ?", [today.isoformat()]).fetchone()[0]
 
 
 def previous_accepted(db: Database, engagement_id: int, set_id: str, before_id: int) -> dict | None:
+    """The last accepted request of the same set to the same link before this one, or None."""
     return _decoded(db.query("SELECT * FROM requests WHERE engagement_id = ? AND set_id = ? AND state = 'accepted' "
                              "AND id < ? ORDER BY id DESC LIMIT 1", [engagement_id, set_id, before_id]))
 
 
 def forwarded(db: Database, request_id: int) -> list[dict]:
+    """The copies a vendor passed down from one request, oldest first."""
     return list(db.query(f"{_LISTED} WHERE r.forwarded_from_id = ? ORDER BY r.id", [request_id]))
 
 
@@ -114,6 +119,7 @@ def near_due(db: Database, until: date) -> list[dict]:
 
 
 def recent_failures(db: Database, client: str, since: str) -> list[str]:
+    """When one client tried a wrong link since ``since`` (the throttle's record)."""
     return [r[0] for r in db.execute("SELECT at FROM request_link_failures WHERE client = ? AND at >= ?",
                                      [client, since])]
 
@@ -124,6 +130,7 @@ def failures_since(db: Database, since: str) -> int:
 
 
 def add_failure(db: Database, client: str, at: str, forget_before: str) -> None:
+    """Record a wrong link tried by a client, forgetting records older than ``forget_before``."""
     db.execute("DELETE FROM request_link_failures WHERE at < ?", [forget_before])
     db.execute("INSERT INTO request_link_failures(client, at) VALUES (?, ?)", [client, at])
 
@@ -138,6 +145,7 @@ def certificates_owed(db: Database, termination_id: int) -> list[int]:
 
 
 def open_links(db: Database, business_id: int, tier: int | None) -> list[int]:
+    """The links of a business not ended (of one tier when given), in chain order."""
     where = "business_id = ? AND status != 'ended'" + (" AND tier = ?" if tier else "")
     return [r[0] for r in db.execute(f"SELECT id FROM engagements WHERE {where} ORDER BY path_key",
                                      [business_id, tier] if tier else [business_id])]
@@ -152,6 +160,7 @@ def open_sub_links(db: Database, engagement_id: int) -> list[dict]:
 
 
 def party_named(db: Database, name: str) -> int | None:
+    """The first party with exactly this name, or None (a declared sub-processor's match)."""
     row = db.execute("SELECT id FROM parties WHERE name = ? ORDER BY id LIMIT 1", [name]).fetchone()
     return row[0] if row else None
 

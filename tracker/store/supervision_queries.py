@@ -18,10 +18,12 @@ _PASSING = tuple(r.value for r in PASSING)
 
 
 def user_exists(db: Database, user_id: int) -> bool:
+    """Whether a user with this id exists."""
     return db.execute("SELECT 1 FROM users WHERE id = ?", [user_id]).fetchone() is not None
 
 
 def has_passing_selection(db: Database, engagement_id: int) -> bool:
+    """Whether a link has a selection check that approved it (outright or on conditions)."""
     return db.execute(
         "SELECT 1 FROM selection_checks WHERE engagement_id = ? AND result IN (?, ?)", [engagement_id, *_PASSING]
     ).fetchone() is not None
@@ -47,6 +49,7 @@ def unselected_active(db: Database, limit: int = 50) -> tuple[list[dict], int]:
 
 
 def certifications_of(db: Database, party_id: int) -> list[dict]:
+    """A party's certifications, the latest expiry first."""
     return list(db.query("SELECT * FROM certifications WHERE party_id = ? ORDER BY valid_until DESC", [party_id]))
 
 
@@ -56,6 +59,7 @@ def certification(db: Database, certification_id: int) -> dict:
 
 
 def find_certification(db: Database, certification_id: int) -> dict | None:
+    """A certification row, or None."""
     rows = list(db.query("SELECT * FROM certifications WHERE id = ?", [certification_id]))
     return rows[0] if rows else None
 
@@ -71,6 +75,7 @@ def reviews_of(db: Database, engagement_id: int) -> list[dict]:
 
 
 def corrective_actions_of(db: Database, review_ids: list[int]) -> list[dict]:
+    """The corrective actions of these reviews, soonest due first."""
     if not review_ids:
         return []
     return list(db.query(
@@ -119,6 +124,7 @@ def due_page(db: Database, today: date, *, limit: int | None = 50, offset: int =
 
 
 def due_counts(db: Database, today: date, owner_user_id: int | None = None) -> dict[DueStatus, int]:
+    """How many items are overdue and due soon today (one owner's, when given)."""
     counts = {}
     for status in (DueStatus.OVERDUE, DueStatus.DUE_SOON):
         where, params = _due_where(today, [status], owner_user_id=owner_user_id)
@@ -148,12 +154,14 @@ def done_page(db: Database, *, kinds=None, business_id=None, limit: int = 50, of
 
 
 def due_per_day(db: Database, today: date, since: date, until: date, **filters) -> dict[str, int]:
+    """Due date → how many items fall due that day, between ``since`` and ``until``."""
     where, params = _due_where(today, since=since, until=until, **filters)
     return dict(db.execute(f"SELECT d.due_on, count(*) FROM due_items d WHERE {where} GROUP BY d.due_on",
                            params).fetchall())
 
 
 def user_id_of(db: Database, username: str) -> int | None:
+    """The id of the user with this name, or None."""
     row = db.execute("SELECT id FROM users WHERE username = ?", [username]).fetchone()
     return row[0] if row else None
 

@@ -16,6 +16,7 @@ def subtree(db: Database, root: dict) -> list[dict]:
 
 
 def owed_in(db: Database, termination_id: int) -> int:
+    """How many deletion certificates a termination still waits for."""
     return db.execute("SELECT count(*) FROM deletion_certificates WHERE termination_id = ? AND received_on IS NULL",
                       [termination_id]).fetchone()[0]
 
@@ -40,6 +41,7 @@ def page(db: Database, open_only: bool, limit: int, offset: int) -> tuple[list[d
 
 
 def closed_with_override(db: Database, limit: int) -> list[dict]:
+    """The latest terminations closed without every certificate, with why."""
     return list(db.query(
         """SELECT t.*, p.name AS entrustee_name, e.work FROM terminations t
            JOIN engagements e ON e.id = t.engagement_id JOIN parties p ON p.id = e.entrustee_party_id
@@ -47,5 +49,6 @@ def closed_with_override(db: Database, limit: int) -> list[dict]:
 
 
 def owed_count(db: Database) -> int:
+    """How many deletion certificates open terminations still wait for."""
     return db.execute("""SELECT count(*) FROM deletion_certificates c JOIN terminations t ON t.id = c.termination_id
                          WHERE c.received_on IS NULL AND t.closed_on IS NULL""").fetchone()[0]

@@ -6,10 +6,12 @@ from sqlite_utils import Database
 
 
 def username_taken(db: Database, username: str) -> bool:
+    """Whether a user of this name exists."""
     return db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone() is not None
 
 
 def users(db: Database) -> list[dict]:
+    """Every user account, by name, without its password hash."""
     return list(db.query("SELECT id, username, display_name, email, role, active, failed_attempts, locked_until, "
                          "version FROM users ORDER BY username"))
 
@@ -20,6 +22,7 @@ def active_names(db: Database) -> dict[int, str]:
 
 
 def count_active(db: Database) -> int:
+    """How many user accounts are active."""
     return db.execute("SELECT count(*) FROM users WHERE active = 1").fetchone()[0]
 
 
