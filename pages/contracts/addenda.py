@@ -6,7 +6,8 @@ import streamlit as st
 from tracker.domain.addenda import AddendumStatus, Language, article_heading, ordered
 from tracker.domain.permissions import Action
 from tracker.services import addenda, contracts, gaps
-from tracker.services.addenda import BREACH_DAYS, AddendumRequest
+from tracker.domain.addenda import BREACH_DAYS
+from tracker.services.addenda import AddendumRequest
 from tracker.services.catalogue import catalogue
 from tracker.ui import labels
 from tracker.ui.forms import field_errors, form_errors_elsewhere, submit

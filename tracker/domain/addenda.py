@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .clauses import CONDITIONAL, TEXT_CONDITIONS, Clause, Condition, LinkTraits
+from .problems import Problem, raise_if_any
 
 _PLACEHOLDER = re.compile(r"{([a-z_]+)}")
 
@@ -159,3 +160,42 @@ def agreement_term(has_base: bool, lang: str, start: bool = False) -> str:
         return "本契約" if has_base else "本覚書"
     word = "the Agreement" if has_base else "this Addendum"
     return word[0].upper() + word[1:] if start else word
+
+
+BREACH_DAYS = range(1, 6)  # the guideline's "about 3–5 days", at most
+
+
+def language_of(value: str) -> Language:
+    """The addendum's language; RuleViolation for one we do not write."""
+    raise_if_any([] if value in {lang.value for lang in Language} else [Problem("language", "error.invalid_choice")])
+    return Language(value)
+
+
+def request_problems(links: list[dict], breach_days: int, base_contract_id: int | None, base: dict | None,
+                     chosen: list[str], known: set[str]) -> list[Problem]:
+    """What is wrong with an addendum asked for: a report deadline beyond the guideline's, links
+    between different parties (one 覚書 binds one pair), a base contract that is not one of the
+    links', clauses unknown or none."""
+    problems = []
+    if breach_days not in BREACH_DAYS:
+        problems.append(Problem("breach_report_days", "error.addendum.breach_days"))
+    if len({(link["entruster_party_id"], link["entrustee_party_id"]) for link in links}) > 1:
+        problems.append(Problem("engagement_ids", "error.addendum.mixed_parties"))
+    if base_contract_id and (base is None or base["engagement_id"] not in {link["id"] for link in links}):
+        problems.append(Problem("base_contract_id", "error.not_found"))
+    problems += [Problem("clause_ids", "error.coverage.unknown_clause") for c in chosen if c not in known][:1]
+    if not chosen:
+        problems.append(Problem("clause_ids", "error.addendum.no_clauses"))
+    return problems
+
+
+def english_names_missing(entruster: dict | None, entrustee: dict, ours_en: str) -> list[Problem]:
+    """An English or bilingual 覚書 names each party in English: a Japanese name without an English
+    one recorded is asked for first (the registry for a party, the Users screen for us)."""
+    problems = []
+    if entruster is None and not ours_en:
+        problems.append(Problem("language", "error.addendum.our_english_name_missing"))
+    for party in (p for p in (entruster, entrustee) if p is not None):
+        if not party["name_en"] and not party["name"].isascii():
+            problems.append(Problem("language", "error.addendum.english_name_missing", {"name": party["name"]}))
+    return problems

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 
 from zxcvbn import zxcvbn
 
+from .email_address import problems as email_problems
+from .permissions import USER_ROLES
 from .problems import Problem
 
 
@@ -83,3 +85,34 @@ def after_failure(failed_attempts: int, now: datetime, policy: Policy) -> tuple[
 
 def session_expired(last_activity: datetime | None, now: datetime, policy: Policy) -> bool:
     return last_activity is not None and now - last_activity > policy.session_timeout
+
+
+@dataclass
+class UserInput:
+    username: str
+    display_name: str
+    role: str
+    email: str = ""
+    password: str = ""
+
+
+def role_problems(role: str) -> list[Problem]:
+    """A user's role is one a person may hold (not a vendor's)."""
+    return [] if role in {r.value for r in USER_ROLES} else [Problem("role", "error.invalid_choice")]
+
+
+def check_user(data: UserInput, policy, taken: bool) -> list[Problem]:
+    """A new account: a name not ``taken``, a display name, a role, a valid address, and a password
+    the policy accepts when one is set (else the user signs in through the company's sign-on)."""
+    problems = []
+    if not data.username.strip():
+        problems.append(Problem("username", "error.required"))
+    elif taken:
+        problems.append(Problem("username", "error.user.duplicate"))
+    if not data.display_name.strip():
+        problems.append(Problem("display_name", "error.required"))
+    problems += role_problems(data.role)
+    problems += email_problems(data.email.strip())
+    if data.password:
+        problems += password_problems(data.password, data.username, policy)
+    return problems

@@ -11,7 +11,8 @@ from .. import i18n
 from ..domain import countries
 from ..domain.addenda import (
     NEXT_STATUS, AddendumStatus, Language, PlaceholderMissing, agreement_term, articles, breach_report_deadline,
-    conditions_met, data_phrase, inspection_interval, ordered, places_phrase,
+    conditions_met, data_phrase, english_names_missing, inspection_interval, language_of, ordered, places_phrase,
+    request_problems,
 )
 from ..domain.attachment_rules import document_name
 from ..domain.clauses import Condition, LinkTraits
@@ -29,9 +30,6 @@ from .catalogue import catalogue
 from .context import Context
 from .contracts import ContractKind, CoverageEntry, terms, write_coverage
 from .gaps import engagement_gaps
-
-BREACH_DAYS = range(1, 6)  # the guideline's "about 3–5 days", at most
-
 
 @dataclass
 class AddendumRequest:
@@ -71,33 +69,19 @@ def default_base_contract(ctx: Context, engagement_id: int) -> int | None:
 
 def build(ctx: Context, request: AddendumRequest) -> Built:
     """The document, or RuleViolation naming what is wrong (an unfillable placeholder included)."""
-    problems: list[Problem] = []
     if not request.engagement_ids:
         raise_if_any([Problem("engagement_ids", "error.required")])
-    try:
-        language = Language(request.language)
-    except ValueError:
-        raise_if_any([Problem("language", "error.invalid_choice")])
-    if request.breach_report_days not in BREACH_DAYS:
-        problems.append(Problem("breach_report_days", "error.addendum.breach_days"))
+    language = language_of(request.language)
     with ctx.read() as db:
         links = [q.engagement(db, i) for i in request.engagement_ids]
-        if len({(link["entruster_party_id"], link["entrustee_party_id"]) for link in links}) > 1:
-            problems.append(Problem("engagement_ids", "error.addendum.mixed_parties"))
         base = cq.find_contract(db, request.base_contract_id) if request.base_contract_id else None
-        if request.base_contract_id and (base is None or base["engagement_id"] not in request.engagement_ids):
-            problems.append(Problem("base_contract_id", "error.not_found"))
         entrustee = q.party(db, links[0]["entrustee_party_id"])
         entruster = q.party(db, links[0]["entruster_party_id"]) if links[0]["entruster_party_id"] else None
-    if "en" in language.parts:
-        problems += english_names_missing(entruster, entrustee, setup.organisation_name(ctx, "en")
-                                          if setup.organisation(ctx)["name_en"] else "")
     chosen = request.clause_ids if request.clause_ids is not None else default_clauses(ctx, request.engagement_ids)
-    known = {c.id for c in catalogue()}
-    problems += [Problem("clause_ids", "error.coverage.unknown_clause") for c in chosen if c not in known][:1]
-    if not chosen:
-        problems.append(Problem("clause_ids", "error.addendum.no_clauses"))
-    raise_if_any(problems)
+    ours_en = setup.organisation_name(ctx, "en") if setup.organisation(ctx)["name_en"] else ""
+    raise_if_any(request_problems(
+        links, request.breach_report_days, request.base_contract_id, base, chosen, {c.id for c in catalogue()})
+        + (english_names_missing(entruster, entrustee, ours_en) if "en" in language.parts else []))
 
     langs = language.parts
     # one 本業務 in both languages, from the same links: the English given for it, else the Japanese
@@ -132,18 +116,6 @@ def build(ctx: Context, request: AddendumRequest) -> Built:
                           document.effective_on.isoformat()], ".docx")
     return Built(document, render(document), name, [c.id for c in clauses], links[0]["entruster_party_id"],
                  links[0]["entrustee_party_id"])
-
-
-def english_names_missing(entruster, entrustee, ours_en: str) -> list[Problem]:
-    """An English or bilingual 覚書 names each party in English: a Japanese name without an English
-    one recorded is asked for first (the registry for a party, the Users screen for us)."""
-    problems = []
-    if entruster is None and not ours_en:
-        problems.append(Problem("language", "error.addendum.our_english_name_missing"))
-    for party in (p for p in (entruster, entrustee) if p is not None):
-        if not party["name_en"] and not party["name"].isascii():
-            problems.append(Problem("language", "error.addendum.english_name_missing", {"name": party["name"]}))
-    return problems
 
 
 def _details(party, langs: tuple[str, ...]) -> PartyDetails:

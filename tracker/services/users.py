@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import os
 import threading
 from datetime import datetime, timedelta, UTC
@@ -12,10 +11,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from .. import settings as app_settings
-from ..domain.permissions import USER_ROLES, Action, Role
-from ..domain.email_address import problems as email_problems
-from ..domain.problems import Problem, raise_if_any
-from ..domain.sign_in import MAX_USERNAME, Throttle, after_failure, is_locked, password_problems
+from ..domain.permissions import Action, Role
+from ..domain.problems import raise_if_any
+from ..domain.sign_in import (MAX_USERNAME, Throttle, UserInput, after_failure, check_user, is_locked,
+                              password_problems, role_problems)
 from ..store import connection, records
 from ..store import user_queries as uq
 from .context import Actor, Context
@@ -34,15 +33,6 @@ class SignInRefused(Exception):
         self.reason = reason
 
 
-@dataclass
-class UserInput:
-    username: str
-    display_name: str
-    role: str
-    email: str = ""
-    password: str = ""
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -50,21 +40,8 @@ def _now() -> datetime:
 def create_user(ctx: Context, data: UserInput) -> int:
     """Create a local user; returns its id. Raises RuleViolation (a weak password among them),
     PermissionDenied."""
-    policy = app_settings.load().sign_in
-    problems = []
-    if not data.username.strip():
-        problems.append(Problem("username", "error.required"))
-    if not data.display_name.strip():
-        problems.append(Problem("display_name", "error.required"))
-    if data.role not in {r.value for r in USER_ROLES}:
-        problems.append(Problem("role", "error.invalid_choice"))
-    problems += email_problems(data.email.strip())
-    if data.password:
-        problems += password_problems(data.password, data.username, policy)
     with ctx.write(Action.MANAGE_USERS) as db:
-        if uq.username_taken(db, data.username.strip()):
-            problems.append(Problem("username", "error.user.duplicate"))
-        raise_if_any(problems)
+        raise_if_any(check_user(data, app_settings.load().sign_in, uq.username_taken(db, data.username.strip())))
         return records.insert(db, "users", {
             "username": data.username.strip(), "display_name": data.display_name.strip(), "role": data.role,
             "email": data.email.strip() or None,
@@ -86,8 +63,7 @@ def update_user(ctx: Context, user_id: int, expected_version: int, role: str, ac
     """Change a user's role, activity and display name. Raises RuleViolation, StaleRecord,
     PermissionDenied."""
     with ctx.write(Action.MANAGE_USERS) as db:
-        if role not in {r.value for r in USER_ROLES}:
-            raise_if_any([Problem("role", "error.invalid_choice")])
+        raise_if_any(role_problems(role))
         records.update(db, "users", user_id, expected_version,
                        {"role": role, "active": int(active), "display_name": display_name.strip()},
                        ctx.actor.username)
