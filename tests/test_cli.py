@@ -199,3 +199,24 @@ def test_a_second_open_request_and_links_to_localhost_are_warned_of(tmp_path):
                           env={"TRACKER_SETTINGS": str(settings_file)})
     assert clean.exit_code == 0 and "public_url" not in clean.output
     assert "https://tracker.example.co.jp/?answer=" in clean.output
+
+
+def test_a_link_is_named_by_its_ledger_number_on_the_command_line(tmp_path):
+    from tests.services.test_ledger_import import workbook
+
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "init"]).exit_code == 0
+    ledger = tmp_path / "ledger.xlsx"
+    ledger.write_bytes(workbook(links=[
+        ["IT-2024-007", "発送業務", "総務部", None, "7000012050002", "DM発送", "個人情報", "実施中"],
+        ["IT-2024-003", "発送業務", "総務部", "IT-2024-007", "ベータ株式会社", "封入作業", "個人情報", "予定"]]))
+    imported = runner.invoke(main, ["--db", db, "import", str(ledger)])
+    assert imported.exit_code == 0, imported.output
+    made = runner.invoke(main, ["--db", db, "request", "new", "IT-2024-003", "--set", "annual_report",
+                                "--due", "2026-12-20"])
+    assert made.exit_code == 0, made.output
+    listed = runner.invoke(main, ["--db", db, "request", "list"])
+    assert "\tIT-2024-003\tベータ株式会社\t" in listed.output
+    wrong = runner.invoke(main, ["--db", db, "request", "new", "IT-2024-999", "--set", "annual_report"])
+    assert wrong.exit_code == 2 and "is no engagement's ledger number" in wrong.output

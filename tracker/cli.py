@@ -34,7 +34,7 @@ def _context_of(ctx: click.Context, username: str) -> Context:
 
 
 class Ref(click.ParamType):
-    """A record as the screens and exports print it (E12, R5), or its bare number."""
+    """A request as the screens and exports print it (R5), or its bare number."""
 
     name = "REF"
 
@@ -50,7 +50,24 @@ class Ref(click.ParamType):
         return found
 
 
-ENGAGEMENT_REF = Ref(refs.ENGAGEMENT, "an engagement")
+class LinkRef(click.ParamType):
+    """A link as the screens, the report and the ledger print it: its ledger number (IT-2024-003,
+    E12), or its internal number."""
+
+    name = "LINK"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        from .services.engagements import id_of_ref
+
+        found = id_of_ref(_context(ctx.find_root()), str(value))
+        if found is None:
+            self.fail(f"{value!r} is no engagement's ledger number (write it as printed, e.g. E12)", param, ctx)
+        return found
+
+
+ENGAGEMENT_REF = LinkRef()
 REQUEST_REF = Ref(refs.REQUEST, "a request")
 
 
@@ -434,7 +451,10 @@ def request_new(ctx: click.Context, engagement: int, set_id: str, due, contact: 
                    "[requests] public_url in data/settings.toml (or the file $TRACKER_SETTINGS names).", err=True)
     already = requests.open_of(context, engagement, set_id)
     if already and not again:
-        click.echo(f"Error: E{engagement} already has {set_id} request(s) not yet settled: "
+        from .services.engagements import get_engagement
+
+        link_ref = get_engagement(context, engagement)["ref"]
+        click.echo(f"Error: {link_ref} already has {set_id} request(s) not yet settled: "
                    + ", ".join(f"R{r['id']} ({r['state']}, due {r['due_on']})" for r in already)
                    + ". Give --again to send another.", err=True)
         sys.exit(1)
@@ -511,7 +531,7 @@ def request_list(ctx: click.Context, states: tuple[str, ...], overdue: bool) -> 
                                          overdue_on=context.today if overdue else None, limit=10_000)
     click.echo("id\tstate\tset\tdue\tengagement\tentrustee\tbusiness\tanswered by\tanswered at")
     for r in rows:
-        click.echo(f"R{r['id']}\t{r['state']}\t{r['set_id']}\t{r['due_on']}\tE{r['engagement_id']}\t"
+        click.echo(f"R{r['id']}\t{r['state']}\t{r['set_id']}\t{r['due_on']}\t{r['engagement_ref']}\t"
                    f"{r['entrustee_name']}\t{r['business_name']}\t{r['answered_by'] or ''}\t"
                    f"{shown(r['answered_at'], zone)}")
     click.echo(f"{total} request(s)", err=True)

@@ -28,7 +28,7 @@ titles = {c.id: c.title(lang()) for c in catalogue()}
 
 if editor:
     st.subheader(tr("addendum.new"))
-    others = {row["id"]: f"E{row['id']} {row['business_name']} · {tr('engagement.tier_label', tier=row['tier'])} — "
+    others = {row["id"]: f"{row['ref']} {row['business_name']} · {tr('engagement.tier_label', tier=row['tier'])} — "
                          f"{row['work']}"
               for row in addenda.same_parties(ctx, link.id)}
     also = st.multiselect(tr("addendum.also"), list(others), placeholder=tr("common.choose"), key=f"addendum_also_{link.id}",

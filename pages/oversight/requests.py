@@ -229,7 +229,7 @@ if view.contradictions or view.changed:  # before the decision, not after it
         chains_named = {view.links[i].business_id: view.links[i] for c in view.contradictions for i in c.links
                         if i in view.links}
         for link in chains_named.values():
-            st.page_link(screen("pages/oversight/chain.py"), label=tr("request.open_chain", ref=f"E{link.id}"),
+            st.page_link(screen("pages/oversight/chain.py"), label=tr("request.open_chain", ref=md(link.ref)),
                          query_params={"business": link.business_id}, icon=":material/account_tree:")
 if view.findings:
     st.markdown(f"**{md(tr('request.findings'))}**")

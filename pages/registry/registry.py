@@ -80,7 +80,7 @@ with engagement_tab:
         ctx, **filters, limit=limit, offset=offset), "reg_eng_page")
     if rows:
         st.dataframe(pd.DataFrame([{
-            tr("ledger.ref"): f"E{r['id']}",  # as the ledger and the report name it
+            tr("ledger.ref"): r["ref"],  # as the ledger and the report name it
             tr("engagement.business"): r["business_name"],
             tr("engagement.tier"): r["tier"],
             tr("engagement.entruster"): r["entruster_name"] or tr("app.us"),

@@ -156,3 +156,40 @@ def test_the_template_has_every_sheet_and_drop_down_lists(ctx):
     assert book["Contracts"].max_column == 7 + len(list(__import__("tracker.services.catalogue",
                                                                     fromlist=["catalogue"]).catalogue()))
     assert config.DEMO_REGISTRY.exists()
+
+
+def _ledger_refs(ctx) -> dict[str, str | None]:
+    """Ledger number → its parent's, as `tracker ledger` writes them."""
+    out = io.BytesIO()
+    ledger_export.write_ledger(ctx, out, "ja", with_registry=True)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))[t("ledger.sheet.engagements", "ja")]
+    header = [c.value for c in sheet[1]]
+    ref, parent = header.index(t("ledger.ref", "ja")), header.index(t("ledger.parent_ref", "ja"))
+    return {row[ref]: row[parent] for row in sheet.iter_rows(min_row=2, values_only=True) if row[ref]}
+
+
+def test_the_offices_own_ledger_numbers_are_kept_and_matched_again(ctx, db_path):
+    # numbered as the office numbers them, in an order that is not the order links are created in
+    links = [["IT-2024-003", "発送業務", "総務部", "IT-2024-007", "ベータ株式会社", "封入作業", "個人情報", "予定"],
+             ["IT-2024-007", "発送業務", "総務部", None, "7000012050002", "DM発送", "個人情報", "実施中"]]
+    assert ledger_import.import_ledger(ctx, workbook(links=links)).applied
+    assert _ledger_refs(ctx) == {"IT-2024-007": None, "IT-2024-003": "IT-2024-007"}
+    again = ledger_import.import_ledger(ctx, workbook(links=links))
+    assert {s: dict(c) for s, c in again.counts().items()} == {"委託先": {"unchanged": 2}, "委託": {"unchanged": 2}}
+    from tracker.services import engagements
+    found = engagements.id_of_ref(ctx, "it-2024-003")  # as printed, whatever its case
+    assert engagements.get_engagement(ctx, found)["work"] == "封入作業"
+    # a link made on the screen gets E<id> once, never a number the ledger already uses
+    new = f.link(ctx, f.party(ctx, "ガンマ株式会社"), business_id=engagements.get_engagement(ctx, found)["business_id"])
+    assert engagements.get_engagement(ctx, new)["ref"] == f"E{new}"
+
+
+def test_a_ledger_numbered_e1_to_e7_comes_back_as_it_went_in(ctx, db_path):
+    parties = [[f"株式会社委託{n}", "", "JP"] for n in range(1, 8)]
+    # E7 at the top, E1 at the bottom: links are created top down, so E7 is made first
+    links = [[f"E{n}", "給与計算", "人事部", f"E{n + 1}" if n < 7 else None, f"株式会社委託{n}", f"作業{n}", "個人情報",
+              "予定"] for n in range(1, 8)]
+    assert ledger_import.import_ledger(ctx, workbook(parties=parties, links=links)).applied
+    assert _ledger_refs(ctx) == {f"E{n}": (f"E{n + 1}" if n < 7 else None) for n in range(1, 8)}
+    again = ledger_import.import_ledger(ctx, workbook(parties=parties, links=links))
+    assert dict(again.counts()["委託"]) == {"unchanged": 7}

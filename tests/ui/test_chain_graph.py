@@ -4,7 +4,7 @@ from tracker.ui.chain_graph import APPROVAL_HEX, FINDING_COLOUR, chain_dot, wrap
 
 
 def link(id_, parent, tier, name, approval="approved", findings=(), status="active"):
-    return ChainLink(id=id_, parent_id=parent, business_id=1, business_name="b", tier=tier, entruster_id=None,
+    return ChainLink(id=id_, ref=f"E{id_}", parent_id=parent, business_id=1, business_name="b", tier=tier, entruster_id=None,
                      entruster_name=None, entrustee_id=id_, entrustee_name=name, work="w", status=status,
                      data_categories=["ordinary"], approval_status=approval if tier > 1 else None,
                      approval_version=1, subsidiary=False, findings=list(findings), path=[name])

@@ -10,6 +10,7 @@ from datetime import date
 from . import chain, countries
 from .models import DataCategory, EngagementStatus, parse_categories
 from .problems import Problem
+from .refs import ledger_ref_problems
 from .schedule import DEFAULT_INTERVAL_MONTHS, MAX_INTERVAL_MONTHS
 from .selection import activation_problems
 
@@ -43,6 +44,7 @@ class EngagementInput:
     # from an existing ledger: an active link is taken as the ledger states it, the override reason
     # saying so (its missing selection check stays a finding) without a privacy officer's decision
     imported: bool = False
+    ref: str = ""  # the ledger number (台帳番号) it is known by; empty: E<id>, given once
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def check_fields(data: EngagementInput, found: Found) -> list[Problem]:
         problems.append(Problem("inspection_interval_months", "error.interval_range", {"max": MAX_INTERVAL_MONTHS}))
     if data.owner_user_id is not None and not found.owner:
         problems.append(Problem("owner_user_id", "error.not_found"))
+    problems += ledger_ref_problems(data.ref.strip())
     for field_name in ("processing_countries", "storage_countries"):
         unknown = [c for c in getattr(data, field_name) if not countries.is_known(c)]
         if unknown:

@@ -112,11 +112,11 @@ def _rows(registry: dict[str, Iterator[tuple]], sheet: Sheet, lang: str, clause_
         for row in registry["parties"]:
             yield list(row)
     elif sheet.key == "engagements":
-        for (link_id, business, department, parent, number, name, work, categories, individuals, processing,
+        for (ref, business, department, parent_ref, number, name, work, categories, individuals, processing,
              storage, start, end, status, decision, decided_on, approver, inspected_on, method, result,
              checked_on) in registry["engagements"]:
             decided = decision in ("approved", "rejected")
-            yield [f"E{link_id}", business, department, f"E{parent}" if parent else None, number or name, work,
+            yield [ref, business, department, parent_ref, number or name, work,
                    i18n.join((t(f"category.{c}") for c in categories), lang), individuals,
                    ", ".join(processing), ", ".join(storage), start, end,
                    t(f"status.{status}"), t(f"ledger.decision.{decision}") if decided else None,
@@ -127,9 +127,9 @@ def _rows(registry: dict[str, Iterator[tuple]], sheet: Sheet, lang: str, clause_
         coverage: dict[int, dict[str, str]] = {}
         for contract_id, clause_id, status in registry["coverage"]:
             coverage.setdefault(contract_id, {})[clause_id] = t(f"{COVERAGE_CHOICES}{status}")
-        for (contract_id, engagement_id, title, kind, signed, until, auto, report) in registry["contracts"]:
+        for (contract_id, engagement_ref, title, kind, signed, until, auto, report) in registry["contracts"]:
             covered = coverage.get(contract_id, {})
-            yield [f"E{engagement_id}", title, t(f"contract.kind.{kind}"), signed, until,
+            yield [engagement_ref, title, t(f"contract.kind.{kind}"), signed, until,
                    t("common.yes") if auto else t("common.no"), report, *(covered.get(c) for c in clause_ids)]
     else:
         for row in registry["certifications"]:

@@ -12,7 +12,7 @@ from ..i18n import join, t
 
 
 def _link(link, organisation: str, lang: str) -> str:
-    return t("request.link_item", lang, ref=f"E{link.id}", name=link.entrustee_name,
+    return t("request.link_item", lang, ref=link.ref, name=link.entrustee_name,
              path=" → ".join([organisation, *link.path]))
 
 
@@ -21,7 +21,7 @@ def request_lines(view, lang: str, zone: str, organisation: str) -> Iterator[str
     row, questions = view.row, view.question_set
     yield f"R{row['id']}  {questions.title(lang)}  [{t('request.state.' + row['state'], lang)}]  " \
           f"{t('request.due_on', lang)}: {row['due_on']}"
-    yield f"E{row['engagement_id']}  {view.link['entrustee_name']} — {view.link['business_name']} " \
+    yield f"{view.link['ref']}  {view.link['entrustee_name']} — {view.link['business_name']} " \
           f"({t('request.tier', lang)} {view.link['tier']})"
     yield f"{t('request.contact_name', lang)}: {row['contact_name'] or '—'} <{row['contact_email'] or '—'}>"
     if row["answered_at"]:

@@ -17,6 +17,7 @@ class ChainLink:
     """One link as the chain screens show it."""
 
     id: int
+    ref: str  # its ledger number, as printed
     parent_id: int | None
     business_id: int
     business_name: str
@@ -58,6 +59,7 @@ def to_links(db, rows: list[dict], on_paths: dict | None = None) -> list[ChainLi
     return [
         ChainLink(
             id=r["id"],
+            ref=r["ref"],
             parent_id=r["parent_engagement_id"],
             business_id=r["business_id"],
             business_name=r["business_name"],

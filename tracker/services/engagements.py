@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..domain import chain
+from ..domain import chain, refs
 from ..domain import engagement_rules as rules
 from ..domain.approvals import needs_approval
 from ..domain.engagement_rules import EngagementInput
@@ -41,6 +41,21 @@ def _found(db, data: EngagementInput) -> rules.Found:
         owner=data.owner_user_id is None or sq.user_exists(db, data.owner_user_id))
 
 
+def _ref_taken(db, ref: str, own_id: int | None) -> list[Problem]:
+    holder = q.engagement_id_by_ref(db, ref) if ref.strip() else None
+    return [] if holder in (None, own_id) else [Problem("ref", "error.engagement.ref_taken", {"ref": ref.strip()})]
+
+
+def id_of_ref(ctx: Context, text: str) -> int | None:
+    """The link ``text`` names as printed: its ledger number (any case), else its internal number
+    (E12 or 12) when no ledger number is that text; None when it names none."""
+    with ctx.read() as db:
+        found = q.engagement_id_by_ref(db, text)
+        if found is None and (number := refs.parse_ref(text, refs.ENGAGEMENT)) is not None:
+            found = number if q.find_engagement(db, number) is not None else None
+    return found
+
+
 def _activation(ctx: Context, db, data: EngagementInput, engagement_id: int | None,
                 old_status: str | None) -> list[Problem]:
     """The selection guard; an override is a privacy decision, so only a role that may take one may."""
@@ -58,11 +73,13 @@ def create_engagement(ctx: Context, data: EngagementInput) -> int:
         parent = _parent_link(db, data.parent_engagement_id)
         business_id = parent.business_id if parent else data.business_id
         placed, problems = rules.place(data, parent, business_id is not None and q.business(db, business_id) is not None)
-        problems = rules.check_fields(data, _found(db, data)) + problems + _activation(ctx, db, data, None, None)
+        problems = (rules.check_fields(data, _found(db, data)) + problems + _ref_taken(db, data.ref, None)
+                    + _activation(ctx, db, data, None, None))
         raise_if_any(unique(problems))
         # the id is taken up front (the write lock is held) so the row is written whole, path included
         engagement_id = q.next_engagement_id(db)
-        values = rules.row_values(data) | {
+        ref = data.ref.strip() or refs.given_ref(engagement_id, lambda text: q.engagement_id_by_ref(db, text) is not None)
+        values = rules.row_values(data) | {"ref": ref,
             "id": engagement_id, "business_id": placed.business_id, "parent_engagement_id": parent.id if parent else None,
             "entruster_party_id": placed.entruster_id, "entrustee_party_id": data.entrustee_party_id,
             "tier": chain.tier_below(parent), "path_key": chain.path_key_for(engagement_id, parent)}
@@ -82,9 +99,10 @@ def update_engagement(ctx: Context, engagement_id: int, expected_version: int, d
         children = [parse_categories(c) for c in q.child_categories(db, engagement_id)]
         problems = (rules.check_fields(data, _found(db, data))
                     + rules.check_edit(data, current, _parent_link(db, current["parent_engagement_id"]), children)
-                    + _activation(ctx, db, data, engagement_id, current["status"]))
+                    + _ref_taken(db, data.ref, engagement_id) + _activation(ctx, db, data, engagement_id, current["status"]))
         raise_if_any(unique(problems))
-        records.update(db, "engagements", engagement_id, expected_version, rules.row_values(data), ctx.actor.username)
+        values = rules.row_values(data) | ({"ref": data.ref.strip()} if data.ref.strip() else {})
+        records.update(db, "engagements", engagement_id, expected_version, values, ctx.actor.username)
         due_items.refresh_links(db, [engagement_id])
 
 
@@ -128,4 +146,5 @@ def to_input(row: dict) -> EngagementInput:
         inspection_interval_months=row["inspection_interval_months"],
         owner_user_id=row["owner_user_id"],
         selection_override_reason=row["selection_override_reason"] or "",
+        ref=row["ref"] or "",
     )

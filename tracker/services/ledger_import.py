@@ -4,12 +4,12 @@ records (parties by 法人番号, else exact name) instead of duplicating them."
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from .. import i18n
+from ..domain import refs
 from ..domain.corporate_number import normalise
 from ..domain.models import EngagementStatus
 from ..domain.party_rules import PartyDraft, normalised
@@ -39,7 +39,6 @@ _COLUMN_OF = {"parent_party_id": "parent", "entrustee_party_id": "entrustee", "p
               "entruster_id": "parent_ref", "decision": "approval_decision", "decided_on": "approval_on",
               "approver_party_id": "approved_by", "completed_on": "inspection_on", "method": "inspection_method",
               "result": "selection_result", "checked_on": "selection_on", "description": "department"}
-_STORED_REF = re.compile(r"^E(\d+)$", re.IGNORECASE)  # how the registry export names a stored engagement
 
 
 @dataclass(frozen=True)
@@ -186,12 +185,9 @@ class _Importer:
         return iq.party_named(self.db, text.strip())
 
     def stored_ref(self, ref: str | None) -> int | None:
-        """An engagement already in the registry, named by its ledger ref (E12) as the export writes
-        it: a new row may hang under it without the whole chain in the file."""
-        match = _STORED_REF.match((ref or "").strip())
-        if not match:
-            return None
-        return int(match.group(1)) if q.find_engagement(self.db, int(match.group(1))) else None
+        """An engagement already in the registry, named by its ledger number (IT-2024-003, E12) as
+        the export writes it: a new row may hang under it without the whole chain in the file."""
+        return q.engagement_id_by_ref(self.db, ref) if ref and ref.strip() else None
 
     # --- sheets
 
@@ -280,12 +276,15 @@ class _Importer:
                 business_id=business_id, parent_engagement_id=parent_id, individuals_count=v.get("individuals_count"),
                 processing_countries=v.get("processing_countries") or ["JP"],
                 storage_countries=v.get("storage_countries") or ["JP"], start_date=v.get("start_date"),
-                end_date=v.get("end_date"), status=v["status"], imported=True)
-            existing = iq.link_placed(self.db, business_id, parent_id, entrustee_id)
+                end_date=v.get("end_date"), status=v["status"], imported=True, ref=ref)
+            # the ledger's own number first; a ledger numbered otherwise matches by the link's place
+            existing = self.stored_ref(ref) or iq.link_placed(self.db, business_id, parent_id, entrustee_id)
             label = f"{v['entrustee']} — {v['work']}"
             if existing:
                 current = q.engagement(self.db, existing)
                 before = engagements.to_input(current)
+                if not refs.is_given_ref(before.ref, current["id"]):
+                    data.ref = before.ref  # a number a ledger gave stays; one we gave takes the ledger's
                 data.purpose, data.inspection_interval_months = before.purpose, before.inspection_interval_months
                 data.owner_user_id, data.selection_override_reason = before.owner_user_id, before.selection_override_reason
                 if _engagement_changed(before, data):
@@ -473,7 +472,7 @@ def _party_changed(current: dict, draft: PartyDraft) -> bool:
 
 
 def _engagement_changed(before: EngagementInput, after: EngagementInput) -> bool:
-    fields = ("work", "individuals_count", "start_date", "end_date", "status")
+    fields = ("work", "individuals_count", "start_date", "end_date", "status", "ref")
     return (any(getattr(before, f) != getattr(after, f) for f in fields)
             or sorted(before.data_categories) != sorted(after.data_categories)
             or sorted(before.processing_countries) != sorted(after.processing_countries)

@@ -272,9 +272,9 @@ class _Report:
         names = rq.link_names(self.ctx.db_path, [g.engagement_id for g in worst])
         rows = []
         for g in worst:
-            business, tier, entrustee = names[g.engagement_id]
+            ref, business, tier, entrustee = names[g.engagement_id]
             rows.append([f"{entrustee}（{business}）" if self.lang == "ja" else f"{entrustee} ({business})",
-                         f"E{g.engagement_id}", tier, g.must.bit_count(), self._clause_list(g.must, limit=3)])
+                         ref, tier, g.must.bit_count(), self._clause_list(g.must, limit=3)])
         more = len(with_must) - len(rows)
         return Block(t("report.findings"), [t("report.finding_link"), t("ledger.ref"), t("engagement.tier"),
                                               t("report.fig.must"), t("report.gaps_must")], rows,
@@ -306,13 +306,13 @@ class _Report:
         organisation = setup.organisation_name(self.ctx, self.lang)
         above: dict[int, str] = {}
         current_business = None
-        for (link_id, business, tier, entruster, entrustee, number, work, categories, processing, storage, status,
-             approval, decided_on, start, end, business_id) in rq.chain(self.ctx.db_path, self.scope):
+        for (_, business, tier, entruster, entrustee, number, work, categories, processing, storage, status,
+             approval, decided_on, start, end, business_id, ref) in rq.chain(self.ctx.db_path, self.scope):
             if business_id != current_business:
                 above, current_business = {}, business_id
             above[tier] = entrustee
             path = " → ".join([organisation, *(above[n] for n in range(1, tier + 1) if n in above)])
-            yield [f"E{link_id}", business, tier, path, entruster or organisation, entrustee, number, work,
+            yield [ref, business, tier, path, entruster or organisation, entrustee, number, work,
                    self._categories(categories), self._countries(processing), self._countries(storage),
                    self.t(f"status.{status}"), self._approval(approval, tier), _day(decided_on), _day(start),
                    _day(end)]
@@ -320,8 +320,8 @@ class _Report:
     def _matrix(self) -> Iterator[list]:
         matrix = clause_matrix(self.ctx, self.as_of)
         labels = {s: self.t(f"report.state.{s.value}") for s in ClauseState}
-        for link_id, business, tier, entrustee in rq.open_link_names(self.ctx.db_path, self.scope):
-            yield [f"E{link_id}", business, tier, entrustee, *(labels[s] for s in matrix.states(link_id))]
+        for link_id, ref, business, tier, entrustee in rq.open_link_names(self.ctx.db_path, self.scope):
+            yield [ref, business, tier, entrustee, *(labels[s] for s in matrix.states(link_id))]
 
     def _gaps(self) -> Iterator[list]:
         """One row per link with a gap, its missing clauses listed; the links with must-level gaps
@@ -330,8 +330,8 @@ class _Report:
         links = [g for g in self.gaps.analysis.links if g.engagement_id in info]
         yes = self.t("common.yes")
         for g in [g for g in links if g.must] + [g for g in links if not g.must]:
-            business, tier, entrustee = info[g.engagement_id]
-            yield [f"E{g.engagement_id}", business, tier, entrustee, g.must.bit_count(), self._clause_list(g.must),
+            ref, business, tier, entrustee = info[g.engagement_id]
+            yield [ref, business, tier, entrustee, g.must.bit_count(), self._clause_list(g.must),
                    self._clause_list(g.should), self._clause_list(g.partial), self._clause_list(g.flow_down),
                    yes if g.no_contract else ""]
 

@@ -18,15 +18,16 @@ def parties(db: Database) -> Iterator[tuple]:
 
 
 def engagements(db: Database) -> Iterator[tuple]:
-    """Links depth-first per business, with the re-delegation approval, the last inspection and the latest selection
-    check; categories and countries as tuples of codes."""
-    return ((*r[:7], listed(r[7]), r[8], listed(r[9]), listed(r[10]), *r[11:]) for r in db.execute("""SELECT e.id, b.name, b.owner_department, e.parent_engagement_id, p.corporate_number, p.name,
+    """Links depth-first per business by their ledger numbers (the parent's too), with the re-delegation
+    approval, the last inspection and the latest selection check; categories and countries as tuples of codes."""
+    return ((*r[:7], listed(r[7]), r[8], listed(r[9]), listed(r[10]), *r[11:]) for r in db.execute("""SELECT e.ref, b.name, b.owner_department, pe.ref, p.corporate_number, p.name,
                               e.work, e.data_categories, e.individuals_count, e.processing_countries,
                               e.storage_countries, e.start_date, e.end_date, e.status,
                               a.status, a.decided_on, coalesce(ap.corporate_number, ap.name),
                               r.completed_on, r.method, s.result, s.checked_on
                        FROM engagements e JOIN businesses b ON b.id = e.business_id
                        JOIN parties p ON p.id = e.entrustee_party_id
+                       LEFT JOIN engagements pe ON pe.id = e.parent_engagement_id
                        LEFT JOIN approvals a ON a.engagement_id = e.id
                        LEFT JOIN parties ap ON ap.id = a.approver_party_id
                        LEFT JOIN reviews r ON r.id = (SELECT id FROM reviews WHERE engagement_id = e.id
@@ -42,9 +43,10 @@ def coverage(db: Database) -> Iterator[tuple]:
 
 
 def contracts(db: Database) -> Iterator[tuple]:
-    """Contract documents by engagement."""
-    return db.execute("""SELECT id, engagement_id, title, kind, signed_on, valid_until, auto_renewal,
-                              report_interval_months FROM contracts ORDER BY engagement_id, id""")
+    """Contract documents by engagement, with the engagement's ledger number."""
+    return db.execute("""SELECT c.id, e.ref, c.title, c.kind, c.signed_on, c.valid_until, c.auto_renewal,
+                              c.report_interval_months FROM contracts c JOIN engagements e ON e.id = c.engagement_id
+                              ORDER BY c.engagement_id, c.id""")
 
 
 def certifications(db: Database) -> Iterator[tuple]:

@@ -542,6 +542,15 @@ def m013_breach_report_items(db: Database) -> None:
         db.execute(f"ALTER TABLE incidents ADD COLUMN {column} TEXT")
 
 
+
+@migrations()
+def m014_ledger_refs(db: Database) -> None:
+    """Each link keeps the number its ledger gave it (台帳番号, any text: IT-2024-003), or E<id> given
+    once: what every screen, export and command prints and accepts. Unique whatever its case."""
+    db.execute("ALTER TABLE engagements ADD COLUMN ref TEXT")
+    db.execute("UPDATE engagements SET ref = 'E' || id")
+    db.execute("CREATE UNIQUE INDEX idx_engagements_ref ON engagements(ref COLLATE NOCASE)")
+
 _REQUESTS_DDL = [
     "ALTER TABLE engagements ADD COLUMN risk_tier_override TEXT"
     " CHECK (risk_tier_override IS NULL OR risk_tier_override IN ('high', 'medium', 'low'))",

@@ -189,7 +189,8 @@ def engagements_page(
 ):
     """One page of links matching every filter given, in chain order, and how many match in all."""
     where, params = conditions([
-        ("(ee.name LIKE ? ESCAPE '\\' OR e.work LIKE ? ESCAPE '\\')", [_like(text.strip())] * 2 if text.strip() else None),
+        ("(ee.name LIKE ? ESCAPE '\\' OR e.work LIKE ? ESCAPE '\\' OR e.ref = ? COLLATE NOCASE)",
+         [_like(text.strip())] * 2 + [text.strip()] if text.strip() else None),
         *((f"{column} = ?", value or None) for column, value in (
             ("e.business_id", business_id), ("e.tier", tier), ("e.status", status), ("e.entrustee_party_id", party_id))),
         ("EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = ?)", category or None)])
@@ -290,6 +291,12 @@ def deepest_tier(db: Database) -> int:
 def business_named(db: Database, name: str) -> int | None:
     """The id of the business with exactly this name, or None."""
     row = db.execute("SELECT id FROM businesses WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
+def engagement_id_by_ref(db: Database, ref: str) -> int | None:
+    """The link whose ledger number is ``ref`` (whatever its case), or None."""
+    row = db.execute("SELECT id FROM engagements WHERE ref = ? COLLATE NOCASE", [ref.strip()]).fetchone()
     return row[0] if row else None
 
 

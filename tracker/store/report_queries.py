@@ -83,7 +83,7 @@ def chain(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
     where, params = scope.where()
     rows = _rows(db_path, f"""SELECT e.id, b.name, e.tier, er.name, ee.name, ee.corporate_number, e.work,
                                      e.data_categories, e.processing_countries, e.storage_countries, e.status,
-                                     a.status, a.decided_on, e.start_date, e.end_date, e.business_id
+                                     a.status, a.decided_on, e.start_date, e.end_date, e.business_id, e.ref
                               FROM engagements e JOIN businesses b ON b.id = e.business_id
                               JOIN parties ee ON ee.id = e.entrustee_party_id
                               LEFT JOIN parties er ON er.id = e.entruster_party_id
@@ -93,17 +93,17 @@ def chain(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
 
 
 def open_link_names(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
-    """(link, business, tier, entrustee) of every open link, by business and path."""
+    """(link, its ledger number, business, tier, entrustee) of every open link, by business and path."""
     where, params = scope.where()
-    return _rows(db_path, f"""SELECT e.id, b.name, e.tier, ee.name FROM engagements e
+    return _rows(db_path, f"""SELECT e.id, e.ref, b.name, e.tier, ee.name FROM engagements e
                               JOIN businesses b ON b.id = e.business_id JOIN parties ee ON ee.id = e.entrustee_party_id
                               WHERE {where} AND e.status <> 'ended' ORDER BY e.business_id, e.path_key""", params)
 
 
 def link_names(db_path: Path, ids: list[int]) -> dict[int, tuple]:
-    """link → (business, tier, entrustee) of a few links."""
+    """link → (its ledger number, business, tier, entrustee) of a few links."""
     marks = ",".join("?" * len(ids))
-    return {row[0]: row[1:] for row in _rows(db_path, f"""SELECT e.id, b.name, e.tier, ee.name FROM engagements e
+    return {row[0]: row[1:] for row in _rows(db_path, f"""SELECT e.id, e.ref, b.name, e.tier, ee.name FROM engagements e
                               JOIN businesses b ON b.id = e.business_id JOIN parties ee ON ee.id = e.entrustee_party_id
                               WHERE e.id IN ({marks})""", list(ids))}
 

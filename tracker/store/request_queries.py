@@ -12,7 +12,7 @@ from .lookups import required
 _LISTED = """SELECT r.id, r.engagement_id, r.set_id, r.set_version, r.state, r.due_on, r.contact_name, r.contact_email,
                     r.link_expires_on, r.forwarded_from_id, r.sent_on, r.answered_at, r.answered_by, r.decided_on,
                     r.version,
-                    r.owner_user_id, e.tier, e.work, e.business_id, e.entrustee_party_id, e.parent_engagement_id,
+                    r.owner_user_id, e.ref AS engagement_ref, e.tier, e.work, e.business_id, e.entrustee_party_id, e.parent_engagement_id,
                     b.name AS business_name, p.name AS entrustee_name
              FROM requests r JOIN engagements e ON e.id = r.engagement_id
              JOIN businesses b ON b.id = e.business_id JOIN parties p ON p.id = e.entrustee_party_id"""

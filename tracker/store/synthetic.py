@@ -131,6 +131,7 @@ def build(db_path: Path, parties: int, clause_ids: list[str], seed: int = 2026,
         conn.executemany(
             """INSERT INTO selection_checks (engagement_id, checked_on, areas, methods, result, decided_by,
                    created_at, created_by, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?)""", selections)
+        conn.execute("UPDATE engagements SET ref = 'E' || id WHERE ref IS NULL")
         conn.execute("UPDATE engagements SET selection_override_reason = '紙の台帳から移行' WHERE status = 'active' AND "
                      "id NOT IN (SELECT engagement_id FROM selection_checks)")
 

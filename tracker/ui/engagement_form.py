@@ -19,7 +19,7 @@ from .text import md
 
 _SHOWN = {"business_id", "parent_engagement_id", "entruster_id", "entrustee_party_id", "entrustee_id", "work", "purpose",
           "data_categories", "individuals_count", "processing_countries", "storage_countries", "start_date",
-          "end_date", "status", "inspection_interval_months", "owner_user_id", "selection_override_reason"}
+          "end_date", "status", "inspection_interval_months", "owner_user_id", "selection_override_reason", "ref"}
 
 
 def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = None,
@@ -37,6 +37,9 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
         field_errors(errors, "entrustee_party_id")
         field_errors(errors, "entrustee_id")  # the chain rules' name of the same field
 
+    st.text_input(tr("engagement.ref"), value=start.ref if start else "", key=prefix + "ref",
+                  help=tr("engagement.ref_help"))
+    field_errors(errors, "ref")
     st.text_input(tr("engagement.work"), value=start.work if start else "", key=prefix + "work")
     field_errors(errors, "work")
     st.text_input(tr("engagement.purpose"), value=start.purpose if start else "", key=prefix + "purpose")
@@ -99,7 +102,7 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
             processing_countries=s[prefix + "processing"], storage_countries=s[prefix + "storage"],
             start_date=s[prefix + "start"], end_date=s[prefix + "end"], status=s[prefix + "status"],
             inspection_interval_months=int(s[prefix + "interval"]), owner_user_id=s[prefix + "owner"],
-            selection_override_reason=s[prefix + "override"],
+            selection_override_reason=s[prefix + "override"], ref=s[prefix + "ref"] or "",
         )
 
     save_button("ef", row, create=lambda: engagements.create_engagement(ctx, data()),

@@ -12,7 +12,7 @@ from ..i18n import catalogue, join
 from ..domain.approvals import ApprovalFinding, Severity
 from ..domain.schedule import ReviewKind
 from .session import lang, tr
-from .text import md_short
+from .text import md, md_short
 
 APPROVAL_COLOUR = {"approved": "green", "pending": "orange", "rejected": "red", None: "violet"}  # chain_graph's too
 SEVERITY_COLOUR = {Severity.BREACH: "red", Severity.FINDING: "orange"}
@@ -144,7 +144,7 @@ def field_value(value) -> str:
 
 def link_item(link, organisation: str) -> str:
     """「E12 株式会社A（自社 → B → 株式会社A）」: a link by its ledger ref, company and path (Markdown-safe)."""
-    return tr("request.link_item", ref=f"E{link.id}", name=md_short(link.entrustee_name),
+    return tr("request.link_item", ref=md(link.ref), name=md_short(link.entrustee_name),
               path=path(link.path, organisation))
 
 

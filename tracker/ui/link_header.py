@@ -27,7 +27,7 @@ def choose_link(ctx: Context, key: str, badge_of: Callable[[int], str] | None = 
     link = chains.link(ctx, engagement_id)
     badge = badge_of(engagement_id) if badge_of else ""
     organisation = setup.organisation_name(ctx, lang())
-    st.markdown(f"**{md_short(link.entrustee_name)}** · {labels.tier(link.tier)} · {md(link.business_name)} · "
+    st.markdown(f"{md(link.ref)} · **{md_short(link.entrustee_name)}** · {labels.tier(link.tier)} · {md(link.business_name)} · "
                 f"{labels.status(link.status)} {badge}  \n{labels.path(link.path, organisation)}  \n"
                 f"{labels.categories(link.data_categories)}")
     return link

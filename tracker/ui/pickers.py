@@ -81,7 +81,7 @@ def engagement_picker(ctx: Context, label: str, key: str, business_id: int | Non
 
 
 def engagement_label(row: dict) -> str:
-    return (f"E{row['id']} {tr('engagement.tier_label', tier=row['tier'])} · {short(row['entrustee_name'])} — "
+    return (f"{row['ref']} {tr('engagement.tier_label', tier=row['tier'])} · {short(row['entrustee_name'])} — "
             f"{short(row['work'])}")
 
 
