@@ -12,7 +12,7 @@ TEST_WORKERS ?= 2
 .PHONY: run test unit e2e bench system-deps clean-db help
 
 help:
-	@echo "make run    start the app at http://localhost:$(PORT) on data/tracker.db (demo data on first start)"
+	@echo "make run    start the app at http://localhost:$(PORT) and its API at /api/v1, on data/tracker.db (demo data on first start)"
 	@echo "make test   run the whole test suite, browser tests included (installs Chromium and LibreOffice)"
 	@echo "make bench  benchmark at 1,000 / 10,000 / 50,000 parties (prints a table; see docs/benchmarks.md)"
 
@@ -22,8 +22,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+# the screens and the API (/api/v1) in one process on one port
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/tracker serve --port $(PORT)
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download is not reachable
 # here); LibreOffice prints the generated workbooks and documents to PDF for the tests that read

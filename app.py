@@ -109,8 +109,9 @@ def screens(role) -> dict[str, list]:
     if role is None or may(role, Action.MANAGE_USERS):
         admin.append(screen_page("pages/admin/users.py", title=tr("nav.users"), icon=":material/group:",
                              url_path="users"))
-    if admin:
-        sections[tr("nav.section_admin")] = admin
+    admin.append(screen_page("pages/admin/tokens.py", title=tr("nav.tokens"), icon=":material/key:",
+                             url_path="tokens"))  # everyone's own
+    sections[tr("nav.section_admin")] = admin
     return sections
 
 

@@ -26,7 +26,9 @@ ALLOWED = {
     "services": {"config", "domain", "i18n", "settings", "formats", "store", "inputs", "outputs"},
     # the faces: screens, the command line and the app read and write through the services only
     "ui": {"config", "domain", "i18n", "settings", "services"},
-    "cli": {"config", "domain", "i18n", "settings", "services"},
+    "cli": {"config", "domain", "i18n", "settings", "services", "server"},
+    "api": {"config", "domain", "i18n", "settings", "services"},  # the HTTP face, as the screens
+    "server": {"config", "api"},  # one process: the screens (app.py) and the API in Streamlit's ASGI app
     "pages": {"config", "domain", "i18n", "settings", "services", "ui"},
     "app": {"config", "domain", "i18n", "settings", "services", "ui"},
 }

@@ -148,6 +148,21 @@ def demo(ctx: click.Context, scale: int | None, seed: int, source: Path) -> None
 
 
 @main.command()
+@click.option("--host", default="localhost", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=8501, show_default=True, type=int, help="Port of the screens and the API (/api/v1).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Start the app: the screens and the API (/api/v1, its docs at /api/v1/docs) on one port, on the
+    database --db or $TRACKER_DB names (created and filled with the demo data on first start)."""
+    import os
+
+    from .server import run
+
+    os.environ["TRACKER_DB"] = str(ctx.obj["db"])  # the screens' and the API's, in this process
+    run(host, port)
+
+
+@main.command()
 @click.pass_context
 def info(ctx: click.Context) -> None:
     """Show where the database is, its pending migrations and what it holds."""
@@ -193,6 +208,61 @@ def user_add(ctx: click.Context, username: str, role: str, display_name: str | N
             click.echo(f"Error: {problem.field}: {describe(problem, 'en')}", err=True)
         sys.exit(1)
     click.echo(f"User {username} ({role}) created.")
+
+
+@main.group()
+def token() -> None:
+    """Personal API tokens (Authorization: Bearer …): each acts as its user, with the user's role."""
+
+
+@token.command("create")
+@click.option("--user", "username", required=True, help="The user the token acts as.")
+@click.option("--name", default="api", show_default=True, help="What it is for (稟議 workflow, e-contract …).")
+@click.option("--read-only", is_flag=True, help="Reads only: every write is refused.")
+@click.option("--expires", "days", default=90, show_default=True, type=int, help="Days it works (at most 366).")
+@click.pass_context
+def token_create(ctx: click.Context, username: str, name: str, read_only: bool, days: int) -> None:
+    """Make a token and print it: it is shown this once (only its hash is kept)."""
+    from .domain.problems import NotFound, RuleViolation
+    from .i18n import describe
+    from .services import api_tokens
+
+    try:
+        issued = api_tokens.create_token(Context(ctx.obj["db"], CLI_ADMIN, config.today()), name, read_only, days,
+                                         username=username)
+    except NotFound:
+        raise click.BadParameter(f"no user named {username!r}", param_hint="--user") from None
+    except RuleViolation as violation:
+        for problem in violation.problems:
+            click.echo(f"Error: {problem.field}: {describe(problem, 'en')}", err=True)
+        sys.exit(1)
+    click.echo(issued.secret)
+    click.echo(f"Token {issued.token_id} for {username}{' (read-only)' if read_only else ''}, "
+               f"works until {issued.expires_on.isoformat()}; shown once, keep it now.", err=True)
+
+
+@token.command("list")
+@click.option("--user", "username", required=True, help="Whose tokens.")
+@click.pass_context
+def token_list(ctx: click.Context, username: str) -> None:
+    """A user's tokens (never their secrets): id, name, read-only, expiry, revoked, last used."""
+    from .services import api_tokens
+
+    click.echo("id\tname\tread only\texpires on\trevoked at\tlast used at")
+    for t in api_tokens.tokens_of(Context(ctx.obj["db"], CLI_ADMIN, config.today()), username):
+        click.echo(f"{t['id']}\t{t['name']}\t{'yes' if t['read_only'] else 'no'}\t{t['expires_on']}\t"
+                   f"{t['revoked_at'] or ''}\t{t['last_used_at'] or ''}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@click.pass_context
+def token_revoke(ctx: click.Context, token_id: int) -> None:
+    """Stop a token at once."""
+    from .services import api_tokens
+
+    api_tokens.revoke(Context(ctx.obj["db"], CLI_ADMIN, config.today()), token_id)
+    click.echo(f"Token {token_id} revoked.")
 
 
 @main.group()

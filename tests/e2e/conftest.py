@@ -49,9 +49,8 @@ def _start(tmp_path_factory, template: Path | None):
     port = _free_port()
     env = {**os.environ, "TRACKER_DB": str(db), "TRACKER_TODAY": "2026-11-22"}  # the demo data's "today"
     log = (tmp_path_factory.getbasetemp() / f"streamlit-{port}.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+    process = subprocess.Popen(  # `make run`'s command: the screens and the API in one process
+        [str(Path(sys.executable).parent / "tracker"), "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

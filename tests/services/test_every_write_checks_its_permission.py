@@ -23,7 +23,8 @@ from tracker.services.context import Context, PermissionDenied
 SERVICES = Path(tracker.services.__file__).parent
 # writes that have no signed-in user by nature: signing in, and building a synthetic benchmark registry
 NO_USER_YET = {("users", "sign_in"), ("users", "actor_for_email"), ("synthetic", "build"),
-               ("setup", "write_organisation"), ("audit", "seal")}  # the last two: setting up a database, before any user
+               ("setup", "write_organisation"), ("audit", "seal"),  # these two: setting up a database, before any user
+               ("api_tokens", "context_for")}  # an API call's token, before it acts as its user
 # a vendor has no account: its link opens a VendorLink, whose context may answer that request only
 # (a wrong link is refused: test_requests.py)
 BY_LINK = {("request_answers", "open_link")}

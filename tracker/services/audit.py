@@ -23,10 +23,11 @@ read_key_file = audit_seal.read_key_file
 __all__ = ["AuditFilter", "AuditTrailBroken", "TamperCheck", "export_rows", "search", "seal", "tamper_check",
            "unrecorded_changes", "usernames", "verify_chain"]
 
-# columns kept up to date outside the trail: sign-in state (its access records are in the trail)
-# and the coverage masks derived from a contract's recorded checklist
+# columns kept up to date outside the trail: sign-in state (its access records are in the trail),
+# the coverage masks derived from a contract's recorded checklist, and when a token was last used
 _NOT_AUDITED = {"users": frozenset({"failed_attempts", "locked_until"}),
-                "contracts": frozenset({"covered_mask", "partial_mask"})}
+                "contracts": frozenset({"covered_mask", "partial_mask"}),
+                "api_tokens": frozenset({"last_used_at"})}
 
 
 def verify_chain(db_path, key: bytes | None = None) -> tuple[ChainBreak | None, int]:

@@ -103,6 +103,13 @@ def chains_of_party(ctx: Context, party_id: int, limit: int = 50, offset: int = 
 
 
 
+def links_after(ctx: Context, after_id: int, limit: int, **filters) -> list[ChainLink]:
+    """Up to ``limit`` links by id after ``after_id`` (filters: business_id, tier, status, party_id),
+    as the chain shows them."""
+    with ctx.read() as db:
+        return to_links(db, q.engagements_after(db, after_id, limit, **filters))
+
+
 def link(ctx: Context, engagement_id: int) -> ChainLink:
     """One link as the chain shows it. Raises NotFound."""
     with ctx.read() as db:

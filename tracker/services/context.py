@@ -47,10 +47,12 @@ class Context:
     today: date = field(default_factory=date.today)
     # set by ``inside``: the open transaction every call of this context joins (a savepoint each)
     transaction: Database | None = field(default=None, compare=False, repr=False)
+    read_only: bool = False  # a read-only API token: every write is refused, whatever the role
 
     def require(self, action: Action) -> None:
-        """Raise PermissionDenied unless the actor's role may take ``action``."""
-        if not may(self.actor.role, action):
+        """Raise PermissionDenied unless the actor's role may take ``action`` (a read-only token may
+        only read)."""
+        if not may(self.actor.role, action) or (self.read_only and action != Action.READ):
             raise PermissionDenied(self.actor, action)
 
     def can(self, action: Action) -> bool:
@@ -72,6 +74,8 @@ class Context:
         """One write transaction (a savepoint of the open one when joined), after checking ``action``.
         Raises PermissionDenied, Busy (the write lock was held past the busy timeout)."""
         self.require(action)
+        if self.read_only:  # whatever the action named: a read-only token writes nothing
+            raise PermissionDenied(self.actor, action)
         if self.transaction is not None:
             with connection.savepoint(self.transaction) as db:
                 yield db

@@ -67,6 +67,12 @@ def search_parties(ctx: Context, text: str = "", country: str = "", limit: int =
         return q.parties_page(db, text=text, country=country, limit=limit, offset=offset)
 
 
+def parties_after(ctx: Context, after_id: int, limit: int) -> list[dict]:
+    """Up to ``limit`` parties by id after ``after_id``."""
+    with ctx.read() as db:
+        return q.parties_after(db, after_id, limit)
+
+
 def party_choices(ctx: Context, text: str = "", limit: int = 50) -> list[dict]:
     """Parties matching the text, for a picker (at most ``limit``)."""
     with ctx.read() as db:

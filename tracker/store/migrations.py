@@ -551,6 +551,27 @@ def m014_ledger_refs(db: Database) -> None:
     db.execute("UPDATE engagements SET ref = 'E' || id")
     db.execute("CREATE UNIQUE INDEX idx_engagements_ref ON engagements(ref COLLATE NOCASE)")
 
+
+@migrations()
+def m015_api_tokens(db: Database) -> None:
+    """Personal API tokens: kept as their hash, each acting as its user with the user's role, read-only
+    or not, until it expires or is revoked; its last use recorded."""
+    db.execute("""CREATE TABLE api_tokens (
+                      id INTEGER PRIMARY KEY,
+                      user_id INTEGER NOT NULL REFERENCES users(id),
+                      name TEXT NOT NULL CHECK (trim(name) <> ''),
+                      token_hash TEXT NOT NULL UNIQUE,
+                      read_only INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1)),
+                      expires_on TEXT NOT NULL,
+                      revoked_at TEXT,
+                      last_used_at TEXT,
+                      version INTEGER NOT NULL DEFAULT 1,
+                      created_at TEXT NOT NULL,
+                      created_by TEXT NOT NULL,
+                      updated_at TEXT NOT NULL,
+                      updated_by TEXT NOT NULL,
+                      UNIQUE (user_id, name))""")
+
 _REQUESTS_DDL = [
     "ALTER TABLE engagements ADD COLUMN risk_tier_override TEXT"
     " CHECK (risk_tier_override IS NULL OR risk_tier_override IN ('high', 'medium', 'low'))",

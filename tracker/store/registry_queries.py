@@ -294,6 +294,20 @@ def business_named(db: Database, name: str) -> int | None:
     return row[0] if row else None
 
 
+def engagements_after(db: Database, after_id: int, limit: int, *, business_id: int | None = None,
+                      tier: int | None = None, status: str = "", party_id: int | None = None) -> list[Row]:
+    """Up to ``limit`` links with an id above ``after_id``, by id, matching every filter given (the
+    API's pages: a page is found through the primary key, however deep)."""
+    where, params = conditions([("e.id > ?", after_id), *((f"{column} = ?", value or None) for column, value in (
+        ("e.business_id", business_id), ("e.tier", tier), ("e.status", status), ("e.entrustee_party_id", party_id)))])
+    return _links(db.query(f"{_ENGAGEMENT_SELECT} WHERE {where} ORDER BY e.id LIMIT ?", [*params, limit]))
+
+
+def parties_after(db: Database, after_id: int, limit: int) -> list[Row]:
+    """Up to ``limit`` parties with an id above ``after_id``, by id."""
+    return list(db.query("SELECT * FROM parties WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit]))
+
+
 def engagement_id_by_ref(db: Database, ref: str) -> int | None:
     """The link whose ledger number is ``ref`` (whatever its case), or None."""
     row = db.execute("SELECT id FROM engagements WHERE ref = ? COLLATE NOCASE", [ref.strip()]).fetchone()

@@ -93,7 +93,8 @@ def corrective_action(db: Database, action_id: int) -> dict:
 
 _DUE_SELECT = """
     SELECT d.id, d.kind, d.ref_id, d.engagement_id, d.party_id, d.business_id, d.tier, d.nominal_on, d.due_on,
-           d.notice_days, d.owner_user_id, p.name AS party_name, e.work, b.name AS business_name,
+           d.notice_days, d.owner_user_id, p.name AS party_name, e.work, e.ref AS engagement_ref,
+           b.name AS business_name,
            u.display_name AS owner_name, u.email AS owner_email
     FROM due_items d
     JOIN parties p ON p.id = d.party_id

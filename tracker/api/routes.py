@@ -1,0 +1,188 @@
+"""The resources. Each handler takes the caller's context (its token's user and role) and calls the
+services the screens call: the rules and permission checks are theirs, not this file's."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from ..domain import refs
+from ..domain.schedule import DueStatus
+from ..services import approvals, chains, engagements, gaps, parties, requests, schedule
+from ..services.businesses import list_businesses
+from ..services.chains import ChainLink
+from ..services.context import Context
+from . import paging
+from .auth import acting
+
+router = APIRouter()
+Acting = Annotated[Context, Depends(acting)]
+Limit = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT, description="Items per page (at most 500).")]
+Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
+
+
+def _position(cursor: str | None) -> int:
+    try:
+        return paging.decode(cursor)
+    except ValueError:
+        raise HTTPException(400, "cursor: not one this API gave") from None
+
+
+def _link_id(ctx: Context, ref: str) -> int:
+    found = engagements.id_of_ref(ctx, ref)
+    if found is None:
+        raise HTTPException(404, f"engagement {ref}")
+    return found
+
+
+def _link(link: ChainLink, refs_by_id: dict[int, str] | None = None) -> dict:
+    return {"ref": link.ref, "business": {"id": link.business_id, "name": link.business_name}, "tier": link.tier,
+            "parent": (refs_by_id or {}).get(link.parent_id, None) if link.parent_id else None,
+            "entruster": {"id": link.entruster_id, "name": link.entruster_name} if link.entruster_id else None,
+            "entrustee": {"id": link.entrustee_id, "name": link.entrustee_name}, "work": link.work,
+            "status": link.status, "data_categories": list(link.data_categories), "path": link.path,
+            "approval": {"status": link.approval_status, "version": link.approval_version}
+            if link.approval_status else None,
+            "findings": [f.code for f in link.findings]}
+
+
+def _with_parents(ctx: Context, links: list[ChainLink]) -> list[dict]:
+    parent_ids = {link.parent_id for link in links if link.parent_id}
+    known = {link.id: link.ref for link in links}
+    missing = parent_ids - set(known)
+    if missing:
+        known |= {i: engagements.get_engagement(ctx, i)["ref"] for i in missing}
+    return [_link(link, known) for link in links]
+
+
+@router.get("/parties", tags=["registry"])
+def list_parties(ctx: Acting, limit: Limit = 100, cursor: Cursor = None) -> dict:
+    """The parties of the registry (processors, sub-processors, re-subcontractors), by id."""
+    rows = parties.parties_after(ctx, _position(cursor), limit)
+    items = [{"id": r["id"], "name": r["name"], "name_en": r["name_en"], "corporate_number": r["corporate_number"],
+              "country": r["country"], "address": r["address"], "version": r["version"]} for r in rows]
+    return paging.page(items, rows[-1]["id"] if len(rows) == limit else None)
+
+
+@router.get("/businesses", tags=["registry"])
+def businesses(ctx: Acting) -> dict:
+    """The entrusted businesses, by name."""
+    return {"items": [{"id": b["id"], "name": b["name"], "owner_department": b["owner_department"],
+                       "links": b["links"], "version": b["version"]} for b in list_businesses(ctx)]}
+
+
+@router.get("/engagements", tags=["registry"])
+def list_engagements(ctx: Acting, limit: Limit = 100, cursor: Cursor = None, business_id: int | None = None,
+                     tier: int | None = None, status: str = "", party_id: int | None = None) -> dict:
+    """Every link of every delegation chain, by id: its ledger number, place (tier, parent, path from
+    us), parties, data and re-delegation approval."""
+    links = chains.links_after(ctx, _position(cursor), limit, business_id=business_id, tier=tier, status=status,
+                               party_id=party_id)
+    return paging.page(_with_parents(ctx, links), links[-1].id if len(links) == limit else None)
+
+
+@router.get("/engagements/{ref}", tags=["registry"])
+def engagement(ctx: Acting, ref: str, response: Response) -> dict:
+    """One link by its ledger number (IT-2024-003, E12)."""
+    link_id = _link_id(ctx, ref)
+    row = engagements.get_engagement(ctx, link_id)
+    response.headers["ETag"] = f'"{row["version"]}"'
+    return _with_parents(ctx, [chains.link(ctx, link_id)])[0] | {"version": row["version"]}
+
+
+@router.get("/engagements/{ref}/gaps", tags=["contracts"])
+def engagement_gaps(ctx: Acting, ref: str) -> dict:
+    """The clauses this link's contracts in force lack: each with its level, and the link whose own
+    data or place requires it (itself, or one above it: flow-down)."""
+    link_id = _link_id(ctx, ref)
+    found = gaps.engagement_gaps(ctx, link_id)
+    return {"items": [{"clause": g.clause_id, "level": g.level.value, "kind": g.kind.value,
+                       "required_by": engagements.get_engagement(ctx, g.required_by)["ref"],
+                       "my_number": g.my_number, "no_contract": g.no_contract} for g in found]}
+
+
+@router.get("/approvals", tags=["approvals"])
+def approval_queue(ctx: Acting, limit: Limit = 100, cursor: Cursor = None) -> dict:
+    """Re-delegations waiting for a decision, deepest first; each with the approval's version (give
+    it back in If-Match to decide)."""
+    offset = _position(cursor)
+    links, total = approvals.approval_queue(ctx, limit=limit, offset=offset)
+    return paging.page(_with_parents(ctx, links), offset + limit if offset + limit < total else None) | {"total": total}
+
+
+class Decision(BaseModel):
+    decision: str = Field(description="approved or rejected (never assumed)")
+    decided_on: date
+    approved_by: int | None = Field(None, description="The entruster party that decided; none: we did. "
+                                                      "My Number data: only we may.")
+    conditions: str = ""
+    note: str = ""
+
+
+@router.post("/approvals/{ref}/decision", tags=["approvals"], status_code=204)
+def decide(ctx: Acting, ref: str, body: Decision,
+           if_match: Annotated[str | None, Header(description="The approval's version, as GET gave it")] = None
+           ) -> Response:
+    """Decide a re-delegation as the 稟議 concluded, with the same rules as the Approvals screen:
+    a stale version is refused (412), a My Number approval only by us."""
+    if not if_match:
+        raise HTTPException(428, "If-Match: the approval's version is required")
+    try:
+        version = int(if_match.strip().strip('W/').strip('"'))
+    except ValueError:
+        raise HTTPException(400, "If-Match: a version number") from None
+    approvals.decide_redelegation(ctx, _link_id(ctx, ref), version, body.decision, body.decided_on,
+                                  approver_party_id=body.approved_by, conditions=body.conditions, note=body.note)
+    return Response(status_code=204)
+
+
+def _request(row: dict) -> dict:
+    return {"id": refs.ref(refs.REQUEST, row["id"]), "engagement": row["engagement_ref"], "set": row["set_id"],
+            "state": row["state"], "due_on": row["due_on"], "sent_on": row["sent_on"],
+            "answered_at": row["answered_at"], "answered_by": row["answered_by"], "decided_on": row["decided_on"],
+            "entrustee": row["entrustee_name"], "business": row["business_name"], "version": row["version"]}
+
+
+@router.get("/requests", tags=["requests"])
+def list_requests(ctx: Acting, limit: Limit = 100, cursor: Cursor = None, state: str = "",
+                  set_id: Annotated[str, Query(alias="set")] = "") -> dict:
+    """Requests to vendors (checksheets, reports, declarations, certificates), soonest due first; never
+    a vendor's link."""
+    offset = _position(cursor)
+    rows, total = requests.requests_page(ctx, states=[state] if state else None, set_id=set_id or None,
+                                         limit=limit, offset=offset)
+    return paging.page([_request(r) for r in rows], offset + limit if offset + limit < total else None) | {
+        "total": total}
+
+
+class NewRequest(BaseModel):
+    engagement: str = Field(description="The link's ledger number")
+    set: str = Field(description="selection, annual_report, subprocessors, deletion_certificate, incident_notice")
+    due_on: date
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+@router.post("/requests", tags=["requests"], status_code=201)
+def create_request(ctx: Acting, body: NewRequest, request: Request) -> dict:
+    """Send a request to the link's vendor. The answer holds the vendor's one-time link, shown this
+    once (only its hash is kept): pass it on as the Requests screen would."""
+    issued = requests.create_request(ctx, requests.RequestDraft(
+        _link_id(ctx, body.engagement), body.set, body.due_on, body.contact_name, body.contact_email))
+    return {"id": refs.ref(refs.REQUEST, issued.request_id), "link": issued.link}
+
+
+@router.get("/due-items", tags=["schedule"])
+def due_items(ctx: Acting, limit: Limit = 100, cursor: Cursor = None,
+              status: Annotated[list[DueStatus] | None, Query()] = None) -> dict:
+    """What is due (inspections, reports, certification expiries, renewals), soonest first, with its
+    status today (overdue, due_soon, upcoming)."""
+    offset = _position(cursor)
+    rows, total = schedule.due_page(ctx, limit=limit, offset=offset, statuses=status or None)
+    items = [{"kind": r["kind"], "due_on": r["due_on"], "status": r["status"], "party": r["party_name"],
+              "engagement": r["engagement_ref"], "business": r["business_name"], "tier": r["tier"]}
+             for r in rows]
+    return paging.page(items, offset + limit if offset + limit < total else None) | {"total": total}
