@@ -28,7 +28,7 @@ ALLOWED = {
     "ui": {"config", "domain", "i18n", "settings", "services"},
     "cli": {"config", "domain", "i18n", "settings", "services", "server"},
     "api": {"config", "domain", "i18n", "settings", "services"},  # the HTTP face, as the screens
-    "server": {"config", "api"},  # one process: the screens (app.py) and the API in Streamlit's ASGI app
+    "server": {"config", "api", "services"},  # one process: the screens, the API, the webhook deliveries
     "pages": {"config", "domain", "i18n", "settings", "services", "ui"},
     "app": {"config", "domain", "i18n", "settings", "services", "ui"},
 }

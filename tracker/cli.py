@@ -12,6 +12,7 @@ import click
 from . import config
 from .domain import refs
 from .domain.refs import parse_ref
+from .domain.webhooks import Event
 from .services import setup
 from .domain.permissions import USER_ROLES, Role
 from .services.context import SYSTEM, Actor, Context
@@ -263,6 +264,68 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
 
     api_tokens.revoke(Context(ctx.obj["db"], CLI_ADMIN, config.today()), token_id)
     click.echo(f"Token {token_id} revoked.")
+
+
+@main.group()
+def webhook() -> None:
+    """Outbound webhooks, signed per Standard Webhooks (administrators)."""
+
+
+@webhook.command("add")
+@click.argument("url")
+@click.option("--event", "events", multiple=True, required=True,
+              type=click.Choice([e.value for e in Event]), help="An event to send (repeat for several).")
+@click.option("--allow-http", is_flag=True, help="Allow http:// for this endpoint (an internal server).")
+@click.pass_context
+def webhook_add(ctx: click.Context, url: str, events: tuple[str, ...], allow_http: bool) -> None:
+    """Register an endpoint; prints its signing secret, shown this once."""
+    from .domain.problems import RuleViolation
+    from .i18n import describe
+    from .services import webhooks
+
+    try:
+        made = webhooks.add_endpoint(Context(ctx.obj["db"], CLI_ADMIN, config.today()), url, list(events), allow_http)
+    except RuleViolation as violation:
+        for problem in violation.problems:
+            click.echo(f"Error: {problem.field}: {describe(problem, 'en')}", err=True)
+        sys.exit(1)
+    click.echo(made.secret)
+    click.echo(f"Endpoint {made.endpoint_id} registered; verify deliveries with this secret (shown once).", err=True)
+
+
+@webhook.command("list")
+@click.pass_context
+def webhook_list(ctx: click.Context) -> None:
+    """The endpoints (never their secrets)."""
+    from .services import webhooks
+
+    click.echo("id\turl\tevents\tactive")
+    for e in webhooks.endpoints(Context(ctx.obj["db"], CLI_ADMIN, config.today())):
+        click.echo(f"{e['id']}\t{e['url']}\t{','.join(e['events'])}\t{'yes' if e['active'] else 'no'}")
+
+
+@webhook.command("deliveries")
+@click.option("--limit", default=50, show_default=True, type=int)
+@click.pass_context
+def webhook_deliveries(ctx: click.Context, limit: int) -> None:
+    """The latest deliveries: state, attempts, the last answer."""
+    from .services import webhooks
+
+    click.echo("id\tevent\twebhook-id\tstate\tattempts\tlast status\tlast error\turl")
+    for d in webhooks.deliveries(Context(ctx.obj["db"], CLI_ADMIN, config.today()), limit):
+        click.echo(f"{d['id']}\t{d['type']}\t{d['message_id']}\t{d['state']}\t{d['attempts']}\t"
+                   f"{d['last_status'] or ''}\t{d['last_error'] or ''}\t{d['url']}")
+
+
+@webhook.command("resend")
+@click.argument("delivery_id", type=int)
+@click.pass_context
+def webhook_resend(ctx: click.Context, delivery_id: int) -> None:
+    """Send a delivery again (the same webhook-id) with the next delivery run."""
+    from .services import webhooks
+
+    webhooks.send_again(Context(ctx.obj["db"], CLI_ADMIN, config.today()), delivery_id)
+    click.echo(f"Delivery {delivery_id} queued again.")
 
 
 @main.group()

@@ -57,6 +57,8 @@ class Settings:
     requests: Requests = Requests()
     # proxies whose X-Forwarded-For is believed (addresses or ranges); none: the connection's address counts
     trusted_proxies: tuple[Network, ...] = ()
+    # webhook targets that may be on a private or loopback address (an internal 稟議 server), by host name
+    webhook_private_hosts: frozenset[str] = frozenset()
 
 
 _parsed: dict[Path, tuple[tuple[int, int], Settings]] = {}  # file → ((modified, size), what it says)
@@ -97,6 +99,7 @@ def _load(path: Path) -> Settings:
         timezone=_timezone(data.get("display", {}).get("timezone", "Asia/Tokyo")),
         requests=_requests(data.get("requests", {}), data.get("risk_tiers", {})),
         trusted_proxies=_trusted_proxies(data.get("server", {}).get("trusted_proxies", [])),
+        webhook_private_hosts=frozenset(str(h).lower() for h in data.get("webhooks", {}).get("private_hosts", [])),
     )
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from tracker.domain.permissions import USER_ROLES
 from tracker.services import setup, users
+from tracker.ui import webhook_settings
 from tracker.ui.forms import field_errors, reset_new_form, form_prefix, submit
 from tracker.ui.session import context, show_flash, tr
 from tracker.ui.text import md
@@ -66,3 +67,5 @@ field_errors(ORG + "errors", None)
 st.button(tr("users.save"), key=ORG + "save", type="primary", on_click=submit(
     ORG + "errors", lambda: setup.set_organisation(ctx, **{f: st.session_state[ORG + f] for f in setup.ORGANISATION_FIELDS}),
     tr("common.saved")))
+
+webhook_settings.render(ctx)

@@ -7,10 +7,12 @@ from datetime import date
 from ..domain.approvals import check_decision
 from ..domain.models import ApprovalStatus, parse_categories
 from ..domain.permissions import Action
+from ..domain.webhooks import Event
 from ..domain.problems import Problem, raise_if_any
 from ..store import records
 from ..store import registry_queries as q
 from .chains import ChainLink, to_links
+from . import webhooks
 from .context import Context
 
 
@@ -62,6 +64,10 @@ def decide_redelegation(
             },
             ctx.actor.username,
         )
+        webhooks.emit(db, Event.APPROVAL_DECIDED, {
+            "engagement": link["ref"], "decision": status.value, "decided_on": decided_on.isoformat(),
+            "decided_by": ctx.actor.display_name, "approved_by_party": approver_party_id,
+            "conditions": conditions.strip()})
 
 
 def approval_queue(ctx: Context, limit: int = 50, offset: int = 0) -> tuple[list[ChainLink], int]:

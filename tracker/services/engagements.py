@@ -11,10 +11,11 @@ from ..domain.engagement_rules import EngagementInput
 from ..domain.models import ApprovalStatus, EngagementStatus, parse_categories
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any, unique
+from ..domain.webhooks import Event
 from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import supervision_queries as sq
-from . import revision_cache
+from . import revision_cache, webhooks
 from .context import Context
 
 def _parent_link(db, parent_id: int | None) -> chain.ParentLink | None:
@@ -39,6 +40,13 @@ def _found(db, data: EngagementInput) -> rules.Found:
     return rules.Found(
         entrustee=data.entrustee_party_id is None or q.party_exists(db, data.entrustee_party_id),
         owner=data.owner_user_id is None or sq.user_exists(db, data.owner_user_id))
+
+
+def _event_data(db, engagement_id: int) -> dict:
+    link = q.engagement(db, engagement_id)
+    return {"engagement": link["ref"], "business": link["business_name"], "tier": link["tier"],
+            "entruster": link["entruster_name"], "entrustee": link["entrustee_name"], "work": link["work"],
+            "data_categories": link["data_categories"]}
 
 
 def _ref_taken(db, ref: str, own_id: int | None) -> list[Problem]:
@@ -87,6 +95,9 @@ def create_engagement(ctx: Context, data: EngagementInput) -> int:
         if needs_approval(values["tier"]):
             records.insert(db, "approvals", {"engagement_id": engagement_id, "status": ApprovalStatus.PENDING.value},
                            ctx.actor.username)
+            webhooks.emit(db, Event.APPROVAL_REQUESTED, _event_data(db, engagement_id))
+        if data.status == EngagementStatus.ACTIVE:
+            webhooks.emit(db, Event.ENGAGEMENT_ACTIVATED, _event_data(db, engagement_id))
         due_items.refresh_links(db, [engagement_id])
         return engagement_id
 
@@ -103,6 +114,8 @@ def update_engagement(ctx: Context, engagement_id: int, expected_version: int, d
         raise_if_any(unique(problems))
         values = rules.row_values(data) | ({"ref": data.ref.strip()} if data.ref.strip() else {})
         records.update(db, "engagements", engagement_id, expected_version, values, ctx.actor.username)
+        if data.status == EngagementStatus.ACTIVE and current["status"] != EngagementStatus.ACTIVE:
+            webhooks.emit(db, Event.ENGAGEMENT_ACTIVATED, _event_data(db, engagement_id))
         due_items.refresh_links(db, [engagement_id])
 
 

@@ -12,11 +12,12 @@ from ..domain.chain import ids_in_path
 from ..domain.models import DataCategory
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
+from ..domain.webhooks import Event
 from ..store import records
 from ..store import incident_queries as iq
 from ..store import registry_queries as q
 from .chains import ChainLink, to_links
-from . import revision_cache
+from . import revision_cache, webhooks
 from .context import Context
 
 
@@ -66,8 +67,12 @@ def record_incident(ctx: Context, engagement_id: int, data: IncidentInput) -> in
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
         q.engagement(db, engagement_id)  # raises NotFound
         raise_if_any(rules.check_incident(data, ctx.today))
-        return records.insert(db, "incidents", rules.row_values(_stated(db, engagement_id, data)) |
-                              {"engagement_id": engagement_id}, ctx.actor.username)
+        incident_id = records.insert(db, "incidents", rules.row_values(_stated(db, engagement_id, data)) |
+                                     {"engagement_id": engagement_id}, ctx.actor.username)
+        webhooks.emit(db, Event.INCIDENT_RECORDED, {
+            "incident": incident_id, "engagement": q.engagement(db, engagement_id)["ref"], "title": data.title.strip(),
+            "learned_on": data.learned_on.isoformat()})
+        return incident_id
 
 
 def update_incident(ctx: Context, incident_id: int, expected_version: int, data: IncidentInput) -> None:

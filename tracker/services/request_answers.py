@@ -23,12 +23,14 @@ from ..domain.problems import Problem, RuleViolation, raise_if_any
 from ..domain.questionnaires import AnswerType, QuestionSet
 from ..domain.requests import (OPEN_TO_VENDOR, RequestState, contact_problems, due_problems, forward_problems,
                                transition_problems, vendor_username)
+from ..domain.webhooks import Event
+from ..domain import refs
 from .. import settings as app_settings
 from ..store import connection, records
 from ..store import registry_queries as q
 from ..store import request_queries as rq
 from ..store.settings_queries import settings_of
-from . import attachments, catalogue
+from . import attachments, catalogue, webhooks
 from .context import Actor, Busy, Context
 from .requests import Issued, RequestDraft, attachment_names, insert_request, read_workbook, workbook_file
 from ..store.settings_queries import ORGANISATION_NAME, ORGANISATION_NAME_EN
@@ -229,6 +231,10 @@ def _save(link: VendorLink, expected_version: int, answers: dict[str, Any], uplo
                 values |= {"state": RequestState.ANSWERED.value, "answered_at": _stamp(_now()),
                            "answered_by": answered_by.strip()[:120]}
             records.update(db, "requests", row["id"], expected_version, values, ctx.actor.username)
+            if final:
+                webhooks.emit(db, Event.REQUEST_ANSWERED, {
+                    "request": refs.ref(refs.REQUEST, row["id"]), "set": row["set_id"],
+                    "engagement": q.engagement(db, row["engagement_id"])["ref"], "answered_by": values["answered_by"]})
             dropped = attachments.drop_unnamed(db, ctx, vendor_username(row['id']), named)
     finally:  # committed: the dropped rows' files; rolled back: the files written for nothing
         attachments.discard_files(link.db_path, dropped + [file.sha256 for file in kept.values()])

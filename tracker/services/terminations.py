@@ -9,10 +9,11 @@ from ..domain.models import EngagementStatus
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..domain.terminations import CertificateDraft, check_certificate, closing_problems
+from ..domain.webhooks import Event
 from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import termination_queries as tq
-from . import attachments
+from . import attachments, webhooks
 from .context import Context
 
 
@@ -84,6 +85,9 @@ def close_termination(ctx: Context, termination_id: int, expected_version: int, 
         records.update(db, "terminations", termination_id, expected_version, {
             "closed_on": ctx.today.isoformat(), "override_reason": override_reason.strip() if owed else None},
             ctx.actor.username)
+        webhooks.emit(db, Event.TERMINATION_CLOSED, {
+            "termination": termination_id, "engagement": q.engagement(db, termination["engagement_id"])["ref"],
+            "closed_on": ctx.today.isoformat(), "certificates_missing": owed})
 
 
 def terminations(ctx: Context, open_only: bool = True, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:

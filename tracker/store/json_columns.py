@@ -14,6 +14,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "selection_checks": ("areas", "methods"),
     # answers: {question id: {"v": the question's version, "a": the answer}} (domain/answers.py)
     "requests": ("answers", "effect"),
+    "webhook_endpoints": ("events",),
 }
 
 

@@ -572,6 +572,51 @@ def m015_api_tokens(db: Database) -> None:
                       updated_by TEXT NOT NULL,
                       UNIQUE (user_id, name))""")
 
+
+@migrations()
+def m016_webhooks(db: Database) -> None:
+    """Outbound webhooks: the endpoints an administrator registered, the outbox of events (written
+    in the same transaction as the change), and each delivery with its attempts."""
+    for statement in _WEBHOOKS_DDL:
+        db.execute(statement)
+
+
+_WEBHOOKS_DDL = [
+    """CREATE TABLE webhook_endpoints (
+           id INTEGER PRIMARY KEY,
+           url TEXT NOT NULL,
+           events TEXT NOT NULL,
+           secret TEXT NOT NULL,
+           allow_http INTEGER NOT NULL DEFAULT 0 CHECK (allow_http IN (0, 1)),
+           active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+           version INTEGER NOT NULL DEFAULT 1,
+           created_at TEXT NOT NULL, created_by TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL)""",
+    # message_id: the webhook-id every attempt of every delivery of the event carries
+    """CREATE TABLE webhook_events (
+           id INTEGER PRIMARY KEY,
+           message_id TEXT NOT NULL UNIQUE,
+           type TEXT NOT NULL,
+           payload TEXT NOT NULL,
+           created_at TEXT NOT NULL,
+           dedupe_key TEXT UNIQUE)""",
+    """CREATE TABLE webhook_deliveries (
+           id INTEGER PRIMARY KEY,
+           event_id INTEGER NOT NULL REFERENCES webhook_events(id),
+           endpoint_id INTEGER NOT NULL REFERENCES webhook_endpoints(id),
+           state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+           attempts INTEGER NOT NULL DEFAULT 0,
+           next_attempt_at TEXT,
+           delivered_at TEXT)""",
+    "CREATE INDEX idx_webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at)",
+    """CREATE TABLE webhook_attempts (
+           id INTEGER PRIMARY KEY,
+           delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id),
+           at TEXT NOT NULL,
+           status_code INTEGER,
+           error TEXT)""",
+    "CREATE INDEX idx_webhook_attempts_delivery ON webhook_attempts(delivery_id)",
+]
+
 _REQUESTS_DDL = [
     "ALTER TABLE engagements ADD COLUMN risk_tier_override TEXT"
     " CHECK (risk_tier_override IS NULL OR risk_tier_override IN ('high', 'medium', 'low'))",

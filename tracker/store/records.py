@@ -24,7 +24,7 @@ from ..domain.limits import text_problems
 from ..domain.problems import StaleRecord, raise_if_any
 
 AUDIT_HEAD = connection.AUDIT_HEAD
-_SECRET_COLUMNS = {"password_hash"}  # the trail says that it changed, never what it is
+_SECRET_COLUMNS = {"password_hash", "token_hash", "secret"}  # the trail says that it changed, never what it is
 
 
 _stamp = (0, "")  # (second, its text): thousands of rows are stamped within one second in an import

@@ -112,6 +112,12 @@ def to_expire(db: Database, today: date) -> list[dict]:
                          "AND link_expires_on < ?", [today.isoformat()]))
 
 
+def overdue(db: Database, today: date) -> list[dict]:
+    """Requests still with the vendor past their due date, as listed, oldest due first."""
+    return list(db.query(f"{_LISTED} WHERE r.state IN ('sent', 'opened', 'returned') AND r.due_on < ? "
+                         "ORDER BY r.due_on, r.id", [today.isoformat()]))
+
+
 def near_due(db: Database, until: date) -> list[dict]:
     """Requests a vendor still has to answer, due by ``until`` (past due included), with whom to chase."""
     return list(db.query(f"{_LISTED} WHERE r.state IN ('sent', 'opened', 'returned') AND r.due_on <= ? "
