@@ -305,7 +305,7 @@ def webhook_list(ctx: click.Context) -> None:
 
 
 @webhook.command("deliveries")
-@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--limit", default=50, show_default=True, type=int, help="How many of the latest to list.")
 @click.pass_context
 def webhook_deliveries(ctx: click.Context, limit: int) -> None:
     """The latest deliveries: state, attempts, the last answer."""

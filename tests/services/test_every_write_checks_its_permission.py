@@ -24,7 +24,8 @@ SERVICES = Path(tracker.services.__file__).parent
 # writes that have no signed-in user by nature: signing in, and building a synthetic benchmark registry
 NO_USER_YET = {("users", "sign_in"), ("users", "actor_for_email"), ("synthetic", "build"),
                ("setup", "write_organisation"), ("audit", "seal"),  # these two: setting up a database, before any user
-               ("api_tokens", "context_for")}  # an API call's token, before it acts as its user
+               ("api_tokens", "context_for"),  # an API call's token, before it acts as its user
+               ("webhook_delivery", "deliver_due"), ("webhook_delivery", "emit_due")}  # the app's delivery worker
 # a vendor has no account: its link opens a VendorLink, whose context may answer that request only
 # (a wrong link is refused: test_requests.py)
 BY_LINK = {("request_answers", "open_link")}
