@@ -172,3 +172,40 @@ def test_the_schema_names_every_resource(api):
     paths = api.get("/openapi.json").json()["paths"]
     assert {"/parties", "/businesses", "/engagements", "/engagements/{ref}", "/engagements/{ref}/gaps",
             "/approvals", "/approvals/{ref}/decision", "/requests", "/due-items"} <= set(paths)
+
+
+def test_the_approval_queue_and_due_items_as_csv_with_the_apis_columns(api):
+    import csv
+    import io
+
+    headers = token(api, "privacy")
+    queue = api.get("/approvals", params={"limit": 500}, headers=headers).json()["items"]
+    answer = api.get("/approvals.csv", headers=headers)
+    assert answer.headers["content-type"].startswith("text/csv") and answer.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert [r["ref"] for r in rows] == [a["ref"] for a in queue]
+    assert rows[0]["entrustee.name"] == queue[0]["entrustee"]["name"] and rows[0]["approval.version"]
+    sjis = api.get("/due-items.csv", params={"status": "overdue", "encoding": "shift_jis"}, headers=headers)
+    due = list(csv.DictReader(io.StringIO(sjis.content.decode("cp932"))))
+    overdue = api.get("/due-items", params={"status": "overdue", "limit": 500}, headers=headers).json()["items"]
+    assert [(r["kind"], r["party"]) for r in due] == [(i["kind"], i["party"]) for i in overdue]
+    assert api.get("/due-items.csv", params={"encoding": "ebcdic"}, headers=headers).status_code == 422
+
+
+def test_incidents_with_their_deadlines_and_terminations_with_their_certificates(api):
+    headers = token(api, "manager")
+    listed = api.get("/incidents", params={"include_closed": True}, headers=headers).json()
+    assert listed["total"] >= 1 and all({"reportable", "next_deadline", "notices", "engagement"} <= set(i)
+                                        for i in listed["items"])
+    reportable = [i for i in listed["items"] if i["reportable"] and not i["closed_on"]]
+    assert all(i["final_due"] for i in reportable)
+    from tracker.services import terminations
+
+    officer = Context(api.db_path, Actor("privacy", "Privacy", Role.PRIVACY_OFFICER), TODAY)
+    top = next(i for i in api.get("/engagements", params={"limit": 500, "tier": 1}, headers=headers).json()["items"]
+               if any(e["parent"] == i["ref"] for e in api.get("/engagements", params={"limit": 500},
+                                                               headers=headers).json()["items"]))
+    terminations.end_engagement(officer, engagements.id_of_ref(officer, top["ref"]), TODAY, "契約満了")
+    (ended,) = api.get("/terminations", headers=headers).json()["items"]
+    assert ended["engagement"] == top["ref"] and len(ended["certificates"]) >= 2  # the link and those below
+    assert {c["engagement"] for c in ended["certificates"]} >= {top["ref"]}

@@ -4,14 +4,15 @@ services the screens call: the rules and permission checks are theirs, not this 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from ..domain import refs
 from ..domain.schedule import DueStatus
-from ..services import approvals, chains, engagements, gaps, parties, requests, schedule
+from ..services import (approvals, chains, engagements, feeds, gaps, incidents, parties, requests, schedule,
+                        terminations)
 from ..services.businesses import list_businesses
 from ..services.chains import ChainLink
 from ..services.context import Context
@@ -22,6 +23,7 @@ router = APIRouter()
 Acting = Annotated[Context, Depends(acting)]
 Limit = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT, description="Items per page (at most 500).")]
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
+Encoding = Annotated[Literal["utf-8", "shift_jis"], Query(description="utf-8 (with its mark) or shift_jis")]
 
 
 def _position(cursor: str | None) -> int:
@@ -106,11 +108,30 @@ def engagement_gaps(ctx: Acting, ref: str) -> dict:
 
 @router.get("/approvals", tags=["approvals"])
 def approval_queue(ctx: Acting, limit: Limit = 100, cursor: Cursor = None) -> dict:
-    """Re-delegations waiting for a decision, deepest first; each with the approval's version (give
+    """Re-delegations waiting for a decision, oldest first; each with the approval's version (give
     it back in If-Match to decide)."""
     offset = _position(cursor)
     links, total = approvals.approval_queue(ctx, limit=limit, offset=offset)
     return paging.page(_with_parents(ctx, links), offset + limit if offset + limit < total else None) | {"total": total}
+
+
+APPROVAL_COLUMNS = ["ref", "business.id", "business.name", "tier", "parent", "entruster.id", "entruster.name",
+                    "entrustee.id", "entrustee.name", "work", "status", "data_categories", "path", "approval.status",
+                    "approval.version", "findings"]
+
+
+@router.get("/approvals.csv", tags=["approvals"], response_class=Response)
+def approval_queue_csv(ctx: Acting, encoding: Encoding = "utf-8") -> Response:
+    """The whole approval queue as CSV, the same columns as GET /approvals (nested: "business.name"),
+    for workflow tools that import CSV (X-point's bulk 申請); encoding=shift_jis for older ones."""
+    links, _ = approvals.approval_queue(ctx, limit=100_000)
+    return _csv(feeds.csv_of(_with_parents(ctx, links), APPROVAL_COLUMNS, encoding), "approvals.csv", encoding)
+
+
+def _csv(data: bytes, name: str, encoding: str) -> Response:
+    charset = "utf-8" if encoding == "utf-8" else "shift_jis"
+    return Response(data, media_type=f"text/csv; charset={charset}",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 class Decision(BaseModel):
@@ -175,6 +196,14 @@ def create_request(ctx: Acting, body: NewRequest, request: Request) -> dict:
     return {"id": refs.ref(refs.REQUEST, issued.request_id), "link": issued.link}
 
 
+def _due(rows: list[dict]) -> list[dict]:
+    return [{"kind": r["kind"], "due_on": r["due_on"], "status": r["status"], "party": r["party_name"],
+             "engagement": r["engagement_ref"], "business": r["business_name"], "tier": r["tier"]} for r in rows]
+
+
+DUE_COLUMNS = ["kind", "due_on", "status", "party", "engagement", "business", "tier"]
+
+
 @router.get("/due-items", tags=["schedule"])
 def due_items(ctx: Acting, limit: Limit = 100, cursor: Cursor = None,
               status: Annotated[list[DueStatus] | None, Query()] = None) -> dict:
@@ -182,7 +211,43 @@ def due_items(ctx: Acting, limit: Limit = 100, cursor: Cursor = None,
     status today (overdue, due_soon, upcoming)."""
     offset = _position(cursor)
     rows, total = schedule.due_page(ctx, limit=limit, offset=offset, statuses=status or None)
-    items = [{"kind": r["kind"], "due_on": r["due_on"], "status": r["status"], "party": r["party_name"],
-              "engagement": r["engagement_ref"], "business": r["business_name"], "tier": r["tier"]}
+    return paging.page(_due(rows), offset + limit if offset + limit < total else None) | {"total": total}
+
+
+@router.get("/due-items.csv", tags=["schedule"], response_class=Response)
+def due_items_csv(ctx: Acting, status: Annotated[list[DueStatus] | None, Query()] = None,
+                  encoding: Encoding = "utf-8") -> Response:
+    """Every due item as CSV, the same columns as GET /due-items."""
+    rows, _ = schedule.due_page(ctx, limit=None, statuses=status or None)
+    return _csv(feeds.csv_of(_due(rows), DUE_COLUMNS, encoding), "due-items.csv", encoding)
+
+
+@router.get("/incidents", tags=["incidents"])
+def list_incidents(ctx: Acting, include_closed: bool = False) -> dict:
+    """Breach incidents, open ones first by their next deadline: whether reportable to the PPC and
+    why, the deadlines (preliminary report window, final report), and the notices owed up the chain."""
+    views, total = incidents.incidents_list(ctx, include_closed=include_closed, limit=None)
+    return {"total": total, "items": [{
+        "id": v.row["id"], "engagement": v.link.ref, "entrustee": v.link.entrustee_name, "title": v.row["title"],
+        "learned_on": v.row["learned_on"], "closed_on": v.row["closed_on"],
+        "reportable": v.classification.reportable, "reasons": [r.value for r in v.classification.reasons],
+        "preliminary_due": v.deadlines.preliminary.closes.isoformat() if v.deadlines.preliminary else None,
+        "final_due": v.deadlines.final.isoformat() if v.deadlines.final else None,
+        "next_deadline": v.next_deadline.isoformat() if v.next_deadline else None,
+        "next_deadline_kind": v.next_deadline_kind,
+        "notices": [{"from": n.from_name, "to": n.to_name, "state": n.notice.state(ctx.today),
+                     "notified_on": n.notice.notified_on.isoformat() if n.notice.notified_on else None}
+                    for n in v.notices]} for v in views]}
+
+
+@router.get("/terminations", tags=["terminations"])
+def list_terminations(ctx: Acting, include_closed: bool = False, limit: Limit = 100, cursor: Cursor = None) -> dict:
+    """Ended engagements and the deletion certificates owed by each link below them (received or not)."""
+    offset = _position(cursor)
+    rows, total = terminations.terminations(ctx, open_only=not include_closed, limit=limit, offset=offset)
+    items = [{"id": r["id"], "engagement": r["engagement_ref"], "entrustee": r["entrustee_name"],
+              "business": r["business_name"], "ended_on": r["ended_on"], "closed_on": r["closed_on"],
+              "certificates": [{"engagement": c["engagement_ref"], "party": c["party_name"], "tier": c["tier"],
+                                "received_on": c["received_on"], "method": c["method"]} for c in r["certificates"]]}
              for r in rows]
     return paging.page(items, offset + limit if offset + limit < total else None) | {"total": total}

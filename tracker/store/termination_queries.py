@@ -26,13 +26,14 @@ def page(db: Database, open_only: bool, limit: int, offset: int) -> tuple[list[d
     where = "t.closed_on IS NULL" if open_only else "1"
     total = db.execute(f"SELECT count(*) FROM terminations t WHERE {where}").fetchone()[0]
     rows = list(db.query(
-        f"""SELECT t.*, e.work, e.tier, e.business_id, p.name AS entrustee_name, b.name AS business_name
+        f"""SELECT t.*, e.ref AS engagement_ref, e.work, e.tier, e.business_id, p.name AS entrustee_name,
+                   b.name AS business_name
             FROM terminations t JOIN engagements e ON e.id = t.engagement_id
             JOIN parties p ON p.id = e.entrustee_party_id JOIN businesses b ON b.id = e.business_id
             WHERE {where} ORDER BY t.closed_on IS NOT NULL, t.ended_on, t.id LIMIT ? OFFSET ?""", [limit, offset]))
     ids = [r["id"] for r in rows]
     certificates = list(db.query(
-        f"""SELECT c.*, p.name AS party_name, e.tier, e.work FROM deletion_certificates c
+        f"""SELECT c.*, p.name AS party_name, e.ref AS engagement_ref, e.tier, e.work FROM deletion_certificates c
             JOIN parties p ON p.id = c.party_id JOIN engagements e ON e.id = c.engagement_id
             WHERE c.termination_id IN ({','.join('?' * len(ids))}) ORDER BY e.path_key""", ids)) if ids else []
     for row in rows:
