@@ -7,9 +7,11 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ..domain import refs
+from ..domain.chain import ids_in_path
 from ..domain.schedule import DueStatus
 from ..services import (approvals, chains, engagements, feeds, gaps, incidents, parties, requests, schedule,
                         terminations)
@@ -52,21 +54,26 @@ def _link(link: ChainLink, refs_by_id: dict[int, str] | None = None) -> dict:
 
 
 def _with_parents(ctx: Context, links: list[ChainLink]) -> list[dict]:
-    parent_ids = {link.parent_id for link in links if link.parent_id}
     known = {link.id: link.ref for link in links}
-    missing = parent_ids - set(known)
+    missing = [link.parent_id for link in links if link.parent_id and link.parent_id not in known]
     if missing:
-        known |= {i: engagements.get_engagement(ctx, i)["ref"] for i in missing}
+        known |= engagements.refs_of(ctx, missing)
     return [_link(link, known) for link in links]
 
 
+def _json(body: dict, headers: dict | None = None) -> JSONResponse:
+    """The body as JSON as it is (the API's dicts hold JSON types only: FastAPI's encoder walk, two
+    thirds of a page's time, is skipped)."""
+    return JSONResponse(body, headers=headers)
+
+
 @router.get("/parties", tags=["registry"])
-def list_parties(ctx: Acting, limit: Limit = 100, cursor: Cursor = None) -> dict:
+def list_parties(ctx: Acting, limit: Limit = 100, cursor: Cursor = None) -> JSONResponse:
     """The parties of the registry (processors, sub-processors, re-subcontractors), by id."""
     rows = parties.parties_after(ctx, _position(cursor), limit)
     items = [{"id": r["id"], "name": r["name"], "name_en": r["name_en"], "corporate_number": r["corporate_number"],
               "country": r["country"], "address": r["address"], "version": r["version"]} for r in rows]
-    return paging.page(items, rows[-1]["id"] if len(rows) == limit else None)
+    return _json(paging.page(items, rows[-1]["id"] if len(rows) == limit else None))
 
 
 @router.get("/businesses", tags=["registry"])
@@ -78,12 +85,26 @@ def businesses(ctx: Acting) -> dict:
 
 @router.get("/engagements", tags=["registry"])
 def list_engagements(ctx: Acting, limit: Limit = 100, cursor: Cursor = None, business_id: int | None = None,
-                     tier: int | None = None, status: str = "", party_id: int | None = None) -> dict:
+                     tier: int | None = None, status: str = "", party_id: int | None = None) -> JSONResponse:
     """Every link of every delegation chain, by id: its ledger number, place (tier, parent, path from
     us), parties, data and re-delegation approval."""
-    links = chains.links_after(ctx, _position(cursor), limit, business_id=business_id, tier=tier, status=status,
-                               party_id=party_id)
-    return paging.page(_with_parents(ctx, links), links[-1].id if len(links) == limit else None)
+    rows, on_paths = chains.rows_after(ctx, _position(cursor), limit, business_id=business_id, tier=tier,
+                                       status=status, party_id=party_id)
+    items = [_row(r, on_paths) for r in rows]
+    return _json(paging.page(items, rows[-1]["id"] if len(rows) == limit else None))
+
+
+def _row(r: dict, on_paths: dict[int, dict]) -> dict:
+    path = [on_paths[i] for i in ids_in_path(r["path_key"])]
+    return {"ref": r["ref"], "business": {"id": r["business_id"], "name": r["business_name"]}, "tier": r["tier"],
+            "parent": path[-2]["ref"] if len(path) > 1 else None,
+            "entruster": {"id": r["entruster_party_id"], "name": r["entruster_name"]} if r["entruster_party_id"] else None,
+            "entrustee": {"id": r["entrustee_party_id"], "name": r["entrustee_name"]}, "work": r["work"],
+            "status": r["status"], "data_categories": r["data_categories"],
+            "processing_countries": r["processing_countries"], "storage_countries": r["storage_countries"],
+            "individuals_count": r["individuals_count"], "path": [p["entrustee_name"] for p in path],
+            "approval": {"status": r["approval_status"], "version": r["approval_version"]}
+            if r["approval_id"] else None, "version": r["version"]}
 
 
 @router.get("/engagements/{ref}", tags=["registry"])

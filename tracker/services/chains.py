@@ -103,11 +103,14 @@ def chains_of_party(ctx: Context, party_id: int, limit: int = 50, offset: int = 
 
 
 
-def links_after(ctx: Context, after_id: int, limit: int, **filters) -> list[ChainLink]:
-    """Up to ``limit`` links by id after ``after_id`` (filters: business_id, tier, status, party_id),
-    as the chain shows them."""
+def rows_after(ctx: Context, after_id: int, limit: int, **filters) -> tuple[list[dict], dict[int, dict]]:
+    """Up to ``limit`` link rows by id after ``after_id`` (filters: business_id, tier, status,
+    party_id), and the links on their paths (id → ref, entrustee name): a page for another system,
+    read in three queries."""
     with ctx.read() as db:
-        return to_links(db, q.engagements_after(db, after_id, limit, **filters))
+        rows = q.engagements_after(db, after_id, limit, **filters)
+        on_paths = q.path_entrustees(db, [r["path_key"] for r in rows])
+    return rows, on_paths
 
 
 def link(ctx: Context, engagement_id: int) -> ChainLink:

@@ -54,6 +54,12 @@ def _ref_taken(db, ref: str, own_id: int | None) -> list[Problem]:
     return [] if holder in (None, own_id) else [Problem("ref", "error.engagement.ref_taken", {"ref": ref.strip()})]
 
 
+def refs_of(ctx: Context, ids: list[int]) -> dict[int, str]:
+    """Link id → its ledger number, for these ids (one read)."""
+    with ctx.read() as db:
+        return q.refs_of(db, sorted(set(ids)))
+
+
 def id_of_ref(ctx: Context, text: str) -> int | None:
     """The link ``text`` names as printed: its ledger number (any case), else its internal number
     (E12 or 12) when no ledger number is that text; None when it names none."""

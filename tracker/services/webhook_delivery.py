@@ -33,9 +33,13 @@ TIMEOUT_SECONDS = 10
 Sender = Callable[[str, bytes, dict[str, str]], int]  # url, body, headers → the receiver's status
 
 
-def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST without following redirects (a redirect could lead to an address the guard refuses)."""
-    return httpx.post(url, content=body, headers=headers, timeout=TIMEOUT_SECONDS, follow_redirects=False).status_code
+def http_sender(client: httpx.Client) -> Sender:
+    """POST through ``client`` without following redirects (a redirect could lead to an address the
+    guard refuses); one client per run keeps connections to the same receiver open."""
+    def send(url: str, body: bytes, headers: dict[str, str]) -> int:
+        return client.post(url, content=body, headers=headers, timeout=TIMEOUT_SECONDS,
+                           follow_redirects=False).status_code
+    return send
 
 
 def resolves_to_allowed(url: str, private_hosts: frozenset[str]) -> bool:
@@ -49,30 +53,41 @@ def resolves_to_allowed(url: str, private_hosts: frozenset[str]) -> bool:
     return bool(found) and all(rules.address_allowed(info[4][0], parts.hostname, private_hosts) for info in found)
 
 
-def deliver_due(db_path: Path, now: datetime | None = None, send: Sender = http_post, limit: int = 50) -> int:
-    """Send the deliveries due now (at most ``limit``); returns how many were tried."""
+def deliver_due(db_path: Path, now: datetime | None = None, send: Sender | None = None, limit: int = 50) -> int:
+    """Send the deliveries due now (at most ``limit``), recording every attempt in one transaction
+    at the end; returns how many were tried."""
     now = now or datetime.now(UTC)
     with connection.writing(db_path) as db:
         due = wq.claim_due(db, _iso(now), _iso(now + LEASE), limit)
+    if not due:
+        return 0
     private_hosts = app_settings.load().webhook_private_hosts
-    for delivery in due:
-        status, error = _try(delivery, now, send, private_hosts)
-        if status is not None and 200 <= status < 300:
-            state, next_at = "delivered", None
-        else:
-            again = None if error == "address not allowed" else rules.next_attempt(
-                datetime.fromisoformat(delivery["created_at"]), delivery["attempts"] + 1, now)
-            state, next_at = ("pending", _iso(again)) if again else ("failed", None)
-        with connection.writing(db_path) as db:
-            wq.record_attempt(db, delivery["id"], _iso(now), status, error, state, next_at)
+    allowed: dict[str, bool] = {}  # host → resolves to allowed addresses, looked up once a run
+    outcomes = []
+    with httpx.Client() as client:
+        sender = send or http_sender(client)
+        for delivery in due:
+            url = delivery["url"]
+            if url not in allowed:
+                allowed[url] = resolves_to_allowed(url, private_hosts)
+            status, error = _try(delivery, now, sender, allowed[url])
+            if status is not None and 200 <= status < 300:
+                state, next_at = "delivered", None
+            else:
+                again = None if error == "address not allowed" else rules.next_attempt(
+                    datetime.fromisoformat(delivery["created_at"]), delivery["attempts"] + 1, now)
+                state, next_at = ("pending", _iso(again)) if again else ("failed", None)
+            outcomes.append((delivery["id"], status, error, state, next_at))
+    with connection.writing(db_path) as db:
+        for delivery_id, status, error, state, next_at in outcomes:
+            wq.record_attempt(db, delivery_id, _iso(now), status, error, state, next_at)
     return len(due)
 
 
-def _try(delivery: dict, now: datetime, send: Sender, private_hosts: frozenset[str]) -> tuple[int | None, str | None]:
+def _try(delivery: dict, now: datetime, send: Sender, address_allowed: bool) -> tuple[int | None, str | None]:
     if not delivery["active"]:
         return None, "endpoint paused"
-    problems = rules.target_problems(delivery["url"], bool(delivery["allow_http"]))
-    if problems or not resolves_to_allowed(delivery["url"], private_hosts):
+    if rules.target_problems(delivery["url"], bool(delivery["allow_http"])) or not address_allowed:
         return None, "address not allowed"
     body = delivery["payload"].encode("utf-8")
     headers = {"content-type": "application/json", "webhook-id": delivery["message_id"],

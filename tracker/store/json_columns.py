@@ -27,11 +27,15 @@ def encoded(table: str, values: dict[str, Any]) -> dict[str, Any]:
             for k, v in values.items()}
 
 
+# columns that hold a list of codes (few distinct values: decoded once per distinct text)
+_LISTS = {("engagements", c) for c in COLUMNS["engagements"]} | {("addenda", "clause_ids"), ("selection_checks", "methods")}
+
+
 def decoded(table: str, row: dict[str, Any]) -> dict[str, Any]:
     """``row`` (changed in place and returned) with the table's JSON columns as Python values."""
     for column in COLUMNS.get(table, ()):
         if isinstance(row.get(column), str):
-            row[column] = json.loads(row[column])
+            row[column] = list(listed(row[column])) if (table, column) in _LISTS else json.loads(row[column])
     return row
 
 

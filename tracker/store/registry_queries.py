@@ -219,7 +219,7 @@ def path_entrustees(db: Database, path_keys: list[str]) -> dict[int, Row]:
     return {
         r["id"]: r
         for r in db.query(
-            f"""SELECT e.id, e.entrustee_party_id, p.name AS entrustee_name FROM engagements e
+            f"""SELECT e.id, e.ref, e.entrustee_party_id, p.name AS entrustee_name FROM engagements e
                 JOIN parties p ON p.id = e.entrustee_party_id WHERE e.id IN ({marks})""",
             ids,
         )
@@ -306,6 +306,13 @@ def engagements_after(db: Database, after_id: int, limit: int, *, business_id: i
 def parties_after(db: Database, after_id: int, limit: int) -> list[Row]:
     """Up to ``limit`` parties with an id above ``after_id``, by id."""
     return list(db.query("SELECT * FROM parties WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit]))
+
+
+def refs_of(db: Database, ids: list[int]) -> dict[int, str]:
+    """Link id → its ledger number, for these ids."""
+    if not ids:
+        return {}
+    return dict(db.execute(f"SELECT id, ref FROM engagements WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall())
 
 
 def engagement_id_by_ref(db: Database, ref: str) -> int | None:
