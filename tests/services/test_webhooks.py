@@ -8,6 +8,7 @@ import http.server
 import threading
 from datetime import datetime, timedelta, UTC
 
+import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
@@ -191,3 +192,26 @@ def test_an_overdue_request_is_told_once(demo_ctx):
     before = webhook_delivery.emit_due(demo_ctx.db_path, TODAY + timedelta(days=5))
     assert before >= 1
     assert webhook_delivery.emit_due(demo_ctx.db_path, TODAY + timedelta(days=6)) == 0
+
+
+def test_a_worker_killed_mid_run_leaves_every_event_to_be_sent_again_under_its_own_id(demo_ctx, listed, receiver):
+    webhooks.add_endpoint(_admin(demo_ctx.db_path), receiver.url, ["approval.decided"], allow_http=True)
+    with connection.writing(demo_ctx.db_path) as db:
+        for n in range(5):
+            webhooks.emit(db, webhooks.rules.Event.APPROVAL_DECIDED, {"engagement": f"E{n}"})
+    sent = []
+
+    def dies_on_the_third(url, body, headers):
+        if len(sent) == 2:
+            raise KeyboardInterrupt  # the process killed in the middle of a run
+        sent.append(headers["webhook-id"])
+        return webhook_delivery.http_sender(httpx.Client())(url, body, headers)
+
+    now = datetime.now(UTC)
+    with pytest.raises(KeyboardInterrupt):
+        webhook_delivery.deliver_due(demo_ctx.db_path, now, send=dies_on_the_third)
+    assert webhook_delivery.deliver_due(demo_ctx.db_path, now + timedelta(seconds=30)) == 0  # leased meanwhile
+    webhook_delivery.deliver_due(demo_ctx.db_path, now + timedelta(seconds=61))
+    ids = [h["webhook-id"] for h, _ in receiver.received]
+    assert len(set(ids)) == 5 and len(ids) == 7  # every event delivered; the two resent with the same id
+    assert all(d["state"] == "delivered" for d in _deliveries(demo_ctx.db_path))
