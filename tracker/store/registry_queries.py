@@ -296,11 +296,19 @@ def business_named(db: Database, name: str) -> int | None:
 
 def engagements_after(db: Database, after_id: int, limit: int, *, business_id: int | None = None,
                       tier: int | None = None, status: str = "", party_id: int | None = None) -> list[Row]:
-    """Up to ``limit`` links with an id above ``after_id``, by id, matching every filter given (the
-    API's pages: a page is found through the primary key, however deep)."""
+    """Up to ``limit`` links with an id above ``after_id``, by id, matching every filter given, with
+    the columns another system reads (the API's pages: a page is found through the primary key,
+    however deep)."""
     where, params = conditions([("e.id > ?", after_id), *((f"{column} = ?", value or None) for column, value in (
         ("e.business_id", business_id), ("e.tier", tier), ("e.status", status), ("e.entrustee_party_id", party_id)))])
-    return _links(db.query(f"{_ENGAGEMENT_SELECT} WHERE {where} ORDER BY e.id LIMIT ?", [*params, limit]))
+    return _links(db.query(f"""
+        SELECT e.id, e.ref, e.business_id, b.name AS business_name, e.tier, e.path_key, e.entruster_party_id,
+               er.name AS entruster_name, e.entrustee_party_id, ee.name AS entrustee_name, e.work, e.status,
+               e.data_categories, e.processing_countries, e.storage_countries, e.individuals_count, e.version,
+               a.id AS approval_id, a.status AS approval_status, a.version AS approval_version
+        FROM engagements e JOIN businesses b ON b.id = e.business_id JOIN parties ee ON ee.id = e.entrustee_party_id
+        LEFT JOIN parties er ON er.id = e.entruster_party_id LEFT JOIN approvals a ON a.engagement_id = e.id
+        WHERE {where} ORDER BY e.id LIMIT ?""", [*params, limit]))
 
 
 def parties_after(db: Database, after_id: int, limit: int) -> list[Row]:
