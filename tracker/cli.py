@@ -24,6 +24,20 @@ def _context(ctx: click.Context) -> Context:
     return Context(db_path=ctx.obj["db"], actor=SYSTEM, today=config.today())
 
 
+def _as_admin(ctx: click.Context) -> Context:
+    """The command line acting as an administrator (user accounts, tokens, webhooks)."""
+    return Context(ctx.obj["db"], CLI_ADMIN, config.today())
+
+
+def _refused(violation) -> None:
+    """Each broken rule on standard error, by field, then exit 1: nothing was saved."""
+    from .i18n import describe
+
+    for problem in violation.problems:
+        click.echo(f"Error: {problem.field}: {describe(problem, 'en')}", err=True)
+    sys.exit(1)
+
+
 def _context_of(ctx: click.Context, username: str) -> Context:
     """Acting as a registered user: their role's permissions apply, and the trail names them."""
     from .services.users import actor_for_username
@@ -193,7 +207,6 @@ def user_add(ctx: click.Context, username: str, role: str, display_name: str | N
              password_stdin: bool) -> None:
     """Create a user, e.g. the first administrator: tracker user add alice --role admin."""
     from .domain.problems import RuleViolation
-    from .i18n import describe
     from .services import users
 
     setup.initialise(ctx.obj["db"])
@@ -205,9 +218,7 @@ def user_add(ctx: click.Context, username: str, role: str, display_name: str | N
         users.create_user(Context(ctx.obj["db"], CLI_ADMIN),
                           users.UserInput(username, display_name or username, role, email, password))
     except RuleViolation as violation:
-        for problem in violation.problems:
-            click.echo(f"Error: {problem.field}: {describe(problem, 'en')}", err=True)
-        sys.exit(1)
+        _refused(violation)
     click.echo(f"User {username} ({role}) created.")
 
 
@@ -225,18 +236,15 @@ def token() -> None:
 def token_create(ctx: click.Context, username: str, name: str, read_only: bool, days: int) -> None:
     """Make a token and print it: it is shown this once (only its hash is kept)."""
     from .domain.problems import NotFound, RuleViolation
-    from .i18n import describe
     from .services import api_tokens
 
     try:
-        issued = api_tokens.create_token(Context(ctx.obj["db"], CLI_ADMIN, config.today()), name, read_only, days,
+        issued = api_tokens.create_token(_as_admin(ctx), name, read_only, days,
                                          username=username)
     except NotFound:
         raise click.BadParameter(f"no user named {username!r}", param_hint="--user") from None
     except RuleViolation as violation:
-        for problem in violation.problems:
-            click.echo(f"Error: {problem.field}: {describe(problem, 'en')}", err=True)
-        sys.exit(1)
+        _refused(violation)
     click.echo(issued.secret)
     click.echo(f"Token {issued.token_id} for {username}{' (read-only)' if read_only else ''}, "
                f"works until {issued.expires_on.isoformat()}; shown once, keep it now.", err=True)
@@ -250,7 +258,7 @@ def token_list(ctx: click.Context, username: str) -> None:
     from .services import api_tokens
 
     click.echo("id\tname\tread only\texpires on\trevoked at\tlast used at")
-    for t in api_tokens.tokens_of(Context(ctx.obj["db"], CLI_ADMIN, config.today()), username):
+    for t in api_tokens.tokens_of(_as_admin(ctx), username):
         click.echo(f"{t['id']}\t{t['name']}\t{'yes' if t['read_only'] else 'no'}\t{t['expires_on']}\t"
                    f"{t['revoked_at'] or ''}\t{t['last_used_at'] or ''}")
 
@@ -262,7 +270,7 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
     """Stop a token at once."""
     from .services import api_tokens
 
-    api_tokens.revoke(Context(ctx.obj["db"], CLI_ADMIN, config.today()), token_id)
+    api_tokens.revoke(_as_admin(ctx), token_id)
     click.echo(f"Token {token_id} revoked.")
 
 
@@ -280,15 +288,12 @@ def webhook() -> None:
 def webhook_add(ctx: click.Context, url: str, events: tuple[str, ...], allow_http: bool) -> None:
     """Register an endpoint; prints its signing secret, shown this once."""
     from .domain.problems import RuleViolation
-    from .i18n import describe
     from .services import webhooks
 
     try:
-        made = webhooks.add_endpoint(Context(ctx.obj["db"], CLI_ADMIN, config.today()), url, list(events), allow_http)
+        made = webhooks.add_endpoint(_as_admin(ctx), url, list(events), allow_http)
     except RuleViolation as violation:
-        for problem in violation.problems:
-            click.echo(f"Error: {problem.field}: {describe(problem, 'en')}", err=True)
-        sys.exit(1)
+        _refused(violation)
     click.echo(made.secret)
     click.echo(f"Endpoint {made.endpoint_id} registered; verify deliveries with this secret (shown once).", err=True)
 
@@ -300,7 +305,7 @@ def webhook_list(ctx: click.Context) -> None:
     from .services import webhooks
 
     click.echo("id\turl\tevents\tactive")
-    for e in webhooks.endpoints(Context(ctx.obj["db"], CLI_ADMIN, config.today())):
+    for e in webhooks.endpoints(_as_admin(ctx)):
         click.echo(f"{e['id']}\t{e['url']}\t{','.join(e['events'])}\t{'yes' if e['active'] else 'no'}")
 
 
@@ -312,7 +317,7 @@ def webhook_deliveries(ctx: click.Context, limit: int) -> None:
     from .services import webhooks
 
     click.echo("id\tevent\twebhook-id\tstate\tattempts\tlast status\tlast error\turl")
-    for d in webhooks.deliveries(Context(ctx.obj["db"], CLI_ADMIN, config.today()), limit):
+    for d in webhooks.deliveries(_as_admin(ctx), limit):
         click.echo(f"{d['id']}\t{d['type']}\t{d['message_id']}\t{d['state']}\t{d['attempts']}\t"
                    f"{d['last_status'] or ''}\t{d['last_error'] or ''}\t{d['url']}")
 
@@ -324,7 +329,7 @@ def webhook_resend(ctx: click.Context, delivery_id: int) -> None:
     """Send a delivery again (the same webhook-id) with the next delivery run."""
     from .services import webhooks
 
-    webhooks.send_again(Context(ctx.obj["db"], CLI_ADMIN, config.today()), delivery_id)
+    webhooks.send_again(_as_admin(ctx), delivery_id)
     click.echo(f"Delivery {delivery_id} queued again.")
 
 
