@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
+# make run HOST=0.0.0.0: every interface (other machines may connect)
+HOST   ?= localhost
 # Test files run on two workers: a browser test spends most of its time waiting for the page,
 # so two files at once share this 2-core machine well (each file keeps its own app server).
 TEST_WORKERS ?= 2
@@ -24,7 +26,7 @@ $(STAMP): pyproject.toml
 
 # the screens and the API (/api/v1) in one process on one port
 run: $(STAMP)
-	$(BIN)/tracker serve --port $(PORT)
+	$(BIN)/tracker serve --host $(HOST) --port $(PORT)
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download is not reachable
 # here); LibreOffice prints the generated workbooks and documents to PDF for the tests that read
