@@ -31,8 +31,7 @@ def problem(request: Request, status: int, kind: str, detail: str = "", errors: 
         body["detail"] = detail
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers,
-                        )
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def _field_errors(request: Request, problems: list[Problem]) -> list[dict]:
