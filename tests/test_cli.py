@@ -220,3 +220,16 @@ def test_a_link_is_named_by_its_ledger_number_on_the_command_line(tmp_path):
     assert "\tIT-2024-003\tベータ株式会社\t" in listed.output
     wrong = runner.invoke(main, ["--db", db, "request", "new", "IT-2024-999", "--set", "annual_report"])
     assert wrong.exit_code == 2 and "is no engagement's ledger number" in wrong.output
+
+
+def test_where_we_depend_on_a_company_from_the_command_line(tmp_path):
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "init", "--demo"]).exit_code == 0
+    shown = runner.invoke(main, ["--db", db, "party", "show", "株式会社ペイロールサービス東日本", "--chains"])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert lines[0].startswith("株式会社ペイロールサービス東日本\t") and "businesses" in lines[1]
+    assert lines[2].startswith("business\ttiers") and len(lines) >= 4
+    missing = runner.invoke(main, ["--db", db, "party", "show", "存在しない会社"])
+    assert missing.exit_code == 2 and "no party" in missing.output

@@ -223,6 +223,37 @@ def user_add(ctx: click.Context, username: str, role: str, display_name: str | N
 
 
 @main.group()
+def party() -> None:
+    """Parties of the registry (processors, sub-processors, re-subcontractors)."""
+
+
+@party.command("show")
+@click.argument("who")
+@click.option("--chains", is_flag=True, help="Also every business where we depend on it, with its data and approvals.")
+@click.pass_context
+def party_show(ctx: click.Context, who: str, chains: bool) -> None:
+    """A party by its 法人番号, its exact name, or its number; with --chains, where we depend on it."""
+    from .services import concentration, parties
+
+    context = _context(ctx)
+    party_id = parties.id_of(context, who)
+    if party_id is None:
+        raise click.BadParameter(f"no party {who!r} (give its 法人番号, exact name or number)", param_hint="WHO")
+    row = parties.get_party(context, party_id)
+    click.echo(f"{row['name']}\t{row['corporate_number'] or ''}\t{row['country']}\t{row['address'] or ''}")
+    if not chains:
+        return
+    seen = concentration.of_party(context, party_id)
+    click.echo(f"{len(seen.businesses)} businesses, {seen.links} links, {seen.individuals:,} individuals "
+               f"(each business once), countries {', '.join(seen.countries) or '-'}, {seen.unapproved} without approval")
+    click.echo("business\ttiers\tlinks\tmy number\tsensitive\tindividuals\tcountries\tapproved\twith gaps")
+    for b in seen.businesses:
+        click.echo(f"{b.business_name}\t{b.tiers[0]}-{b.tiers[1]}\t{b.links}\t{'yes' if b.my_number else 'no'}\t"
+                   f"{'yes' if b.sensitive else 'no'}\t{b.individuals or ''}\t{','.join(b.countries)}\t"
+                   f"{b.approved}/{b.needing_approval}\t{b.with_gaps}")
+
+
+@main.group()
 def token() -> None:
     """Personal API tokens (Authorization: Bearer …): each acts as its user, with the user's role."""
 

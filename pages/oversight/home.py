@@ -6,7 +6,7 @@ import streamlit as st
 
 from tracker.domain.schedule import DueStatus
 from tracker.services import approvals, attention, gaps, incidents, requests, schedule, selection, setup, terminations
-from tracker.ui import figures, labels
+from tracker.ui import concentration_view, figures, labels
 from tracker.ui.figures import PROBLEM, WAITING, Figure
 from tracker.ui.session import context, lang, show_flash, tr, tr_md
 from tracker.ui.text import md, md_short
@@ -98,3 +98,5 @@ for link in waiting:
 if waiting:
     st.page_link(screen("pages/oversight/approvals.py"), label=f"{tr('home.go_approvals')} ({state.pending_approvals})",
                  icon=":material/task_alt:")
+
+concentration_view.most_depended_on(ctx)

@@ -102,7 +102,6 @@ def chains_of_party(ctx: Context, party_id: int, limit: int = 50, offset: int = 
         return to_links(db, rows), total
 
 
-
 def rows_after(ctx: Context, after_id: int, limit: int, **filters) -> tuple[list[dict], dict[int, dict]]:
     """Up to ``limit`` link rows by id after ``after_id`` (filters: business_id, tier, status,
     party_id), and the links on their paths (id → ref, entrustee name): a page for another system,

@@ -182,7 +182,7 @@ class _Importer:
             found = q.party_by_corporate_number(self.db, number)
             if found:
                 return found["id"]
-        return iq.party_named(self.db, text.strip())
+        return q.party_named(self.db, text.strip())
 
     def stored_ref(self, ref: str | None) -> int | None:
         """An engagement already in the registry, named by its ledger number (IT-2024-003, E12) as

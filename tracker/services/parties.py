@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+from ..domain.corporate_number import normalise
 from ..domain.party_rules import PartyDraft, check_party, normalised
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
@@ -65,6 +66,17 @@ def search_parties(ctx: Context, text: str = "", country: str = "", limit: int =
     """One page of parties matching name, kana or corporate number; returns (rows, total)."""
     with ctx.read() as db:
         return q.parties_page(db, text=text, country=country, limit=limit, offset=offset)
+
+
+def id_of(ctx: Context, who: str) -> int | None:
+    """The party ``who`` names: its 法人番号, its exact name, or its number (None: none does)."""
+    text = who.strip()
+    with ctx.read() as db:
+        number = normalise(text)
+        found = q.party_by_corporate_number(db, number) if number.isdigit() and len(number) == 13 else None
+        if found is None:
+            found = q.find_party(db, q.party_named(db, text) or (int(text) if text.isdigit() else 0))
+    return found["id"] if found else None
 
 
 def parties_after(ctx: Context, after_id: int, limit: int) -> list[dict]:

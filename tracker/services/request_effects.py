@@ -99,7 +99,7 @@ def _party_for(ctx: Context, entry: dict) -> int:
     number = (entry.get("corporate_number") or "").strip()
     with ctx.read() as db:
         found = q.party_by_corporate_number(db, number) if number else None
-        party_id = found["id"] if found else rq.party_named(db, entry["name"].strip())
+        party_id = found["id"] if found else q.party_named(db, entry["name"].strip())
     if party_id:
         return party_id
     return parties.create_party(ctx, PartyDraft(name=entry["name"].strip(), corporate_number=number))

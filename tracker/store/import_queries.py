@@ -9,10 +9,6 @@ def _id(row) -> int | None:
     return row[0] if row else None
 
 
-def party_named(db: Database, name: str) -> int | None:
-    """The first party with exactly this name, or None."""
-    return _id(db.execute("SELECT id FROM parties WHERE name = ? ORDER BY id LIMIT 1", [name]).fetchone())
-
 
 def link_placed(db: Database, business_id: int, parent_id: int | None, entrustee_id: int) -> int | None:
     """The link of this entrustee under this parent in this business."""

@@ -288,6 +288,12 @@ def deepest_tier(db: Database) -> int:
     return db.execute("SELECT coalesce(max(tier), 0) FROM engagements").fetchone()[0]
 
 
+def party_named(db: Database, name: str) -> int | None:
+    """The first party with exactly this name, or None."""
+    row = db.execute("SELECT id FROM parties WHERE name = ? ORDER BY id LIMIT 1", [name]).fetchone()
+    return row[0] if row else None
+
+
 def business_named(db: Database, name: str) -> int | None:
     """The id of the business with exactly this name, or None."""
     row = db.execute("SELECT id FROM businesses WHERE name = ?", [name]).fetchone()

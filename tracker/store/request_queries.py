@@ -165,11 +165,6 @@ def open_sub_links(db: Database, engagement_id: int) -> list[dict]:
                          "WHERE e.parent_engagement_id = ? AND e.status != 'ended' ORDER BY p.name", [engagement_id]))
 
 
-def party_named(db: Database, name: str) -> int | None:
-    """The first party with exactly this name, or None (a declared sub-processor's match)."""
-    row = db.execute("SELECT id FROM parties WHERE name = ? ORDER BY id LIMIT 1", [name]).fetchone()
-    return row[0] if row else None
-
 
 def certificate_owed(db: Database, engagement_id: int, termination_id: int | None) -> dict | None:
     """The deletion certificate a link still owes (of that termination, when known)."""

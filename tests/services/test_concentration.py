@@ -1,0 +1,51 @@
+"""One sub-processor, many chains (issue 30, point 1): a printing house that serves three businesses
+at tiers 1, 2 and 3, seen from the printing house."""
+
+from __future__ import annotations
+
+from tests import factories as f
+from tracker.services import approvals, concentration
+from tests.conftest import TODAY
+
+
+def _registry(ctx):
+    printer = f.party(ctx, "株式会社共同印刷サービス")
+    payroll, mailing, campaign = (f.business(ctx, name, "総務部") for name in ("給与明細の発送", "DM発送", "キャンペーン"))
+    f.link(ctx, printer, business_id=payroll, categories=("ordinary", "my_number"), individuals_count=1200,
+           processing_countries=["JP"])
+    top = f.link(ctx, f.party(ctx, "発送代行株式会社"), business_id=mailing, individuals_count=50000)
+    f.link(ctx, printer, parent=top, individuals_count=50000, storage_countries=["SG"])
+    first = f.link(ctx, f.party(ctx, "販促企画株式会社"), business_id=campaign, categories=("ordinary", "sensitive"),
+                   individuals_count=300)
+    second = f.link(ctx, f.party(ctx, "制作会社株式会社"), parent=first, categories=("ordinary", "sensitive"),
+                    individuals_count=300)
+    third = f.link(ctx, printer, parent=second, categories=("ordinary", "sensitive"), individuals_count=300,
+                   status="proposed")
+    return printer, (payroll, mailing, campaign), third
+
+
+def test_every_chain_the_printer_is_in_by_business_with_its_data_and_approvals(ctx):
+    printer, (payroll, mailing, campaign), third = _registry(ctx)
+    seen = concentration.of_party(ctx, printer)
+    by_business = {b.business_id: b for b in seen.businesses}
+    assert set(by_business) == {payroll, mailing, campaign}
+    assert by_business[payroll].tiers == (1, 1) and by_business[payroll].my_number
+    assert not by_business[mailing].my_number and by_business[mailing].countries == ("JP", "SG")
+    assert by_business[campaign].tiers == (3, 3) and by_business[campaign].sensitive
+    assert seen.individuals == 1200 + 50000 + 300  # each business once
+    assert (by_business[mailing].needing_approval, by_business[mailing].approved) == (1, 0)
+    assert seen.unapproved == 2
+    link = approvals.approval_queue(ctx, limit=100)[0]
+    mailing_link = next(x for x in link if x.business_id == mailing)
+    approvals.decide_redelegation(ctx, mailing_link.id, mailing_link.approval_version, "approved", TODAY)
+    assert concentration.of_party(ctx, printer).unapproved == 1
+    assert all(b.with_gaps == b.links for b in seen.businesses)  # no contract recorded anywhere yet
+    # legally required: My Number's clauses (payroll), the foreign storage's (mailing); not the campaign's
+    assert [by_business[b].with_must_gaps for b in (payroll, mailing, campaign)] == [1, 1, 0]
+
+
+def test_the_sub_processors_most_chains_depend_on(ctx):
+    printer, _, _ = _registry(ctx)
+    top = concentration.most_depended_on(ctx)
+    assert top[0]["party_id"] == printer and top[0]["businesses"] == 2 and top[0]["links"] == 2  # tiers 2 and 3
+    assert all(row["businesses"] >= 2 for row in top)

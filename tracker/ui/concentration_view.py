@@ -1,0 +1,51 @@
+"""Where we depend on one company: its links by entrusted business (party screen), and the
+sub-processors most chains depend on (Home)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ..services import concentration
+from ..services.context import Context
+from . import labels
+from .navigation import screen
+from .session import tr
+from .tables import literal_table
+from .text import md_short
+
+
+def party_exposure(ctx: Context, party_id: int) -> None:
+    seen = concentration.of_party(ctx, party_id)
+    st.subheader(tr("concentration.title"))
+    if not seen.businesses:
+        st.info(tr("party.chains_empty"))
+        return
+    st.caption(tr("concentration.summary", businesses=len(seen.businesses), links=seen.links,
+                  individuals=f"{seen.individuals:,}" if any(b.individuals for b in seen.businesses) else "—",
+                  countries=", ".join(labels.country(c) for c in seen.countries),
+                  unapproved=seen.unapproved))
+    yes, no = tr("common.yes"), ""
+    literal_table(pd.DataFrame([{
+        tr("engagement.business"): b.business_name,
+        tr("engagement.tier"): f"{b.tiers[0]}" if b.tiers[0] == b.tiers[1] else f"{b.tiers[0]}–{b.tiers[1]}",
+        tr("concentration.links"): b.links,
+        tr("category.my_number"): yes if b.my_number else no,
+        tr("category.sensitive"): yes if b.sensitive else no,
+        tr("engagement.individuals_count"): f"{b.individuals:,}" if b.individuals is not None else "—",
+        tr("concentration.countries"): ", ".join(labels.country(c) for c in b.countries),
+        tr("concentration.approved"): f"{b.approved} / {b.needing_approval}" if b.needing_approval else "—",
+        tr("concentration.covered"): f"{b.links - b.with_gaps} / {b.links}",
+    } for b in seen.businesses]))
+
+
+def most_depended_on(ctx: Context) -> None:
+    rows = concentration.most_depended_on(ctx, 10)
+    if not rows:
+        return
+    st.subheader(tr("concentration.home_title"))
+    st.caption(tr("concentration.home_help"))
+    for row in rows:
+        st.page_link(screen("pages/registry/party.py"), query_params={"party": row["party_id"]},
+                     label=tr("concentration.home_item", name=md_short(row["name"]), businesses=row["businesses"],
+                              links=row["links"]), icon=":material/hub:")
