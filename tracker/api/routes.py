@@ -16,7 +16,6 @@ from ..domain.schedule import DueStatus
 from ..services import (approvals, chains, engagements, feeds, gaps, incidents, parties, requests, schedule,
                         terminations)
 from ..services.businesses import list_businesses
-from ..services.chains import ChainLink
 from ..services.context import Context
 from . import paging
 from .auth import acting
@@ -42,23 +41,10 @@ def _link_id(ctx: Context, ref: str) -> int:
     return found
 
 
-def _link(link: ChainLink, refs_by_id: dict[int, str] | None = None) -> dict:
-    return {"ref": link.ref, "business": {"id": link.business_id, "name": link.business_name}, "tier": link.tier,
-            "parent": (refs_by_id or {}).get(link.parent_id, None) if link.parent_id else None,
-            "entruster": {"id": link.entruster_id, "name": link.entruster_name} if link.entruster_id else None,
-            "entrustee": {"id": link.entrustee_id, "name": link.entrustee_name}, "work": link.work,
-            "status": link.status, "data_categories": list(link.data_categories), "path": link.path,
-            "approval": {"status": link.approval_status, "version": link.approval_version}
-            if link.approval_status else None,
-            "findings": [f.code for f in link.findings]}
-
-
-def _with_parents(ctx: Context, links: list[ChainLink]) -> list[dict]:
-    known = {link.id: link.ref for link in links}
-    missing = [link.parent_id for link in links if link.parent_id and link.parent_id not in known]
-    if missing:
-        known |= engagements.refs_of(ctx, missing)
-    return [_link(link, known) for link in links]
+def _links(ctx: Context, ids: list[int]) -> list[dict]:
+    """Links by id, in that order, as every resource gives a link."""
+    rows, on_paths = chains.rows_of(ctx, ids)
+    return [_row(r, on_paths) for r in rows]
 
 
 def _json(body: dict, headers: dict | None = None) -> JSONResponse:
@@ -110,10 +96,9 @@ def _row(r: dict, on_paths: dict[int, dict]) -> dict:
 @router.get("/engagements/{ref}", tags=["registry"])
 def engagement(ctx: Acting, ref: str, response: Response) -> dict:
     """One link by its ledger number (IT-2024-003, E12)."""
-    link_id = _link_id(ctx, ref)
-    row = engagements.get_engagement(ctx, link_id)
-    response.headers["ETag"] = f'"{row["version"]}"'
-    return _with_parents(ctx, [chains.link(ctx, link_id)])[0] | {"version": row["version"]}
+    (link,) = _links(ctx, [_link_id(ctx, ref)])
+    response.headers["ETag"] = f'"{link["version"]}"'
+    return link
 
 
 @router.get("/engagements/{ref}/gaps", tags=["contracts"])
@@ -122,9 +107,10 @@ def engagement_gaps(ctx: Acting, ref: str) -> dict:
     data or place requires it (itself, or one above it: flow-down)."""
     link_id = _link_id(ctx, ref)
     found = gaps.engagement_gaps(ctx, link_id)
+    refs_by_id = engagements.refs_of(ctx, [g.required_by for g in found])
     return {"items": [{"clause": g.clause_id, "level": g.level.value, "kind": g.kind.value,
-                       "required_by": engagements.get_engagement(ctx, g.required_by)["ref"],
-                       "my_number": g.my_number, "no_contract": g.no_contract} for g in found]}
+                       "required_by": refs_by_id[g.required_by], "my_number": g.my_number,
+                       "no_contract": g.no_contract} for g in found]}
 
 
 @router.get("/approvals", tags=["approvals"])
@@ -133,12 +119,13 @@ def approval_queue(ctx: Acting, limit: Limit = 100, cursor: Cursor = None) -> di
     it back in If-Match to decide)."""
     offset = _position(cursor)
     links, total = approvals.approval_queue(ctx, limit=limit, offset=offset)
-    return paging.page(_with_parents(ctx, links), offset + limit if offset + limit < total else None) | {"total": total}
+    return paging.page(_links(ctx, [link.id for link in links]), offset + limit if offset + limit < total else None) | {
+        "total": total}
 
 
 APPROVAL_COLUMNS = ["ref", "business.id", "business.name", "tier", "parent", "entruster.id", "entruster.name",
-                    "entrustee.id", "entrustee.name", "work", "status", "data_categories", "path", "approval.status",
-                    "approval.version", "findings"]
+                    "entrustee.id", "entrustee.name", "work", "status", "data_categories", "processing_countries",
+                    "storage_countries", "individuals_count", "path", "approval.status", "approval.version"]
 
 
 @router.get("/approvals.csv", tags=["approvals"], response_class=Response)
@@ -146,7 +133,8 @@ def approval_queue_csv(ctx: Acting, encoding: Encoding = "utf-8") -> Response:
     """The whole approval queue as CSV, the same columns as GET /approvals (nested: "business.name"),
     for workflow tools that import CSV (X-point's bulk 申請); encoding=shift_jis for older ones."""
     links, _ = approvals.approval_queue(ctx, limit=100_000)
-    return _csv(feeds.csv_of(_with_parents(ctx, links), APPROVAL_COLUMNS, encoding), "approvals.csv", encoding)
+    return _csv(feeds.csv_of(_links(ctx, [link.id for link in links]), APPROVAL_COLUMNS, encoding), "approvals.csv",
+                encoding)
 
 
 def _csv(data: bytes, name: str, encoding: str) -> Response:

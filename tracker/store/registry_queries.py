@@ -307,14 +307,23 @@ def engagements_after(db: Database, after_id: int, limit: int, *, business_id: i
     however deep)."""
     where, params = conditions([("e.id > ?", after_id), *((f"{column} = ?", value or None) for column, value in (
         ("e.business_id", business_id), ("e.tier", tier), ("e.status", status), ("e.entrustee_party_id", party_id)))])
-    return _links(db.query(f"""
-        SELECT e.id, e.ref, e.business_id, b.name AS business_name, e.tier, e.path_key, e.entruster_party_id,
-               er.name AS entruster_name, e.entrustee_party_id, ee.name AS entrustee_name, e.work, e.status,
-               e.data_categories, e.processing_countries, e.storage_countries, e.individuals_count, e.version,
-               a.id AS approval_id, a.status AS approval_status, a.version AS approval_version
-        FROM engagements e JOIN businesses b ON b.id = e.business_id JOIN parties ee ON ee.id = e.entrustee_party_id
-        LEFT JOIN parties er ON er.id = e.entruster_party_id LEFT JOIN approvals a ON a.engagement_id = e.id
-        WHERE {where} ORDER BY e.id LIMIT ?""", [*params, limit]))
+    return _links(db.query(f"{_SHARED_SELECT} WHERE {where} ORDER BY e.id LIMIT ?", [*params, limit]))
+
+
+def shared_engagements(db: Database, ids: list[int]) -> list[Row]:
+    """These links with the columns another system reads (as ``engagements_after``), in id order."""
+    if not ids:
+        return []
+    return _links(db.query(f"{_SHARED_SELECT} WHERE e.id IN ({','.join('?' * len(ids))}) ORDER BY e.id", ids))
+
+
+_SHARED_SELECT = """
+    SELECT e.id, e.ref, e.business_id, b.name AS business_name, e.tier, e.path_key, e.entruster_party_id,
+           er.name AS entruster_name, e.entrustee_party_id, ee.name AS entrustee_name, e.work, e.status,
+           e.data_categories, e.processing_countries, e.storage_countries, e.individuals_count, e.version,
+           a.id AS approval_id, a.status AS approval_status, a.version AS approval_version
+    FROM engagements e JOIN businesses b ON b.id = e.business_id JOIN parties ee ON ee.id = e.entrustee_party_id
+    LEFT JOIN parties er ON er.id = e.entruster_party_id LEFT JOIN approvals a ON a.engagement_id = e.id"""
 
 
 def parties_after(db: Database, after_id: int, limit: int) -> list[Row]:
