@@ -58,3 +58,9 @@ def test_a_token_works_through_its_last_day_and_not_after(demo_ctx):
     assert api_tokens.context_for(db, made.secret, TODAY + timedelta(days=1)) is not None
     assert api_tokens.context_for(db, made.secret, TODAY + timedelta(days=2)) is None
     assert api_tokens.context_for(db, made.secret[:-1] + "?", TODAY) is None
+
+
+def test_a_life_of_a_billion_days_is_refused_plainly(demo_ctx):
+    with pytest.raises(RuleViolation) as refused:
+        api_tokens.create_token(_as(demo_ctx.db_path, "manager", Role.MANAGER), "長すぎる", expires_days=10**9)
+    assert [p.field for p in refused.value.problems] == ["expires_days"]

@@ -37,14 +37,12 @@ def create_token(ctx: Context, name: str, read_only: bool = False, expires_days:
     ctx.require(Action.READ)  # anyone signed in makes their own
     if owner != ctx.actor.username:
         ctx.require(Action.MANAGE_USERS)
-    secret = rules.new_secret()
-    expires_on = rules.expires_on(ctx.today, expires_days)
+    raise_if_any(rules.token_problems(name, expires_days))
+    secret, expires_on = rules.new_secret(), rules.expires_on(ctx.today, expires_days)
     with ctx.write(Action.READ) as db:
         user_id = _user_id(db, owner)
-        problems = rules.token_problems(name, expires_days)
-        if name.strip() and tq.name_taken(db, user_id, name.strip()):
-            problems.append(Problem("name", "error.token.name_taken"))
-        raise_if_any(problems)
+        if tq.name_taken(db, user_id, name.strip()):
+            raise_if_any([Problem("name", "error.token.name_taken")])
         token_id = records.insert(db, "api_tokens", {
             "user_id": user_id, "name": name.strip(), "token_hash": rules.secret_hash(secret),
             "read_only": int(read_only), "expires_on": expires_on.isoformat()}, ctx.actor.username)
