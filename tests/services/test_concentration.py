@@ -49,3 +49,23 @@ def test_the_sub_processors_most_chains_depend_on(ctx):
     top = concentration.most_depended_on(ctx)
     assert top[0]["party_id"] == printer and top[0]["businesses"] == 2 and top[0]["links"] == 2  # tiers 2 and 3
     assert all(row["businesses"] >= 2 for row in top)
+
+
+def test_the_report_lists_the_companies_several_businesses_depend_on(ctx):
+    import io
+
+    import openpyxl
+
+    from tracker.services import reports
+    from tracker.services.reports import ReportFilter
+
+    _registry(ctx)
+    out = io.BytesIO()
+    reports.write_report(ctx, out, ReportFilter(), "en")
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Shared sub-processors"]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]]
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        ("株式会社共同印刷サービス", "DM発送", "2"), ("株式会社共同印刷サービス", "キャンペーン", "3"),
+        ("株式会社共同印刷サービス", "給与明細の発送", "1")]
+    assert [r[5] for r in rows] == ["", "", "Yes"] and [r[7] for r in rows] == [50000, 300, 1200]
+    assert rows[0][8] == "Japan, Singapore" and rows[0][9] == "0 / 1" and rows[0][10] == "0 / 1"

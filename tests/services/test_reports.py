@@ -21,7 +21,7 @@ from tracker.services.reports import ReportFilter
 from tracker.store import connection
 
 SHEETS = ["Overview", "Summary", "Parties", "Chain", "Clause matrix", "Gaps", "Schedule", "Incidents", "Deletion certificates",
-          "Requests"]
+          "Shared sub-processors", "Requests"]
 RISKY = ["=HYPERLINK(\"http://x\",\"y\")", "+81 3", "-1+2", "@SUM(A1)"]  # names are trimmed: tab/CR below
 
 

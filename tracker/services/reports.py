@@ -240,6 +240,14 @@ class _Report:
                 self._certificates(), [30, 11, 26, 6, 14, 12, 30, 16, 11],
                 [Highlight(t("report.certificate_status"), t("termination.owed_badge"), "red")],
                 formats={1: day, 8: day}, empty_note=t("report.no_terminations")),
+            SheetSpec(t("report.sheet.shared"), "SharedSubProcessors", [
+                t("party.name"), t("party.corporate_number"), t("engagement.business"), t("engagement.tier"),
+                t("concentration.links"), t("category.my_number"), t("category.sensitive"),
+                t("engagement.individuals_count"), t("concentration.countries"), t("concentration.approved"),
+                t("concentration.covered")],
+                self._shared(), [28, 15, 22, 8, 8, 10, 10, 12, 16, 10, 12],
+                [Highlight(t("category.my_number"), t("common.yes"), "orange")], key_columns=3,
+                empty_note=t("report.no_shared")),
             SheetSpec(t("report.sheet.requests"), "Requests", [
                 t("request.number"), t("request.set"), t("request.state_label"), t("request.entrustee"),
                 t("request.business"), t("request.tier"), t("request.due_on"), t("report.request_sent"),
@@ -334,6 +342,20 @@ class _Report:
             yield [ref, business, tier, entrustee, g.must.bit_count(), self._clause_list(g.must),
                    self._clause_list(g.should), self._clause_list(g.partial), self._clause_list(g.flow_down),
                    yes if g.no_contract else ""]
+
+    def _shared(self) -> Iterator[list]:
+        """A row per business of each company two businesses or more depend on: tiers, data, approvals
+        and how many of its links there the contracts cover."""
+        analysis = self.gaps.analysis
+        yes = self.t("common.yes")
+        for (party, number, business, links, top, bottom, my_number, sensitive, individuals, needing, approved,
+             link_ids, places, _) in rq.shared_parties(self.ctx.db_path, self.scope):
+            found = [analysis.find(int(i)) for i in link_ids.split(",")]
+            covered = sum(1 for g in found if g is None or not (g.must or g.should))
+            yield [party, number, business, f"{top}" if top == bottom else f"{top}–{bottom}", links,
+                   yes if my_number else "", yes if sensitive else "", individuals,
+                   ", ".join(countries.name(c, self.lang) for c in places),
+                   f"{approved} / {needing}" if needing else "—", f"{covered} / {links}"]
 
     def _schedule(self) -> Iterator[list]:
         for due_on, notice, kind, party, work, business, tier, owner in rq.schedule(self.ctx.db_path, self.scope):
