@@ -241,12 +241,11 @@ class _Report:
                 [Highlight(t("report.certificate_status"), t("termination.owed_badge"), "red")],
                 formats={1: day, 8: day}, empty_note=t("report.no_terminations")),
             SheetSpec(t("report.sheet.shared"), "SharedSubProcessors", [
-                t("party.name"), t("party.corporate_number"), t("engagement.business"), t("engagement.tier"),
-                t("concentration.links"), t("category.my_number"), t("category.sensitive"),
-                t("engagement.individuals_count"), t("concentration.countries"), t("concentration.approved"),
-                t("concentration.covered")],
-                self._shared(), [28, 15, 22, 8, 8, 10, 10, 12, 16, 10, 12],
-                [Highlight(t("category.my_number"), t("common.yes"), "orange")], key_columns=3,
+                t("party.name"), t("party.corporate_number"), t("report.businesses"), t("concentration.links"),
+                t("engagement.tier"), t("category.my_number"), t("category.sensitive"), t("report.individuals_once"),
+                t("concentration.countries"), t("concentration.approved"), t("concentration.covered")],
+                self._shared(), [28, 15, 9, 8, 8, 10, 10, 14, 18, 11, 12],
+                [Highlight(t("category.my_number"), t("common.yes"), "orange")], key_columns=2,
                 empty_note=t("report.no_shared")),
             SheetSpec(t("report.sheet.requests"), "Requests", [
                 t("request.number"), t("request.set"), t("request.state_label"), t("request.entrustee"),
@@ -344,15 +343,15 @@ class _Report:
                    yes if g.no_contract else ""]
 
     def _shared(self) -> Iterator[list]:
-        """A row per business of each company two businesses or more depend on: tiers, data, approvals
-        and how many of its links there the contracts cover."""
+        """Each company two businesses or more depend on: how many, its tiers and data, the individuals
+        (each business once), countries, approvals, and how many of its links the contracts cover."""
         analysis = self.gaps.analysis
         yes = self.t("common.yes")
-        for (party, number, business, links, top, bottom, my_number, sensitive, individuals, needing, approved,
-             link_ids, places, _) in rq.shared_parties(self.ctx.db_path, self.scope):
-            found = [analysis.find(int(i)) for i in link_ids.split(",")]
+        for (party, number, businesses, links, top, bottom, my_number, sensitive, individuals, needing, approved,
+             link_ids, places) in rq.shared_parties(self.ctx.db_path, self.scope):
+            found = (analysis.find(int(i)) for i in link_ids.split(","))
             covered = sum(1 for g in found if g is None or not (g.must or g.should))
-            yield [party, number, business, f"{top}" if top == bottom else f"{top}–{bottom}", links,
+            yield [party, number, businesses, links, f"{top}" if top == bottom else f"{top}–{bottom}",
                    yes if my_number else "", yes if sensitive else "", individuals,
                    ", ".join(countries.name(c, self.lang) for c in places),
                    f"{approved} / {needing}" if needing else "—", f"{covered} / {links}"]

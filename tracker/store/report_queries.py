@@ -149,27 +149,32 @@ def requests(db_path: Path, scope: LinkScope) -> Iterator[tuple]:
 
 
 def shared_parties(db_path: Path, scope: LinkScope) -> list[tuple]:
-    """Per business, every party holding open links in scope in two businesses or more (those with most
-    businesses first): (party, 法人番号, business, links, top tier, bottom tier, My Number, 要配慮, the
-    largest number of individuals, needing approval, approved, link ids, the countries its links there
-    process or store data in (a sorted tuple), the party's number of businesses)."""
+    """Every party holding open links in scope in two businesses or more, those with most businesses
+    first: (party, 法人番号, businesses, links, top tier, bottom tier, My Number, 要配慮, individuals —
+    the largest count of each business once, needing approval, approved, link ids, the countries its
+    links process or store data in as a sorted tuple)."""
     where, params = scope.where()
-    rows = _rows(db_path, f"""
-        WITH scoped AS (SELECT e.* FROM engagements e WHERE {where} AND e.status <> 'ended'),
-             shared AS (SELECT entrustee_party_id, count(DISTINCT business_id) AS businesses FROM scoped
-                        GROUP BY 1 HAVING count(DISTINCT business_id) >= 2)
-        SELECT p.name, p.corporate_number, b.name, count(*), min(e.tier), max(e.tier),
-               max(EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = 'my_number')),
-               max(EXISTS (SELECT 1 FROM json_each(e.data_categories) j WHERE j.value = 'sensitive')),
-               max(e.individuals_count), sum(e.tier >= 2), sum(coalesce(a.status = 'approved', 0)), group_concat(e.id),
-               group_concat(e.processing_countries, char(30)), group_concat(e.storage_countries, char(30)),
-               s.businesses
-        FROM scoped e JOIN shared s ON s.entrustee_party_id = e.entrustee_party_id
-        JOIN parties p ON p.id = e.entrustee_party_id JOIN businesses b ON b.id = e.business_id
-        LEFT JOIN approvals a ON a.engagement_id = e.id
-        GROUP BY e.entrustee_party_id, e.business_id ORDER BY s.businesses DESC, p.name, b.name""", params)
-    return [(*r[:12], tuple(sorted({c for text in f"{r[12]}{_SEPARATOR}{r[13]}".split(_SEPARATOR)
-                                    for c in listed(text)})), r[14]) for r in rows]
+    rows = list(_rows(db_path, f"""
+        WITH per AS (
+            SELECT e.entrustee_party_id AS party, count(*) AS links, min(e.tier) AS top, max(e.tier) AS bottom,
+                   max(instr(e.data_categories, '"my_number"') > 0) AS my_number,
+                   max(instr(e.data_categories, '"sensitive"') > 0) AS sensitive,
+                   max(e.individuals_count) AS individuals, sum(e.tier >= 2) AS needing,
+                   sum(coalesce(a.status = 'approved', 0)) AS approved, group_concat(e.id) AS ids,
+                   group_concat(DISTINCT e.processing_countries) AS processing,
+                   group_concat(DISTINCT e.storage_countries) AS storage
+            FROM engagements e LEFT JOIN approvals a ON a.engagement_id = e.id
+            WHERE {where} AND e.status <> 'ended' GROUP BY e.entrustee_party_id, e.business_id)
+        SELECT p.name, p.corporate_number, count(*) AS businesses, sum(links), min(top), max(bottom), max(my_number),
+               max(sensitive), sum(individuals), sum(needing), sum(approved), group_concat(ids),
+               group_concat(DISTINCT processing), group_concat(DISTINCT storage)
+        FROM per JOIN parties p ON p.id = per.party
+        GROUP BY per.party HAVING count(*) >= 2 ORDER BY businesses DESC, p.name""", params))
+    return [(*r[:12], _countries(r[12], r[13])) for r in rows]
 
 
-_SEPARATOR = chr(30)
+def _countries(*concatenated: str | None) -> tuple[str, ...]:
+    """The country codes of JSON lists joined by commas ('["JP"],["JP","SG"]'): few distinct texts."""
+    return tuple(sorted({c for text in concatenated if text for c in listed(f"[{text}]") for c in c}))
+
+
