@@ -43,6 +43,7 @@ certification_form.render(ctx, party)
 request_list.show(ctx, party_id=party_id)
 
 concentration_view.party_exposure(ctx, party_id)
+concentration_view.end_everything(ctx, party)
 st.subheader(tr("party.chains"))
 links, total = paged(lambda limit, offset: chains.chains_of_party(ctx, party_id, limit, offset), "party_links_page")
 if not links:

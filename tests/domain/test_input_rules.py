@@ -105,3 +105,12 @@ def test_a_vendors_file_answers_name_its_own_uploads_within_the_limits():
     _, problems = answers.named_files(_Set(), {"report": 11, "photo": 12}, owned, 1, 1)
     assert _codes(problems) == [(None, "error.request.too_many_files")]
     assert answers.answered_by_problems("  ") != [] and answers.answered_by_problems("回答 花子") == []
+
+
+def test_ending_a_company_starts_from_its_topmost_link_in_each_chain():
+    from tracker.domain.terminations import topmost
+
+    links = [(7, "0000000001/0000000007"), (9, "0000000001/0000000007/0000000008/0000000009"),
+             (12, "0000000011/0000000012")]
+    assert topmost(links) == [7, 12]  # 9 hangs below 7: ended with it
+    assert topmost([]) == []

@@ -68,3 +68,25 @@ def test_the_report_lists_the_companies_several_businesses_depend_on(ctx):
     (row,) = rows
     assert row[5] == "Yes" and row[6] == "Yes" and row[7] == 1200 + 50000 + 300
     assert row[8] == "Japan, Singapore" and row[9] == "0 / 2" and row[10] == "0 / 3"
+
+
+def test_every_link_of_a_company_ended_at_once_one_termination_per_chain(ctx):
+    import pytest
+
+    from tracker.domain.problems import RuleViolation
+    from tracker.services import engagements, terminations
+
+    printer, _, third = _registry(ctx)
+    with pytest.raises(RuleViolation) as refused:  # in a hurry: no reason, the name not typed again
+        terminations.end_party(ctx, printer, TODAY, "", "共同印刷")
+    assert {p.field for p in refused.value.problems} == {"reason", "confirmed_name"}
+    assert concentration.of_party(ctx, printer).links == 3  # nothing ended
+    made = terminations.end_party(ctx, printer, TODAY, "委託先の事業撤退", "株式会社共同印刷サービス")
+    assert len(made) == 3  # one per chain
+    assert concentration.of_party(ctx, printer).businesses == []
+    assert engagements.get_engagement(ctx, third)["status"] == "ended"
+    rows, _ = terminations.terminations(ctx)
+    assert sorted(len(t["certificates"]) for t in rows if t["id"] in made) == [1, 1, 1]
+    with pytest.raises(RuleViolation) as again:
+        terminations.end_party(ctx, printer, TODAY, "再実行", "株式会社共同印刷サービス")
+    assert [p.code for p in again.value.problems] == ["error.termination.nothing_open"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from .chain import PATH_SEPARATOR
+from .chain import PATH_SEPARATOR, ids_in_path
 from .problems import Problem
 
 
@@ -54,3 +54,10 @@ def closing_problems(owed: int, override_reason: str) -> list[Problem]:
     if owed and not override_reason.strip():
         return [Problem("override_reason", "error.termination.certificates_owed", {"count": owed})]
     return []
+
+
+def topmost(links: list[tuple[int, str]]) -> list[int]:
+    """Of (id, path key) links, those with none of the others above them: ending each ends the rest."""
+    ids = {link_id for link_id, _ in links}
+    return [link_id for link_id, key in sorted(links, key=lambda link: link[1])
+            if not any(i in ids for i in ids_in_path(key)[:-1])]

@@ -8,7 +8,7 @@ from datetime import date
 from ..domain.models import EngagementStatus
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
-from ..domain.terminations import CertificateDraft, check_certificate, closing_problems
+from ..domain.terminations import CertificateDraft, check_certificate, closing_problems, topmost
 from ..domain.webhooks import Event
 from ..store import due_items, records
 from ..store import registry_queries as q
@@ -52,6 +52,23 @@ def end_engagement(ctx: Context, engagement_id: int, ended_on: date, reason: str
                 "party_id": link["entrustee_party_id"]}, ctx.actor.username)
         due_items.refresh_links(db, [link["id"] for link in ending])
         return termination_id
+
+
+def end_party(ctx: Context, party_id: int, ended_on: date, reason: str, confirmed_name: str) -> list[int]:
+    """End every open link a party holds, in every chain, at once (one transaction): one termination
+    per topmost link of the party, taking the links below it along, so each chain owes its certificates
+    per tier as when a link is ended alone. ``confirmed_name``: the party's name typed again (a mistake
+    here ends many chains). Returns the termination ids. Raises NotFound, RuleViolation, PermissionDenied."""
+    with ctx.write(Action.EDIT_REGISTRY) as db:
+        party = q.party(db, party_id)
+        problems = [] if reason.strip() else [Problem("reason", "error.required")]
+        if confirmed_name.strip() != party["name"]:
+            problems.append(Problem("confirmed_name", "error.termination.name_mismatch"))
+        tops = topmost(q.open_links_of_party(db, party_id))
+        if not tops:
+            problems.append(Problem(None, "error.termination.nothing_open"))
+        raise_if_any(problems)
+        return [end_engagement(ctx.inside(db), link_id, ended_on, reason) for link_id in tops]
 
 
 def record_certificate(ctx: Context, certificate_id: int, expected_version: int, data: CertificateInput,

@@ -331,6 +331,12 @@ def parties_after(db: Database, after_id: int, limit: int) -> list[Row]:
     return list(db.query("SELECT * FROM parties WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit]))
 
 
+def open_links_of_party(db: Database, party_id: int) -> list[tuple[int, str]]:
+    """(id, path key) of every link the party holds that has not ended, in chain order."""
+    return [tuple(r) for r in db.execute("SELECT id, path_key FROM engagements WHERE entrustee_party_id = ? AND "
+                                         "status <> 'ended' ORDER BY path_key", [party_id])]
+
+
 def refs_of(db: Database, ids: list[int]) -> dict[int, str]:
     """Link id → its ledger number, for these ids."""
     if not ids:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..services import concentration
+from ..domain.permissions import Action
+from ..services import concentration, terminations
 from ..services.context import Context
 from . import labels
+from .forms import field_errors, submit
 from .navigation import screen
 from .session import tr
 from .tables import literal_table
-from .text import md_short
+from .text import md, md_short
 
 
 def party_exposure(ctx: Context, party_id: int) -> None:
@@ -49,3 +51,25 @@ def most_depended_on(ctx: Context) -> None:
         st.page_link(screen("pages/registry/party.py"), query_params={"party": row["party_id"]},
                      label=tr("concentration.home_item", name=md_short(row["name"]), businesses=row["businesses"],
                               links=row["links"]), icon=":material/hub:")
+
+
+def end_everything(ctx: Context, party: dict) -> None:
+    """Ending every link the company holds, in every chain (a company that stops the work, or that we
+    stop working with): a reason, and its name typed again."""
+    if not ctx.can(Action.EDIT_REGISTRY):
+        return
+    prefix, errors = f"endall_{party['id']}_", f"endall_{party['id']}_errors"
+    with st.expander(tr("concentration.end_all"), icon=":material/block:"):
+        st.caption(tr("concentration.end_all_help"))
+        st.date_input(tr("termination.ended_on"), value=ctx.today, max_value=ctx.today, key=prefix + "on",
+                      format="YYYY-MM-DD")
+        field_errors(errors, "ended_on")
+        st.text_input(tr("termination.reason"), key=prefix + "reason")
+        field_errors(errors, "reason")
+        st.text_input(tr("concentration.confirm_name", name=md(party["name"])), key=prefix + "name")
+        field_errors(errors, "confirmed_name")
+        field_errors(errors, None)
+        s = st.session_state
+        st.button(tr("concentration.end_all_button"), type="primary", key=prefix + "go", on_click=submit(
+            errors, lambda: terminations.end_party(ctx, party["id"], s[prefix + "on"], s[prefix + "reason"] or "",
+                                                   s[prefix + "name"] or ""), tr("concentration.ended_all")))
