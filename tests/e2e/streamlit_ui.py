@@ -108,10 +108,13 @@ def expander(page: Page, title: str) -> Locator:
     # by its own title (summary), not by text anywhere inside it
     box = page.locator('[data-testid="stExpander"]').filter(
         has=page.locator("summary").get_by_text(title, exact=True)).first
-    wait_idle(page)  # a rerun still under way may redraw the expander closed after it was opened
     details = box.locator("details")
-    if details.get_attribute("open") is None:
+    for _ in range(3):  # a rerun under way may redraw the expander closed just after the click opened it
+        wait_idle(page)
+        if details.get_attribute("open") is not None:
+            break
         box.locator("summary").click()
+        wait_idle(page)
     expect(details).to_have_attribute("open", re.compile(".*"))
     return box
 
