@@ -5,9 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from tracker.domain.api_tokens import DEFAULT_DAYS, MAX_DAYS
-from tracker.domain.problems import Problem, RuleViolation
 from tracker.services import api_tokens
-from tracker.ui.forms import field_errors, form_prefix, reset_new_form, submit
+from tracker.ui.forms import choose_and_act, field_errors, form_prefix, reset_new_form, submit
 from tracker.ui.session import context, show_flash, tr
 from tracker.ui.tables import literal_table
 from tracker.ui.text import md
@@ -30,13 +29,8 @@ if mine:
         tr("tokens.state"): tr("tokens.revoked") if t["revoked_at"] else tr("tokens.active")} for t in mine]))
     live = {t["id"]: t["name"] for t in mine if not t["revoked_at"]}
     if live:
-        left, right = st.columns([3, 1], vertical_alignment="bottom")
-        left.selectbox(tr("tokens.revoke_which"), list(live), index=None, format_func=live.__getitem__,
-                       placeholder=tr("common.choose"), key="tok_revoke")
-        right.button(tr("tokens.revoke"), key="tok_revoke_button", disabled=st.session_state.get("tok_revoke") is None,
-                     on_click=submit("tok_revoke_errors", lambda: api_tokens.revoke(ctx, st.session_state["tok_revoke"]),
-                                     tr("tokens.revoked_done")))
-        field_errors("tok_revoke_errors", None)
+        choose_and_act("tok_revoke", tr("tokens.revoke_which"), live, tr("tokens.revoke"),
+                       lambda token_id: api_tokens.revoke(ctx, token_id), tr("tokens.revoked_done"))
 else:
     st.info(tr("tokens.none"))
 
@@ -57,9 +51,9 @@ with st.expander(tr("tokens.new"), expanded=not mine):
 
     def create() -> None:
         s = st.session_state
-        if s.get(prefix + "access") is None:  # read-only or not is the user's decision, never assumed
-            raise RuleViolation([Problem("access", "error.required")])
-        made = api_tokens.create_token(ctx, s[prefix + "name"], s[prefix + "access"] == "read", int(s[prefix + "days"]))
+        access = s.get(prefix + "access")  # read-only or not: the user's decision, never assumed
+        made = api_tokens.create_token(ctx, s[prefix + "name"], None if access is None else access == "read",
+                                       int(s[prefix + "days"]))
         s["_new_token"] = made.secret
 
     st.button(tr("tokens.create"), type="primary", key=prefix + "submit", on_click=submit(

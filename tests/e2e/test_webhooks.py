@@ -1,27 +1,18 @@
 """The running app (tracker serve) tells a local receiver, signed per Standard Webhooks, that a
 re-delegation was decided through its API — the worker delivers in the app's own process."""
 
-import json
 import time
-import urllib.request
 
 from standardwebhooks.webhooks import Webhook
 
 from tests.conftest import TODAY
+from tests.e2e.api_client import call
 from tests.services.test_webhooks import Receiver
 from tracker.domain.permissions import Role
 from tracker.services import api_tokens, webhooks
 from tracker.services.context import Actor, Context
 
 ADMIN = Actor("admin", "Admin", Role.ADMIN)
-
-
-def _api(url: str, path: str, secret: str, body: dict | None = None, headers: dict | None = None):
-    request = urllib.request.Request(f"{url}/api/v1{path}", data=json.dumps(body).encode() if body else None,
-                                     headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json",
-                                              **(headers or {})})
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return answer.status, json.loads(answer.read() or b"{}")
 
 
 def test_a_decision_through_the_api_reaches_the_receiver_signed(app_server):
@@ -33,9 +24,9 @@ def test_a_decision_through_the_api_reaches_the_receiver_signed(app_server):
         endpoint = webhooks.add_endpoint(admin, receiver.url, ["approval.decided"], allow_http=True)
         secret = api_tokens.create_token(admin, "ringi", username="privacy").secret
 
-        _, queue = _api(url, "/approvals", secret)
+        _, queue = call(url, "/approvals", secret)
         pending = queue["items"][0]
-        status, _ = _api(url, f"/approvals/{pending['ref']}/decision", secret,
+        status, _ = call(url, f"/approvals/{pending['ref']}/decision", secret,
                          {"decision": "approved", "decided_on": TODAY.isoformat(), "conditions": "年1回報告"},
                          {"If-Match": f'"{pending["approval"]["version"]}"'})
         assert status == 204

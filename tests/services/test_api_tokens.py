@@ -64,3 +64,9 @@ def test_a_life_of_a_billion_days_is_refused_plainly(demo_ctx):
     with pytest.raises(RuleViolation) as refused:
         api_tokens.create_token(_as(demo_ctx.db_path, "manager", Role.MANAGER), "長すぎる", expires_days=10**9)
     assert [p.field for p in refused.value.problems] == ["expires_days"]
+
+
+def test_access_not_chosen_is_asked_for_never_assumed(demo_ctx):
+    with pytest.raises(RuleViolation) as refused:
+        api_tokens.create_token(_as(demo_ctx.db_path, "manager", Role.MANAGER), "決めていない", read_only=None)
+    assert [(p.field, p.code) for p in refused.value.problems] == [("access", "error.required")]

@@ -24,3 +24,8 @@ def decode(cursor: str | None) -> int:
 
 def page(items: list, next_position: int | None) -> dict:
     return {"items": items, "next_cursor": encode(next_position) if next_position is not None else None}
+
+
+def offset_page(items: list, offset: int, limit: int, total: int) -> dict:
+    """A page of a list read by offset (its cursor the next offset), with the list's total."""
+    return page(items, offset + limit if offset + limit < total else None) | {"total": total}

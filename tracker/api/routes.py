@@ -119,8 +119,7 @@ def approval_queue(ctx: Acting, limit: Limit = 100, cursor: Cursor = None) -> di
     it back in If-Match to decide)."""
     offset = _position(cursor)
     links, total = approvals.approval_queue(ctx, limit=limit, offset=offset)
-    return paging.page(_links(ctx, [link.id for link in links]), offset + limit if offset + limit < total else None) | {
-        "total": total}
+    return paging.offset_page(_links(ctx, [link.id for link in links]), offset, limit, total)
 
 
 APPROVAL_COLUMNS = ["ref", "business.id", "business.name", "tier", "parent", "entruster.id", "entruster.name",
@@ -184,8 +183,7 @@ def list_requests(ctx: Acting, limit: Limit = 100, cursor: Cursor = None, state:
     offset = _position(cursor)
     rows, total = requests.requests_page(ctx, states=[state] if state else None, set_id=set_id or None,
                                          limit=limit, offset=offset)
-    return paging.page([_request(r) for r in rows], offset + limit if offset + limit < total else None) | {
-        "total": total}
+    return paging.offset_page([_request(r) for r in rows], offset, limit, total)
 
 
 class NewRequest(BaseModel):
@@ -220,7 +218,7 @@ def due_items(ctx: Acting, limit: Limit = 100, cursor: Cursor = None,
     status today (overdue, due_soon, upcoming)."""
     offset = _position(cursor)
     rows, total = schedule.due_page(ctx, limit=limit, offset=offset, statuses=status or None)
-    return paging.page(_due(rows), offset + limit if offset + limit < total else None) | {"total": total}
+    return paging.offset_page(_due(rows), offset, limit, total)
 
 
 @router.get("/due-items.csv", tags=["schedule"], response_class=Response)
@@ -259,4 +257,4 @@ def list_terminations(ctx: Acting, include_closed: bool = False, limit: Limit = 
               "certificates": [{"engagement": c["engagement_ref"], "party": c["party_name"], "tier": c["tier"],
                                 "received_on": c["received_on"], "method": c["method"]} for c in r["certificates"]]}
              for r in rows]
-    return paging.page(items, offset + limit if offset + limit < total else None) | {"total": total}
+    return paging.offset_page(items, offset, limit, total)

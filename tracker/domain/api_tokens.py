@@ -34,9 +34,12 @@ def expires_on(today: date, days: int) -> date:
     return today + timedelta(days=days)
 
 
-def token_problems(name: str, days: int) -> list[Problem]:
-    """A token needs a name (what it is for: 稟議 workflow, e-contract) and a life of 1 to 366 days."""
+def token_problems(name: str, days: int, read_only: bool | None) -> list[Problem]:
+    """A token needs a name (what it is for: 稟議 workflow, e-contract), its access chosen (read only,
+    or read and write: never assumed), and a life of 1 to 366 days."""
     problems = [] if name.strip() else [Problem("name", "error.required")]
+    if read_only is None:
+        problems.append(Problem("access", "error.required"))
     if not 1 <= days <= MAX_DAYS:
         problems.append(Problem("expires_days", "error.token.days", {"max": MAX_DAYS}))
     return problems + text_problems({"name": name})

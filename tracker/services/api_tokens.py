@@ -28,16 +28,16 @@ class IssuedToken:
     expires_on: date
 
 
-def create_token(ctx: Context, name: str, read_only: bool = False, expires_days: int = rules.DEFAULT_DAYS,
+def create_token(ctx: Context, name: str, read_only: bool | None = False, expires_days: int = rules.DEFAULT_DAYS,
                  username: str | None = None) -> IssuedToken:
     """A new token for the acting user, or with ``username`` for another user (administrators only).
-    Raises RuleViolation (no name, a name the user already has, a life out of range), NotFound,
-    PermissionDenied."""
+    ``read_only`` None: not chosen (a form never assumes it). Raises RuleViolation (no name, a name the
+    user already has, access not chosen, a life out of range), NotFound, PermissionDenied."""
     owner = username or ctx.actor.username
     ctx.require(Action.READ)  # anyone signed in makes their own
     if owner != ctx.actor.username:
         ctx.require(Action.MANAGE_USERS)
-    raise_if_any(rules.token_problems(name, expires_days))
+    raise_if_any(rules.token_problems(name, expires_days, read_only))
     secret, expires_on = rules.new_secret(), rules.expires_on(ctx.today, expires_days)
     with ctx.write(Action.READ) as db:
         user_id = _user_id(db, owner)

@@ -115,6 +115,18 @@ def _generation_key(name: str, row: dict) -> str:
     return f"{name}_{row['id']}_generation"
 
 
+def choose_and_act(key: str, label: str, options: dict, button: str, action: Callable[[object], object],
+                   success: str) -> None:
+    """A record to pick (nothing picked beforehand) and a button that acts on it, enabled once one is
+    picked; the action's problems under them."""
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.selectbox(label, list(options), index=None, format_func=options.__getitem__, placeholder=tr("common.choose"),
+                   key=key)
+    right.button(button, key=key + "_button", disabled=st.session_state.get(key) is None,
+                 on_click=submit(key + "_errors", lambda: action(st.session_state[key]), success))
+    field_errors(key + "_errors", None)
+
+
 def opened(name: str, row: dict) -> dict:
     """The record as it was when this user opened the form: its version is the one a save expects."""
     return st.session_state.setdefault(form_prefix(name, row) + "opened", dict(row))

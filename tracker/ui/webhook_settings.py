@@ -9,7 +9,7 @@ import streamlit as st
 from ..domain.webhooks import Event
 from ..services import webhooks
 from ..services.context import Context
-from .forms import field_errors, form_prefix, reset_new_form, submit
+from .forms import choose_and_act, field_errors, form_prefix, reset_new_form, submit
 from .session import tr
 from .tables import literal_table
 from .text import md
@@ -60,17 +60,12 @@ def _deliveries(ctx: Context) -> None:
     rows = webhooks.deliveries(ctx, limit=50)
     if not rows:
         return
-    st.markdown(f"**{tr('webhooks.deliveries')}**")
+    st.markdown(f"**{md(tr('webhooks.deliveries'))}**")
     literal_table(pd.DataFrame([{
         tr("webhooks.event"): r["type"], "webhook-id": r["message_id"], tr("webhooks.state"): tr(f"webhooks.{r['state']}"),
         tr("webhooks.attempts"): r["attempts"], tr("webhooks.last"): r["last_status"] or r["last_error"] or "—",
         tr("webhooks.url"): r["url"]} for r in rows]))
     again = {r["id"]: f"{r['type']} · {r['message_id']}" for r in rows if r["state"] != "pending"}
     if again:
-        left, right = st.columns([3, 1], vertical_alignment="bottom")
-        left.selectbox(tr("webhooks.resend_which"), list(again), index=None, format_func=again.__getitem__,
-                       placeholder=tr("common.choose"), key="wh_resend")
-        right.button(tr("webhooks.resend"), key="wh_resend_button", disabled=st.session_state.get("wh_resend") is None,
-                     on_click=submit("wh_resend_errors", lambda: webhooks.send_again(ctx, st.session_state["wh_resend"]),
-                                     tr("webhooks.queued")))
-        field_errors("wh_resend_errors", None)
+        choose_and_act("wh_resend", tr("webhooks.resend_which"), again, tr("webhooks.resend"),
+                       lambda delivery_id: webhooks.send_again(ctx, delivery_id), tr("webhooks.queued"))
