@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import TODAY, copy_database
 from tracker.api.app import create_api
 from tracker.domain.permissions import Role
-from tracker.services import api_tokens, audit, engagements, users
+from tracker.services import api_tokens, audit, engagements, risk, users
 from tracker.services.context import Actor, Context
 from tracker.store import connection
 
@@ -99,6 +99,19 @@ def test_an_engagement_by_its_ledger_number_with_its_place_and_gaps(api):
     missing = api.get("/engagements/NO-SUCH-1", headers={**headers, "Accept-Language": "en-GB,en;q=0.8"})
     assert missing.status_code == 404 and missing.json()["title"] == "No such record"
     assert api.get("/engagements/NO-SUCH-1", headers=headers).json()["title"] == "該当する記録がありません"
+
+
+def test_each_engagement_gives_the_risk_tier_the_risk_panel_shows_an_override_included(api):
+    headers = token(api, "manager")
+    items = api.get("/engagements", params={"limit": 500}, headers=headers).json()["items"]
+    officer = Context(api.db_path, Actor("privacy", "P", Role.PRIVACY_OFFICER), TODAY)
+    ids = {item["ref"]: engagements.id_of_ref(officer, item["ref"]) for item in items}
+    assert {item["risk_tier"] for item in items} >= {"high", "medium"}
+    for item in items:
+        assert item["risk_tier"] == risk.link_risk(officer, ids[item["ref"]]).tier.value, item["ref"]
+    medium = next(item for item in items if item["risk_tier"] == "medium")
+    risk.set_override(officer, ids[medium["ref"]], medium["version"], "low", "国内委託のみと確認")
+    assert api.get(f"/engagements/{medium['ref']}", headers=headers).json()["risk_tier"] == "low"
 
 
 def _pending(api, headers) -> dict:

@@ -101,6 +101,12 @@ def test_a_table_answer_names_the_row_and_column_at_fault():
     (LinkRisk(frozenset({"ordinary"}), 200_000, frozenset({"JP"}), 1, 0), RiskTier.HIGH),
     (LinkRisk(frozenset({"ordinary"}), 200, frozenset({"JP"}), 1, 1), RiskTier.MEDIUM),  # a past incident: a step up
     (LinkRisk(frozenset({"ordinary"}), 5000, frozenset({"JP"}), 1, 2), RiskTier.HIGH),
+    # the thresholds themselves: more than 1,000 people is medium, 100,000 or more high
+    (LinkRisk(frozenset({"ordinary"}), 1000, frozenset({"JP"}), 1, 0), RiskTier.LOW),
+    (LinkRisk(frozenset({"ordinary"}), 1001, frozenset({"JP"}), 1, 0), RiskTier.MEDIUM),
+    (LinkRisk(frozenset({"ordinary"}), 99_999, frozenset({"JP"}), 1, 0), RiskTier.MEDIUM),
+    (LinkRisk(frozenset({"ordinary"}), 100_000, frozenset({"JP"}), 1, 0), RiskTier.HIGH),
+    (LinkRisk(frozenset({"ordinary"}), 0, frozenset({"JP"}), 2, 0), RiskTier.LOW),
 ])
 def test_the_risk_tier_rule(risk, tier):
     decision = derive(risk)

@@ -3,6 +3,7 @@ is asked for a checksheet. Derived from the link's data; a privacy officer may o
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,20 +40,30 @@ class TierDecision:
 def derive(risk: LinkRisk) -> TierDecision:
     """High: My Number, 要配慮 or payment data, or very many people. Medium: more people than the
     reporting threshold, handling abroad, or deep in the chain. A past incident raises it a step."""
+    individuals = risk.individuals or 0
+    return _decide(risk.categories, 2 if individuals >= MANY_INDIVIDUALS else 1 if individuals > REPORTABLE_INDIVIDUALS
+                   else 0, any(c != HOME_COUNTRY for c in risk.countries), risk.tier >= DEEP_TIER,
+                   risk.past_incidents > 0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decide(categories: frozenset[str], people: int, abroad: bool, deep: bool, past: bool) -> TierDecision:
+    """The decision on what the rule reads of a link (people: 0 few, 1 above the reporting threshold,
+    2 very many): a page of 500 links has a handful of distinct ones."""
     high = [code for code, hit in (
-        ("my_number", DataCategory.MY_NUMBER in risk.categories),
-        ("sensitive", DataCategory.SENSITIVE in risk.categories),
-        ("payment", DataCategory.PAYMENT in risk.categories),
-        ("many_individuals", (risk.individuals or 0) >= MANY_INDIVIDUALS),
+        ("my_number", DataCategory.MY_NUMBER in categories),
+        ("sensitive", DataCategory.SENSITIVE in categories),
+        ("payment", DataCategory.PAYMENT in categories),
+        ("many_individuals", people == 2),
     ) if hit]
     medium = [code for code, hit in (
-        ("reportable_individuals", REPORTABLE_INDIVIDUALS < (risk.individuals or 0) < MANY_INDIVIDUALS),
-        ("abroad", any(c != HOME_COUNTRY for c in risk.countries)),
-        ("deep_tier", risk.tier >= DEEP_TIER),
+        ("reportable_individuals", people == 1),
+        ("abroad", abroad),
+        ("deep_tier", deep),
     ) if hit]
     level = 2 if high else 1 if medium else 0
     reasons = high + medium
-    if risk.past_incidents:
+    if past:
         level = min(level + 1, 2)
         reasons.append("past_incidents")
     return TierDecision(_ORDER[level], tuple(reasons))

@@ -19,7 +19,7 @@ def flat(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     for key, value in item.items():
         if isinstance(value, dict):
             out |= flat(value, f"{prefix}{key}.")
-        elif isinstance(value, list):
+        elif isinstance(value, list | tuple):
             out[prefix + key] = "; ".join(str(v) for v in value)
         else:
             out[prefix + key] = value

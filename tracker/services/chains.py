@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..domain import approvals as approval_rules
 from ..domain.approvals import ApprovalFinding, LinkApprovalState, findings_for, is_subsidiary_redelegation
 from ..domain.chain import ids_in_path
 from ..domain.models import ApprovalStatus, EngagementStatus, parse_categories
+from ..domain.risk_tier import LinkRisk, RiskTier, derive, effective
 from ..store import registry_queries as q
 from .context import Context
 
@@ -102,21 +104,41 @@ def chains_of_party(ctx: Context, party_id: int, limit: int = 50, offset: int = 
         return to_links(db, rows), total
 
 
-def rows_after(ctx: Context, after_id: int, limit: int, **filters) -> tuple[list[dict], dict[int, dict]]:
-    """Up to ``limit`` link rows by id after ``after_id`` (filters: business_id, tier, status,
-    party_id), and the links on their paths (id → ref, entrustee name): a page for another system,
-    read in two queries."""
-    with ctx.read() as db:
-        rows = q.engagements_after(db, after_id, limit, **filters)
-        return rows, q.path_entrustees(db, [r["path_key"] for r in rows])
+class SharedLink(NamedTuple):
+    """A link as another system reads it (the API): its row, the entrustees on its path from us, its
+    parent's ledger number and its risk tier in effect."""
+
+    row: q.SharedRow
+    path: list[str]
+    parent: str | None
+    risk_tier: RiskTier
 
 
-def rows_of(ctx: Context, ids: list[int]) -> tuple[list[dict], dict[int, dict]]:
-    """These links as ``rows_after`` gives them, in the order of ``ids``."""
+def shared_after(ctx: Context, after_id: int, limit: int, **filters) -> list[SharedLink]:
+    """Up to ``limit`` links by id after ``after_id`` (filters: business_id, tier, status, party_id):
+    a page for another system, read in two queries."""
     with ctx.read() as db:
-        found = {r["id"]: r for r in q.shared_engagements(db, sorted(set(ids)))}
-        rows = [found[i] for i in ids if i in found]
-        return rows, q.path_entrustees(db, [r["path_key"] for r in rows])
+        return _shared(db, q.engagements_after(db, after_id, limit, **filters))
+
+
+def shared_of(ctx: Context, ids: list[int]) -> list[SharedLink]:
+    """These links as ``shared_after`` gives them, in the order of ``ids``."""
+    with ctx.read() as db:
+        found = {r.id: r for r in q.shared_engagements(db, sorted(set(ids)))}
+        return _shared(db, [found[i] for i in ids if i in found])
+
+
+def _shared(db, rows: list[q.SharedRow]) -> list[SharedLink]:
+    paths = [ids_in_path(r.path_key) for r in rows]
+    on_paths = q.path_names(db, paths)
+    links = []
+    for r, ids in zip(rows, paths, strict=True):
+        risk = derive(LinkRisk(frozenset(r.data_categories), r.individuals_count,
+                               frozenset((r.entrustee_country, *r.processing_countries, *r.storage_countries)),
+                               r.tier, r.incidents))
+        links.append(SharedLink(r, [on_paths[i][1] for i in ids], on_paths[ids[-2]][0] if len(ids) > 1 else None,
+                                effective(risk.tier, r.risk_tier_override)))
+    return links
 
 
 def link(ctx: Context, engagement_id: int) -> ChainLink:
