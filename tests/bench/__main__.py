@@ -1,11 +1,12 @@
 """`make bench`: the product at 1,000 / 10,000 / 50,000 parties (≈ 4 engagements each), each figure
 beside a baseline measured in the same run. Medians of several runs; prints one table.
 
-    python -m tests.bench [--scales 1000,10000,50000] [--runs 5] [--keep DIR] [--load 1,10,25,50]
+    python -m tests.bench [--scales 1000,10000,50000] [--runs 5] [--keep DIR] [--load 1,10,25,50] [--no-api]
 
 Pages are timed as server-side full reruns (Streamlit AppTest, the same script the browser runs),
 also right after a contract is saved. Then many sessions at once against the running app over its
-websocket protocol (``tests/bench/load.py``), on the largest registry.
+websocket protocol (``tests/bench/load.py``), and the API's pages and webhook deliveries
+(``tests/bench/api_run.py``), on the largest registry.
 The Excel report and the import run in child processes so that their peak memory (max RSS) is
 their own. Targets (issue 9, this 2-core machine, 50,000 parties): page rerun ≤ 300 ms, full gap
 computation ≤ 2 s, report ≤ 3 × its bare dump and ≤ 1 GiB, import of 10,000 rows ≤ 10 s, app ≤ 1 GiB.
@@ -293,6 +294,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep the databases in between runs")
     parser.add_argument("--load", default="1,10,25,50",
                         help="sessions at once against the largest scale's running app ('' to skip)")
+    parser.add_argument("--api", action=argparse.BooleanOptionalAction, default=True,
+                        help="the API's pages and webhook deliveries against the largest scale (tests/bench/api_run.py)")
     parser.add_argument("--only-requests", action="store_true",
                         help="measure only the requests rows (bulk send, Requests screen) at each scale")
     args = parser.parse_args(argv)
@@ -336,6 +339,12 @@ def main(argv: list[str] | None = None) -> None:
         from .load import main as load
 
         load([str(path), "--sessions", args.load, "--think", "5", "--rounds", "2"])
+        print()
+    if args.api:
+        print(f"## The API and webhooks: {parties:,} parties\n", flush=True)
+        from .api_run import main as api_run
+
+        api_run([str(path)])
         print()
     print("## Import of 10,000 ledger rows (5,000 parties, 5,000 engagements) into an empty database\n")
     print("| measure | tracker | baseline | ratio | note |\n|---|---|---|---|---|")

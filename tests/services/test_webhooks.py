@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
 from datetime import datetime, timedelta, UTC
 
 import httpx
@@ -25,7 +26,7 @@ ADMIN = Actor("admin", "Admin", Role.ADMIN)
 class Receiver:
     """A real HTTP server on 127.0.0.1 that answers with the statuses it is given, in turn."""
 
-    def __init__(self, statuses=(200,)):
+    def __init__(self, statuses=(200,), delay: float = 0.0):
         self.received: list[tuple[dict, bytes]] = []
         self.statuses = list(statuses)
         receiver = self
@@ -33,6 +34,7 @@ class Receiver:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["content-length"]))
+                time.sleep(delay)  # a receiver that takes its time (the benchmark kills the sender meanwhile)
                 receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
                 self.send_response(status)
