@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import subprocess
+import sys
 import tarfile
 import threading
 import time
@@ -202,6 +204,20 @@ def test_failed_sign_ins_are_throttled_per_name_and_per_session(db_path):
             users.sign_in(db_path, f"name{attempt}", "x", session="s3")
     with pytest.raises(users.SignInRefused, match="throttled"):  # the session, whatever the name
         users.sign_in(db_path, "yet another", "x", session="s3")
+
+
+def test_failed_sign_ins_in_another_process_count_towards_the_same_limit(db_path):
+    # two app processes behind the proxy: five failures in each, and the name is throttled in both
+    other = ("import sys; from pathlib import Path; from tracker.services import users\n"
+             "for n in range(5):\n"
+             "    try: users.sign_in(Path(sys.argv[1]), 'ghost', f'other {n}', session='elsewhere')\n"
+             "    except users.SignInRefused as refused: assert refused.reason == 'invalid', refused.reason\n")
+    subprocess.run([sys.executable, "-c", other, str(db_path)], check=True, timeout=120)
+    for attempt in range(5):
+        with pytest.raises(users.SignInRefused, match="invalid"):
+            users.sign_in(db_path, "ghost", f"here {attempt}", session="here")
+    with pytest.raises(users.SignInRefused, match="throttled"):
+        users.sign_in(db_path, "Ghost", "one more", session="a third")
 
 
 def test_a_huge_user_name_is_cut_before_it_is_stored(db_path):

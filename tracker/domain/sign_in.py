@@ -4,8 +4,7 @@ Reference `003…` 4-8-6 (access control and access records)."""
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from zxcvbn import zxcvbn
@@ -43,32 +42,22 @@ def password_problems(password: str, username: str, policy: Policy) -> list[Prob
     return problems
 
 
-@dataclass
+@dataclass(frozen=True)
 class Throttle:
     """Failed sign-ins counted per key (a user name, a browser session) over a sliding window; a
-    key with too many is refused without checking the password, whether the account exists or not."""
+    key with too many is refused without checking the password, whether the account exists or not.
+    The failures are kept in the database, so that every app process behind the proxy counts the same."""
 
     limit: int
     window: timedelta
-    failures: dict[str, deque] = field(default_factory=dict)
 
-    def blocked(self, key: str, now: datetime) -> bool:
-        recent = self.failures.get(key)
-        if recent is None:
-            return False
-        self._forget_old(recent, now)
-        if not recent:  # keep the table small: a key with nothing recent goes
-            del self.failures[key]
-        return len(recent) >= self.limit
+    def since(self, now: datetime) -> datetime:
+        """The oldest failure that still counts."""
+        return now - self.window
 
-    def failed(self, key: str, now: datetime) -> None:
-        recent = self.failures.setdefault(key, deque())
-        self._forget_old(recent, now)
-        recent.append(now)
-
-    def _forget_old(self, recent: deque, now: datetime) -> None:
-        while recent and now - recent[0] > self.window:
-            recent.popleft()
+    def blocked(self, recent: int) -> bool:
+        """``recent``: the key's failures since ``since(now)``."""
+        return recent >= self.limit
 
 
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:

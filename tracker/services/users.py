@@ -33,6 +33,10 @@ class SignInRefused(Exception):
         self.reason = reason
 
 
+def _stamp(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="seconds")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -95,11 +99,11 @@ def count_users(db_path: Path) -> int:
         return uq.count_active(db)
 
 
-# Failed sign-ins per typed name and per browser session, in this process (an attacker trying many
-# names, or one name from many sessions, is slowed down whether the accounts exist or not).
+# Failed sign-ins per typed name and per browser session, counted in the database (an attacker trying
+# many names, or one name from many sessions, is slowed down whether the accounts exist or not, by
+# every app process alike)
 _BY_NAME = Throttle(limit=10, window=timedelta(minutes=15))
 _BY_SESSION = Throttle(limit=20, window=timedelta(minutes=15))
-_THROTTLE_LOCK = threading.Lock()
 SIGN_IN_WAIT_MS = 120_000  # a sign-in waits this long for someone's large import to finish, rather than fail
 
 
@@ -113,20 +117,18 @@ def sign_in(db_path: Path, username: str, password: str, now: datetime | None = 
     now = now or _now()
     policy = app_settings.load().sign_in
     name = username.strip()[:MAX_USERNAME]
-    by_name, by_session = f"{db_path}|{name.lower()}", f"{db_path}|{session}"  # per database: tests, copies
-    with _THROTTLE_LOCK:
-        throttled = _BY_NAME.blocked(by_name, now) or (session and _BY_SESSION.blocked(by_session, now))
+    keys = {f"name:{name.lower()}": _BY_NAME} | ({f"session:{session}": _BY_SESSION} if session else {})
     with connection.reading(db_path) as db:
+        recent = uq.sign_in_failures(db, {key: _stamp(rule.since(now)) for key, rule in keys.items()})
         user = uq.for_sign_in(db, name)
+    throttled = any(rule.blocked(recent[key]) for key, rule in keys.items())
     password_hash = user[4] if user and user[4] else None
     matches = _verify(password_hash or _DUMMY_HASH, password[:1024]) and password_hash is not None and not throttled
     with connection.writing(db_path, busy_timeout_ms=SIGN_IN_WAIT_MS) as db:
         outcome = _record(db, name, user, matches, bool(throttled), now, policy)
+        if isinstance(outcome, SignInRefused):  # counted with its access record, in the same transaction
+            uq.add_sign_in_failure(db, list(keys), _stamp(now), _stamp(now - max(_BY_NAME.window, _BY_SESSION.window)))
     if isinstance(outcome, SignInRefused):
-        with _THROTTLE_LOCK:
-            _BY_NAME.failed(by_name, now)
-            if session:
-                _BY_SESSION.failed(by_session, now)
         raise outcome  # after the commit: the failed attempt and its access record are kept
     return outcome
 

@@ -66,11 +66,12 @@ def reseal(db: Database, hashes: list[tuple[int, str, str]], new_head: str) -> N
 
 
 # tables that hold no business data: the trail itself, the migrations' ledger, what is derived from
-# recorded rows (the schedule, the clause bit numbers), the wrong-link throttle's counts and the webhooks'
-# outbox (each event is made by an audited change, in its transaction); settings
-# are checked by key (``recorded_settings``)
+# recorded rows (the schedule, the clause bit numbers), the throttles' counts (wrong links, failed
+# sign-ins: each failure is an access record in the trail) and the webhooks' outbox (each event is made
+# by an audited change, in its transaction); settings are checked by key (``recorded_settings``)
 NOT_ROW_AUDITED = frozenset({"_sqlite_migrations", "audit_log", "due_items", "clause_bits", "request_link_failures",
-                             "settings", "webhook_events", "webhook_deliveries", "webhook_attempts"})
+                             "sign_in_failures", "settings", "webhook_events", "webhook_deliveries",
+                             "webhook_attempts"})
 # settings the app keeps for itself, outside the trail: the revision counters and the trail's own seal
 BOOKKEEPING_SETTINGS = ("revision", "revision:%", AUDIT_HEAD, KEYED)
 

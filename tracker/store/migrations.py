@@ -581,6 +581,15 @@ def m016_webhooks(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m017_sign_in_failures(db: Database) -> None:
+    """Failed sign-ins by key (a typed name, a browser session) for the throttle, in the database so
+    that several app processes enforce one limit."""
+    db.execute("CREATE TABLE sign_in_failures (id INTEGER PRIMARY KEY, key TEXT NOT NULL, at TEXT NOT NULL)")
+    db.execute("CREATE INDEX idx_sign_in_failures ON sign_in_failures(key, at)")
+    db.execute("CREATE INDEX idx_sign_in_failures_at ON sign_in_failures(at)")
+
+
 _WEBHOOKS_DDL = [
     """CREATE TABLE webhook_endpoints (
            id INTEGER PRIMARY KEY,

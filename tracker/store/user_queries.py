@@ -53,3 +53,15 @@ def active_by_email(db: Database, email: str) -> tuple | None:
     """(id, username, display name, role) of the active user with this e-mail (case aside)."""
     return db.execute("SELECT id, username, display_name, role FROM users WHERE lower(email) = lower(?) "
                       "AND active = 1", [email]).fetchone()
+
+
+def sign_in_failures(db: Database, since_by_key: dict[str, str]) -> dict[str, int]:
+    """How many failed sign-ins each key (a typed name, a browser session) has had since its time."""
+    return {key: db.execute("SELECT count(*) FROM sign_in_failures WHERE key = ? AND at >= ?",
+                            [key, since]).fetchone()[0] for key, since in since_by_key.items()}
+
+
+def add_sign_in_failure(db: Database, keys: list[str], at: str, forget_before: str) -> None:
+    """A failed sign-in counted under each key; failures older than any window are let go."""
+    db.execute("DELETE FROM sign_in_failures WHERE at < ?", [forget_before])
+    db.conn.executemany("INSERT INTO sign_in_failures(key, at) VALUES (?, ?)", [(key, at) for key in keys])
