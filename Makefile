@@ -7,14 +7,17 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 # make run HOST=0.0.0.0: every interface (other machines may connect)
 HOST   ?= localhost
+# make serve: this many app processes behind HAProxy (default: one per core)
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 # Test files run on two workers: a browser test spends most of its time waiting for the page,
 # so two files at once share this 2-core machine well (each file keeps its own app server).
 TEST_WORKERS ?= 2
 
-.PHONY: run test unit e2e bench system-deps clean-db help
+.PHONY: run serve test unit e2e bench system-deps clean-db help
 
 help:
 	@echo "make run    start the app at http://localhost:$(PORT) and its API at /api/v1, on data/tracker.db (demo data on first start)"
+	@echo "make serve  the same with $(WORKERS) app processes behind HAProxy (installs it): many people at once"
 	@echo "make test   run the whole test suite, browser tests included (installs Chromium and LibreOffice)"
 	@echo "make bench  benchmark at 1,000 / 10,000 / 50,000 parties (prints a table; see docs/benchmarks.md)"
 
@@ -28,12 +31,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/tracker serve --host $(HOST) --port $(PORT)
 
+# the same, WORKERS processes on the one database behind HAProxy (sticky sessions by cookie)
+serve: $(STAMP) system-deps
+	$(BIN)/tracker serve --workers $(WORKERS) --host $(HOST) --port $(PORT)
+
 # Debian's Chromium drives the browser tests (Playwright's own browser download is not reachable
 # here); LibreOffice prints the generated workbooks and documents to PDF for the tests that read
 # them as a reader would, with Japanese fonts so that lines wrap as they do on a user's machine.
-SYSTEM_PACKAGES := chromium libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk
+# HAProxy fronts make serve's processes (and its browser test).
+SYSTEM_PACKAGES := chromium libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk haproxy
 system-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 && fc-list | grep -q "Noto Sans CJK" \
+		&& { command -v haproxy || test -x /usr/sbin/haproxy; } >/dev/null 2>&1 \
 		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); }
 
 test: $(STAMP) system-deps

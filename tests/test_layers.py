@@ -26,9 +26,10 @@ ALLOWED = {
     "services": {"config", "domain", "i18n", "settings", "formats", "store", "inputs", "outputs"},
     # the faces: screens, the command line and the app read and write through the services only
     "ui": {"config", "domain", "i18n", "settings", "services"},
-    "cli": {"config", "domain", "i18n", "settings", "services", "server"},
+    "cli": {"config", "domain", "i18n", "settings", "services", "server", "cluster"},
     "api": {"config", "domain", "i18n", "settings", "services"},  # the HTTP face, as the screens
     "server": {"config", "api", "services"},  # one process: the screens, the API, the webhook deliveries
+    "cluster": {"config", "services"},  # several of those processes behind HAProxy
     "pages": {"config", "domain", "i18n", "settings", "services", "ui"},
     "app": {"config", "domain", "i18n", "settings", "services", "ui"},
 }

@@ -34,3 +34,17 @@ def test_an_edited_file_is_read_again(tmp_path):
     assert settings.load(path).requests.grace_days == 30
     path.unlink()
     assert settings.load(path).requests.grace_days == 14
+
+
+def test_behind_make_serves_own_proxy_it_is_believed_as_well_as_the_listed_ones(tmp_path, monkeypatch):
+    from tracker.domain.client_address import client_address
+
+    path = tmp_path / "settings.toml"
+    path.write_text('[server]\ntrusted_proxies = ["10.0.0.0/8"]\n', encoding="utf-8")
+    assert client_address("127.0.0.1", "203.0.113.7", settings.load(path).trusted_proxies) == "127.0.0.1"
+    monkeypatch.setenv("TRACKER_BEHIND_LOCAL_PROXY", "1")
+    trusted = settings.load(path).trusted_proxies
+    assert client_address("127.0.0.1", "203.0.113.7", trusted) == "203.0.113.7"
+    assert client_address("10.1.2.3", "198.51.100.9", trusted) == "198.51.100.9"  # the listed one still
+    assert client_address("127.0.0.1", "203.0.113.7", settings.load(tmp_path / "none.toml").trusted_proxies) \
+        == "203.0.113.7"  # with no settings file too

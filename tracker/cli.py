@@ -165,15 +165,22 @@ def demo(ctx: click.Context, scale: int | None, seed: int, source: Path) -> None
 @main.command()
 @click.option("--host", default="localhost", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=8501, show_default=True, type=int, help="Port of the screens and the API (/api/v1).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Run this many app processes behind HAProxy (make serve); none: one process, no proxy.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int | None) -> None:
     """Start the app: the screens and the API (/api/v1, its docs at /api/v1/docs) on one port, on the
     database --db or $TRACKER_DB names (created and filled with the demo data on first start)."""
     import os
 
+    os.environ["TRACKER_DB"] = str(ctx.obj["db"])  # the screens' and the API's, in this process
+    if workers:
+        from .cluster import run as run_many
+
+        run_many(host, port, workers)
+        return
     from .server import run
 
-    os.environ["TRACKER_DB"] = str(ctx.obj["db"])  # the screens' and the API's, in this process
     run(host, port)
 
 

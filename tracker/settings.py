@@ -3,6 +3,7 @@ next to the database; every value has a default, so the file is optional."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -65,8 +66,21 @@ _parsed: dict[Path, tuple[tuple[int, int], Settings]] = {}  # file → ((modifie
 
 
 def load(path: Path | None = None) -> Settings:
-    """The settings file's values (defaults where it is silent or absent). Parsed again only when
-    the file changes: the schedule reads it for every link it refreshes (an import: 5,000 times)."""
+    """The settings file's values (defaults where it is silent or absent); behind `make serve`'s own
+    HAProxy (TRACKER_BEHIND_LOCAL_PROXY=1, the app processes listening on 127.0.0.1 only) that proxy
+    is trusted too, so the throttles see each client's own address."""
+    found = _from_file(path)
+    if os.environ.get("TRACKER_BEHIND_LOCAL_PROXY") == "1" and _LOCAL_PROXY[0] not in found.trusted_proxies:
+        return dataclasses.replace(found, trusted_proxies=found.trusted_proxies + _LOCAL_PROXY)
+    return found
+
+
+_LOCAL_PROXY = networks(["127.0.0.1"])
+
+
+def _from_file(path: Path | None) -> Settings:
+    """Parsed again only when the file changes: the schedule reads it for every link it refreshes (an
+    import: 5,000 times)."""
     path = path or Path(os.environ.get("TRACKER_SETTINGS") or config.db_path().parent / "settings.toml")
     try:
         status = path.stat()
