@@ -2,9 +2,12 @@
 websocket messages, as a browser sends them; not AppTest, not N browsers). Each session signs in,
 then goes round Home, a Registry search, the Chain of the largest business and Gaps; meanwhile
 someone saves a contract now and then (through the services, as the app's own save does). Prints
-p50 / p95 rerun time and the server's memory for each N.
+p50 / p95 rerun time, the server's CPU per rerun and each process's memory for each N.
 
-    python -m tests.bench.load DATABASE [--sessions 1,10,25,50] [--rounds 3] [--think 0,5]
+    python -m tests.bench.load DATABASE [--sessions 1,10,25,50] [--rounds 3] [--think 0,5] [--workers N]
+
+The app is `tracker serve` (``--workers N``: N processes behind HAProxy, as `make serve` starts
+them); the server CPU per rerun is the CPU time of the app processes over the run ÷ its reruns.
 """
 
 from __future__ import annotations
@@ -88,9 +91,22 @@ class Session:
         return self.widgets[(kind, label)]
 
 
-async def user(url: str, rounds: int, search: str, timings: list[float], think: float, seed: int) -> Session:
-    """A person: signs in, then goes round the screens, pausing ``think`` seconds (on average)
-    between clicks as people do (0: clicks back to back, a stress test)."""
+async def signed_in(url: str) -> Session:
+    """A browser tab that has signed in."""
+    from tracker.i18n import t
+
+    session = Session(url)
+    await session.open()
+    await session.run()
+    await session.run({session.widget("text_input", t("sign_in.username")): ("string", USER),
+                       session.widget("text_input", t("sign_in.password")): ("string", PASSWORD),
+                       session.widget("button", t("sign_in.submit")): ("trigger", None)})
+    return session
+
+
+async def user(session: Session, rounds: int, search: str, timings: list[float], think: float, seed: int) -> int:
+    """A person, signed in, goes round the screens, pausing ``think`` seconds (on average) between
+    clicks as people do (0: clicks back to back, a stress test); returns how many reruns it made."""
     from tracker.i18n import t
 
     pause = random.Random(seed)
@@ -100,13 +116,7 @@ async def user(url: str, rounds: int, search: str, timings: list[float], think: 
             await asyncio.sleep(pause.uniform(0.5, 1.5) * think)
         return seconds
 
-    await asyncio.sleep(pause.uniform(0, think))  # people do not all arrive in the same second
-    session = Session(url)
-    await session.open()
-    await session.run()
-    await session.run({session.widget("text_input", t("sign_in.username")): ("string", USER),
-                       session.widget("text_input", t("sign_in.password")): ("string", PASSWORD),
-                       session.widget("button", t("sign_in.submit")): ("trigger", None)})
+    await asyncio.sleep(pause.uniform(0, think))  # people do not all start in the same second
     for _ in range(rounds):
         timings.append(await then(await session.run(page="home")))
         await session.run(page="registry")
@@ -114,7 +124,7 @@ async def user(url: str, rounds: int, search: str, timings: list[float], think: 
             {session.widget("text_input", t("common.search")): ("string", search)})))
         timings.append(await then(await session.run(page="chain")))
         timings.append(await then(await session.run(page="gaps")))
-    return session  # still signed in: closed once every session is done and the memory is read
+    return rounds * 5
 
 
 def saver(database: Path, stop: asyncio.Event) -> asyncio.Task:
@@ -165,18 +175,50 @@ def ensure_user(database: Path) -> None:
 
 
 async def measure(url: str, database: Path, sessions: int, rounds: int, search: str, think: float,
-                  memory=lambda: (0.0, 0.0)) -> tuple[list[float], tuple[float, float]]:
-    """Every session's click times, and ``memory()`` read while they are all still signed in."""
+                  processes: list[int] | None = None) -> tuple[list[float], float, list[tuple[float, float]]]:
+    """Every session's click times, the app processes' CPU seconds per rerun while they clicked (the
+    sign-ins before, with their argon2, left out), and each process's memory read while every session
+    is still signed in."""
+    processes = processes or []
     timings: list[float] = []
     stop = asyncio.Event()
     saving = saver(database, stop)
-    opened = await asyncio.gather(*(user(url, rounds, search, timings, think, n) for n in range(sessions)))
+    opened = await asyncio.gather(*(signed_in(url) for _ in range(sessions)))
+    used = cpu_seconds(processes)
+    reruns = await asyncio.gather(*(user(session, rounds, search, timings, think, n)
+                                    for n, session in enumerate(opened)))
+    per_rerun = (cpu_seconds(processes) - used) / sum(reruns)
     stop.set()
     await saving
-    held = memory()
+    held = [memory_mb(pid) for pid in processes]
     for session in opened:
         await session.socket.close()
-    return timings, held
+    return timings, per_rerun, held
+
+
+def app_processes(root_pid: int) -> list[int]:
+    """The app processes under ``root_pid``: itself for `tracker serve`, its children running
+    `tracker serve` for `tracker serve --workers N` (HAProxy left out), from /proc."""
+    def children(pid: int) -> list[int]:
+        found = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+        return found
+
+    apps = [pid for pid in children(root_pid)
+            if b"serve" in Path(f"/proc/{pid}/cmdline").read_bytes() and b"haproxy" not in
+            Path(f"/proc/{pid}/cmdline").read_bytes()]
+    return apps or [root_pid]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / tick
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -186,41 +228,54 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--search", default="合成サービス0012")
     parser.add_argument("--think", default="0,5", help="seconds between a person's clicks, on average (0: none)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="app processes behind HAProxy (tracker serve --workers N); 0: one process, no proxy")
     args = parser.parse_args(argv)
     ensure_user(args.database)
     port = free_port()
     env = {**os.environ, "TRACKER_DB": str(args.database), "TRACKER_TODAY": TODAY.isoformat(), "TRACKER_DEMO": "0"}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
-                               str(port), "--server.headless", "true"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [str(Path(sys.executable).parent / "tracker"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command + (["--workers", str(args.workers)] if args.workers else []), cwd=ROOT,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"ws://127.0.0.1:{port}/_stcore/stream"
-        for _ in range(100):  # the server starts
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        asyncio.run(measure(url, args.database, 1, 1, args.search, 0))  # warm: the first run fills the caches
-        print(f"# Load ({os.cpu_count()} CPUs): each session signs in, then {args.rounds} rounds of Home, Registry "
-              "search, Chain, Gaps; a contract saved every 2 s meanwhile\n")
-        print("| sessions | pause between clicks | reruns | p50 | p95 | max | server memory, all signed in / peak "
-              "| per session more |\n|---|---|---|---|---|---|---|---|")
+        _wait_until_up(port, args.workers or 1)
+        apps = app_processes(server.pid)
+        for _ in range(max(1, args.workers)):  # warm each process: the first run fills the caches
+            asyncio.run(measure(url, args.database, 1, 1, args.search, 0))
+        where = f"{args.workers} processes behind HAProxy" if args.workers else "one process"
+        print(f"# Load ({os.cpu_count()} CPUs, {where}): each session signs in, then {args.rounds} rounds of "
+              "Home, Registry search, Chain, Gaps; a contract saved every 2 s meanwhile\n")
+        print("| sessions | pause between clicks | reruns | p50 | p95 | max | server CPU per rerun | memory per process, "
+              "all signed in / peak |\n|---|---|---|---|---|---|---|---|")
         for think in (float(n) for n in args.think.split(",")):
-            alone = None  # the memory with one session: each further one adds (held - alone) / (count - 1)
             for count in (int(n) for n in args.sessions.split(",")):
-                timings, (held, peak) = asyncio.run(measure(url, args.database, count, args.rounds, args.search,
-                                                            think, lambda: memory_mb(server.pid)))
+                timings, per_rerun, held = asyncio.run(measure(url, args.database, count, args.rounds, args.search,
+                                                               think, apps))
                 ordered = sorted(timings)
                 p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-                alone = held if count == 1 else alone
-                more = f"{(held - alone) / (count - 1):,.1f} MB" if alone is not None and count > 1 else "—"
+                memory = ", ".join(f"{now:,.0f} / {peak:,.0f} MB" for now, peak in held)
                 print(f"| {count} | {think:g} s | {len(timings)} | {statistics.median(timings) * 1000:,.0f} ms | "
-                      f"{p95 * 1000:,.0f} ms | {ordered[-1] * 1000:,.0f} ms | {held:,.0f} / {peak:,.0f} MB | {more} |",
+                      f"{p95 * 1000:,.0f} ms | {ordered[-1] * 1000:,.0f} ms | {per_rerun * 1000:,.0f} ms | {memory} |",
                       flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _wait_until_up(port: int, processes: int) -> None:
+    """Until the app (or the proxy and every process behind it) answers."""
+    import urllib.request
+
+    deadline = time.monotonic() + 120
+    answered = 0
+    while answered < processes * 3 and time.monotonic() < deadline:  # a proxy spreads the checks
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+            answered += 1
+        except OSError:
+            time.sleep(0.3)
+    time.sleep(3 if processes > 1 else 0)  # HAProxy's own health checks see every process up
 
 
 if __name__ == "__main__":
