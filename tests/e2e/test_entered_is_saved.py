@@ -120,3 +120,21 @@ def test_saving_without_a_decision_names_what_is_missing_and_records_nothing(app
     click(page, ja("selection.save"))
     expect(page.get_by_text(ja("error.selection.result_required"))).to_be_visible()  # still no result chosen
     assert len(selection.selection_checks_of(ctx, _link_of(ctx, PAYROLL_BPO)["id"])) == checks_before
+
+
+def test_what_was_typed_on_a_tab_is_kept_while_another_tab_is_open(app, page):
+    # the registry builds only its open tab: the party half typed, a look at the engagements, and back
+    url, db = app
+    sign_in(page, url, "procurement", path="registry")
+    form = expander(page, ja("party.new"))
+    fill(form, ja("party.name"), "タブ往復株式会社")
+    page.get_by_role("textbox", name=ja("common.search")).first.fill("みなと")
+    tab(page, ja("engagement.title"))
+    expect(page.get_by_role("textbox", name=ja("party.name"), exact=True)).to_have_count(0)  # not built
+    tab(page, ja("party.title"))
+    form = expander(page, ja("party.new"))
+    expect(form.get_by_role("textbox", name=ja("party.name"), exact=True)).to_have_value("タブ往復株式会社")
+    expect(page.get_by_role("textbox", name=ja("common.search")).first).to_have_value("みなと")
+    click(form, ja("common.create"))
+    expect(page.get_by_text(ja("common.created"))).to_be_visible()
+    assert any(r["name"] == "タブ往復株式会社" for r in parties.search_parties(_ctx(db), text="タブ往復")[0])

@@ -18,7 +18,7 @@ def render(ctx: Context, row: dict | None = None) -> None:
     prefix = form_prefix("bf", row)
     errors = f"{prefix}errors"
     for name in FIELDS:
-        st.text_input(tr(f"business.{name}"), value=(row or {}).get(name) or "", key=prefix + name)
+        st.text_input(tr(f"business.{name}"), value=(row or {}).get(name) or "", persist_state="page", key=prefix + name)
         field_errors(errors, name)
     field_errors(errors, None)
 

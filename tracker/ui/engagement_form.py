@@ -37,53 +37,58 @@ def render(ctx: Context, row: dict | None = None, preset_parent: dict | None = N
         field_errors(errors, "entrustee_party_id")
         field_errors(errors, "entrustee_id")  # the chain rules' name of the same field
 
-    st.text_input(tr("engagement.ref"), value=start.ref if start else "", key=prefix + "ref",
+    st.text_input(tr("engagement.ref"), value=start.ref if start else "", persist_state="page", key=prefix + "ref",
                   help=tr("engagement.ref_help"))
     field_errors(errors, "ref")
-    st.text_input(tr("engagement.work"), value=start.work if start else "", key=prefix + "work")
+    st.text_input(tr("engagement.work"), value=start.work if start else "", persist_state="page", key=prefix + "work")
     field_errors(errors, "work")
-    st.text_input(tr("engagement.purpose"), value=start.purpose if start else "", key=prefix + "purpose")
+    st.text_input(tr("engagement.purpose"), value=start.purpose if start else "",
+                  persist_state="page", key=prefix + "purpose")
     categories = {c.value: tr(f"category.{c.value}") for c in DataCategory}
     st.multiselect(tr("engagement.data_categories"), list(categories), default=start.data_categories if start
-                   else [], placeholder=tr("common.choose"), key=prefix + "categories", format_func=categories.__getitem__)
+                   else [], placeholder=tr("common.choose"), persist_state="page", key=prefix + "categories",
+                   format_func=categories.__getitem__)
     field_errors(errors, "data_categories")
     st.number_input(tr("engagement.individuals_count"), min_value=0, step=100, value=start.individuals_count
-                    if start else None, key=prefix + "individuals")
+                    if start else None, persist_state="page", key=prefix + "individuals")
     field_errors(errors, "individuals_count")
     codes = list(COUNTRIES)
     country_names = {c: labels.country(c) for c in codes}.__getitem__
     left, right = st.columns(2)
     with left:
         st.multiselect(tr("engagement.processing_countries"), codes, default=start.processing_countries if start
-                       else ["JP"], placeholder=tr("common.choose"), key=prefix + "processing", format_func=country_names)
+                       else ["JP"], placeholder=tr("common.choose"), persist_state="page", key=prefix + "processing",
+                       format_func=country_names)
         field_errors(errors, "processing_countries")
         st.date_input(tr("engagement.start_date"), value=start.start_date if start else None,
-                      key=prefix + "start", format="YYYY-MM-DD")
+                      persist_state="page", key=prefix + "start", format="YYYY-MM-DD")
         field_errors(errors, "start_date")
     with right:
         st.multiselect(tr("engagement.storage_countries"), codes, default=start.storage_countries if start
-                       else ["JP"], placeholder=tr("common.choose"), key=prefix + "storage", format_func=country_names)
+                       else ["JP"], placeholder=tr("common.choose"), persist_state="page", key=prefix + "storage",
+                       format_func=country_names)
         field_errors(errors, "storage_countries")
         st.date_input(tr("engagement.end_date"), value=start.end_date if start else None,
-                      key=prefix + "end", format="YYYY-MM-DD")
+                      persist_state="page", key=prefix + "end", format="YYYY-MM-DD")
         field_errors(errors, "end_date")
     statuses = {s.value: labels.status(s.value) for s in EngagementStatus}
     st.selectbox(tr("engagement.status"), list(statuses), index=list(statuses).index(start.status) if start else 0,
-                 key=prefix + "status", format_func=statuses.__getitem__)
+                 persist_state="page", key=prefix + "status", format_func=statuses.__getitem__)
     field_errors(errors, "status")
     st.text_area(tr("engagement.selection_override_reason"), value=start.selection_override_reason if start else "",
-                 key=prefix + "override", help=tr("engagement.selection_override_help"))
+                 persist_state="page", key=prefix + "override", help=tr("engagement.selection_override_help"))
     field_errors(errors, "selection_override_reason")
     left, right = st.columns(2)
     with left:
         st.number_input(tr("engagement.inspection_interval_months"), min_value=1, max_value=MAX_INTERVAL_MONTHS,
                         step=1, value=start.inspection_interval_months if start else DEFAULT_INTERVAL_MONTHS,
-                        key=prefix + "interval")
+                        persist_state="page", key=prefix + "interval")
         field_errors(errors, "inspection_interval_months")
     with right:
         owners = {None: tr("common.none")} | users.owner_choices(ctx)
         current_owner = start.owner_user_id if start else None
-        st.selectbox(tr("engagement.owner"), list(owners), key=prefix + "owner", format_func=owners.__getitem__,
+        st.selectbox(tr("engagement.owner"), list(owners),
+                     persist_state="page", key=prefix + "owner", format_func=owners.__getitem__,
                      index=list(owners).index(current_owner) if current_owner in owners else 0)
         field_errors(errors, "owner_user_id")
     form_errors_elsewhere(errors, _SHOWN)
@@ -126,7 +131,8 @@ def _placement(ctx: Context, prefix: str, errors: str, preset_parent: dict | Non
     options = list(by_id)
     preset_business = preset_parent["business_id"] if preset_parent else None
     business_id = st.selectbox(
-        tr("engagement.business"), options, key=prefix + "business", format_func=lambda i: by_id[i],
+        tr("engagement.business"), options, persist_state="page", key=prefix + "business",
+        format_func=lambda i: by_id[i],
         index=options.index(preset_business) if preset_business in options else (0 if options else None),
     )
     field_errors(errors, "business_id")

@@ -169,6 +169,6 @@ def pager(total: int, key: str, page_size: int = 50) -> None:
     pages = max(1, -(-total // page_size))
     page = min(st.session_state.get(key, 1), pages)
     if pages > 1:
-        page = st.number_input(tr("common.page"), min_value=1, max_value=pages, step=1, key=key)
+        page = st.number_input(tr("common.page"), min_value=1, max_value=pages, step=1, persist_state="page", key=key)
     start = (page - 1) * page_size
     st.caption(tr("common.page_of", start=min(total, start + 1), end=min(total, start + page_size), total=total))

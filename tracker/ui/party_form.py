@@ -24,10 +24,11 @@ def render(ctx: Context, row: dict | None = None) -> None:
     errors = f"{prefix}errors"
     for name in _TEXT_FIELDS:
         help_text = tr("party.corporate_number_help") if name == "corporate_number" else None
-        st.text_input(tr(f"party.{name}"), value=(row or {}).get(name) or "", key=prefix + name, help=help_text)
+        st.text_input(tr(f"party.{name}"), value=(row or {}).get(name) or "",
+                      persist_state="page", key=prefix + name, help=help_text)
         field_errors(errors, name)
     country_names = {c: f"{labels.country(c)} ({c})" for c in COUNTRIES}
-    st.selectbox(tr("party.country"), list(country_names), key=prefix + "country",
+    st.selectbox(tr("party.country"), list(country_names), persist_state="page", key=prefix + "country",
                  index=list(country_names).index((row or {}).get("country") or "JP"),
                  format_func=country_names.__getitem__)
     field_errors(errors, "country")

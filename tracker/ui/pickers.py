@@ -24,7 +24,7 @@ def choose(label: str, key: str, names: dict, preferred=None):
     still listed; otherwise ``preferred`` when listed, else nothing."""
     if key not in st.session_state or st.session_state[key] not in names:
         st.session_state[key] = preferred if preferred in names else None
-    return st.selectbox(label, list(names), index=None, key=key, format_func=names.__getitem__,
+    return st.selectbox(label, list(names), index=None, persist_state="page", key=key, format_func=names.__getitem__,
                         placeholder=tr("common.choose"))
 
 
@@ -50,7 +50,7 @@ def party_picker(ctx: Context, label: str, key: str, current: dict | None = None
                  allow_none: bool = False) -> int | None:
     """Search text + selectbox of at most 50 matches. ``current`` (the party saved in this field)
     stays listed, since it is the field's value; ``allow_none`` adds an explicit "none"."""
-    text = st.text_input(f"{label} — {tr('common.search')}", key=f"{key}_q",
+    text = st.text_input(f"{label} — {tr('common.search')}", persist_state="page", key=f"{key}_q",
                          placeholder=tr("common.search_placeholder"))
     rows = parties.party_choices(ctx, text, MATCHES)
     names: dict[int | None, str] = {None: tr("common.none")} if allow_none else {}
@@ -69,7 +69,7 @@ def party_label(row: dict) -> str:
 def engagement_picker(ctx: Context, label: str, key: str, business_id: int | None,
                       preset: int | None = None) -> int | None:
     """Parent-engagement picker within one business; None means tier 1 (entrusted by us)."""
-    text = st.text_input(tr("engagement.parent_search"), key=f"{key}_q")
+    text = st.text_input(tr("engagement.parent_search"), persist_state="page", key=f"{key}_q")
     rows, _ = engagements.search_engagements(ctx, text=text, business_id=business_id, limit=MATCHES) \
         if business_id else ([], 0)
     names: dict[int | None, str] = {None: tr("engagement.parent_none")}
@@ -88,7 +88,7 @@ def engagement_label(row: dict) -> str:
 def link_picker(ctx: Context, label: str, key: str, current: dict | None = None) -> int | None:
     """Any engagement of the registry: search by entrustee or work, then a short list. ``current``
     (the link the page was opened for) is listed while the search is empty."""
-    text = st.text_input(tr("contract.engagement_search"), key=f"{key}_q")
+    text = st.text_input(tr("contract.engagement_search"), persist_state="page", key=f"{key}_q")
     rows, _ = engagements.search_engagements(ctx, text=text, limit=MATCHES)
     names: dict[int, str] = {}
     if current and not text.strip():
