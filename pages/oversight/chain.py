@@ -37,27 +37,33 @@ links, total = paged(lambda limit, offset: chains.chain_of_business(ctx, busines
 st.markdown(f"{tr('chain.links')}: **{total}** · {tr('chain.legend')}: {labels.legend()}")
 
 open_gaps = gaps.registry_gaps(ctx)
-graph_tab, list_tab = st.tabs([tr("chain.graph"), tr("chain.tree")])
-with graph_tab:
-    if total <= GRAPH_LIMIT:
-        st.graphviz_chart(chain_dot(links, organisation, labels.tier, lambda link_id: tr(
-            "gap.count", count=open_gaps.count(link_id)) if open_gaps.count(link_id) else ""))
-    else:
-        st.info(tr("chain.too_large", total=total))
+# only the open tab is built; a chain too large to draw opens on its list (the tab bar's default
+# counts only when its key is new)
+too_large = total > GRAPH_LIMIT
+graph_tab, list_tab = st.tabs([tr("chain.graph"), tr("chain.tree")], on_change="rerun",
+                              default=tr("chain.tree") if too_large else None, key=f"chain_tabs_{too_large}")
+if graph_tab.open:
+    with graph_tab:
+        if not too_large:
+            st.graphviz_chart(chain_dot(links, organisation, labels.tier, lambda link_id: tr(
+                "gap.count", count=open_gaps.count(link_id)) if open_gaps.count(link_id) else ""))
+        else:
+            st.info(tr("chain.too_large", total=total))
 
-with list_tab:
-    lines = []
-    for link in links:
-        indent = "　　" * (link.tier - 1)
-        finding = f" {labels.finding(link.findings[0])}" if link.findings else ""
-        subsidiary = f" · {tr('engagement.subsidiary')}" if link.subsidiary else ""
-        lines.append(
-            f"{indent}└ {labels.approval(link.approval_status, link.tier)}{finding} **{md_short(link.entrustee_name)}** "
-            f"({labels.tier(link.tier)}) — {md(link.work)} · {labels.status(link.status)}{subsidiary} "
-            f"{labels.gap_count(open_gaps.count(link.id))}"
-        )
-    st.markdown(f"**{md(organisation)}**  \n" + "  \n".join(lines))
-    pager(total, "chain_page", PAGE)
+if list_tab.open:
+    with list_tab:
+        lines = []
+        for link in links:
+            indent = "　　" * (link.tier - 1)
+            finding = f" {labels.finding(link.findings[0])}" if link.findings else ""
+            subsidiary = f" · {tr('engagement.subsidiary')}" if link.subsidiary else ""
+            lines.append(
+                f"{indent}└ {labels.approval(link.approval_status, link.tier)}{finding} "
+                f"**{md_short(link.entrustee_name)}** ({labels.tier(link.tier)}) — {md(link.work)} · "
+                f"{labels.status(link.status)}{subsidiary} {labels.gap_count(open_gaps.count(link.id))}"
+            )
+        st.markdown(f"**{md(organisation)}**  \n" + "  \n".join(lines))
+        pager(total, "chain_page", PAGE)
 
 st.subheader(tr("chain.path_to"))
 current = query_record("party", lambda i: parties.get_party(ctx, i))

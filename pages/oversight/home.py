@@ -53,7 +53,7 @@ if first_incident and first_incident.next_deadline:
             "home.next_incident_deadline", what=tr(f"home.deadline.{first_incident.next_deadline_kind}"),
             day=first_incident.next_deadline.isoformat(), left=labels.days_left(first_incident.next_deadline, ctx.today),
             title=first_incident.row["title"]))
-coming, _ = schedule.due_page(ctx, limit=5, statuses=[DueStatus.OVERDUE, DueStatus.DUE_SOON])
+coming = schedule.first_due(ctx, 5, statuses=[DueStatus.OVERDUE, DueStatus.DUE_SOON])
 for row in coming:
     day = date.fromisoformat(row["due_on"])
     st.markdown(f"{labels.due_status(row['status'])} **{row['due_on']}** "
@@ -76,6 +76,8 @@ for link in state.approval_findings:
         st.caption(labels.path(link.path, organisation))
         st.page_link(screen("pages/oversight/chain.py"), label=tr("nav.chain"), icon=":material/account_tree:",
                      query_params={"business": link.business_id, "party": link.entrustee_id})
+if state.findings > len(state.approval_findings):
+    st.caption(tr("common.more", count=state.findings - len(state.approval_findings)))
 
 if unselected:
     st.subheader(tr("home.unselected_title"))

@@ -11,7 +11,7 @@ from .chains import ChainLink, to_links
 from . import revision_cache
 from .context import Context
 
-SHOWN = 50
+SHOWN = 20  # on Home, each a card with its path and a link to its chain; the rest are counted
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,14 @@ def due_page(ctx: Context, *, mine: bool = False, limit: int | None = PAGE, offs
     return _with_status(rows, ctx.today), total
 
 
+def first_due(ctx: Context, limit: int, **filters) -> list[dict]:
+    """The first ``limit`` due items (filters as ``due_page``), soonest first, with their status;
+    how many there are in all is not counted."""
+    with ctx.read() as db:
+        rows = sq.first_due(db, ctx.today, limit, **filters)
+    return _with_status(rows, ctx.today)
+
+
 def done_page(ctx: Context, *, kinds: list[str] | None = None, business_id: int | None = None, limit: int = PAGE,
               offset: int = 0) -> tuple[list[dict], int]:
     """One page of the reviews and reports done, newest first, and the total."""

@@ -119,9 +119,19 @@ def due_page(db: Database, today: date, *, limit: int | None = 50, offset: int =
     """Filters: statuses, kinds, business_id, owner_user_id, since, until, engagement_id."""
     where, params = _due_where(today, **filters)
     total = db.execute(f"SELECT count(*) FROM due_items d WHERE {where}", params).fetchone()[0]
+    return _due_rows(db, where, params, limit, offset), total
+
+
+def first_due(db: Database, today: date, limit: int, **filters) -> list[dict]:
+    """The first ``limit`` due items matching the filters, without counting them all (Home's five
+    soonest: the count of every overdue item was 85 ms of each Home rerun at 50,000 parties)."""
+    where, params = _due_where(today, **filters)
+    return _due_rows(db, where, params, limit, 0)
+
+
+def _due_rows(db: Database, where: str, params: list, limit: int | None, offset: int) -> list[dict]:
     page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    rows = list(db.query(f"{_DUE_SELECT} WHERE {where} ORDER BY d.due_on, d.id{page}", params))
-    return rows, total
+    return list(db.query(f"{_DUE_SELECT} WHERE {where} ORDER BY d.due_on, d.id{page}", params))
 
 
 def due_counts(db: Database, today: date, owner_user_id: int | None = None) -> dict[DueStatus, int]:
