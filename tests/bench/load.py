@@ -5,6 +5,11 @@ someone saves a contract now and then (through the services, as the app's own sa
 p50 / p95 rerun time, the server's CPU per rerun and each process's memory for each N.
 
     python -m tests.bench.load DATABASE [--sessions 1,10,25,50] [--rounds 3] [--think 0,5] [--workers N]
+                                        [--vendors 100 --within 300]
+
+``--vendors N``: meanwhile (in the rows of more than one session; one alone is the baseline) N
+vendors open a one-time link each (the vendor page, over the same protocol), answer a sub-processor
+declaration and submit it, arriving within ``--within`` seconds.
 
 The app is `tracker serve` (``--workers N``: N processes behind HAProxy, as `make serve` starts
 them); the server CPU per rerun is the CPU time of the app processes over the run ÷ its reruns.
@@ -12,8 +17,8 @@ them); the server CPU per rerun is the CPU time of the app processes over the ru
 
 from __future__ import annotations
 
-import contextlib
 import argparse
+import contextlib
 import asyncio
 import os
 import random
@@ -22,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -49,11 +55,14 @@ class Session:
         self.socket = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=2 ** 26,
                                                ping_interval=None)
 
-    async def run(self, widgets: dict[str, tuple[str, object]] | None = None, page: str | None = None) -> float:
-        """One rerun (with ``widgets``: id → (kind, value)); returns its seconds, from the message
-        sent to the script's end as the server reports it."""
+    async def run(self, widgets: dict[str, tuple[str, object]] | None = None, page: str | None = None,
+                  query: str = "") -> float:
+        """One rerun (with ``widgets``: id → (kind, value); ``query``: the page's query string, as a
+        vendor's link gives it); returns its seconds, from the message sent to the script's end as the
+        server reports it."""
         message = BackMsg()
         state = message.rerun_script
+        state.query_string = query
         # the default page (Home) has an empty path
         state.page_script_hash = (self.pages.get(page) or self.pages.get("", "")) if page else self.page
         for widget_id, (kind, value) in (widgets or {}).items():
@@ -61,7 +70,7 @@ class Session:
             item.id = widget_id
             if kind == "trigger":
                 item.trigger_value = True
-            else:
+            else:  # text, and a radio's choice by its label
                 item.string_value = value
         self.widgets = {}
         started = time.perf_counter()
@@ -75,7 +84,7 @@ class Session:
                 which = element.WhichOneof("type")
                 if which == "exception":  # a page that failed is not a fast page
                     raise RuntimeError(f"the app raised: {element.exception.message}")
-                if which in ("text_input", "button", "selectbox"):
+                if which in ("text_input", "button", "selectbox", "radio"):
                     widget = getattr(element, which)
                     self.widgets.setdefault((which, widget.label), widget.id)  # the first of a label
             elif kind == "navigation":
@@ -127,6 +136,56 @@ async def user(session: Session, rounds: int, search: str, timings: list[float],
     return rounds * 5
 
 
+async def vendor(url: str, token: str, timings: list[float], within: float, seed: int) -> None:
+    """A vendor's staff member: opens the one-time link some time within ``within`` seconds, answers
+    the sub-processor declaration ("none") with their name, and submits."""
+    from tracker.domain.answers import YES_NO_LABELS
+    from tracker.i18n import t
+
+    await asyncio.sleep(random.Random(seed).uniform(0, within))
+    session = Session(url)
+    await session.open()
+    try:
+        timings.append(await session.run(query=f"answer={token}"))
+        asked = next(widget_id for (kind, _), widget_id in session.widgets.items() if kind == "radio")
+        timings.append(await session.run({
+            asked: ("string", YES_NO_LABELS["no"][0]),
+            session.widget("text_input", t("vendor.answered_by")): ("string", "負荷試験 回答者"),
+            session.widget("button", t("vendor.submit")): ("trigger", None)}, query=f"answer={token}"))
+    finally:
+        await session.socket.close()
+
+
+def vendor_links(database: Path, count: int) -> list[str]:
+    """One-time links of ``count`` sub-processor declarations, sent to active links that have none open."""
+    from urllib.parse import parse_qs, urlparse
+
+    from tracker.domain.permissions import Role
+    from tracker.services import requests
+    from tracker.services.context import Actor, Context
+    from tracker.services.requests import RequestDraft
+    from tracker.store import connection
+
+    ctx = Context(database, Actor("bench-officer", "負荷 担当", Role.PRIVACY_OFFICER), TODAY)
+    with connection.reading(database) as db:
+        ids = [r[0] for r in db.execute(
+            """SELECT e.id FROM engagements e WHERE e.status = 'active' AND NOT EXISTS (
+                   SELECT 1 FROM requests r WHERE r.engagement_id = e.id AND r.set_id = 'subprocessors')
+               ORDER BY e.id LIMIT ?""", [count])]
+    links = [requests.create_request(ctx, RequestDraft(i, "subprocessors", date(2027, 1, 31), "負荷 太郎")).link
+             for i in ids]
+    return [parse_qs(urlparse(link).query)["answer"][0] for link in links]
+
+
+def answered(database: Path) -> int:
+    """How many of the benchmark's declarations were submitted."""
+    from tracker.store import connection
+
+    with connection.reading(database) as db:
+        return db.execute("SELECT count(*) FROM requests WHERE set_id = 'subprocessors' AND state = 'answered' "
+                          "AND contact_name = '負荷 太郎'").fetchone()[0]
+
+
 def saver(database: Path, stop: asyncio.Event) -> asyncio.Task:
     """Someone saves a contract every two seconds while the sessions run."""
     from tracker.domain.permissions import Role
@@ -174,20 +233,40 @@ def ensure_user(database: Path) -> None:
         users.create_user(ctx, UserInput(USER, "負荷 試験", Role.PRIVACY_OFFICER.value, "", PASSWORD))
 
 
+@dataclass
+class Vendors:
+    """Vendors answering while the officers work: their links, the seconds they arrive within, and
+    what happened (their reruns' times, the errors met)."""
+
+    tokens: list[str]
+    within: float
+    timings: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    async def arrive(self, url: str) -> None:
+        done = await asyncio.gather(*(vendor(url, token, self.timings, self.within, n)
+                                      for n, token in enumerate(self.tokens)), return_exceptions=True)
+        self.errors += [repr(e) for e in done if isinstance(e, BaseException)]
+
+
 async def measure(url: str, database: Path, sessions: int, rounds: int, search: str, think: float,
-                  processes: list[int] | None = None) -> tuple[list[float], float, list[tuple[float, float]]]:
+                  processes: list[int] | None = None,
+                  vendors: Vendors | None = None) -> tuple[list[float], float, list[tuple[float, float]]]:
     """Every session's click times, the app processes' CPU seconds per rerun while they clicked (the
     sign-ins before, with their argon2, left out), and each process's memory read while every session
-    is still signed in."""
+    is still signed in; ``vendors`` arrive meanwhile."""
     processes = processes or []
     timings: list[float] = []
     stop = asyncio.Event()
     saving = saver(database, stop)
     opened = await asyncio.gather(*(signed_in(url) for _ in range(sessions)))
     used = cpu_seconds(processes)
+    arriving = asyncio.get_running_loop().create_task(vendors.arrive(url)) if vendors else None
     reruns = await asyncio.gather(*(user(session, rounds, search, timings, think, n)
                                     for n, session in enumerate(opened)))
-    per_rerun = (cpu_seconds(processes) - used) / sum(reruns)
+    if arriving:
+        await arriving
+    per_rerun = (cpu_seconds(processes) - used) / (sum(reruns) + (len(vendors.timings) if vendors else 0))
     stop.set()
     await saving
     held = [memory_mb(pid) for pid in processes]
@@ -228,6 +307,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--search", default="合成サービス0012")
     parser.add_argument("--think", default="0,5", help="seconds between a person's clicks, on average (0: none)")
+    parser.add_argument("--vendors", type=int, default=0,
+                        help="this many vendors open a one-time link and submit a declaration meanwhile")
+    parser.add_argument("--within", type=float, default=300, help="seconds the vendors arrive within")
     parser.add_argument("--workers", type=int, default=0,
                         help="app processes behind HAProxy (tracker serve --workers N); 0: one process, no proxy")
     args = parser.parse_args(argv)
@@ -250,14 +332,25 @@ def main(argv: list[str] | None = None) -> None:
               "all signed in / peak |\n|---|---|---|---|---|---|---|---|")
         for think in (float(n) for n in args.think.split(",")):
             for count in (int(n) for n in args.sessions.split(",")):
+                # one person alone is the baseline: vendors come with the rows of several sessions
+                vendors = Vendors(vendor_links(args.database, args.vendors), args.within) \
+                    if args.vendors and count > 1 else None
+                before = answered(args.database)
                 timings, per_rerun, held = asyncio.run(measure(url, args.database, count, args.rounds, args.search,
-                                                               think, apps))
+                                                               think, apps, vendors))
                 ordered = sorted(timings)
                 p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
                 memory = ", ".join(f"{now:,.0f} / {peak:,.0f} MB" for now, peak in held)
                 print(f"| {count} | {think:g} s | {len(timings)} | {statistics.median(timings) * 1000:,.0f} ms | "
                       f"{p95 * 1000:,.0f} ms | {ordered[-1] * 1000:,.0f} ms | {per_rerun * 1000:,.0f} ms | {memory} |",
                       flush=True)
+                if vendors:
+                    theirs = sorted(vendors.timings)
+                    print(f"|   with {len(vendors.tokens)} vendors within {args.within:g} s: "
+                          f"{answered(args.database) - before:,} declarations submitted, {len(vendors.errors)} errors "
+                          f"{vendors.errors[:3]}; their reruns p50 {statistics.median(theirs) * 1000:,.0f} ms, "
+                          f"p95 {theirs[min(len(theirs) - 1, int(len(theirs) * 0.95))] * 1000:,.0f} ms | | | | | | | |",
+                          flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
