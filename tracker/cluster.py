@@ -135,7 +135,7 @@ class Cluster:
 
 def haproxy() -> str:
     """HAProxy's program (Debian's package: `make serve` installs it)."""
-    found = shutil.which("haproxy") or next((p for p in ("/usr/sbin/haproxy",) if Path(p).exists()), None)
+    found = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")  # sbin: not on every PATH
     if found is None:
         raise SystemExit("tracker serve --workers: HAProxy is not installed (`make serve` installs it: "
                          "apt-get install haproxy)")
