@@ -188,6 +188,21 @@ def test_a_newer_revision_replaces_the_cached_result_instead_of_sitting_beside_i
     assert [result for _, result in held] == [second]  # the old revision's gaps are let go
 
 
+def test_results_of_an_older_revision_under_other_filters_are_let_go_when_a_newer_one_is_made(ctx):
+    # the Gaps screen caches one result per filter, each holding the whole analysis: after a save,
+    # the first filter recomputed must not leave the others' old analyses alive beside it
+    from tracker.services import revision_cache
+    from tracker.services.gaps import GapFilter
+    _, _, [link] = f.chain(ctx, 1)
+    revision_cache.clear()
+    for level in ("must", "should", ""):
+        gaps.link_gaps_page(ctx, GapFilter(level=level))
+    cover(ctx, link)
+    gaps.link_gaps_page(ctx, GapFilter(level="must"))
+    held = [k for k in revision_cache._cache if k[0] == str(ctx.db_path) and k[2] == "gaps_filtered"]
+    assert len(held) == 1
+
+
 def test_the_gaps_are_recomputed_when_what_they_are_read_from_changes_and_only_then(ctx):
     from tracker.services import businesses
     _, _, [link] = f.chain(ctx, 1)

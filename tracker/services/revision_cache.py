@@ -53,6 +53,11 @@ def per_revision(ctx: Context, name: str, compute: Callable[[], T], *key: Hashab
         with _lock:
             if len(_cache) >= _KEEP:
                 _cache.clear()
+            # the same result under other keys (the Gaps screen's filters) but of another revision is
+            # out of date too: let it go now rather than when its key is asked for again (each holds
+            # a whole analysis, tens of MB at 50,000 parties)
+            for stale in [k for k, (made, _) in _cache.items() if k[:3] == entry[:3] and made != revision]:
+                del _cache[stale]
             _cache[entry] = (revision, result)
         return result
     finally:
