@@ -29,6 +29,15 @@ def _as_admin(ctx: click.Context) -> Context:
     return Context(ctx.obj["db"], CLI_ADMIN, config.today())
 
 
+def _tsv(*cells) -> None:
+    """One line of a tab-separated listing (a spreadsheet or `cut` reads it); nothing for None or ""."""
+    click.echo("\t".join("" if cell is None else str(cell) for cell in cells))
+
+
+def _yes(flag) -> str:
+    return "yes" if flag else "no"
+
+
 def _refused(violation) -> None:
     """Each broken rule on standard error, by field, then exit 1: nothing was saved."""
     from .i18n import describe
@@ -247,17 +256,16 @@ def party_show(ctx: click.Context, who: str, chains: bool) -> None:
     if party_id is None:
         raise click.BadParameter(f"no party {who!r} (give its 法人番号, exact name or number)", param_hint="WHO")
     row = parties.get_party(context, party_id)
-    click.echo(f"{row['name']}\t{row['corporate_number'] or ''}\t{row['country']}\t{row['address'] or ''}")
+    _tsv(row["name"], row["corporate_number"], row["country"], row["address"])
     if not chains:
         return
     seen = concentration.of_party(context, party_id)
     click.echo(f"{len(seen.businesses)} businesses, {seen.links} links, {seen.individuals:,} individuals "
                f"(each business once), countries {', '.join(seen.countries) or '-'}, {seen.unapproved} without approval")
-    click.echo("business\ttiers\tlinks\tmy number\tsensitive\tindividuals\tcountries\tapproved\twith gaps")
+    _tsv("business", "tiers", "links", "my number", "sensitive", "individuals", "countries", "approved", "with gaps")
     for b in seen.businesses:
-        click.echo(f"{b.business_name}\t{b.tiers[0]}-{b.tiers[1]}\t{b.links}\t{'yes' if b.my_number else 'no'}\t"
-                   f"{'yes' if b.sensitive else 'no'}\t{b.individuals or ''}\t{','.join(b.countries)}\t"
-                   f"{b.approved}/{b.needing_approval}\t{b.with_gaps}")
+        _tsv(b.business_name, f"{b.tiers[0]}-{b.tiers[1]}", b.links, _yes(b.my_number), _yes(b.sensitive),
+             b.individuals or None, ",".join(b.countries), f"{b.approved}/{b.needing_approval}", b.with_gaps)
 
 
 @main.group()
@@ -295,10 +303,9 @@ def token_list(ctx: click.Context, username: str) -> None:
     """A user's tokens (never their secrets): id, name, read-only, expiry, revoked, last used."""
     from .services import api_tokens
 
-    click.echo("id\tname\tread only\texpires on\trevoked at\tlast used at")
+    _tsv("id", "name", "read only", "expires on", "revoked at", "last used at")
     for t in api_tokens.tokens_of(_as_admin(ctx), username):
-        click.echo(f"{t['id']}\t{t['name']}\t{'yes' if t['read_only'] else 'no'}\t{t['expires_on']}\t"
-                   f"{t['revoked_at'] or ''}\t{t['last_used_at'] or ''}")
+        _tsv(t["id"], t["name"], _yes(t["read_only"]), t["expires_on"], t["revoked_at"], t["last_used_at"])
 
 
 @token.command("revoke")
@@ -342,9 +349,9 @@ def webhook_list(ctx: click.Context) -> None:
     """The endpoints (never their secrets)."""
     from .services import webhooks
 
-    click.echo("id\turl\tevents\tactive")
+    _tsv("id", "url", "events", "active")
     for e in webhooks.endpoints(_as_admin(ctx)):
-        click.echo(f"{e['id']}\t{e['url']}\t{','.join(e['events'])}\t{'yes' if e['active'] else 'no'}")
+        _tsv(e["id"], e["url"], ",".join(e["events"]), _yes(e["active"]))
 
 
 @webhook.command("deliveries")
@@ -354,10 +361,10 @@ def webhook_deliveries(ctx: click.Context, limit: int) -> None:
     """The latest deliveries: state, attempts, the last answer."""
     from .services import webhooks
 
-    click.echo("id\tevent\twebhook-id\tstate\tattempts\tlast status\tlast error\turl")
+    _tsv("id", "event", "webhook-id", "state", "attempts", "last status", "last error", "url")
     for d in webhooks.deliveries(_as_admin(ctx), limit):
-        click.echo(f"{d['id']}\t{d['type']}\t{d['message_id']}\t{d['state']}\t{d['attempts']}\t"
-                   f"{d['last_status'] or ''}\t{d['last_error'] or ''}\t{d['url']}")
+        _tsv(d["id"], d["type"], d["message_id"], d["state"], d["attempts"], d["last_status"], d["last_error"],
+             d["url"])
 
 
 @webhook.command("resend")
@@ -705,11 +712,10 @@ def request_list(ctx: click.Context, states: tuple[str, ...], overdue: bool) -> 
     zone = settings.load().timezone
     rows, total = requests.requests_page(context, states=list(states) or None,
                                          overdue_on=context.today if overdue else None, limit=10_000)
-    click.echo("id\tstate\tset\tdue\tengagement\tentrustee\tbusiness\tanswered by\tanswered at")
+    _tsv("id", "state", "set", "due", "engagement", "entrustee", "business", "answered by", "answered at")
     for r in rows:
-        click.echo(f"R{r['id']}\t{r['state']}\t{r['set_id']}\t{r['due_on']}\t{r['engagement_ref']}\t"
-                   f"{r['entrustee_name']}\t{r['business_name']}\t{r['answered_by'] or ''}\t"
-                   f"{shown(r['answered_at'], zone)}")
+        _tsv(f"R{r['id']}", r["state"], r["set_id"], r["due_on"], r["engagement_ref"], r["entrustee_name"],
+             r["business_name"], r["answered_by"], shown(r["answered_at"], zone))
     click.echo(f"{total} request(s)", err=True)
 
 

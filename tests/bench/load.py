@@ -22,7 +22,6 @@ import contextlib
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,8 @@ from pathlib import Path
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from tracker.cluster import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 22)
@@ -214,12 +215,6 @@ def memory_mb(pid: int) -> tuple[float, float]:
     """(now, peak) resident memory of a process, from /proc."""
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ensure_user(database: Path) -> None:

@@ -216,18 +216,24 @@ def child_categories(db: Database, engagement_id: int) -> list[tuple[str, ...]]:
 
 def path_entrustees(db: Database, path_keys: list[str]) -> dict[int, Row]:
     """id, entrustee id and name of every link named in the given path keys (one query)."""
-    ids = sorted({i for key in path_keys for i in ids_in_path(key)})
+    return {r[0]: {"id": r[0], "ref": r[1], "entrustee_party_id": r[2], "entrustee_name": r[3]}
+            for r in _on_paths(db, [ids_in_path(key) for key in path_keys])}
+
+
+def path_names(db: Database, paths: list[list[int]]) -> dict[int, tuple[str, str]]:
+    """(ref, entrustee name) of every link on the given paths (lists of link ids; one query, as
+    tuples: the API's pages)."""
+    return {r[0]: (r[1], r[3]) for r in _on_paths(db, paths)}
+
+
+def _on_paths(db: Database, paths: list[list[int]]):
+    """(id, ref, entrustee id, entrustee name) of every link on the paths."""
+    ids = sorted({i for path in paths for i in path})
     if not ids:
-        return {}
-    marks = ",".join("?" for _ in ids)
-    return {
-        r["id"]: r
-        for r in db.query(
-            f"""SELECT e.id, e.ref, e.entrustee_party_id, p.name AS entrustee_name FROM engagements e
-                JOIN parties p ON p.id = e.entrustee_party_id WHERE e.id IN ({marks})""",
-            ids,
-        )
-    }
+        return []
+    return db.execute(f"""SELECT e.id, e.ref, e.entrustee_party_id, p.name FROM engagements e
+                          JOIN parties p ON p.id = e.entrustee_party_id WHERE e.id IN ({','.join('?' * len(ids))})""",
+                      ids)
 
 
 def chain_page(db: Database, business_id: int, limit: int, offset: int):
@@ -363,16 +369,6 @@ def shared_engagements(db: Database, ids: list[int]) -> list[SharedRow]:
     if not ids:
         return []
     return _shared(db.execute(f"{_SHARED_SELECT} WHERE e.id IN ({','.join('?' * len(ids))}) ORDER BY e.id", ids))
-
-
-def path_names(db: Database, paths: list[list[int]]) -> dict[int, tuple[str, str]]:
-    """(ref, entrustee name) of every link on the given paths (lists of link ids; one query, as tuples)."""
-    ids = sorted({i for path in paths for i in path})
-    if not ids:
-        return {}
-    return {r[0]: r[1:] for r in db.execute(
-        f"""SELECT e.id, e.ref, p.name FROM engagements e JOIN parties p ON p.id = e.entrustee_party_id
-            WHERE e.id IN ({','.join('?' * len(ids))})""", ids)}
 
 
 def parties_after(db: Database, after_id: int, limit: int) -> list[Row]:
