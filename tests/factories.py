@@ -55,3 +55,22 @@ def chain(ctx: Context, depth: int, categories: tuple[str, ...] = ("ordinary",),
         parent = link(ctx, party_ids[-1], business_id=business_id, parent=parent, categories=categories)
         link_ids.append(parent)
     return business_id, party_ids, link_ids
+
+
+def printing_house(ctx: Context):
+    """One company in three chains (issue 30): a printing house at tier 1 of payroll (My Number,
+    1,200 people), tier 2 of mailing (50,000, stored in Singapore), tier 3 of a campaign (要配慮, 300,
+    proposed). Returns (printer, (payroll, mailing, campaign), its campaign link)."""
+    printer = party(ctx, "株式会社共同印刷サービス")
+    payroll, mailing, campaign = (business(ctx, name, "総務部") for name in ("給与明細の発送", "DM発送", "キャンペーン"))
+    link(ctx, printer, business_id=payroll, categories=("ordinary", "my_number"), individuals_count=1200,
+         processing_countries=["JP"])
+    top = link(ctx, party(ctx, "発送代行株式会社"), business_id=mailing, individuals_count=50000)
+    link(ctx, printer, parent=top, individuals_count=50000, storage_countries=["SG"])
+    first = link(ctx, party(ctx, "販促企画株式会社"), business_id=campaign, categories=("ordinary", "sensitive"),
+                 individuals_count=300)
+    second = link(ctx, party(ctx, "制作会社株式会社"), parent=first, categories=("ordinary", "sensitive"),
+                  individuals_count=300)
+    third = link(ctx, printer, parent=second, categories=("ordinary", "sensitive"), individuals_count=300,
+                 status="proposed")
+    return printer, (payroll, mailing, campaign), third

@@ -9,7 +9,7 @@ from tracker.domain.incidents import Step
 from tracker.domain.permissions import Action
 from tracker.services import incidents, setup
 from tracker.services.incidents import ResponseInput
-from tracker.ui import breach_report_panel, incident_form, labels
+from tracker.ui import breach_report_panel, incident_form, labels, party_incident_chains
 from tracker.ui.forms import field_errors, form_errors_elsewhere, submit
 from tracker.ui.links import query_id
 from tracker.ui.pickers import link_picker
@@ -76,6 +76,8 @@ st.markdown("  \n".join(f"**{k}**: {md(str(v))}" for k, v in facts if v not in (
 if handler:
     with st.expander(tr("incident.edit_facts"), icon=":material/edit:"):
         incident_form.render(ctx, row["engagement_id"], row)
+if row["party_incident_id"]:
+    party_incident_chains.side_by_side(ctx, row)
 
 st.subheader(tr("incident.deadlines"))
 due = view.deadlines

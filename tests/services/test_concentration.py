@@ -8,24 +8,8 @@ from tracker.services import approvals, concentration
 from tests.conftest import TODAY
 
 
-def _registry(ctx):
-    printer = f.party(ctx, "株式会社共同印刷サービス")
-    payroll, mailing, campaign = (f.business(ctx, name, "総務部") for name in ("給与明細の発送", "DM発送", "キャンペーン"))
-    f.link(ctx, printer, business_id=payroll, categories=("ordinary", "my_number"), individuals_count=1200,
-           processing_countries=["JP"])
-    top = f.link(ctx, f.party(ctx, "発送代行株式会社"), business_id=mailing, individuals_count=50000)
-    f.link(ctx, printer, parent=top, individuals_count=50000, storage_countries=["SG"])
-    first = f.link(ctx, f.party(ctx, "販促企画株式会社"), business_id=campaign, categories=("ordinary", "sensitive"),
-                   individuals_count=300)
-    second = f.link(ctx, f.party(ctx, "制作会社株式会社"), parent=first, categories=("ordinary", "sensitive"),
-                    individuals_count=300)
-    third = f.link(ctx, printer, parent=second, categories=("ordinary", "sensitive"), individuals_count=300,
-                   status="proposed")
-    return printer, (payroll, mailing, campaign), third
-
-
 def test_every_chain_the_printer_is_in_by_business_with_its_data_and_approvals(ctx):
-    printer, (payroll, mailing, campaign), third = _registry(ctx)
+    printer, (payroll, mailing, campaign), third = f.printing_house(ctx)
     seen = concentration.of_party(ctx, printer)
     by_business = {b.business_id: b for b in seen.businesses}
     assert set(by_business) == {payroll, mailing, campaign}
@@ -45,7 +29,7 @@ def test_every_chain_the_printer_is_in_by_business_with_its_data_and_approvals(c
 
 
 def test_the_sub_processors_most_chains_depend_on(ctx):
-    printer, _, _ = _registry(ctx)
+    printer, _, _ = f.printing_house(ctx)
     top = concentration.most_depended_on(ctx)
     assert top[0]["party_id"] == printer and top[0]["businesses"] == 2 and top[0]["links"] == 2  # tiers 2 and 3
     assert all(row["businesses"] >= 2 for row in top)
@@ -59,7 +43,7 @@ def test_the_report_lists_the_companies_several_businesses_depend_on(ctx):
     from tracker.services import reports
     from tracker.services.reports import ReportFilter
 
-    _registry(ctx)
+    f.printing_house(ctx)
     out = io.BytesIO()
     reports.write_report(ctx, out, ReportFilter(), "en")
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Shared sub-processors"]
@@ -76,7 +60,7 @@ def test_every_link_of_a_company_ended_at_once_one_termination_per_chain(ctx):
     from tracker.domain.problems import RuleViolation
     from tracker.services import engagements, terminations
 
-    printer, _, third = _registry(ctx)
+    printer, _, third = f.printing_house(ctx)
     with pytest.raises(RuleViolation) as refused:  # in a hurry: no reason, the name not typed again
         terminations.end_party(ctx, printer, TODAY, "", "共同印刷")
     assert {p.field for p in refused.value.problems} == {"reason", "confirmed_name"}

@@ -218,6 +218,11 @@ class IncidentInput:
 
 REPORT_TEXTS = ("cause", "secondary_harm", "prevention_measures", "other_notes")
 
+# what an incident at a company says for every chain it touched; the number of individuals and the
+# kinds of data that leaked are each chain's own
+SHARED_FACTS = ("title", "description", "data_items", "occurred_on", "learned_on", "we_learned_on",
+                "wrongful_purpose", "encrypted", *REPORT_TEXTS)
+
 
 def check_incident(data: IncidentInput, today: date) -> list[Problem]:
     """The facts as entered: a title, when it was learned, no day in the future, none before it happened."""
@@ -253,6 +258,13 @@ def row_values(data: IncidentInput) -> dict:
         "public_exposure": int(data.my_number and data.public_exposure),
         **{name: getattr(data, name).strip() or None for name in REPORT_TEXTS},
     }
+
+
+def shared_values(values: dict, sibling: dict, public_exposure: bool) -> dict:
+    """The shared facts of ``values`` (as ``row_values`` gives them) for another chain's incident:
+    public exposure of My Number only where that chain's incident involves My Number."""
+    return {name: values[name] for name in SHARED_FACTS} | {
+        "public_exposure": int(bool(sibling["my_number"]) and public_exposure)}
 
 
 def _isoformat(day: date | None) -> str | None:

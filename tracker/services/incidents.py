@@ -76,12 +76,18 @@ def record_incident(ctx: Context, engagement_id: int, data: IncidentInput) -> in
 
 
 def update_incident(ctx: Context, incident_id: int, expected_version: int, data: IncidentInput) -> None:
-    """Corrected facts: the classification and every deadline follow."""
+    """Corrected facts: the classification and every deadline follow; for an incident at a company
+    recorded for several chains, the shared facts change in every chain's incident."""
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
         current = _current(db, incident_id)
         raise_if_any(rules.check_incident(data, ctx.today))
-        records.update(db, "incidents", incident_id, expected_version,
-                       rules.row_values(_stated(db, current["engagement_id"], data)), ctx.actor.username)
+        values = rules.row_values(_stated(db, current["engagement_id"], data))
+        records.update(db, "incidents", incident_id, expected_version, values, ctx.actor.username)
+        if current["party_incident_id"]:  # the same incident at a company: every chain's facts follow
+            for sibling in iq.of_party_incident(db, current["party_incident_id"]):
+                if sibling["id"] != incident_id:
+                    records.update(db, "incidents", sibling["id"], sibling["version"],
+                                   rules.shared_values(values, sibling, data.public_exposure), ctx.actor.username)
 
 
 def record_notice(ctx: Context, incident_id: int, engagement_id: int, notified_on: date, note: str = "") -> None:
@@ -161,7 +167,8 @@ def _path(db, incident: dict) -> list[tuple[int, int]]:
     return [(i, on_path[i]["tier"]) for i in path_ids]
 
 
-def _view(db, row: dict) -> IncidentView:
+def view_of(db, row: dict) -> IncidentView:
+    """An incident row with its classification, notices and deadlines (inside a read the caller opened)."""
     origin = q.engagement(db, row["engagement_id"])
     link = to_links(db, [origin])[0]
     on_path = q.engagements_by_ids(db, ids_in_path(origin["path_key"]))
@@ -205,7 +212,7 @@ def _timeline(row: dict, notices: list[NoticeView], knowledge: date | None) -> l
 def incident(ctx: Context, incident_id: int) -> IncidentView:
     """An incident with its classification, deadlines and the notices up its chain. Raises NotFound."""
     with ctx.read() as db:
-        return _view(db, _current(db, incident_id))
+        return view_of(db, _current(db, incident_id))
 
 
 def incidents_list(ctx: Context, include_closed: bool = False, limit: int | None = 50, offset: int = 0,
@@ -215,7 +222,7 @@ def incidents_list(ctx: Context, include_closed: bool = False, limit: int | None
     with ctx.read() as db:
         rows = [row for row in iq.incidents(db, include_closed)
                 if engagement_ids is None or row["engagement_id"] in engagement_ids]
-        views = [_view(db, row) for row in rows]
+        views = [view_of(db, row) for row in rows]
     views.sort(key=lambda v: (v.row["closed_on"] is not None, v.next_deadline or date.max, -v.row["id"]))
     return views[offset:None if limit is None else offset + limit], len(views)
 

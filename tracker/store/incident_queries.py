@@ -29,3 +29,8 @@ def incidents(db: Database, include_closed: bool) -> list[dict]:
 def count_at(db: Database, engagement_id: int) -> int:
     """How many incidents were recorded at a link (the risk tier counts them)."""
     return db.execute("SELECT count(*) FROM incidents WHERE engagement_id = ?", [engagement_id]).fetchone()[0]
+
+
+def of_party_incident(db: Database, party_incident_id: int) -> list[dict]:
+    """The chains' incidents recorded together for an incident at one company."""
+    return list(db.query("SELECT * FROM incidents WHERE party_incident_id = ? ORDER BY id", [party_incident_id]))

@@ -590,6 +590,17 @@ def m017_sign_in_failures(db: Database) -> None:
     db.execute("CREATE INDEX idx_sign_in_failures_at ON sign_in_failures(at)")
 
 
+@migrations()
+def m018_party_incidents(db: Database) -> None:
+    """An incident at a company recorded once for every chain it is in: the chains' incidents share
+    one row here, each following its own notices and deadlines."""
+    db.execute(f"""CREATE TABLE party_incidents (
+                       id INTEGER PRIMARY KEY,
+                       party_id INTEGER NOT NULL REFERENCES parties(id),{_AUDIT_COLUMNS})""")
+    db.execute("ALTER TABLE incidents ADD COLUMN party_incident_id INTEGER REFERENCES party_incidents(id)")
+    db.execute("CREATE INDEX idx_incidents_party_incident ON incidents(party_incident_id)")
+
+
 _WEBHOOKS_DDL = [
     """CREATE TABLE webhook_endpoints (
            id INTEGER PRIMARY KEY,

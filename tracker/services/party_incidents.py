@@ -1,0 +1,130 @@
+"""An incident at a company that serves many chains, recorded once: one incident per entrusted
+business it touched, each with its own classification, notices up its chain and deadlines, sharing
+the facts of what happened."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ..domain import incidents as rules
+from ..domain.incidents import IncidentInput
+from ..domain.models import DataCategory
+from ..domain.permissions import Action
+from ..domain.problems import Problem, raise_if_any
+from ..domain.webhooks import Event
+from ..store import incident_queries as iq
+from ..store import records
+from ..store import registry_queries as q
+from . import webhooks
+from .context import Context
+from .incidents import IncidentView, view_of
+
+
+SENSITIVE, PAYMENT, MY_NUMBER = (c.value for c in (DataCategory.SENSITIVE, DataCategory.PAYMENT,
+                                                   DataCategory.MY_NUMBER))
+
+
+@dataclass(frozen=True)
+class AffectedLink:
+    """A link the company holds, as the officer picks the ones an incident touched."""
+
+    id: int
+    ref: str
+    business_id: int
+    business_name: str
+    tier: int
+    entruster_name: str  # who entrusted it to the company (the business's owner at tier 1)
+    data_categories: tuple[str, ...]
+    individuals_count: int | None
+
+
+@dataclass(frozen=True)
+class PartyIncidentView:
+    id: int
+    party_id: int
+    party_name: str
+    chains: list[IncidentView]  # one per business, the earliest open deadline first, closed ones last
+
+
+def links_of(ctx: Context, party_id: int) -> list[AffectedLink]:
+    """Every open link the company holds, by business then tier. Raises NotFound."""
+    with ctx.read() as db:
+        q.party(db, party_id)
+        return _links_of(db, party_id)
+
+
+def _links_of(db, party_id: int) -> list[AffectedLink]:
+    ids = [link_id for link_id, _ in q.open_links_of_party(db, party_id)]
+    rows = q.engagements_by_ids(db, ids).values()
+    return sorted((AffectedLink(r["id"], r["ref"], r["business_id"], r["business_name"], r["tier"],
+                                r["entruster_name"], tuple(r["data_categories"]), r["individuals_count"])
+                   for r in rows), key=lambda link: (link.business_name, link.business_id, link.tier, link.id))
+
+
+def per_chain(links: Collection[AffectedLink]) -> list[AffectedLink]:
+    """The link each business's incident is recorded at: the company's highest in that chain (the
+    notices go up from there; the links below it report to it)."""
+    first: dict[int, AffectedLink] = {}
+    for link in sorted(links, key=lambda x: (x.tier, x.id)):
+        first.setdefault(link.business_id, link)
+    return list(first.values())
+
+
+def preset_for(links: Collection[AffectedLink]) -> IncidentInput:
+    """A new incident's kinds of data start from what any of the links carries; each chain keeps
+    only what its own link carries (``chain_facts``)."""
+    carried = {c for link in links for c in link.data_categories}
+    return IncidentInput("", None, sensitive=SENSITIVE in carried, financial_risk=PAYMENT in carried,
+                         my_number=MY_NUMBER in carried)
+
+
+def chain_facts(data: IncidentInput, link: AffectedLink, known_count: int | None) -> IncidentInput:
+    """The shared facts as one chain's incident: only the kinds of data the link carries can have
+    leaked from it (My Number where it handles My Number); the number of individuals is this
+    business's, or, unknown, at most as many as the link holds."""
+    carried = set(link.data_categories)
+    at_most = None if known_count is not None else link.individuals_count
+    return replace(data, individuals_count=known_count, individuals_at_most=at_most,
+                   sensitive=data.sensitive and SENSITIVE in carried,
+                   financial_risk=data.financial_risk and PAYMENT in carried,
+                   my_number=data.my_number is not False and MY_NUMBER in carried)
+
+
+def record(ctx: Context, party_id: int, data: IncidentInput, link_ids: Collection[int] | None = None,
+           counts: Mapping[int, int | None] | None = None) -> int:
+    """Record an incident at a company once: for each business among ``link_ids`` (all its open
+    links when None), an incident at its link in that chain. ``counts``: business id → the number
+    of individuals affected there, when known. Returns the party incident's id. Raises NotFound,
+    RuleViolation, PermissionDenied."""
+    problems = rules.check_incident(data, ctx.today)
+    problems += [Problem("counts", "error.not_negative") for n in (counts or {}).values() if (n or 0) < 0][:1]
+    with ctx.write(Action.HANDLE_INCIDENTS) as db:
+        q.party(db, party_id)  # raises NotFound
+        held = {link.id: link for link in _links_of(db, party_id)}
+        chosen = held.keys() if link_ids is None else set(link_ids)
+        if not chosen:
+            problems.append(Problem("links", "error.incident.no_link_chosen"))
+        if set(chosen) - held.keys():
+            problems.append(Problem("links", "error.incident.not_the_party_link"))
+        raise_if_any(problems)
+        group = records.insert(db, "party_incidents", {"party_id": party_id}, ctx.actor.username)
+        for link in per_chain([held[i] for i in chosen]):
+            stated = chain_facts(data, link, (counts or {}).get(link.business_id))
+            incident_id = records.insert(db, "incidents", rules.row_values(stated) | {
+                "engagement_id": link.id, "party_incident_id": group}, ctx.actor.username)
+            webhooks.emit(db, Event.INCIDENT_RECORDED, {
+                "incident": incident_id, "engagement": link.ref, "title": data.title.strip(),
+                "learned_on": data.learned_on.isoformat(), "party_incident": group})
+        return group
+
+
+def party_incident(ctx: Context, party_incident_id: int) -> PartyIncidentView:
+    """The chains' incidents side by side, the earliest open deadline first. Raises NotFound."""
+    with ctx.read() as db:
+        group = records.get(db, "party_incidents", party_incident_id, "party incident")
+        party = q.party(db, group["party_id"])
+        chains = [view_of(db, row) for row in iq.of_party_incident(db, party_incident_id)]
+    chains.sort(key=lambda v: (v.row["closed_on"] is not None, v.next_deadline or date.max, v.row["id"]))
+    return PartyIncidentView(party_incident_id, party["id"], party["name"], chains)
