@@ -54,8 +54,8 @@ views, total = incidents.incidents_list(ctx, include_closed=include_closed, limi
 if not views:
     st.success(tr("incident.none"))
     st.stop()
-names = {v.row["id"]: f"#{v.row['id']} {v.row['title']} — {v.link.entrustee_name} ({labels.tier(v.link.tier)})"
-         for v in views}
+names = {v.row["id"]: f"#{v.row['id']} {v.row['title']} — {v.link.entrustee_name} ({labels.tier(v.link.tier)}) · "
+                     f"{v.link.business_name}" for v in views}
 asked = query_id("incident")
 if asked in names and "incident_pick" not in st.session_state:
     st.session_state["incident_pick"] = asked

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.services import chains, parties, setup
-from tracker.ui import certification_form, concentration_view, labels, party_incident_form, request_list
+from tracker.ui import certification_form, concentration_view, labels, party_incident_form, request_list, succession_form
 from tracker.ui.forms import paged, pager
 from tracker.ui.links import query_record
 from tracker.ui.pickers import party_picker
@@ -45,6 +45,7 @@ request_list.show(ctx, party_id=party_id)
 concentration_view.party_exposure(ctx, party_id)
 party_incident_form.render(ctx, party_id)
 concentration_view.end_everything(ctx, party)
+succession_form.render(ctx, party)
 st.subheader(tr("party.chains"))
 links, total = paged(lambda limit, offset: chains.chains_of_party(ctx, party_id, limit, offset), "party_links_page")
 if not links:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.streamlit_ui import go, ja, sign_in, wait_idle
 from tracker.domain.party_rules import PartyDraft
-from tracker.services import businesses, engagements, incidents, parties, selection, users
+from tracker.services import businesses, engagements, parties, party_incidents, selection, successions, users
 from tracker.domain.permissions import Role
 from tracker.services.context import SYSTEM, Actor, Context
 from tracker.services.engagements import EngagementInput
@@ -25,7 +25,8 @@ TODAY = date(2026, 11, 22)
 
 @pytest.fixture(scope="module")
 def hostile(app):
-    """Hostile text in a business, two parties, the work of a re-delegation, an incident and a user."""
+    """Hostile text in a business, three parties, the work of a re-delegation, an incident at a company,
+    its hand-over to a successor and a user."""
     url, db = app
     ctx = Context(db, SYSTEM, TODAY)
     business = businesses.create_business(ctx, f"業務 {HOSTILE}", f"部 {HOSTILE}")
@@ -39,12 +40,16 @@ def hostile(app):
     tier2 = engagements.create_engagement(ctx, EngagementInput(
         entrustee_party_id=second, work=f"再委託作業 {HOSTILE}", data_categories=["ordinary"], business_id=business,
         parent_engagement_id=tier1, status="proposed"))
-    incident = incidents.record_incident(ctx, tier2, IncidentInput(f"事案 {HOSTILE}", learned_on=TODAY,
-                                                                   description=HOSTILE))
+    # recorded at the company, for every chain it is in: the incident screen shows the chains side by side
+    group = party_incidents.record(ctx, second, IncidentInput(f"事案 {HOSTILE}", learned_on=TODAY,
+                                                              description=HOSTILE))
+    incident = party_incidents.party_incident(ctx, group).chains[0].row["id"]
+    successions.hand_over(ctx, second, parties.create_party(ctx, PartyDraft(name=f"後継 {HOSTILE}"[:100])),
+                          f"理由 {HOSTILE}")
     admin = Context(db, Actor("setup", "setup", Role.ADMIN), TODAY)
     users.create_user(admin, users.UserInput("mallory", f"表示名 {HOSTILE}"[:100], "privacy_officer",
                                              password="a long hostile passphrase"))
-    return {"party": first, "engagement": tier2, "incident": incident, "business": business}
+    return {"party": second, "engagement": tier2, "incident": incident, "business": business}
 
 
 SCREENS = ["home", "chain?business={business}", "approvals", "schedule", "reviews?engagement={engagement}",

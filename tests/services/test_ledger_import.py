@@ -141,8 +141,8 @@ def test_export_then_import_gives_the_registry_back(demo_ctx, tmp_path):
     result = ledger_import.import_ledger(fresh, out.getvalue())
     assert result.applied, [(i.sheet, i.row, i.column, describe(i.problem)) for i in result.issues]
     assert canonical(fresh) == canonical(demo_ctx)
-    assert len(canonical(fresh)["委託"]) == 14
-    assert ledger_import.import_ledger(fresh, out.getvalue()).counts()["委託"]["unchanged"] == 14
+    assert len(canonical(fresh)["委託"]) == 16
+    assert ledger_import.import_ledger(fresh, out.getvalue()).counts()["委託"]["unchanged"] == 16
 
 
 def test_the_template_has_every_sheet_and_drop_down_lists(ctx):

@@ -12,7 +12,7 @@ from ..domain.problems import Problem, raise_if_any
 from ..store import records
 from ..store import registry_queries as q
 from .chains import ChainLink, to_links
-from . import webhooks
+from . import successions, webhooks
 from .context import Context
 
 
@@ -68,6 +68,8 @@ def decide_redelegation(
             "engagement": link["ref"], "decision": status.value, "decided_on": decided_on.isoformat(),
             "decided_by": ctx.actor.display_name, "approved_by_party": approver_party_id,
             "conditions": conditions.strip()})
+        if status == ApprovalStatus.APPROVED:  # a successor approved: the company it replaces ends here
+            successions.take_over(ctx.inside(db), engagement_id, decided_on)
 
 
 def approval_queue(ctx: Context, limit: int = 50, offset: int = 0) -> tuple[list[ChainLink], int]:

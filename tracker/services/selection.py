@@ -12,7 +12,7 @@ from ..domain.selection import PASSING, SelectionDraft, check_selection
 from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import supervision_queries as sq
-from . import revision_cache
+from . import revision_cache, successions
 from .context import Context
 
 
@@ -50,6 +50,8 @@ def record_selection_check(ctx: Context, engagement_id: int, data: SelectionInpu
         if activate and link["status"] != EngagementStatus.ACTIVE:
             records.update(db, "engagements", engagement_id, link["version"], {"status": EngagementStatus.ACTIVE.value},
                            ctx.actor.username)
+            if link["tier"] == 1:  # a successor at tier 1 needs no approval: it takes over once active
+                successions.take_over(ctx.inside(db), engagement_id, data.checked_on)
         due_items.refresh_links(db, [engagement_id])
         return check_id
 

@@ -601,6 +601,19 @@ def m018_party_incidents(db: Database) -> None:
     db.execute("CREATE INDEX idx_incidents_party_incident ON incidents(party_incident_id)")
 
 
+@migrations()
+def m019_successions(db: Database) -> None:
+    """A company's links handed over to a successor: each old link and the new one proposed under the
+    same parent, and the termination that ended the old one once the new one was approved."""
+    db.execute(f"""CREATE TABLE successions (
+                       id INTEGER PRIMARY KEY,
+                       old_engagement_id INTEGER NOT NULL REFERENCES engagements(id),
+                       new_engagement_id INTEGER NOT NULL UNIQUE REFERENCES engagements(id),
+                       reason TEXT NOT NULL,
+                       termination_id INTEGER REFERENCES terminations(id),{_AUDIT_COLUMNS})""")
+    db.execute("CREATE INDEX idx_successions_old ON successions(old_engagement_id)")
+
+
 _WEBHOOKS_DDL = [
     """CREATE TABLE webhook_endpoints (
            id INTEGER PRIMARY KEY,

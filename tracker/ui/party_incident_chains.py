@@ -18,7 +18,7 @@ SHOWN = 50  # rows in the table; every chain is in the picker
 
 def side_by_side(ctx: Context, row: dict) -> None:
     seen = party_incidents.party_incident(ctx, row["party_incident_id"])
-    st.subheader(md(tr("incident.party.side_by_side", party=seen.party_name, chains=len(seen.chains))))
+    st.subheader(tr("incident.party.side_by_side", party=md(seen.party_name), chains=len(seen.chains)))
     literal_table(pd.DataFrame([{
         "#": f"#{v.row['id']}" + (" ◀" if v.row["id"] == row["id"] else ""),
         tr("incident.party.chain"): v.link.business_name,
@@ -30,7 +30,7 @@ def side_by_side(ctx: Context, row: dict) -> None:
         tr("incident.party.notices"): f"{sum(n.notice.notified_on is not None for n in v.notices)} / {len(v.notices)}",
         tr("incident.party.state"): tr("incident.closed_on") + f" {v.row['closed_on']}" if v.row["closed_on"]
         else tr("incident.open"),
-    } for v in seen.chains[:SHOWN]]))
+    } for v in seen.chains[:SHOWN]]).set_index("#"))
     if len(seen.chains) > SHOWN:
         st.caption(tr("common.more", count=len(seen.chains) - SHOWN))
     others = {v.row["id"]: f"#{v.row['id']} {v.link.business_name} ({labels.tier(v.link.tier)})"

@@ -13,6 +13,7 @@ from . import labels
 from .forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
 from .incident_form import entered, kinds_and_report, what_happened
 from .session import NextStep, lang, show_flash, tr
+from .text import md
 
 SCOPES = ("all", "business", "picked")
 COUNTS_SHOWN = 20  # more businesses than this: each chain's count is entered on its incident
@@ -53,7 +54,7 @@ def render(ctx: Context, party_id: int) -> None:
             columns = st.columns(2)
             for n, link in enumerate(chains):
                 columns[n % 2].number_input(
-                    tr("incident.party.count", business=link.business_name), min_value=0, step=1, value=None,
+                    tr("incident.party.count", business=md(link.business_name)), min_value=0, step=1, value=None,
                     key=f"{prefix}count_{link.business_id}",
                     help=tr("incident.party.count_unknown", count=f"{link.individuals_count:,}"
                             if link.individuals_count is not None else "—"))

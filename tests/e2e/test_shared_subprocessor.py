@@ -1,0 +1,68 @@
+"""One printing house in three chains (issue 30): from Home to where we depend on it, then a breach
+there recorded once, in a hurry, for the businesses picked — each chain with its own deadlines."""
+
+from playwright.sync_api import expect
+
+from tests.e2e.streamlit_ui import choose, click, expander, ja, sign_in, wait_idle
+
+PRINTER = "株式会社北斗印刷"  # tier 3 of payroll, tier 2 of the health check-ups and of the call centre
+PAYROLL, HEALTH, CALLS = "給与計算・年末調整", "健康診断データ管理", "お客様コールセンター運営"
+
+
+def _open_printer(page, url) -> None:
+    sign_in(page, url)
+    page.get_by_role("link", name=ja("concentration.home_item", name=PRINTER, businesses=3, links=3)).click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name=PRINTER, exact=True)).to_be_visible()
+
+
+def test_home_leads_to_every_chain_the_printer_is_in(app, page):
+    url, _ = app
+    _open_printer(page, url)
+    table = page.locator('[data-testid="stTable"]').filter(has_text=ja("concentration.links")).first
+    for business in (PAYROLL, HEALTH, CALLS):
+        expect(table).to_contain_text(business)
+    # 3,200 + 3,100 + 120,000 people: each business once, though payroll's people pass three tiers
+    summary = page.get_by_text(ja("concentration.summary", businesses=3, links=3, individuals="126,300",
+                                  countries="X", unapproved=0).split("X")[0])
+    expect(summary).to_be_visible()
+    health = table.locator("tr").filter(has_text=HEALTH)
+    expect(health).to_contain_text(ja("common.yes"))  # 要配慮 data in the health chain
+
+
+def test_a_breach_at_the_printer_recorded_once_for_the_businesses_picked(app, page):
+    url, _ = app
+    _open_printer(page, url)
+    form = expander(page, ja("incident.party.new"))
+    form.get_by_role("textbox", name=ja("incident.title"), exact=True).fill("印刷工場のファイルサーバーへの不正アクセス")
+    form.get_by_text(ja("incident.party.scope_business"), exact=True).click()
+    wait_idle(page)
+    click(form, ja("incident.party.record", chains=0))  # no business picked yet: said next to the field
+    expect(form.get_by_text(ja("error.incident.no_link_chosen"))).to_be_visible()
+
+    for business in (HEALTH, PAYROLL):
+        choose(form, ja("incident.party.businesses"), business)
+    count = form.get_by_role("spinbutton", name=ja("incident.party.count", business=HEALTH), exact=True)
+    count.fill("40")  # typed, then the button clicked at once
+    click(form, ja("incident.party.record", chains=2))
+    expect(page.get_by_text(ja("incident.party.recorded"))).to_be_visible()
+    page.get_by_role("link", name=ja("incident.party.open")).click()
+    wait_idle(page)
+
+    side = page.locator('[data-testid="stTable"]').filter(has_text=ja("incident.party.chain"))
+    expect(side.locator("tbody tr")).to_have_count(2)
+    expect(side).to_contain_text(HEALTH)
+    expect(side).to_contain_text(PAYROLL)
+    expect(side).not_to_contain_text(CALLS)
+    # the chain opened first: health (the same notice deadline as payroll's, recorded first), its 40
+    # people of 要配慮 data reportable
+    expect(side.locator("tbody tr").filter(has_text="◀")).to_contain_text(HEALTH)
+    expect(page.locator("p").filter(has_text=ja("incident.reportable")).first).to_contain_text(
+        ja("incident.reason.sensitive"))
+    expect(page.get_by_text(f"{ja('incident.individuals_count')}: 40")).to_be_visible()
+    # the payroll chain opened from the picker: its own count (at most the 3,200 the link holds)
+    choose(page, ja("incident.party.open_chain"), PAYROLL)
+    expect(side.locator("tbody tr").filter(has_text="◀")).to_contain_text(PAYROLL)
+    expect(page.get_by_text(f"{ja('incident.individuals_at_most')}: 3200")).to_be_visible()
+    expect(page.locator("p").filter(has_text=ja("incident.reportable")).first).not_to_contain_text(
+        ja("incident.reason.sensitive"))  # the printer prints payslips: no 要配慮 data in that chain
