@@ -12,7 +12,7 @@ from tracker import settings
 from tracker.domain.local_times import shown
 from tracker.services import businesses, catalogue, request_mail, requests, risk, setup, terminations
 from tracker.services.requests import Acceptance, RequestDraft
-from tracker.ui import figures, labels, question_form
+from tracker.ui import company_request, figures, labels, question_form
 from tracker.ui.forms import field_errors, form_errors_elsewhere, paged, pager, submit
 from tracker.ui.links import query_record
 from tracker.ui.navigation import screen
@@ -69,7 +69,8 @@ if sender:
             st.warning(tr("request.public_url_unset", url=md(settings.load().requests.public_url)),
                        icon=":material/link_off:")
         st.checkbox(tr("request.mail"), key="rq_mail")
-        one, many, ended = st.tabs([tr("request.new_one"), tr("request.new_many"), tr("request.new_termination")])
+        one, company, many, ended = st.tabs([tr("request.new_one"), tr("request.new_company"), tr("request.new_many"),
+                                             tr("request.new_termination")])
         with one:
             link_id = link_picker(ctx, tr("request.link"), "rq_new_link")
             field_errors("rq_new_errors", "engagement_id")
@@ -102,6 +103,8 @@ if sender:
                                         on_success=remember))
             right.button(tr("request.save_draft"), key="rq_new_draft", disabled=link_id is None,
                          on_click=submit("rq_new_errors", lambda: create_one(False), tr("request.drafted")))
+        with company:
+            company_request.render(ctx, sets, remember)
         with many:
             business_id = choose(tr("request.business"), "rq_bulk_business", dict(business_names))  # options are plain text
             tiers = {1: tr("request.tier1_only"), 0: tr("request.every_tier")}
@@ -182,6 +185,11 @@ st.caption(tr("risk.line", tier=labels.risk_tier(link_risk.tier), reasons=join(
     (tr(f"risk.reason.{r}") for r in link_risk.derived.reasons), lang()) or tr("risk.reason.none")))
 if row["forwarded_from_id"]:
     st.caption(tr("request.forwarded_from", number=row["forwarded_from_id"]))
+if view.also_for:
+    st.caption(tr("request.also_for", links=labels.link_items([x.id for x in view.also_for], view.links,
+                                                              setup.organisation_name(ctx, lang()))))
+if row["starts_from_id"]:
+    st.caption(tr("request.starts_from", number=row["starts_from_id"]))
 if row["comment"]:
     st.caption(tr("request.comment_was", comment=md(row["comment"])))
 if row["answered_at"]:

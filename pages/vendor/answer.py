@@ -61,6 +61,10 @@ if not request.editable:
 
 if request.comment:
     st.warning(tr("vendor.returned", comment=md(request.comment)), icon=":material/undo:")
+if request.started_from_last:
+    st.info(tr("vendor.started_from_last"), icon=":material/history:")
+if request.also_for:
+    st.caption(tr("vendor.also_for", count=request.also_for))
 st.markdown(md(question_set.intro(lang(), my_number="my_number" in request.data_categories)))
 st.caption(tr("vendor.required_mark"))
 prefix = f"vr{request.id}_v{request.version}_"

@@ -13,7 +13,7 @@ from tests.conftest import TODAY, context_for
 from tracker.domain.incidents import IncidentInput, Reason
 from tracker.domain.permissions import Role
 from tracker.domain.problems import RuleViolation
-from tracker.services import incidents, party_incidents
+from tracker.services import concentration, incidents, party_incidents
 from tracker.services.context import PermissionDenied
 from tracker.services.incidents import ResponseInput
 
@@ -94,7 +94,7 @@ def test_editing_the_shared_facts_updates_every_chain_but_not_its_counts(ctx):
 
 def test_only_the_businesses_or_links_chosen(ctx):
     printer, (payroll, mailing, campaign), third = f.printing_house(ctx)
-    links = party_incidents.links_of(ctx, printer)
+    links = concentration.links_of(ctx, printer)
     assert len(links) == 3 and {x.business_id for x in links} == {payroll, mailing, campaign}
     chosen = [x.id for x in links if x.business_id in (mailing, campaign)]
     view = party_incidents.party_incident(ctx, party_incidents.record(ctx, printer, FACTS, link_ids=chosen))

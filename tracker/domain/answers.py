@@ -108,6 +108,14 @@ def values_of(kept: dict[str, dict] | None) -> dict[str, Any]:
     return {qid: entry["a"] for qid, entry in (kept or {}).items()}
 
 
+def carried_over(question_set: QuestionSet, kept: dict[str, dict] | None) -> dict[str, dict]:
+    """The answers of an accepted request a new one starts from: those to questions still asked in
+    the same wording (version), files aside (a file belongs to the request it came with)."""
+    asked = {q.id: q for q in question_set.questions}
+    return {qid: entry for qid, entry in (kept or {}).items()
+            if qid in asked and asked[qid].version == entry.get("v") and asked[qid].type != AnswerType.FILE}
+
+
 def answered_by_problems(answered_by: str) -> list[Problem]:
     """A submission says who answered (a draft need not)."""
     return [] if answered_by.strip() else [Problem("answered_by", "error.required")]

@@ -45,6 +45,13 @@ _NEXT: dict[RequestState, frozenset[RequestState]] = {
 }
 
 
+# sets answered about the company as a whole: one request may count for several of its links, and
+# a new one starts from its last accepted answers to any of them
+COMPANY_SETS = frozenset({"selection", "annual_report"})
+# sets whose new request starts from the last accepted answers: the company's (above) or the link's
+CARRIED_OVER = COMPANY_SETS | {"subprocessors"}
+
+
 def vendor_username(request_id: int) -> str:
     """Who a request's vendor is in the audit trail and on the files it brought."""
     return f"vendor:R{request_id}"

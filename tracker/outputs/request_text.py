@@ -23,6 +23,8 @@ def request_lines(view, lang: str, zone: str, organisation: str) -> Iterator[str
           f"{t('request.due_on', lang)}: {row['due_on']}"
     yield f"{view.link['ref']}  {view.link['entrustee_name']} — {view.link['business_name']} " \
           f"({t('request.tier', lang)} {view.link['tier']})"
+    if view.also_for:
+        yield t("request.also_for", lang, links=join((_link(x, organisation, lang) for x in view.also_for), lang))
     yield f"{t('request.contact_name', lang)}: {row['contact_name'] or '—'} <{row['contact_email'] or '—'}>"
     if row["answered_at"]:
         yield t("request.answered_line", lang, by=row["answered_by"] or "—", at=shown(row["answered_at"], zone))

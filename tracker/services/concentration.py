@@ -56,6 +56,36 @@ class Concentration:
         return sum(b.needing_approval - b.approved for b in self.businesses)
 
 
+@dataclass(frozen=True)
+class HeldLink:
+    """An open link the company holds, as the officer picks among them (an incident, a request)."""
+
+    id: int
+    ref: str
+    business_id: int
+    business_name: str
+    tier: int
+    entruster_name: str  # who entrusted it to the company (the business's owner at tier 1)
+    data_categories: tuple[str, ...]
+    individuals_count: int | None
+
+
+def links_of(ctx: Context, party_id: int) -> list[HeldLink]:
+    """Every open link the company holds, by business then tier. Raises NotFound."""
+    with ctx.read() as db:
+        q.party(db, party_id)
+        return held_links(db, party_id)
+
+
+def held_links(db, party_id: int) -> list[HeldLink]:
+    """``links_of`` inside a read or write the caller opened."""
+    ids = [link_id for link_id, _ in q.open_links_of_party(db, party_id)]
+    rows = q.engagements_by_ids(db, ids).values()
+    return sorted((HeldLink(r["id"], r["ref"], r["business_id"], r["business_name"], r["tier"], r["entruster_name"],
+                            tuple(r["data_categories"]), r["individuals_count"])
+                   for r in rows), key=lambda link: (link.business_name, link.business_id, link.tier, link.id))
+
+
 def of_party(ctx: Context, party_id: int) -> Concentration:
     """Where we depend on this party, by business. Raises NotFound."""
     with ctx.read() as db:

@@ -17,27 +17,14 @@ from ..domain.webhooks import Event
 from ..store import incident_queries as iq
 from ..store import records
 from ..store import registry_queries as q
-from . import webhooks
+from . import concentration, webhooks
+from .concentration import HeldLink
 from .context import Context
 from .incidents import IncidentView, view_of
 
 
 SENSITIVE, PAYMENT, MY_NUMBER = (c.value for c in (DataCategory.SENSITIVE, DataCategory.PAYMENT,
                                                    DataCategory.MY_NUMBER))
-
-
-@dataclass(frozen=True)
-class AffectedLink:
-    """A link the company holds, as the officer picks the ones an incident touched."""
-
-    id: int
-    ref: str
-    business_id: int
-    business_name: str
-    tier: int
-    entruster_name: str  # who entrusted it to the company (the business's owner at tier 1)
-    data_categories: tuple[str, ...]
-    individuals_count: int | None
 
 
 @dataclass(frozen=True)
@@ -48,31 +35,16 @@ class PartyIncidentView:
     chains: list[IncidentView]  # one per business, the earliest open deadline first, closed ones last
 
 
-def links_of(ctx: Context, party_id: int) -> list[AffectedLink]:
-    """Every open link the company holds, by business then tier. Raises NotFound."""
-    with ctx.read() as db:
-        q.party(db, party_id)
-        return _links_of(db, party_id)
-
-
-def _links_of(db, party_id: int) -> list[AffectedLink]:
-    ids = [link_id for link_id, _ in q.open_links_of_party(db, party_id)]
-    rows = q.engagements_by_ids(db, ids).values()
-    return sorted((AffectedLink(r["id"], r["ref"], r["business_id"], r["business_name"], r["tier"],
-                                r["entruster_name"], tuple(r["data_categories"]), r["individuals_count"])
-                   for r in rows), key=lambda link: (link.business_name, link.business_id, link.tier, link.id))
-
-
-def per_chain(links: Collection[AffectedLink]) -> list[AffectedLink]:
+def per_chain(links: Collection[HeldLink]) -> list[HeldLink]:
     """The link each business's incident is recorded at: the company's highest in that chain (the
     notices go up from there; the links below it report to it)."""
-    first: dict[int, AffectedLink] = {}
+    first: dict[int, HeldLink] = {}
     for link in sorted(links, key=lambda x: (x.tier, x.id)):
         first.setdefault(link.business_id, link)
     return list(first.values())
 
 
-def preset_for(links: Collection[AffectedLink]) -> IncidentInput:
+def preset_for(links: Collection[HeldLink]) -> IncidentInput:
     """A new incident's kinds of data start from what any of the links carries; each chain keeps
     only what its own link carries (``chain_facts``)."""
     carried = {c for link in links for c in link.data_categories}
@@ -80,7 +52,7 @@ def preset_for(links: Collection[AffectedLink]) -> IncidentInput:
                          my_number=MY_NUMBER in carried)
 
 
-def chain_facts(data: IncidentInput, link: AffectedLink, known_count: int | None) -> IncidentInput:
+def chain_facts(data: IncidentInput, link: HeldLink, known_count: int | None) -> IncidentInput:
     """The shared facts as one chain's incident: only the kinds of data the link carries can have
     leaked from it (My Number where it handles My Number); the number of individuals is this
     business's, or, unknown, at most as many as the link holds."""
@@ -102,7 +74,7 @@ def record(ctx: Context, party_id: int, data: IncidentInput, link_ids: Collectio
     problems += [Problem("counts", "error.not_negative") for n in (counts or {}).values() if (n or 0) < 0][:1]
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
         q.party(db, party_id)  # raises NotFound
-        held = {link.id: link for link in _links_of(db, party_id)}
+        held = {link.id: link for link in concentration.held_links(db, party_id)}
         chosen = held.keys() if link_ids is None else set(link_ids)
         if not chosen:
             problems.append(Problem("links", "error.incident.no_link_chosen"))

@@ -66,6 +66,8 @@ class VendorRequest:
     attachment_names: dict[int, str]
     sublinks: list[dict]  # the vendor's own sub-processors under this link, to forward to
     forwarded: list[dict]
+    started_from_last: bool = False  # its answers accepted last time are filled in, to confirm or change
+    also_for: int = 0  # how many more of our links with the company this one answer counts for
 
 
 def _now() -> datetime:
@@ -178,6 +180,7 @@ def _view(db_path: Path, row: dict) -> VendorRequest:
         names = attachment_names(db, [row])
         sublinks = rq.open_sub_links(db, link["id"])
         forwarded = rq.forwarded(db, row["id"])
+        also_for = len(rq.also_for(db, row["id"]))
     return VendorRequest(
         id=row["id"], version=row["version"], state=row["state"], question_set=question_set, answers=answers,
         due_on=date.fromisoformat(row["due_on"]), editable=row["state"] in OPEN_TO_VENDOR, comment=row["comment"]
@@ -187,7 +190,8 @@ def _view(db_path: Path, row: dict) -> VendorRequest:
         organisation=ours.get(ORGANISATION_NAME, ""), organisation_en=ours.get(ORGANISATION_NAME_EN, ""),
         answered_at=row["answered_at"],
         attachment_names=names, sublinks=sublinks,
-        forwarded=[{"id": f["id"], "name": f["entrustee_name"], "state": f["state"]} for f in forwarded])
+        forwarded=[{"id": f["id"], "name": f["entrustee_name"], "state": f["state"]} for f in forwarded],
+        started_from_last=bool(row["starts_from_id"]) and not row["answered_at"], also_for=also_for)
 
 
 def _editable(db, row: dict, expected_version: int) -> dict:

@@ -19,14 +19,18 @@ from . import catalogue, engagements, incidents, parties, reviews, selection, te
 from .context import Context
 
 
-def apply(ctx: Context, row: dict, decision: Acceptance) -> dict:
-    """Record what an accepted answer says, inside the acceptance's transaction; returns what it
-    made (ids by kind). Raises RuleViolation, PermissionDenied."""
+def apply(ctx: Context, row: dict, decision: Acceptance, also_for: list[int] = ()) -> dict:
+    """Record what an accepted answer says, inside the acceptance's transaction, for the request's
+    link and each link in ``also_for`` (a company's answer that counts for several); returns what it
+    made (ids by kind, the request's own link's). Raises RuleViolation, PermissionDenied."""
     answers = answer_rules.values_of(row["answers"])
     answered_on = min(datetime.fromisoformat(row["answered_at"]).date(), ctx.today) if row["answered_at"] else ctx.today
     handler = {"selection": _selection, "annual_report": _annual_report, "subprocessors": _subprocessors,
                "deletion_certificate": _deletion_certificate, "incident_notice": _incident_notice}[row["set_id"]]
-    return handler(ctx, row, answers, answered_on, decision)
+    effect = handler(ctx, row, answers, answered_on, decision)
+    for link_id in also_for:
+        handler(ctx, row | {"engagement_id": link_id}, answers, answered_on, decision)
+    return effect | ({"also_for_engagement_ids": list(also_for)} if also_for else {})
 
 
 def _who(row: dict) -> str:

@@ -16,8 +16,8 @@ from ..domain import request_tokens as tokens
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..domain.questionnaires import AnswerType, QuestionSet
-from ..domain.requests import (Acceptance, RequestState, contact_problems, due_problems, link_expires_on, transition_problems,
-                               vendor_username)
+from ..domain.requests import (CARRIED_OVER, COMPANY_SETS, Acceptance, RequestState, contact_problems, due_problems,
+                               link_expires_on, transition_problems, vendor_username)
 from ..store import due_items, records
 from ..store import registry_queries as q
 from ..store import request_queries as rq
@@ -87,6 +87,9 @@ def insert_request(db, ctx: Context, draft: RequestDraft, send: bool, forwarded_
               "state": RequestState.DRAFT.value, "due_on": draft.due_on.isoformat(), "contact_name": name,
               "contact_email": email, "forwarded_from_id": forwarded_from_id, "termination_id": termination_id,
               "owner_user_id": link["owner_user_id"]}
+    last = _starts_from(db, link, draft.set_id)
+    if last is not None:  # the vendor confirms or changes its last accepted answers
+        values |= {"answers": answer_rules.carried_over(question_set, last["answers"]), "starts_from_id": last["id"]}
     token = None
     if send:
         token = tokens.new_token()
@@ -95,6 +98,21 @@ def insert_request(db, ctx: Context, draft: RequestDraft, send: bool, forwarded_
     if refresh:
         due_items.refresh_links(db, [draft.engagement_id])
     return Issued(request_id, link_of(token))
+
+
+def _starts_from(db, link: dict, set_id: str) -> dict | None:
+    """The accepted request a new one of this set starts from: the company's last (for a set about
+    the company), or this link's last, or None."""
+    if set_id in COMPANY_SETS:
+        return rq.last_accepted(db, set_id, party_id=link["entrustee_party_id"])
+    if set_id in CARRIED_OVER:
+        return rq.last_accepted(db, set_id, engagement_id=link["id"])
+    return None
+
+
+def links_of(db, row: dict) -> list[int]:
+    """Every link a request concerns: its own and those it also counts for."""
+    return [row["engagement_id"], *rq.also_for(db, row["id"])]
 
 
 def _sent_values(ctx: Context, due_on: date, token: str) -> dict:
@@ -147,6 +165,34 @@ def create_many(ctx: Context, engagement_ids: list[int], set_id: str, due_on: da
         return issued
 
 
+def create_for_company(ctx: Context, party_id: int | None, engagement_ids: list[int], set_id: str,
+                       due_on: date | None, contact_name: str = "", contact_email: str = "", send: bool = True) -> Issued:
+    """One request to a company that counts for several of its links (a checksheet about the company
+    as a whole): answered once, accepted once, recorded for each. Raises NotFound, RuleViolation,
+    PermissionDenied."""
+    with ctx.write(Action.SEND_REQUESTS) as db:
+        if party_id is None:
+            raise_if_any([Problem("party_id", "error.required")])
+        q.party(db, party_id)
+        held = [link_id for link_id, _ in q.open_links_of_party(db, party_id)]  # in chain order
+        chosen = [i for i in held if i in set(engagement_ids)]
+        problems = [] if set_id in COMPANY_SETS else [Problem("set_id", "error.request.not_about_the_company")]
+        if not engagement_ids:
+            problems.append(Problem("engagement_ids", "error.request.no_links"))
+        elif len(chosen) != len(set(engagement_ids)):
+            problems.append(Problem("engagement_ids", "error.request.not_the_company_link"))
+        if not problems:
+            problems += _check_draft(db, ctx, RequestDraft(chosen[0], set_id, due_on, contact_name, contact_email))[1]
+        raise_if_any(problems)
+        issued = insert_request(db, ctx, RequestDraft(chosen[0], set_id, due_on, contact_name, contact_email), send,
+                                refresh=False)
+        for link_id in chosen[1:]:
+            records.insert(db, "request_links", {"request_id": issued.request_id, "engagement_id": link_id},
+                           ctx.actor.username)
+        due_items.refresh_links(db, chosen)
+        return issued
+
+
 def active_links(ctx: Context, business_id: int, tier: int | None = None) -> list[int]:
     """The business's links that are not ended (of one tier, when given): whom a bulk request goes to."""
     with ctx.read() as db:
@@ -192,7 +238,7 @@ def send_request(ctx: Context, request_id: int, expected_version: int | None, du
         if row["state"] == RequestState.RETURNED:
             values["state"] = RequestState.RETURNED.value  # still with the vendor, comments kept
         records.update(db, "requests", request_id, row["version"], values, ctx.actor.username)
-        due_items.refresh_links(db, [row["engagement_id"]])
+        due_items.refresh_links(db, links_of(db, row))
         return Issued(request_id, link_of(token))
 
 
@@ -204,7 +250,7 @@ def withdraw(ctx: Context, request_id: int, expected_version: int) -> None:
         raise_if_any(transition_problems(row["state"], RequestState.WITHDRAWN))
         records.update(db, "requests", request_id, expected_version,
                        {"state": RequestState.WITHDRAWN.value, "token_hash": None}, ctx.actor.username)
-        due_items.refresh_links(db, [row["engagement_id"]])
+        due_items.refresh_links(db, links_of(db, row))
         dropped = attachments.drop_unnamed(db, ctx, vendor_username(request_id), file_answers(row))
     attachments.discard_files(ctx.db_path, dropped)
 
@@ -229,12 +275,12 @@ def accept(ctx: Context, request_id: int, expected_version: int, decision: Accep
     with ctx.write(Action.SEND_REQUESTS) as db:
         row = _current(db, request_id, expected_version)
         raise_if_any(transition_problems(row["state"], RequestState.ACCEPTED))
-        effect = request_effects.apply(ctx.inside(db), row, decision)
+        effect = request_effects.apply(ctx.inside(db), row, decision, rq.also_for(db, request_id))
         records.update(db, "requests", request_id, expected_version, {
             "state": RequestState.ACCEPTED.value, "decided_on": ctx.today.isoformat(),
             "decided_by": ctx.actor.display_name, "comment": decision.comment.strip() or None,
             "effect": effect}, ctx.actor.username)
-        due_items.refresh_links(db, [row["engagement_id"]])
+        due_items.refresh_links(db, links_of(db, row))
         return effect
 
 
@@ -245,7 +291,7 @@ def expire_overdue(ctx: Context) -> int:
         for row in rows:
             records.update(db, "requests", row["id"], row["version"],
                            {"state": RequestState.EXPIRED.value, "token_hash": None}, ctx.actor.username)
-        due_items.refresh_links(db, [row["engagement_id"] for row in rows])
+        due_items.refresh_links(db, [link_id for row in rows for link_id in links_of(db, row)])
         return len(rows)
 
 
@@ -273,7 +319,7 @@ class RequestView:
     question_set: QuestionSet
     answers: dict[str, Any]
     findings: list[answer_rules.Finding]
-    previous: dict[str, Any]  # the answers last accepted for the same link and set (last year's)
+    previous: dict[str, Any]  # the answers it started from (the vendor's last accepted), else the link's last accepted
     forwarded: list[dict]
     attachment_names: dict[int, str]
     link: dict
@@ -281,16 +327,20 @@ class RequestView:
     contradictions: list[Contradiction]  # with what we know, shown before the decision
     changed: list[str]  # questions answered otherwise than last accepted
     links: dict[int, ChainLink]  # every link the contradictions and the effect name, with its path from us
+    also_for: list[ChainLink]  # the company's other links the request counts for
 
 
-_EFFECT_LINKS = ("proposed_engagement_ids", "undeclared_engagement_ids")  # effect keys that hold link ids
+_EFFECT_LINKS = ("proposed_engagement_ids", "undeclared_engagement_ids",  # effect keys that hold link ids
+                 "also_for_engagement_ids")
 
 
 def request_view(ctx: Context, request_id: int) -> RequestView:
     """A request with what the officer judges it on: findings, contradictions, changes, its files."""
     with ctx.read() as db:
         row = _current(db, request_id)
-        previous = rq.previous_accepted(db, row["engagement_id"], row["set_id"], request_id)
+        previous = (rq.find_request(db, row["starts_from_id"]) if row["starts_from_id"]
+                    else rq.previous_accepted(db, row["engagement_id"], row["set_id"], request_id))
+        also_for = rq.also_for(db, request_id)
         forwarded = rq.forwarded(db, request_id)
         link = q.engagement(db, row["engagement_id"])
         names = attachment_names(db, [row] + ([previous] if previous else []))
@@ -300,12 +350,14 @@ def request_view(ctx: Context, request_id: int) -> RequestView:
         effect = row["effect"]
         found = review_rules.contradictions(question_set, answers, registered, ctx.today) \
             if row["state"] != RequestState.DRAFT and answers else []
-        named = {i for c in found for i in c.links} | {i for key in _EFFECT_LINKS for i in (effect or {}).get(key, [])}
+        named = ({i for c in found for i in c.links} | {i for key in _EFFECT_LINKS for i in (effect or {}).get(key, [])}
+                 | set(also_for))
         rows = [r for r in (q.find_engagement(db, i) for i in sorted(named)) if r is not None]
         links = {one.id: one for one in chains.to_links(db, rows)}
     before = answer_rules.values_of(previous["answers"]) if previous else {}
     return RequestView(row, question_set, answers, answer_rules.findings(question_set, answers), before, forwarded,
-                       names, link, effect, found, review_rules.changed_answers(question_set, answers, before), links)
+                       names, link, effect, found, review_rules.changed_answers(question_set, answers, before), links,
+                       [links[i] for i in also_for if i in links])
 
 
 def request_text(ctx: Context, request_id: int, lang: str) -> list[str]:

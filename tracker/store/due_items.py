@@ -127,7 +127,9 @@ def _facts(db: Database, ids: list[int]) -> dict:
     requests: dict[int, list] = defaultdict(list)
     for link_id, request_id, on in db.execute(
             f"SELECT engagement_id, id, due_on FROM requests WHERE engagement_id IN ({marks}) "
-            "AND state NOT IN ('accepted', 'expired', 'withdrawn')", ids):
+            "AND state NOT IN ('accepted', 'expired', 'withdrawn') "
+            "UNION SELECT l.engagement_id, r.id, r.due_on FROM request_links l JOIN requests r ON r.id = l.request_id "
+            f"WHERE l.engagement_id IN ({marks}) AND r.state NOT IN ('accepted', 'expired', 'withdrawn')", ids + ids):
         requests[link_id].append((request_id, date.fromisoformat(on)))
     return {"last_done": last_done, "last_selection": last_selection, "report_interval": report_interval,
             "contracts": contracts, "actions": actions, "incidents": incidents, "requests": requests}

@@ -614,6 +614,21 @@ def m019_successions(db: Database) -> None:
     db.execute("CREATE INDEX idx_successions_old ON successions(old_engagement_id)")
 
 
+@migrations()
+def m020_shared_requests(db: Database) -> None:
+    """A request to a company answered once for several of its links (each link it also counts for),
+    and the accepted request a new one starts from (the vendor confirms or changes those answers)."""
+    db.execute("""CREATE TABLE request_links (
+                      id INTEGER PRIMARY KEY,
+                      request_id INTEGER NOT NULL REFERENCES requests(id),
+                      engagement_id INTEGER NOT NULL REFERENCES engagements(id),
+                      created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+                      updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+                      UNIQUE (request_id, engagement_id))""")
+    db.execute("CREATE INDEX idx_request_links_engagement ON request_links(engagement_id)")
+    db.execute("ALTER TABLE requests ADD COLUMN starts_from_id INTEGER REFERENCES requests(id)")
+
+
 _WEBHOOKS_DDL = [
     """CREATE TABLE webhook_endpoints (
            id INTEGER PRIMARY KEY,

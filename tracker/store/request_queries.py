@@ -12,7 +12,8 @@ from .lookups import required
 _LISTED = """SELECT r.id, r.engagement_id, r.set_id, r.set_version, r.state, r.due_on, r.contact_name, r.contact_email,
                     r.link_expires_on, r.forwarded_from_id, r.sent_on, r.answered_at, r.answered_by, r.decided_on,
                     r.version,
-                    r.owner_user_id, e.ref AS engagement_ref, e.tier, e.work, e.business_id, e.entrustee_party_id, e.parent_engagement_id,
+                    r.owner_user_id, (SELECT count(*) FROM request_links l WHERE l.request_id = r.id) AS also_for,
+                    e.ref AS engagement_ref, e.tier, e.work, e.business_id, e.entrustee_party_id, e.parent_engagement_id,
                     b.name AS business_name, p.name AS entrustee_name
              FROM requests r JOIN engagements e ON e.id = r.engagement_id
              JOIN businesses b ON b.id = e.business_id JOIN parties p ON p.id = e.entrustee_party_id"""
@@ -54,8 +55,10 @@ def page(db: Database, *, states: list[str] | None = None, business_id: int | No
         where.append("r.set_id = ?")
         params.append(set_id)
     if engagement_ids is not None:
-        where.append(f"r.engagement_id IN ({','.join('?' * len(engagement_ids)) or 'NULL'})")
-        params += engagement_ids
+        marks = ",".join("?" * len(engagement_ids)) or "NULL"  # a request also counts for the links it covers
+        where.append(f"(r.engagement_id IN ({marks}) OR r.id IN (SELECT request_id FROM request_links "
+                     f"WHERE engagement_id IN ({marks})))")
+        params += engagement_ids * 2
     if party_id is not None:
         where.append("e.entrustee_party_id = ?")
         params.append(party_id)
@@ -85,6 +88,25 @@ def previous_accepted(db: Database, engagement_id: int, set_id: str, before_id: 
     """The last accepted request of the same set to the same link before this one, or None."""
     return _decoded(db.query("SELECT * FROM requests WHERE engagement_id = ? AND set_id = ? AND state = 'accepted' "
                              "AND id < ? ORDER BY id DESC LIMIT 1", [engagement_id, set_id, before_id]))
+
+
+def last_accepted(db: Database, set_id: str, *, engagement_id: int | None = None,
+                  party_id: int | None = None) -> dict | None:
+    """The last accepted request of a set to one link, or to any link of one company, or None."""
+    if party_id is not None:
+        return _decoded(db.query(
+            """SELECT r.* FROM requests r JOIN engagements e ON e.id = r.engagement_id
+               WHERE e.entrustee_party_id = ? AND r.set_id = ? AND r.state = 'accepted'
+               ORDER BY r.decided_on DESC, r.id DESC LIMIT 1""", [party_id, set_id]))
+    return _decoded(db.query("SELECT * FROM requests WHERE engagement_id = ? AND set_id = ? AND state = 'accepted' "
+                             "ORDER BY decided_on DESC, id DESC LIMIT 1", [engagement_id, set_id]))
+
+
+def also_for(db: Database, request_id: int) -> list[int]:
+    """The links a request counts for besides its own, in chain order."""
+    return [r[0] for r in db.execute(
+        """SELECT l.engagement_id FROM request_links l JOIN engagements e ON e.id = l.engagement_id
+           WHERE l.request_id = ? ORDER BY e.path_key""", [request_id])]
 
 
 def forwarded(db: Database, request_id: int) -> list[dict]:

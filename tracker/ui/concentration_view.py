@@ -38,7 +38,7 @@ def party_exposure(ctx: Context, party_id: int) -> None:
         tr("concentration.countries"): ", ".join(labels.country(c) for c in b.countries),
         tr("concentration.approved"): f"{b.approved} / {b.needing_approval}" if b.needing_approval else "—",
         tr("concentration.covered"): f"{b.links - b.with_gaps} / {b.links}",
-    } for b in seen.businesses]))
+    } for b in seen.businesses]).set_index(tr("engagement.business")))
 
 
 def most_depended_on(ctx: Context) -> None:

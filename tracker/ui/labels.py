@@ -159,7 +159,7 @@ def request_effect(effect: dict, links: dict, organisation: str) -> str:
     for key, value in effect.items():
         if value in (None, [], ""):
             continue
-        if key in ("proposed_engagement_ids", "undeclared_engagement_ids"):
+        if key in ("proposed_engagement_ids", "undeclared_engagement_ids", "also_for_engagement_ids"):
             parts.append(tr(f"request.effect.{key}", ids=link_items(value, links, organisation)))
         elif key == "issues":
             parts.append(tr("request.effect.issues", ids=join((tr(f"selection.area.{a}") for a in value), lang())))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ..domain.permissions import Action
-from ..services import incidents, party_incidents, setup
+from ..services import concentration, incidents, party_incidents, setup
 from ..services.context import Context
-from ..services.party_incidents import AffectedLink
+from ..services.concentration import HeldLink
 from . import labels
 from .forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
 from .incident_form import entered, kinds_and_report, what_happened
@@ -23,7 +23,7 @@ _SHOWN = {"title", "learned_on", "occurred_on", "we_learned_on", "links", "count
 def render(ctx: Context, party_id: int) -> None:
     if not ctx.can(Action.HANDLE_INCIDENTS):
         return
-    links = party_incidents.links_of(ctx, party_id)
+    links = concentration.links_of(ctx, party_id)
     if not links:
         return
     name = f"party_incident_{party_id}"
@@ -81,7 +81,7 @@ def render(ctx: Context, party_id: int) -> None:
         show_flash(name + "_saved")
 
 
-def _chosen(links: list[AffectedLink], prefix: str) -> list[AffectedLink]:
+def _chosen(links: list[HeldLink], prefix: str) -> list[HeldLink]:
     """The links the scope chosen covers, as the widgets hold it now."""
     s = st.session_state
     scope = s.get(prefix + "scope", "all")
