@@ -159,7 +159,8 @@ if not rows:
     st.stop()
 st.dataframe([{
     tr("request.number"): f"R{r['id']}", tr("request.state_label"): states[r["state"]], tr("request.set"): sets[r["set_id"]],
-    tr("request.entrustee"): r["entrustee_name"], tr("request.business"): r["business_name"],
+    tr("request.entrustee"): r["entrustee_name"],
+    tr("request.business"): r["business_name"] + (f" {tr('request.and_more', count=r['also_for'])}" if r["also_for"] else ""),
     tr("request.tier"): r["tier"], tr("request.due_on"): r["due_on"],
     tr("request.answered_at"): (r["answered_at"] or "")[:10]} for r in rows], hide_index=True, width="stretch")
 pager(total, "rq_page")

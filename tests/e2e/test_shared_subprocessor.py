@@ -3,7 +3,7 @@ there recorded once, in a hurry, for the businesses picked — each chain with i
 
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_ui import choose, click, expander, ja, sign_in, wait_idle
+from tests.e2e.streamlit_ui import choose, click, expander, fill, ja, sign_in, tab, wait_idle
 
 PRINTER = "株式会社北斗印刷"  # tier 3 of payroll, tier 2 of the health check-ups and of the call centre
 PAYROLL, HEALTH, CALLS = "給与計算・年末調整", "健康診断データ管理", "お客様コールセンター運営"
@@ -66,3 +66,23 @@ def test_a_breach_at_the_printer_recorded_once_for_the_businesses_picked(app, pa
     expect(page.get_by_text(f"{ja('incident.individuals_at_most')}: 3200")).to_be_visible()
     expect(page.locator("p").filter(has_text=ja("incident.reportable")).first).not_to_contain_text(
         ja("incident.reason.sensitive"))  # the printer prints payslips: no 要配慮 data in that chain
+
+
+def test_one_checksheet_to_the_printer_for_its_three_engagements(app, page):
+    url, _ = app
+    sign_in(page, url, path="requests")
+    form = expander(page, ja("request.new"))
+    tab(page, ja("request.new_company"))
+    fill(form, f"{ja('request.company')} — {ja('common.search')}", PRINTER)  # the exact name picks it
+    chips = form.locator('[data-testid="stMultiSelect"]').filter(has_text=ja("request.company_links"))
+    for business in (PAYROLL, HEALTH, CALLS):  # every engagement it holds, to start with
+        expect(chips).to_contain_text(business)
+    choose(form, ja("request.set"), "委託先選定チェックシート")
+    group = form.get_by_role("group", name=ja("request.due_on"), exact=True)
+    group.get_by_role("spinbutton").first.click()
+    page.keyboard.type("20261220")
+    click(form, ja("request.send"))
+    expect(page.get_by_text(ja("request.sent"))).to_be_visible()
+    expect(page.locator("code").filter(has_text="answer=")).to_have_count(1)  # one link, once
+    listed = page.locator('[data-testid="stDataFrame"]')
+    expect(listed).to_contain_text(ja("request.and_more", count=2))
