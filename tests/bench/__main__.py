@@ -73,18 +73,35 @@ def _sql(path: Path, sql: str, params: list | None = None) -> Callable[[], objec
 _PAGE_RERUNS = "tests.bench.page_reruns"
 
 
+SHARED_LINKS = 2000  # the shared sub-processor measured: the one in about this many links
+
+
+def _shared_party(path: Path) -> tuple[int, int, int]:
+    """(party id, its open links, its businesses) of the party in the fewest links at or above
+    SHARED_LINKS (else the party in the most)."""
+    from tracker.store import connection
+
+    with connection.reading(path) as db:
+        held = db.execute("SELECT entrustee_party_id, count(*), count(DISTINCT business_id) FROM engagements "
+                          "WHERE status <> 'ended' GROUP BY 1").fetchall()
+    above = [h for h in held if h[1] >= SHARED_LINKS]
+    return min(above, key=lambda h: h[1]) if above else max(held, key=lambda h: h[1])
+
+
 def _pages(path: Path, runs: int) -> dict:
     from tracker.store import connection
 
     with connection.reading(path) as db:
         largest = db.execute("SELECT business_id FROM engagements GROUP BY business_id ORDER BY count(*) DESC "
                              "LIMIT 1").fetchone()[0]
+    shared, _, _ = _shared_party(path)
     pages = {
         "Home": ("pages/oversight/home.py", {}, {}),
         "Registry search": ("pages/registry/registry.py", {"reg_party_q": "合成サービス0012"}, {}),
         "Chain (largest business)": ("pages/oversight/chain.py", {}, {"business": str(largest)}),
         "Gaps": ("pages/contracts/gaps.py", {}, {}),
         "Schedule": ("pages/oversight/schedule.py", {}, {}),
+        "Party (a shared sub-processor)": ("pages/registry/party.py", {}, {"party": str(shared)}),
     }
     env = {**os.environ, "TRACKER_DB": str(path), "TRACKER_TODAY": TODAY.isoformat()}
     return _child(_PAGE_RERUNS, str(ROOT / "app.py"), str(runs), json.dumps(pages), env=env)
@@ -106,7 +123,51 @@ def _page_baselines(path: Path, runs: int) -> dict[str, float]:
         "Gaps": _median(_sql(path, "SELECT engagement_id, covered_mask, partial_mask FROM contracts"), runs),
         "Schedule": _median(_sql(path, "SELECT * FROM due_items WHERE due_on < ? ORDER BY due_on LIMIT 50",
                                  [TODAY.isoformat()]), runs),
+        "Party (a shared sub-processor)": _median(_sql(path, _SHARED_LINKS_SQL, [_shared_party(path)[0]]), runs),
     }
+
+
+# the rows the concentration view sums: every open link of the party with its business and approval
+_SHARED_LINKS_SQL = """SELECT e.*, b.name, a.status FROM engagements e JOIN businesses b ON b.id = e.business_id
+                       LEFT JOIN approvals a ON a.engagement_id = e.id
+                       WHERE e.entrustee_party_id = ? AND e.status <> 'ended'"""
+
+
+def _concentration(path: Path, runs: int) -> dict:
+    """Where we depend on the shared party (its links summed by business), and an incident there
+    recorded once for every chain and shown side by side (on a copy: the registry stays as built)."""
+    from tests.conftest import copy_database
+    from tracker.domain.incidents import IncidentInput
+    from tracker.services import concentration, gaps, party_incidents
+
+    party, links, businesses = _shared_party(path)
+    ctx = _context(path)
+    gaps.registry_gaps(ctx)  # computed once per change of the registry, as the running app does
+    seconds = _median(lambda: concentration.of_party(ctx, party), runs)
+    copy = path.parent / "concentration" / path.name
+    copy.parent.mkdir(exist_ok=True)
+    copy_database(path, copy)
+    writer = _context(copy)
+    start = time.perf_counter()
+    group = party_incidents.record(writer, party, IncidentInput("bench", TODAY, sensitive=True))
+    recorded = time.perf_counter() - start
+    shown = _median(lambda: party_incidents.party_incident(writer, group), runs)
+    copy.unlink()
+    return {"party": party, "links": links, "businesses": businesses, "seconds": seconds, "recorded": recorded,
+            "shown": shown, "baseline": _median(_sql(path, _SHARED_LINKS_SQL, [party]), runs)}
+
+
+def _concentration_rows(measured: dict) -> list[str]:
+    where = f"a party in {measured['links']:,} links of {measured['businesses']:,} businesses"
+    return [
+        _row(f"where we depend on {where}", measured["seconds"], measured["baseline"],
+             note="summed by business with approvals, countries and contract coverage (the gap analysis "
+                  "as computed once per change); baseline: bare SQL of its links"),
+        _row(f"an incident there recorded once ({measured['businesses']:,} chains)", measured["recorded"],
+             measured["baseline"], note="one incident per business, one transaction; baseline: the same bare SQL"),
+        _row("its chains side by side (every chain's notices and deadlines)", measured["shown"], measured["baseline"],
+             note="baseline: the same bare SQL"),
+    ]
 
 
 # --- the full gap computation
@@ -298,6 +359,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="the API's pages and webhook deliveries against the largest scale (tests/bench/api_run.py)")
     parser.add_argument("--only-requests", action="store_true",
                         help="measure only the requests rows (bulk send, Requests screen) at each scale")
+    parser.add_argument("--only-shared", action="store_true",
+                        help="measure only the shared sub-processor's rows (its screen, its concentration, an incident)")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -307,6 +370,17 @@ def main(argv: list[str] | None = None) -> None:
             print(f"## {parties:,} parties", flush=True)
             print("\n".join(["| measure | tracker | baseline | ratio | note |", "|---|---|---|---|---|",
                              *_request_rows(_requests(_database(folder, parties), folder, args.runs))]) + "\n")
+        return
+    if args.only_shared:
+        for parties in (int(s) for s in args.scales.split(",")):
+            print(f"## {parties:,} parties", flush=True)
+            path = _database(folder, parties)
+            name = "Party (a shared sub-processor)"
+            page = _pages(path, args.runs)[name]
+            print("\n".join(["| measure | tracker | baseline | ratio | note |", "|---|---|---|---|---|",
+                             _row(f"page rerun: {name}", page["median"], _page_baselines(path, args.runs)[name],
+                                  note=f"first run {page['first'] * 1000:,.0f} ms; baseline: bare SQL of its links"),
+                             *_concentration_rows(_concentration(path, args.runs))]) + "\n")
         return
     imported = _import(folder, max(1, args.runs // 2))
     for parties in (int(s) for s in args.scales.split(",")):
@@ -332,6 +406,7 @@ def main(argv: list[str] | None = None) -> None:
         lines.append(_row("one addendum (ja + en)", addendum, addendum_baseline, "ms",
                           "baseline: bare python-docx document of 40 paragraphs"))
         lines.append(f"| app process peak memory | {pages['max_rss_mb']:,.0f} MB | — | — | every page above, one process |")
+        lines += _concentration_rows(_concentration(path, args.runs))
         lines += _request_rows(_requests(path, folder, args.runs))
         print("\n".join(lines) + "\n", flush=True)
     if args.load:  # many people at once, against the largest registry (its own server process)
