@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain.shared_party import HeldLink
 from ..store import concentration_queries as cq
 from ..store import registry_queries as q
 from . import revision_cache
@@ -54,20 +55,6 @@ class Concentration:
     def unapproved(self) -> int:
         """Its re-delegations without an approval."""
         return sum(b.needing_approval - b.approved for b in self.businesses)
-
-
-@dataclass(frozen=True)
-class HeldLink:
-    """An open link the company holds, as the officer picks among them (an incident, a request)."""
-
-    id: int
-    ref: str
-    business_id: int
-    business_name: str
-    tier: int
-    entruster_name: str  # who entrusted it to the company (the business's owner at tier 1)
-    data_categories: tuple[str, ...]
-    individuals_count: int | None
 
 
 def links_of(ctx: Context, party_id: int) -> list[HeldLink]:

@@ -5,12 +5,12 @@ the facts of what happened."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from ..domain import incidents as rules
 from ..domain.incidents import IncidentInput
-from ..domain.models import DataCategory
+from ..domain import shared_party
 from ..domain.permissions import Action
 from ..domain.problems import Problem, raise_if_any
 from ..domain.webhooks import Event
@@ -18,13 +18,8 @@ from ..store import incident_queries as iq
 from ..store import records
 from ..store import registry_queries as q
 from . import concentration, webhooks
-from .concentration import HeldLink
 from .context import Context
 from .incidents import IncidentView, view_of
-
-
-SENSITIVE, PAYMENT, MY_NUMBER = (c.value for c in (DataCategory.SENSITIVE, DataCategory.PAYMENT,
-                                                   DataCategory.MY_NUMBER))
 
 
 @dataclass(frozen=True)
@@ -35,35 +30,6 @@ class PartyIncidentView:
     chains: list[IncidentView]  # one per business, the earliest open deadline first, closed ones last
 
 
-def per_chain(links: Collection[HeldLink]) -> list[HeldLink]:
-    """The link each business's incident is recorded at: the company's highest in that chain (the
-    notices go up from there; the links below it report to it)."""
-    first: dict[int, HeldLink] = {}
-    for link in sorted(links, key=lambda x: (x.tier, x.id)):
-        first.setdefault(link.business_id, link)
-    return list(first.values())
-
-
-def preset_for(links: Collection[HeldLink]) -> IncidentInput:
-    """A new incident's kinds of data start from what any of the links carries; each chain keeps
-    only what its own link carries (``chain_facts``)."""
-    carried = {c for link in links for c in link.data_categories}
-    return IncidentInput("", None, sensitive=SENSITIVE in carried, financial_risk=PAYMENT in carried,
-                         my_number=MY_NUMBER in carried)
-
-
-def chain_facts(data: IncidentInput, link: HeldLink, known_count: int | None) -> IncidentInput:
-    """The shared facts as one chain's incident: only the kinds of data the link carries can have
-    leaked from it (My Number where it handles My Number); the number of individuals is this
-    business's, or, unknown, at most as many as the link holds."""
-    carried = set(link.data_categories)
-    at_most = None if known_count is not None else link.individuals_count
-    return replace(data, individuals_count=known_count, individuals_at_most=at_most,
-                   sensitive=data.sensitive and SENSITIVE in carried,
-                   financial_risk=data.financial_risk and PAYMENT in carried,
-                   my_number=data.my_number is not False and MY_NUMBER in carried)
-
-
 def record(ctx: Context, party_id: int, data: IncidentInput, link_ids: Collection[int] | None = None,
            counts: Mapping[int, int | None] | None = None) -> int:
     """Record an incident at a company once: for each business among ``link_ids`` (all its open
@@ -71,7 +37,8 @@ def record(ctx: Context, party_id: int, data: IncidentInput, link_ids: Collectio
     of individuals affected there, when known. Returns the party incident's id. Raises NotFound,
     RuleViolation, PermissionDenied."""
     problems = rules.check_incident(data, ctx.today)
-    problems += [Problem("counts", "error.not_negative") for n in (counts or {}).values() if (n or 0) < 0][:1]
+    if any((n or 0) < 0 for n in (counts or {}).values()):
+        problems.append(Problem("counts", "error.not_negative"))
     with ctx.write(Action.HANDLE_INCIDENTS) as db:
         q.party(db, party_id)  # raises NotFound
         held = {link.id: link for link in concentration.held_links(db, party_id)}
@@ -82,8 +49,8 @@ def record(ctx: Context, party_id: int, data: IncidentInput, link_ids: Collectio
             problems.append(Problem("links", "error.incident.not_the_party_link"))
         raise_if_any(problems)
         group = records.insert(db, "party_incidents", {"party_id": party_id}, ctx.actor.username)
-        for link in per_chain([held[i] for i in chosen]):
-            stated = chain_facts(data, link, (counts or {}).get(link.business_id))
+        for link in shared_party.per_chain([held[i] for i in chosen]):
+            stated = shared_party.chain_facts(data, link, (counts or {}).get(link.business_id))
             incident_id = records.insert(db, "incidents", rules.row_values(stated) | {
                 "engagement_id": link.id, "party_incident_id": group}, ctx.actor.username)
             webhooks.emit(db, Event.INCIDENT_RECORDED, {

@@ -8,7 +8,8 @@ import streamlit as st
 from ..domain.permissions import Action
 from ..services import concentration, incidents, party_incidents, setup
 from ..services.context import Context
-from ..services.concentration import HeldLink
+from ..domain import shared_party
+from ..domain.shared_party import HeldLink
 from . import labels
 from .forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
 from .incident_form import entered, kinds_and_report, what_happened
@@ -32,7 +33,7 @@ def render(ctx: Context, party_id: int) -> None:
     with st.expander(tr("incident.party.new"), icon=":material/crisis_alert:"):
         st.caption(tr("incident.party.help"))
         what_happened(ctx, prefix, errors, None)
-        kinds_and_report(prefix, errors, None, party_incidents.preset_for(links), "")
+        kinds_and_report(prefix, errors, None, shared_party.preset_for(links), "")
         st.markdown(f"**{tr('incident.party.which_links')}**")
         st.radio(tr("incident.party.scope"), SCOPES, format_func=lambda s: tr(f"incident.party.scope_{s}"),
                  key=prefix + "scope", horizontal=True, label_visibility="collapsed")
@@ -48,7 +49,7 @@ def render(ctx: Context, party_id: int) -> None:
             st.multiselect(tr("incident.party.links"), list(by_id), format_func=by_id.__getitem__,
                            key=prefix + "links", placeholder=tr("common.choose"))
         field_errors(errors, "links")
-        chains = party_incidents.per_chain(_chosen(links, prefix))
+        chains = shared_party.per_chain(_chosen(links, prefix))
         if 0 < len(chains) <= COUNTS_SHOWN:
             st.caption(tr("incident.party.counts_help"))
             columns = st.columns(2)
