@@ -72,6 +72,8 @@ def reseal(db: Database, hashes: list[tuple[int, str, str]], new_head: str) -> N
 NOT_ROW_AUDITED = frozenset({"_sqlite_migrations", "audit_log", "due_items", "clause_bits", "request_link_failures",
                              "sign_in_failures", "settings", "webhook_events", "webhook_deliveries",
                              "webhook_attempts"})
+# the search index of the parties and its shadow tables: derived from the parties, kept by triggers
+DERIVED_PREFIX = "parties_search"
 # settings the app keeps for itself, outside the trail: the revision counters and the trail's own seal
 BOOKKEEPING_SETTINGS = ("revision", "revision:%", AUDIT_HEAD, KEYED)
 
@@ -80,7 +82,7 @@ def audited_tables(db: Database) -> list[str]:
     """Every table of rows that hold business data (a table with no record yet included: a row
     inserted into it behind the app's back is a row the trail never recorded)."""
     return [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                                     "ORDER BY name") if r[0] not in NOT_ROW_AUDITED]
+                                     "ORDER BY name") if r[0] not in NOT_ROW_AUDITED and not r[0].startswith(DERIVED_PREFIX)]
 
 
 def recorded_settings(db: Database) -> dict[str, str]:

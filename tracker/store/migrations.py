@@ -629,6 +629,37 @@ def m020_shared_requests(db: Database) -> None:
     db.execute("ALTER TABLE requests ADD COLUMN starts_from_id INTEGER REFERENCES requests(id)")
 
 
+@migrations()
+def m021_party_search_index(db: Database) -> None:
+    """A trigram index of the parties' names, readings and numbers: a search for one company (a
+    substring of three characters or more) reads the few parties that hold it instead of scanning
+    all 50,000 (~50 ms). Kept by triggers, so every way a party is written keeps it."""
+    for statement in _PARTY_SEARCH_DDL:
+        db.execute(statement)
+    db.execute("INSERT INTO parties_search(rowid, name, kana, corporate_number) "
+               "SELECT id, name, kana, corporate_number FROM parties")
+
+
+_PARTY_SEARCH_DDL = [
+    """CREATE VIRTUAL TABLE parties_search USING fts5(name, kana, corporate_number, content='parties',
+           content_rowid='id', tokenize='trigram')""",
+    """CREATE TRIGGER parties_search_insert AFTER INSERT ON parties BEGIN
+           INSERT INTO parties_search(rowid, name, kana, corporate_number)
+           VALUES (new.id, new.name, new.kana, new.corporate_number);
+       END""",
+    """CREATE TRIGGER parties_search_delete AFTER DELETE ON parties BEGIN
+           INSERT INTO parties_search(parties_search, rowid, name, kana, corporate_number)
+           VALUES ('delete', old.id, old.name, old.kana, old.corporate_number);
+       END""",
+    """CREATE TRIGGER parties_search_update AFTER UPDATE OF name, kana, corporate_number ON parties BEGIN
+           INSERT INTO parties_search(parties_search, rowid, name, kana, corporate_number)
+           VALUES ('delete', old.id, old.name, old.kana, old.corporate_number);
+           INSERT INTO parties_search(rowid, name, kana, corporate_number)
+           VALUES (new.id, new.name, new.kana, new.corporate_number);
+       END""",
+]
+
+
 _WEBHOOKS_DDL = [
     """CREATE TABLE webhook_endpoints (
            id INTEGER PRIMARY KEY,

@@ -3,6 +3,7 @@ screen loads a whole table."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
@@ -57,16 +58,34 @@ def party_by_corporate_number(db: Database, number: str) -> Row | None:
     return rows[0] if rows else None
 
 
-def _parties(text: str, country: str) -> tuple[str, str, list]:
-    """The parties query matching ``text`` and ``country``: (select, where, params)."""
+SEARCH_INDEXED = 3  # characters: the trigram index finds a substring this long or longer
+SEARCH_FEW = 1000  # parties: up to this many holding the text, they are read by id from the index
+
+
+def _parties(db: Database, text: str, country: str) -> tuple[str, str, list]:
+    """The parties query matching ``text`` and ``country``: (select, where, params). A text the
+    index can find, held by few parties (one company searched for), is looked up there; a short or
+    common one ("株式会社") is matched by LIKE, which then finds the first page early in reading order."""
+    text = text.strip()
+    found = _indexed(db, text) if len(text) >= SEARCH_INDEXED else None
     where, params = conditions([
         ("(p.name LIKE ? ESCAPE '\\' OR p.kana LIKE ? ESCAPE '\\' OR p.corporate_number LIKE ? ESCAPE '\\')",
-         [_like(text.strip())] * 3 if text.strip() else None),
+         [_like(text)] * 3 if text and found is None else None),
+        ("p.id IN (SELECT value FROM json_each(?))", json.dumps(found) if found is not None else None),
         ("p.country = ?", country or None)])
     select = """SELECT p.id, p.name, p.kana, p.corporate_number, p.country, p.contact_person,
                        parent.name AS parent_name
                 FROM parties p LEFT JOIN parties parent ON parent.id = p.parent_party_id"""
     return select, where, params
+
+
+def _indexed(db: Database, text: str) -> list[int] | None:
+    """The ids of the parties whose name, reading or number holds ``text`` (as LIKE finds it, any
+    case), from the trigram index; None when more than SEARCH_FEW do."""
+    phrase = '"' + text.replace('"', '""') + '"'
+    ids = [r[0] for r in db.execute("SELECT rowid FROM parties_search WHERE parties_search MATCH ? LIMIT ?",
+                                    [phrase, SEARCH_FEW + 1])]
+    return ids if len(ids) <= SEARCH_FEW else None
 
 
 # by reading (フリガナ), as a Japanese list is read; a party without one by its name
@@ -76,14 +95,14 @@ _BY_READING = "coalesce(nullif(p.kana, ''), p.name), p.id"
 def parties_page(db: Database, text: str = "", country: str = "", limit: int = 50, offset: int = 0):
     """One page of parties matching the text (name, kana, number) and country, by reading, and
     how many match in all."""
-    select, where, params = _parties(text, country)
+    select, where, params = _parties(db, text, country)
     return _page(db, select, where, params, _BY_READING, limit, offset)
 
 
 def party_choices(db: Database, text: str = "", limit: int = 50) -> list[Row]:
     """A short list of parties for a picker, matching ``text`` (no count: a picker shows none, and
     counting every party on each rerun was most of a picker's cost at 50,000 parties)."""
-    select, where, params = _parties(text, "")
+    select, where, params = _parties(db, text, "")
     return list(db.query(f"{select} WHERE {where} ORDER BY {_BY_READING} LIMIT ?", [*params, limit]))
 
 
