@@ -5,7 +5,7 @@ someone saves a contract now and then (through the services, as the app's own sa
 p50 / p95 rerun time, the server's CPU per rerun and each process's memory for each N.
 
     python -m tests.bench.load DATABASE [--sessions 1,10,25,50] [--rounds 3] [--think 0,5] [--workers N]
-                                        [--vendors 100 --within 300]
+                                        [--vendors 100 --within 300] [--app CHECKOUT]
 
 ``--vendors N``: meanwhile (in the rows of more than one session; one alone is the baseline) N
 vendors open a one-time link each (the vendor page, over the same protocol), answer a sub-processor
@@ -307,12 +307,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--within", type=float, default=300, help="seconds the vendors arrive within")
     parser.add_argument("--workers", type=int, default=0,
                         help="app processes behind HAProxy (tracker serve --workers N); 0: one process, no proxy")
+    parser.add_argument("--app", type=Path, default=ROOT,
+                        help="the checkout whose app is served (another commit's worktree: before and after in "
+                             "one run, with this driver)")
     args = parser.parse_args(argv)
     ensure_user(args.database)
     port = free_port()
     env = {**os.environ, "TRACKER_DB": str(args.database), "TRACKER_TODAY": TODAY.isoformat(), "TRACKER_DEMO": "0"}
-    command = [str(Path(sys.executable).parent / "tracker"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command + (["--workers", str(args.workers)] if args.workers else []), cwd=ROOT,
+    if args.app.resolve() != ROOT:
+        env["PYTHONPATH"] = str(args.app.resolve())  # its tracker package, not this one's
+    command = [sys.executable, "-m", "tracker.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command + (["--workers", str(args.workers)] if args.workers else []), cwd=args.app,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"ws://127.0.0.1:{port}/_stcore/stream"

@@ -176,3 +176,20 @@ def test_the_array_walk_agrees_with_a_link_by_link_reference_on_random_chains():
         partial = missing & facts.partial
         assert (found.must, found.should, found.partial, found.flow_down, found.no_contract) == (
             must & missing, should & missing, partial, missing & ~origin & ~partial, not facts.has_contract)
+
+
+def test_one_walk_of_the_links_serves_the_analysis_of_any_coverage():
+    """A contract saved changes the coverage only: the requirements walked for the links before it
+    give the same gaps as a walk made afresh."""
+    from tracker.domain.gaps import LinkTable, RequirementWalk
+
+    chain = [link(1, countries=("JP", "SG"), children=True, coverage={}),
+             link(2, parent=1, tier=2, categories=(C.MY_NUMBER,), coverage={"confidentiality": Coverage.PARTIAL})]
+    before = LinkTable.of(chain)
+    walk = RequirementWalk(CATALOGUE, before)
+    after = LinkTable.of([chain[0], link(2, parent=1, tier=2, categories=(C.MY_NUMBER,),
+                                         coverage={c.id: Coverage.COVERED for c in CATALOGUE})])
+    reused, fresh = GapAnalysis(CATALOGUE, after, walk), GapAnalysis(CATALOGUE, after)
+    assert [(g.engagement_id, g.clause_id, g.kind) for g in reused.gaps()] == \
+        [(g.engagement_id, g.clause_id, g.kind) for g in fresh.gaps()]
+    assert reused.of_link(2) == [] and len(GapAnalysis(CATALOGUE, before, walk).of_link(2)) > 0

@@ -143,9 +143,10 @@ class _Own(NamedTuple):
     by_bit: dict[int, Requirement]
 
 
-class _Walk:
+class RequirementWalk:
     """Every link's effective requirements (own and inherited), parents before children, a tier at
-    a time over the whole table."""
+    a time over the whole table. It reads the links only, never their coverage: one walk serves every
+    analysis of the same links (a contract saved changes the coverage alone)."""
 
     def __init__(self, catalogue: tuple[Clause, ...], table: LinkTable):
         if len(catalogue) > 62:  # masks are int64
@@ -228,11 +229,13 @@ class GapAnalysis:
     """Gaps of many links, kept as columns in severity order (row i: the i-th link with a gap).
     LinkGaps and Gap objects are made only when asked for: a page at a time, or all for a report."""
 
-    def __init__(self, catalogue: tuple[Clause, ...], links: Iterable[LinkFacts] | LinkTable):
+    def __init__(self, catalogue: tuple[Clause, ...], links: Iterable[LinkFacts] | LinkTable,
+                 walk: RequirementWalk | None = None):
+        """``walk``: the requirements already walked for the same links (their coverage aside)."""
         self.catalogue = catalogue
         table = links if isinstance(links, LinkTable) else LinkTable.of(links)
         self.table = table
-        self._walk = walk = _Walk(catalogue, table)
+        self._walk = walk = walk or RequirementWalk(catalogue, table)
         missing = (walk.must | walk.should) & ~table.covered
         rows = np.flatnonzero(missing)
         my_number_traits = np.array([DataCategory.MY_NUMBER in t.categories for t in table.traits] or [False])
@@ -324,7 +327,7 @@ def compute_gaps(catalogue: tuple[Clause, ...], links: Iterable[LinkFacts]) -> l
 
 def needs_of(catalogue: tuple[Clause, ...], path: Iterable[LinkFacts] | LinkTable, link_id: int) -> dict[str, Need]:
     """Everything one link's contract must carry, from the links of its path (for its checklist)."""
-    walk = _Walk(catalogue, path if isinstance(path, LinkTable) else LinkTable.of(path))
+    walk = RequirementWalk(catalogue, path if isinstance(path, LinkTable) else LinkTable.of(path))
     row = walk.row(link_id)
     if row < 0:
         return {}
@@ -345,7 +348,7 @@ STATE_CODES = (ClauseState.NOT_REQUIRED, ClauseState.COVERED, ClauseState.PARTIA
 def clause_state_codes(catalogue: tuple[Clause, ...], table: LinkTable) -> np.ndarray:
     """Each row's state for every clause of the catalogue, as indices into STATE_CODES (a links ×
     clauses array of bytes: the report's clause matrix for 200,000 links in a few MB)."""
-    walk = _Walk(catalogue, table)
+    walk = RequirementWalk(catalogue, table)
     required = walk.must | walk.should
     codes = np.zeros((len(table.ids), len(catalogue)), np.int8)
     for bit in range(len(catalogue)):

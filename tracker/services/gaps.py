@@ -10,7 +10,8 @@ from datetime import date
 
 from ..domain.chain import ids_in_path
 from ..domain.clauses import Level, LinkTraits
-from ..domain.gaps import STATE_CODES, ClauseState, Gap, GapAnalysis, LinkTable, Need, clause_state_codes
+from ..domain.gaps import (STATE_CODES, ClauseState, Gap, GapAnalysis, LinkTable, Need, RequirementWalk,
+                           clause_state_codes)
 from ..domain.gaps import needs_of as needs_for_link
 from ..domain.models import HOME_COUNTRY, parse_categories
 from ..store import coverage_masks
@@ -129,8 +130,10 @@ def _registry_gaps(ctx: Context, as_of: date) -> RegistryGaps:
     # keyed by the shape it was computed for too: a link saved meanwhile gives a new shape (and rows)
     coverage = revision_cache.per_revision(ctx, "registry_coverage", lambda: _registry_coverage(ctx, shape.ids, as_of),
                                            as_of, id(shape), tables=GAP_TABLES)
+    walk = revision_cache.per_revision(ctx, "registry_walk", lambda: RequirementWalk(catalogue(), shape), id(shape),
+                                       tables=LINK_TABLES)  # the links' requirements: a contract saved leaves them
     facts = shape._replace(**coverage)
-    analysis = GapAnalysis(catalogue(), facts)
+    analysis = GapAnalysis(catalogue(), facts, walk)
     return RegistryGaps(analysis, businesses[analysis.rows], facts)
 
 
