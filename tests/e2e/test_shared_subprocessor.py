@@ -86,3 +86,20 @@ def test_one_checksheet_to_the_printer_for_its_three_engagements(app, page):
     expect(page.locator("code").filter(has_text="answer=")).to_have_count(1)  # one link, once
     listed = page.locator('[data-testid="stDataFrame"]')
     expect(listed).to_contain_text(ja("request.and_more", count=2))
+
+
+def test_the_printer_handed_over_to_a_successor_in_every_chain(app, page):
+    """Last in this file: the successor's proposed engagements join the printer's chains."""
+    url, _ = app
+    _open_printer(page, url)
+    form = expander(page, ja("succession.new_handover"))
+    click(form, ja("succession.propose"))  # in a hurry: nothing chosen, said by each field
+    expect(form.get_by_text(ja("error.required"))).to_have_count(2)
+    fill(form, f"{ja('succession.successor')} — {ja('common.search')}", "システムサポート")
+    choose(form, ja("succession.successor"), "株式会社システムサポート北海道")
+    form.get_by_role("textbox", name=ja("succession.reason"), exact=True).fill("事業譲渡")
+    click(form, ja("succession.propose"))  # typed and clicked at once
+    expect(page.get_by_text(ja("succession.proposed"))).to_be_visible()
+    handed = page.locator('[data-testid="stTable"]').filter(has_text=ja("succession.new"))
+    expect(handed.locator("tbody tr")).to_have_count(3)
+    expect(handed.locator("tbody tr").filter(has_text=ja("succession.waiting_approval"))).to_have_count(3)

@@ -174,18 +174,18 @@ def create_for_company(ctx: Context, party_id: int | None, engagement_ids: list[
         if party_id is None:
             raise_if_any([Problem("party_id", "error.required")])
         q.party(db, party_id)
-        held = [link_id for link_id, _ in q.open_links_of_party(db, party_id)]  # in chain order
-        chosen = [i for i in held if i in set(engagement_ids)]
+        wanted = set(engagement_ids)
+        chosen = [link_id for link_id, _ in q.open_links_of_party(db, party_id) if link_id in wanted]  # chain order
         problems = [] if set_id in COMPANY_SETS else [Problem("set_id", "error.request.not_about_the_company")]
-        if not engagement_ids:
+        if not wanted:
             problems.append(Problem("engagement_ids", "error.request.no_links"))
-        elif len(chosen) != len(set(engagement_ids)):
+        elif len(chosen) != len(wanted):
             problems.append(Problem("engagement_ids", "error.request.not_the_company_link"))
+        draft = RequestDraft(chosen[0] if chosen else 0, set_id, due_on, contact_name, contact_email)
         if not problems:
-            problems += _check_draft(db, ctx, RequestDraft(chosen[0], set_id, due_on, contact_name, contact_email))[1]
+            problems += _check_draft(db, ctx, draft)[1]
         raise_if_any(problems)
-        issued = insert_request(db, ctx, RequestDraft(chosen[0], set_id, due_on, contact_name, contact_email), send,
-                                refresh=False)
+        issued = insert_request(db, ctx, draft, send, refresh=False)
         for link_id in chosen[1:]:
             records.insert(db, "request_links", {"request_id": issued.request_id, "engagement_id": link_id},
                            ctx.actor.username)
