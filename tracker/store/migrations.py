@@ -660,6 +660,14 @@ _PARTY_SEARCH_DDL = [
 ]
 
 
+@migrations()
+def m022_contracts_in_force_index(db: Database) -> None:
+    """The contracts in force with their masks, read from a narrow index instead of the wide rows:
+    after every contract saved each process reads them all again (178,000 at 50,000 parties)."""
+    db.execute("CREATE INDEX idx_contracts_in_force ON contracts(signed_on, auto_renewal, valid_until, engagement_id,"
+               " covered_mask, partial_mask)")
+
+
 _WEBHOOKS_DDL = [
     """CREATE TABLE webhook_endpoints (
            id INTEGER PRIMARY KEY,
