@@ -69,6 +69,8 @@ def test_each_chain_is_followed_on_its_own_the_earliest_deadline_first(ctx):
     view = party_incidents.party_incident(ctx, view.id)
     assert view.chains[-1].row["id"] == closed.row["id"] and view.chains[-1].row["closed_on"] == TODAY.isoformat()
     assert sum(v.row["closed_on"] is None for v in view.chains) == 2
+    (listed,) = party_incidents.of_party(ctx, printer)  # the party screen's list
+    assert (listed["id"], listed["chains"], listed["open_chains"], listed["title"]) == (view.id, 3, 2, FACTS.title)
 
 
 def test_editing_the_shared_facts_updates_every_chain_but_not_its_counts(ctx):

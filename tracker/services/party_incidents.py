@@ -67,3 +67,10 @@ def party_incident(ctx: Context, party_incident_id: int) -> PartyIncidentView:
         chains = [view_of(db, row) for row in iq.of_party_incident(db, party_incident_id)]
     chains.sort(key=lambda v: (v.row["closed_on"] is not None, v.next_deadline or date.max, v.row["id"]))
     return PartyIncidentView(party_incident_id, party["id"], party["name"], chains)
+
+
+def of_party(ctx: Context, party_id: int) -> list[dict]:
+    """The incidents recorded at this company for its chains, newest first (id, first_incident_id,
+    title, learned_on, chains, open_chains)."""
+    with ctx.read() as db:
+        return iq.party_incidents_of(db, party_id)

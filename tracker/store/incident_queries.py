@@ -34,3 +34,13 @@ def count_at(db: Database, engagement_id: int) -> int:
 def of_party_incident(db: Database, party_incident_id: int) -> list[dict]:
     """The chains' incidents recorded together for an incident at one company."""
     return list(db.query("SELECT * FROM incidents WHERE party_incident_id = ? ORDER BY id", [party_incident_id]))
+
+
+def party_incidents_of(db: Database, party_id: int) -> list[dict]:
+    """The incidents recorded at one company, newest first: the first chain's incident (where the
+    screen opens), its title and day, how many chains and how many still open."""
+    return list(db.query(
+        """SELECT pi.id, min(i.id) AS first_incident_id, min(i.title) AS title, min(i.learned_on) AS learned_on,
+                  count(*) AS chains, sum(i.closed_on IS NULL) AS open_chains
+           FROM party_incidents pi JOIN incidents i ON i.party_incident_id = pi.id
+           WHERE pi.party_id = ? GROUP BY pi.id ORDER BY pi.id DESC""", [party_id]))

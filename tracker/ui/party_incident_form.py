@@ -14,14 +14,24 @@ from . import labels
 from .forms import field_errors, form_errors_elsewhere, form_prefix, reset_new_form, submit
 from .incident_form import entered, kinds_and_report, what_happened
 from .session import NextStep, lang, show_flash, tr
-from .text import md
+from .navigation import screen
+from .text import md, md_short
 
 SCOPES = ("all", "business", "picked")
 COUNTS_SHOWN = 20  # more businesses than this: each chain's count is entered on its incident
 _SHOWN = {"title", "learned_on", "occurred_on", "we_learned_on", "links", "counts"}
 
 
+def recorded(ctx: Context, party_id: int) -> None:
+    """The incidents recorded at this company, each opening its chains on the Incidents screen."""
+    for item in party_incidents.of_party(ctx, party_id):
+        state = tr("incident.party.open_of", open=item["open_chains"], chains=item["chains"])
+        st.page_link(screen("pages/oversight/incidents.py"), query_params={"incident": item["first_incident_id"]},
+                     icon=":material/crisis_alert:", label=f"{item['learned_on']} {md_short(item['title'], 60)} · {state}")
+
+
 def render(ctx: Context, party_id: int) -> None:
+    recorded(ctx, party_id)
     if not ctx.can(Action.HANDLE_INCIDENTS):
         return
     links = concentration.links_of(ctx, party_id)
