@@ -23,11 +23,14 @@ _SHOWN = {"title", "learned_on", "occurred_on", "we_learned_on", "links", "count
 
 
 def recorded(ctx: Context, party_id: int) -> None:
-    """The incidents recorded at this company, each opening its chains on the Incidents screen."""
+    """The incidents recorded at this company, each opening its chains on the Incidents screen. In one
+    container: a line that comes with a new incident must not shift the form below it (Streamlit would
+    redraw it closed, its message of success and next step inside)."""
+    box = st.container()
     for item in party_incidents.of_party(ctx, party_id):
         state = tr("incident.party.open_of", open=item["open_chains"], chains=item["chains"])
-        st.page_link(screen("pages/oversight/incidents.py"), query_params={"incident": item["first_incident_id"]},
-                     icon=":material/crisis_alert:", label=f"{item['learned_on']} {md_short(item['title'], 60)} · {state}")
+        box.page_link(screen("pages/oversight/incidents.py"), query_params={"incident": item["first_incident_id"]},
+                      icon=":material/crisis_alert:", label=f"{item['learned_on']} {md_short(item['title'], 60)} · {state}")
 
 
 def render(ctx: Context, party_id: int) -> None:
