@@ -42,10 +42,14 @@ certification_form.render(ctx, party)
 
 request_list.show(ctx, party_id=party_id)
 
-concentration_view.party_exposure(ctx, party_id)
-party_incident_form.render(ctx, party_id)
-concentration_view.end_everything(ctx, party)
-succession_form.render(ctx, party)
+# each section in a container of its own: what one section shows after a save (a table, a list that
+# grows, a section that empties) never shifts the next, whose open form Streamlit would redraw closed
+for section in (lambda: concentration_view.party_exposure(ctx, party_id),
+                lambda: party_incident_form.render(ctx, party_id),
+                lambda: concentration_view.end_everything(ctx, party),
+                lambda: succession_form.render(ctx, party)):
+    with st.container():
+        section()
 st.subheader(tr("party.chains"))
 links, total = paged(lambda limit, offset: chains.chains_of_party(ctx, party_id, limit, offset), "party_links_page")
 if not links:

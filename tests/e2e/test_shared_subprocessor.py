@@ -103,3 +103,18 @@ def test_the_printer_handed_over_to_a_successor_in_every_chain(app, page):
     handed = page.locator('[data-testid="stTable"]').filter(has_text=ja("succession.new"))
     expect(handed.locator("tbody tr")).to_have_count(3)
     expect(handed.locator("tbody tr").filter(has_text=ja("succession.waiting_approval"))).to_have_count(3)
+
+
+def test_every_engagement_of_the_printer_ended_at_once(app, page):
+    """After the hand-over above: the printer stops; its message shows by the button."""
+    url, _ = app
+    _open_printer(page, url)
+    form = expander(page, ja("concentration.end_all"))
+    click(form, ja("concentration.end_all_button"))  # in a hurry: no reason, the name not typed again
+    expect(form.get_by_text(ja("error.termination.name_mismatch"))).to_be_visible()
+    expect(form.get_by_text(ja("error.required"))).to_have_count(2)  # the reason's (the name's ends the same way)
+    form.get_by_role("textbox", name=ja("termination.reason"), exact=True).fill("廃業")
+    form.get_by_role("textbox", name=ja("concentration.confirm_name", name=PRINTER), exact=True).fill(PRINTER)
+    click(form, ja("concentration.end_all_button"))
+    expect(page.get_by_text(ja("concentration.ended_all"))).to_be_visible()
+    expect(page.get_by_text(ja("party.chains_empty")).first).to_be_visible()

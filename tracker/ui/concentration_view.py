@@ -12,7 +12,7 @@ from ..services.context import Context
 from . import labels
 from .forms import field_errors, submit
 from .navigation import screen
-from .session import tr
+from .session import show_flash, tr
 from .tables import literal_table
 from .text import md, md_short
 
@@ -72,4 +72,6 @@ def end_everything(ctx: Context, party: dict) -> None:
         s = st.session_state
         st.button(tr("concentration.end_all_button"), type="primary", key=prefix + "go", on_click=submit(
             errors, lambda: terminations.end_party(ctx, party["id"], s[prefix + "on"], s[prefix + "reason"] or "",
-                                                   s[prefix + "name"] or ""), tr("concentration.ended_all")))
+                                                   s[prefix + "name"] or ""), tr("concentration.ended_all"),
+            flash_at=prefix + "saved"))
+        show_flash(prefix + "saved")  # next to the button: the party screen has no message at its top

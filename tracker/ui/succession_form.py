@@ -12,19 +12,18 @@ from ..services.context import Context
 from . import labels
 from .forms import field_errors, submit
 from .pickers import party_picker
-from .session import tr
+from .session import show_flash, tr
 from .tables import literal_table
 
 
 def render(ctx: Context, party: dict) -> None:
+    # one container: the table that comes with the first hand-over must not shift the form below it
+    # (Streamlit would redraw it closed, its message inside)
+    box = st.container()
     handovers = successions.handovers_of(ctx, party["id"])
     if handovers:
-        st.markdown(f"**{tr('succession.title')}**")
-        literal_table(pd.DataFrame([{
-            tr("succession.old"): h.old_ref, tr("succession.new"): h.new_ref,
-            tr("engagement.business"): h.business_name, tr("engagement.tier"): labels.tier(h.tier),
-            tr("succession.state"): _state(h),
-        } for h in handovers]).set_index(tr("succession.old")))
+        with box:
+            _table(handovers)
     if not ctx.can(Action.EDIT_REGISTRY):
         return
     prefix, errors = f"handover_{party['id']}_", f"handover_{party['id']}_errors"
@@ -38,7 +37,18 @@ def render(ctx: Context, party: dict) -> None:
         s = st.session_state
         st.button(tr("succession.propose"), type="primary", key=prefix + "go", on_click=submit(
             errors, lambda: successions.hand_over(ctx, party["id"], s.get(prefix + "successor"),
-                                                  s.get(prefix + "reason") or ""), tr("succession.proposed")))
+                                                  s.get(prefix + "reason") or ""), tr("succession.proposed"),
+            flash_at=prefix + "saved"))
+        show_flash(prefix + "saved")
+
+
+def _table(handovers: list[successions.Handover]) -> None:
+    st.markdown(f"**{tr('succession.title')}**")
+    literal_table(pd.DataFrame([{
+        tr("succession.old"): h.old_ref, tr("succession.new"): h.new_ref,
+        tr("engagement.business"): h.business_name, tr("engagement.tier"): labels.tier(h.tier),
+        tr("succession.state"): _state(h),
+    } for h in handovers]).set_index(tr("succession.old")))
 
 
 def _state(h: successions.Handover) -> str:
