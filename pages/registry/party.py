@@ -7,13 +7,14 @@ from tracker.ui import certification_form, concentration_view, labels, party_inc
 from tracker.ui.forms import paged, pager
 from tracker.ui.links import query_record
 from tracker.ui.pickers import party_picker
-from tracker.ui.session import context, lang, tr
+from tracker.ui.session import context, lang, show_flash, tr
 from tracker.ui.text import md, md_short
 from tracker.ui.navigation import screen
 
 ctx = context()
 organisation = setup.organisation_name(ctx, lang())
 st.title(tr("nav.party"))
+show_flash()  # what a save without a slot of its own says (the reminders' owner)
 
 current = query_record("party", lambda i: parties.get_party(ctx, i))
 party_id = party_picker(ctx, tr("party.pick"), "party_page_pick", current=current)

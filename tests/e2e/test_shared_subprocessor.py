@@ -30,6 +30,14 @@ def test_home_leads_to_every_chain_the_printer_is_in(app, page):
     expect(health).to_contain_text(ja("common.yes"))  # 要配慮 data in the health chain
 
 
+def test_who_is_reminded_of_the_printers_certificates_is_saved_and_said(app, page):
+    url, _ = app
+    _open_printer(page, url)
+    choose(page, ja("certification.owner"), "調達 花子")
+    page.get_by_role("button", name=ja("common.save"), exact=True).first.click()
+    expect(page.get_by_text(ja("common.saved"))).to_be_visible()  # at the screen's top
+
+
 def test_a_breach_at_the_printer_recorded_once_for_the_businesses_picked(app, page):
     url, _ = app
     _open_printer(page, url)
