@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import TODAY, copy_database
 from tracker.api.app import create_api
 from tracker.domain.permissions import Role
-from tracker.services import api_tokens, audit, engagements, risk, users
+from tracker.services import api_tokens, audit, engagements, parties, risk, users
 from tracker.services.context import Actor, Context
 from tracker.store import connection
 
@@ -222,3 +222,17 @@ def test_incidents_with_their_deadlines_and_terminations_with_their_certificates
     (ended,) = api.get("/terminations", headers=headers).json()["items"]
     assert ended["engagement"] == top["ref"] and len(ended["certificates"]) >= 2  # the link and those below
     assert {c["engagement"] for c in ended["certificates"]} >= {top["ref"]}
+
+
+def test_an_incident_at_a_company_is_one_item_per_chain_sharing_its_group(api):
+    from tracker.domain.incidents import IncidentInput
+    from tracker.services import party_incidents
+
+    officer = Context(api.db_path, Actor("privacy", "Privacy", Role.PRIVACY_OFFICER), TODAY)
+    printer = next(p["id"] for p in parties.party_choices(officer, "株式会社北斗印刷"))
+    group = party_incidents.record(officer, printer, IncidentInput("印刷工場への不正アクセス", TODAY))
+    listed = api.get("/incidents", headers=token(api, "manager")).json()["items"]
+    ours = [i for i in listed if i["party_incident"] == group]
+    assert len(ours) == 3 and len({i["business"] for i in ours}) == 3  # the printer's three chains
+    assert {i["entrustee"] for i in ours} == {"株式会社北斗印刷"}
+    assert all(i["party_incident"] is None for i in listed if i["title"] != "印刷工場への不正アクセス")

@@ -234,10 +234,13 @@ def due_items_csv(ctx: Acting, status: Annotated[list[DueStatus] | None, Query()
 @router.get("/incidents", tags=["incidents"])
 def list_incidents(ctx: Acting, include_closed: bool = False) -> dict:
     """Breach incidents, open ones first by their next deadline: whether reportable to the PPC and
-    why, the deadlines (preliminary report window, final report), and the notices owed up the chain."""
+    why, the deadlines (preliminary report window, final report), and the notices owed up the chain.
+    An incident at a company recorded for each chain it is in: one item per chain, sharing
+    ``party_incident``."""
     views, total = incidents.incidents_list(ctx, include_closed=include_closed, limit=None)
     return {"total": total, "items": [{
-        "id": v.row["id"], "engagement": v.link.ref, "entrustee": v.link.entrustee_name, "title": v.row["title"],
+        "id": v.row["id"], "engagement": v.link.ref, "entrustee": v.link.entrustee_name, "business": v.link.business_name,
+        "party_incident": v.row["party_incident_id"], "title": v.row["title"],
         "learned_on": v.row["learned_on"], "closed_on": v.row["closed_on"],
         "reportable": v.classification.reportable, "reasons": [r.value for r in v.classification.reasons],
         "preliminary_due": v.deadlines.preliminary.closes.isoformat() if v.deadlines.preliminary else None,
