@@ -232,6 +232,8 @@ def open_summary(ctx: Context) -> tuple[int, IncidentView | None]:
     def summarise() -> tuple[int, IncidentView | None]:
         views, total = incidents_list(ctx, limit=1)
         return total, views[0] if views else None
-    return revision_cache.per_revision(ctx, "open_incidents", summarise,
-                                       tables=("incidents", "incident_notices", "engagements", "approvals",
-                                               "parties", "businesses"))
+    return revision_cache.per_revision(ctx, "open_incidents", summarise, tables=VIEW_TABLES)
+
+
+# what an incident's view is read from: a write elsewhere leaves a cached view valid
+VIEW_TABLES = ("incidents", "incident_notices", "engagements", "approvals", "parties", "businesses")

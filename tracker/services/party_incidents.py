@@ -17,9 +17,9 @@ from ..domain.webhooks import Event
 from ..store import incident_queries as iq
 from ..store import records
 from ..store import registry_queries as q
-from . import concentration, webhooks
+from . import concentration, revision_cache, webhooks
 from .context import Context
-from .incidents import IncidentView, view_of
+from .incidents import VIEW_TABLES, IncidentView, view_of
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,18 @@ def record(ctx: Context, party_id: int, data: IncidentInput, link_ids: Collectio
 
 
 def party_incident(ctx: Context, party_incident_id: int) -> PartyIncidentView:
-    """The chains' incidents side by side, the earliest open deadline first. Raises NotFound."""
-    with ctx.read() as db:
-        group = records.get(db, "party_incidents", party_incident_id, "party incident")
-        party = q.party(db, group["party_id"])
-        chains = [view_of(db, row) for row in iq.of_party_incident(db, party_incident_id)]
-    chains.sort(key=lambda v: (v.row["closed_on"] is not None, v.next_deadline or date.max, v.row["id"]))
-    return PartyIncidentView(party_incident_id, party["id"], party["name"], chains)
+    """The chains' incidents side by side, the earliest open deadline first; built once per change
+    of what they are read from (a company in 400 chains: ~0.2 s), not on every rerun of the incident
+    screen. Raises NotFound."""
+    def build() -> PartyIncidentView:
+        with ctx.read() as db:
+            group = records.get(db, "party_incidents", party_incident_id, "party incident")
+            party = q.party(db, group["party_id"])
+            chains = [view_of(db, row) for row in iq.of_party_incident(db, party_incident_id)]
+        chains.sort(key=lambda v: (v.row["closed_on"] is not None, v.next_deadline or date.max, v.row["id"]))
+        return PartyIncidentView(party_incident_id, party["id"], party["name"], chains)
+    return revision_cache.per_revision(ctx, "party_incident", build, party_incident_id,
+                                       tables=(*VIEW_TABLES, "party_incidents"))
 
 
 def of_party(ctx: Context, party_id: int) -> list[dict]:

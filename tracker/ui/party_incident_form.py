@@ -47,10 +47,10 @@ def render(ctx: Context, party_id: int) -> None:
         st.caption(tr("incident.party.help"))
         what_happened(ctx, prefix, errors, None)
         kinds_and_report(prefix, errors, None, shared_party.preset_for(links), "")
-        st.markdown(f"**{tr('incident.party.which_links')}**")
+        st.markdown(f"**{md(tr('incident.party.which_links'))}**")
         st.radio(tr("incident.party.scope"), SCOPES, format_func=lambda s: tr(f"incident.party.scope_{s}"),
                  key=prefix + "scope", horizontal=True, label_visibility="collapsed")
-        businesses = {b: n for b, n in ((x.business_id, x.business_name) for x in links)}
+        businesses = {x.business_id: x.business_name for x in links}
         scope = st.session_state[prefix + "scope"]
         if scope == "business":
             st.multiselect(tr("incident.party.businesses"), list(businesses), format_func=businesses.__getitem__,

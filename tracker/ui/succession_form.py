@@ -14,6 +14,7 @@ from .forms import field_errors, submit
 from .pickers import party_picker
 from .session import show_flash, tr
 from .tables import literal_table
+from .text import md
 
 
 def render(ctx: Context, party: dict) -> None:
@@ -43,7 +44,7 @@ def render(ctx: Context, party: dict) -> None:
 
 
 def _table(handovers: list[successions.Handover]) -> None:
-    st.markdown(f"**{tr('succession.title')}**")
+    st.markdown(f"**{md(tr('succession.title'))}**")
     literal_table(pd.DataFrame([{
         tr("succession.old"): h.old_ref, tr("succession.new"): h.new_ref,
         tr("engagement.business"): h.business_name, tr("engagement.tier"): labels.tier(h.tier),
