@@ -13,7 +13,7 @@ from tracker.domain.answers import check_answers, findings, parse
 from tracker.domain.clauses import CatalogueError
 from tracker.domain.questionnaires import AnswerType, Question, load_sets, parse_set
 from tracker.domain.requests import RequestState, transition_problems
-from tracker.domain.risk_tier import LinkRisk, RiskTier, derive
+from tracker.domain.risk_tier import LinkRisk, RiskTier, derive, tier_of_row
 
 
 def _selection() -> dict:
@@ -111,6 +111,9 @@ def test_a_table_answer_names_the_row_and_column_at_fault():
 def test_the_risk_tier_rule(risk, tier):
     decision = derive(risk)
     assert decision.tier == tier and (decision.reasons or tier == RiskTier.LOW)
+    # as a row holds the link (the API's pages): the same tier, the country first, codes unsorted
+    countries = tuple(sorted(risk.countries, key=lambda c: c != "JP"))
+    assert tier_of_row(tuple(risk.categories), risk.individuals, countries, risk.tier, risk.past_incidents) == tier
 
 
 def test_tokens_are_random_hashed_and_throttled():

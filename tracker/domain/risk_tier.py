@@ -46,6 +46,25 @@ def derive(risk: LinkRisk) -> TierDecision:
                    risk.past_incidents > 0)
 
 
+def tier_of_row(categories: tuple[str, ...], individuals: int | None, countries: tuple[str, ...], tier: int,
+                past_incidents: int) -> RiskTier:
+    """``derive``'s tier for a link as its row holds it (the codes as read, the entrustee's country with
+    the processing and storage ones): no LinkRisk or frozenset built per link — a page of 500 links
+    has a handful of distinct sets of categories and of countries."""
+    individuals = individuals or 0
+    return _decide(_category_set(categories), 2 if individuals >= MANY_INDIVIDUALS
+                   else 1 if individuals > REPORTABLE_INDIVIDUALS else 0,
+                   _abroad(countries), tier >= DEEP_TIER, past_incidents > 0).tier
+
+
+_category_set = functools.lru_cache(maxsize=4096)(frozenset)
+
+
+@functools.lru_cache(maxsize=4096)
+def _abroad(countries: tuple[str, ...]) -> bool:
+    return any(c != HOME_COUNTRY for c in countries)
+
+
 @functools.lru_cache(maxsize=4096)
 def _decide(categories: frozenset[str], people: int, abroad: bool, deep: bool, past: bool) -> TierDecision:
     """The decision on what the rule reads of a link (people: 0 few, 1 above the reporting threshold,

@@ -9,7 +9,7 @@ from ..domain import approvals as approval_rules
 from ..domain.approvals import ApprovalFinding, LinkApprovalState, findings_for, is_subsidiary_redelegation
 from ..domain.chain import ids_in_path
 from ..domain.models import ApprovalStatus, EngagementStatus, parse_categories
-from ..domain.risk_tier import LinkRisk, RiskTier, derive, effective
+from ..domain.risk_tier import RiskTier, effective, tier_of_row
 from ..store import registry_queries as q
 from .context import Context
 
@@ -133,11 +133,10 @@ def _shared(db, rows: list[q.SharedRow]) -> list[SharedLink]:
     on_paths = q.path_names(db, paths)
     links = []
     for r, ids in zip(rows, paths, strict=True):
-        risk = derive(LinkRisk(frozenset(r.data_categories), r.individuals_count,
-                               frozenset((r.entrustee_country, *r.processing_countries, *r.storage_countries)),
-                               r.tier, r.incidents))
+        derived = tier_of_row(r.data_categories, r.individuals_count,
+                              (r.entrustee_country, *r.processing_countries, *r.storage_countries), r.tier, r.incidents)
         links.append(SharedLink(r, [on_paths[i][1] for i in ids], on_paths[ids[-2]][0] if len(ids) > 1 else None,
-                                effective(risk.tier, r.risk_tier_override)))
+                                effective(derived, r.risk_tier_override)))
     return links
 
 
