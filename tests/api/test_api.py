@@ -87,6 +87,22 @@ def test_paging_through_every_engagement_gives_each_once(api):
     assert api.get("/engagements", params={"cursor": "not-ours"}, headers=headers).status_code == 400
 
 
+def test_a_request_reads_its_token_and_its_page_on_one_connection(api, monkeypatch):
+    headers = token(api, "manager")
+    api.get("/parties", headers=headers)  # the token's first use is recorded: a write of its own
+    opened, real = [], connection.connect
+
+    def counted(path, **options):
+        opened.append(options)
+        return real(path, **options)
+
+    monkeypatch.setattr(connection, "connect", counted)
+    page = api.get("/engagements", params={"limit": 10}, headers=headers)
+    assert page.status_code == 200 and len(page.json()["items"]) == 10
+    # the token read in the dependency's worker thread, the page in the handler's: one connection
+    assert opened == [{"across_threads": True}]
+
+
 def test_an_engagement_by_its_ledger_number_with_its_place_and_gaps(api):
     headers = token(api, "manager")
     deep = next(item for item in api.get("/engagements", params={"limit": 500}, headers=headers).json()["items"]

@@ -218,7 +218,7 @@ def test_a_page_run_reads_through_one_connection(app_db, monkeypatch, page):
     at = open_page(page)
     opened = []
     real_connect = connection.connect
-    monkeypatch.setattr(connection, "connect", lambda path: opened.append(path) or real_connect(path))
+    monkeypatch.setattr(connection, "connect", lambda path, **options: opened.append(path) or real_connect(path, **options))
     at.run()
     assert not faults(at)
     assert len(opened) == 1, opened  # Home used to open nine

@@ -16,7 +16,7 @@ from ..domain.problems import NotFound, StaleRecord  # noqa: F401  (every servic
 from ..store import connection
 
 
-shared_reads = connection.shared_reads  # a page run's reads on one connection (app.py wraps each run)
+shared_reads = connection.shared_reads  # the reads of a page run (app.py) or an API request (api.app) on one connection
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
 """Connections. One per operation: a sqlite3 connection belongs to the thread that opened it, and
-every Streamlit session runs in its own thread, so none is ever shared across threads. Within one
-page run the reads share one connection (``shared_reads``); writes always open their own."""
+every Streamlit session runs in its own thread, so none is ever shared between sessions. Within one
+page run or API request the reads share one connection (``shared_reads``); writes always open their
+own."""
 
 from __future__ import annotations
 
 import sqlite3
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -37,45 +38,64 @@ class Store(Database):
         return (dict(zip(keys, row, strict=True)) for row in cursor)
 
 
-def connect(path: Path | str) -> Database:
-    """Open the database with foreign keys enforced and a busy timeout; WAL is set by ``migrate``."""
+def connect(path: Path | str, *, across_threads: bool = False) -> Database:
+    """Open the database with foreign keys enforced and a busy timeout; WAL is set by ``migrate``.
+    ``across_threads``: the connection may be used from another thread than this one, one at a time
+    (an API request's, passed from its dependency's thread to its handler's)."""
     timeout_ms = BUSY_TIMEOUT_MS  # read at each call, so that it can be set (tests of a busy database)
-    conn = sqlite3.connect(str(path), timeout=timeout_ms / 1000, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=timeout_ms / 1000, isolation_level=None,
+                           check_same_thread=not across_threads)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
     conn.execute("PRAGMA synchronous = NORMAL")
     return Store(conn)
 
 
-_shared = threading.local()  # this thread's read connection while ``shared_reads`` is open: (path, db)
+class _SharedReads:
+    """The read connection of one page run or API request: opened at its first read."""
+
+    def __init__(self, path: Path | str, across_threads: bool) -> None:
+        self.path, self.across_threads, self.db = str(path), across_threads, None
+
+    def connection(self) -> Database:
+        if self.db is None:
+            self.db = connect(self.path, across_threads=self.across_threads)
+        return self.db
+
+
+# the open ``shared_reads`` of this context: a page run's thread, or an API request (its context is
+# copied into the threads its dependency and handler run in)
+_shared: ContextVar[_SharedReads | None] = ContextVar("shared_reads", default=None)
 
 
 @contextmanager
-def shared_reads(path: Path | str) -> Iterator[None]:
-    """Every ``reading(path)`` in this thread, until the block ends, uses one connection.
+def shared_reads(path: Path | str, *, across_threads: bool = False) -> Iterator[None]:
+    """Every ``reading(path)`` in this context, until the block ends, uses one connection.
 
-    A page run reads a dozen times; opening a connection each time costs more than most of its
-    queries. The connection stays in autocommit, so each read sees every commit made before it,
-    the page's own saves included (no snapshot is held across the run)."""
-    if getattr(_shared, "entry", None) is not None:  # already inside one: keep it
+    A page run reads a dozen times, an API request twice or more (its token, then the resource);
+    opening a connection costs ~1 ms (SQLite reads the schema anew), more than most of their queries.
+    The connection stays in autocommit, so each read sees every commit made before it, the run's
+    own saves included (no snapshot is held across the run). ``across_threads``: see ``connect``."""
+    if _shared.get() is not None:  # already inside one: keep it
         yield
         return
-    db = connect(path)
-    _shared.entry = (str(path), db)
+    entry = _SharedReads(path, across_threads)
+    token = _shared.set(entry)
     try:
         yield
     finally:
-        _shared.entry = None
-        db.close()
+        _shared.reset(token)
+        if entry.db is not None:
+            entry.db.close()
 
 
 @contextmanager
 def reading(path: Path | str) -> Iterator[Database]:
-    """A connection for reads: the page run's shared one when it is on the same file, else a new
-    one closed afterwards."""
-    entry = getattr(_shared, "entry", None)
-    if entry is not None and entry[0] == str(path):
-        yield entry[1]
+    """A connection for reads: the run's or request's shared one when it is on the same file, else a
+    new one closed afterwards."""
+    entry = _shared.get()
+    if entry is not None and entry.path == str(path):
+        yield entry.connection()
         return
     db = connect(path)
     try:
