@@ -72,14 +72,21 @@ def test_a_token_is_shown_once_kept_as_a_hash_and_its_last_use_recorded(api):
 
 def test_paging_through_every_engagement_gives_each_once(api):
     headers = token(api, "manager")
-    seen, cursor = [], None
+    seen, cursor, items = [], None, []
     while True:
         page = api.get("/engagements", params={"limit": 7, **({"cursor": cursor} if cursor else {})},
                        headers=headers).json()
         seen += [item["ref"] for item in page["items"]]
+        items += page["items"]
         cursor = page["next_cursor"]
         if cursor is None:
             break
+    # a path names every link above, whether it is on the same page or not: as each link alone gives it
+    for item in items:
+        alone = api.get(f"/engagements/{item['ref']}", headers=headers).json()
+        assert (item["path"], item["parent"]) == (alone["path"], alone["parent"])
+        assert len(item["path"]) == item["tier"] and item["path"][-1] == item["entrustee"]["name"]
+    assert any(item["tier"] >= 3 for item in items)
     ctx = Context(api.db_path, ADMIN, TODAY)
     _, total = engagements.search_engagements(Context(api.db_path, Actor("m", "M", Role.MANAGER), TODAY), limit=1)
     assert len(seen) == len(set(seen)) == total and ctx

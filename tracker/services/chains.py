@@ -130,7 +130,8 @@ def shared_of(ctx: Context, ids: list[int]) -> list[SharedLink]:
 
 def _shared(db, rows: list[q.SharedRow]) -> list[SharedLink]:
     paths = [ids_in_path(r.path_key) for r in rows]
-    on_paths = q.path_names(db, paths)
+    on_paths = {r.id: (r.ref, r.entrustee_name) for r in rows}  # the page's own links are named already
+    on_paths |= q.path_names(db, [[i for path in paths for i in path if i not in on_paths]])
     links = []
     for r, ids in zip(rows, paths, strict=True):
         derived = tier_of_row(r.data_categories, r.individuals_count,
