@@ -56,7 +56,7 @@ e2e: $(STAMP) system-deps
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile -m e2e
 
 # Builds synthetic registries in a temporary folder (about 1 GB at 50,000 parties) and prints one table.
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 clean-db:

@@ -1,12 +1,13 @@
 """The API's figures beside their bare baselines, in one run (issue 29):
 
-    python -m tests.bench.api_run DB [--clients 10] [--rounds 20] [--events 1000] [--url PROXY]
+    python -m tests.bench.api_run DB [--clients 10] [--rounds 20] [--events 1000] [--workers 2] [--url PROXY]
 
 On a copy of DB, `tracker serve` started here:
 1. every engagement read page by page (limit 500) through GET /api/v1/engagements by one client
    over HTTP — beside the same pages' content read by bare SQL and json.dumps (and the engagements
    table alone);
-2. one page's p50 / p95 with N clients at once reading pages anywhere (or through --url);
+2. one page's p50 / p95 with N clients at once reading pages anywhere, from the one process and
+   from `tracker serve --workers 2` behind HAProxy (or through --url);
 3. N webhook events delivered to a local receiver, signed, until the last is acknowledged;
 4. the app killed (SIGKILL) a third of the way through delivering N events, then started again:
    every event delivered, copies only under the event's own webhook-id.
@@ -105,18 +106,17 @@ def _token(db: Path, username: str = "bench") -> str:
 
 
 @contextlib.contextmanager
-def _served(db: Path, port: int, **env: str):
-    """`tracker serve` on ``db`` until the block ends (or the caller kills it: the process is given)."""
+def _served(db: Path, port: int, workers: int = 0, **env: str):
+    """`tracker serve` on ``db`` until the block ends (or the caller kills it: the process is given);
+    ``workers``: that many processes behind HAProxy (`make serve`), the proxy on ``port``."""
+    from tests.bench.load import _wait_until_up
+
     server = subprocess.Popen([str(Path(sys.executable).parent / "tracker"), "serve", "--host", "127.0.0.1",
-                               "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               "--port", str(port), *(["--workers", str(workers)] if workers else [])], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "TRACKER_DB": str(db), "TRACKER_TODAY": TODAY.isoformat(), **env})
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+        _wait_until_up(port, workers or 1)
         yield server
     finally:
         if server.poll() is None:
@@ -239,6 +239,12 @@ def _wait(done, seconds: float) -> None:
         time.sleep(0.1)
 
 
+def _print_at_once(times: list[float], clients: int, where: str) -> None:
+    p95 = times[int(len(times) * 0.95) - 1]
+    print(f"one page (500) with {clients} clients at once{where}, {len(times)} calls: "
+          f"p50 {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", type=Path)
@@ -247,6 +253,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--url", default="", help="the clients at once go through this (make serve's proxy) "
                                                   "instead of the app started here")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="the clients at once also through this many processes behind HAProxy (make serve), "
+                             "started here on the same copy; 0: not")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "api.db"
@@ -263,13 +272,18 @@ def main(argv: list[str] | None = None) -> None:
             base = "http://127.0.0.1:8599"
             api, seen = _api_pages(base, {"Authorization": f"Bearer {secret}"})
             times = _concurrent(db, secret, args.clients, args.rounds, args.url or base)
+        behind_proxy = []
+        if args.workers:
+            with _served(db, 8598, workers=args.workers):
+                proxy = "http://127.0.0.1:8598"
+                _concurrent(db, secret, args.clients, 1, proxy)  # each fresh process's first calls (not counted)
+                behind_proxy = _concurrent(db, secret, args.clients, args.rounds, proxy)
         print(f"engagements paged by 500 over HTTP: {seen:,} in {api:.1f} s; bare SQL of the same content "
               f"+ json.dumps in {bare:.1f} s (ratio {api / bare:.1f}×); the engagements table alone "
               f"({rows:,} rows) in {one_table:.1f} s (ratio {api / one_table:.1f}×)")
-        p95 = times[int(len(times) * 0.95) - 1]
-        print(f"one page (500) with {args.clients} clients at once{' through ' + args.url if args.url else ''}, "
-              f"{len(times)} calls: p50 {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-              f"max {times[-1] * 1000:.0f} ms")
+        _print_at_once(times, args.clients, f" through {args.url}" if args.url else ", one process")
+        if behind_proxy:
+            _print_at_once(behind_proxy, args.clients, f", {args.workers} processes behind HAProxy")
         print(f"{args.events:,} webhook events delivered to a local receiver in {_deliveries(db, args.events):.1f} s")
         print(f"kill -9 mid-delivery: {_killed_mid_delivery(db, args.events)}")
 
