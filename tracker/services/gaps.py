@@ -55,8 +55,8 @@ def _shape(db, engagement_ids: list[int] | None, links: cq.LinkColumns) -> LinkT
     has_children = np.isin(ids, np.array(sorted(cq.links_with_open_children(db, engagement_ids)), np.int64))
     # one code per distinct (categories, processing, storage, country, sub-processor, has children)
     key = np.zeros(len(ids), np.int64)
-    for column in (links.categories, links.processing, links.storage, country):
-        codes = pd.factorize(np.asarray(column, dtype=object))[0] if len(ids) else np.zeros(0, np.int64)
+    country_codes = pd.factorize(country)[0] if len(ids) else np.zeros(0, np.int64)
+    for codes in (links.categories.codes, links.processing.codes, links.storage.codes, country_codes):
         key = key * (int(codes.max(initial=0)) + 1) + codes
     key = (key * 2 + (tiers >= 2)) * 2 + has_children
     _, first, traits_of = np.unique(key, return_index=True, return_inverse=True)

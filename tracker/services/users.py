@@ -20,9 +20,12 @@ from ..store import user_queries as uq
 from .context import Actor, Context
 
 _hasher = PasswordHasher()
-# argon2 takes 64 MB and a core for each check while it runs: at most one check per core at a time,
-# so that many people signing in together queue for a moment instead of taking the server past 1 GB
-_HASHING = threading.BoundedSemaphore(os.cpu_count() or 2)
+# argon2 takes 64 MB for each check while it runs, and its four lanes keep ~1.5 cores busy (125 ms of
+# wall time, 186 ms of CPU here): at most one check per two cores at a time, so that many people
+# signing in together queue for a moment instead of holding 64 MB each — the peak memory of a
+# process (issue 31: 25 people signing in, 444 MB with two at once on 2 cores; two at once gained
+# only 25 % in checks per second)
+_HASHING = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
 # verified against when the user does not exist, so that a wrong name takes as long as a wrong password
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 

@@ -47,6 +47,13 @@ def coverage_of(db: Database, contract_id: int) -> dict[str, Row]:
 _SEPARATOR = "\x1e"  # between texts in one group_concat (never inside a JSON list of codes)
 
 
+class CodedTexts(NamedTuple):
+    """A text column of many rows and few distinct texts: row i holds ``texts[codes[i]]``."""
+
+    codes: np.ndarray  # int64
+    texts: list[str]
+
+
 class LinkColumns(NamedTuple):
     """Open links as columns, row i one link (the gap engine's input, read in one pass)."""
 
@@ -56,17 +63,29 @@ class LinkColumns(NamedTuple):
     entrustees: np.ndarray
     businesses: np.ndarray
     # as stored (equal lists, equal texts: what links are grouped by); ``listed`` decodes one
-    categories: list[str]
-    processing: list[str]
-    storage: list[str]
+    categories: CodedTexts
+    processing: CodedTexts
+    storage: CodedTexts
 
     def listed(self, column: str, i: int) -> tuple[str, ...]:
         """Link i's codes of ``column`` (categories, processing, storage)."""
-        return json_columns.listed(getattr(self, column)[i])
+        coded = getattr(self, column)
+        return json_columns.listed(coded.texts[coded.codes[i]])
 
 
 def _numbers(text: str | None) -> np.ndarray:
     return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
+
+
+def _coded(text: str | None) -> CodedTexts:
+    """One group_concat of texts as codes. Split one column at a time and coded at once: the three
+    columns of 200,000 links as Python strings together were ~50 MB at the moment the registry's
+    gaps were first computed, the process's peak memory (issue 31)."""
+    if not text:
+        return CodedTexts(np.zeros(0, np.int64), [])
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(t, len(index)) for t in text.split(_SEPARATOR)), np.int64)
+    return CodedTexts(codes, list(index))
 
 
 def link_fact_columns(db: Database, engagement_ids: list[int] | None = None) -> LinkColumns:
@@ -83,8 +102,7 @@ def link_fact_columns(db: Database, engagement_ids: list[int] | None = None) -> 
                    group_concat(e.data_categories, char(30)),
                    group_concat(e.processing_countries, char(30)), group_concat(e.storage_countries, char(30))
             FROM engagements e WHERE {where}""", params).fetchone()
-    texts = [text.split(_SEPARATOR) if text else [] for text in row[5:]]
-    return LinkColumns(*(_numbers(text) for text in row[:5]), *texts)
+    return LinkColumns(*(_numbers(text) for text in row[:5]), *(_coded(text) for text in row[5:]))
 
 
 def contract_masks_in_force(db: Database, as_of: date, engagement_ids: list[int] | None = None
