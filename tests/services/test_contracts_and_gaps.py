@@ -1,5 +1,6 @@
 from datetime import date
 
+import numpy as np
 import pytest
 
 from tests import factories as f
@@ -237,3 +238,9 @@ def test_sessions_asking_at_once_for_the_same_result_compute_it_once(ctx):
     for thread in threads:
         thread.join()
     assert results == [42] * 5 and len(calls) == 1
+
+
+def test_the_row_of_each_contracts_link_is_found_whatever_the_order_and_missing_ones_are_left_out():
+    ids = np.array([5, 2, 9, 7], np.int64)  # the links' rows, in no particular order
+    wanted = np.array([9, 3, 2, 100, 5, 7, 0, 9], np.int64)  # contracts' links: unknown, past the end, twice
+    assert gaps._rows_of(ids, wanted).tolist() == [2, -1, 1, -1, 0, 3, -1, 2]
