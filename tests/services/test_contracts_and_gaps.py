@@ -244,3 +244,72 @@ def test_the_row_of_each_contracts_link_is_found_whatever_the_order_and_missing_
     ids = np.array([5, 2, 9, 7], np.int64)  # the links' rows, in no particular order
     wanted = np.array([9, 3, 2, 100, 5, 7, 0, 9], np.int64)  # contracts' links: unknown, past the end, twice
     assert gaps._rows_of(ids, wanted).tolist() == [2, -1, 1, -1, 0, 3, -1, 2]
+
+
+def _read_afresh(ctx):
+    from tracker.services import revision_cache
+    revision_cache.clear()
+    return gaps.registry_gaps(ctx)
+
+
+def _assert_same_gaps(kept, fresh):
+    for column in ("ids", "covered", "partial", "has_contract"):
+        assert getattr(kept.facts, column).tolist() == getattr(fresh.facts, column).tolist(), column
+    assert kept.analysis.links == fresh.analysis.links
+
+
+def test_after_contracts_are_saved_the_coverage_read_for_those_links_alone_gives_what_a_full_read_gives(
+        demo_ctx, monkeypatch):
+    from tracker.services import engagements
+    ctx = demo_ctx
+    gaps.registry_gaps(ctx)
+    read_for, real = [], cq.contract_masks_in_force
+    monkeypatch.setattr(cq, "contract_masks_in_force",
+                        lambda db, as_of, ids=None: read_for.append(ids) or real(db, as_of, ids))
+    links, _ = engagements.search_engagements(ctx, limit=500)
+    open_links = [r["id"] for r in links if r["status"] != "ended"]
+    with_contract = next(i for i in open_links if contracts.contracts_of(ctx, i))
+    without = next(i for i in open_links if not contracts.contracts_of(ctx, i))
+    steps = [
+        lambda: cover(ctx, with_contract, ["confidentiality"], status="partial"),  # a checklist: partial
+        lambda: cover(ctx, without),  # a first contract: the link now has one, every clause covered
+        lambda: _expire(ctx, without),  # its contract ended before today: not in force any more
+    ]
+    for step in steps:
+        step()
+        read_for.clear()
+        kept = gaps.registry_gaps(ctx)
+        assert read_for and all(ids is not None and len(ids) == 1 for ids in read_for)  # one link's contracts
+        _assert_same_gaps(kept, _read_afresh(ctx))
+
+
+def _expire(ctx, link_id):
+    row = contracts.contracts_of(ctx, link_id)[0]
+    contracts.update_contract(ctx, row["id"], row["version"],
+                              ContractInput(row["title"], row["kind"], date(2024, 1, 1), date(2024, 12, 31)))
+
+
+def test_changes_older_than_those_kept_or_new_clause_bits_read_every_contract_again(demo_ctx, monkeypatch):
+    from tracker.services import engagements
+    from tracker.store import migrations
+    ctx = demo_ctx
+    gaps.registry_gaps(ctx)
+    monkeypatch.setattr(migrations, "CONTRACT_CHANGES_KEPT", 4)  # as if the changes of two revisions were too old
+    read_for, real = [], cq.contract_masks_in_force
+    monkeypatch.setattr(cq, "contract_masks_in_force",
+                        lambda db, as_of, ids=None: read_for.append(ids) or real(db, as_of, ids))
+    links, _ = engagements.search_engagements(ctx, limit=500)
+    first, second = [r["id"] for r in links if r["status"] != "ended"][:2]
+    cover(ctx, first, ["confidentiality"])  # two revisions of the contracts: a contract, then its checklist
+    kept = gaps.registry_gaps(ctx)
+    assert read_for == [None]  # every contract read again
+    _assert_same_gaps(kept, _read_afresh(ctx))
+    monkeypatch.setattr(migrations, "CONTRACT_CHANGES_KEPT", 1000)
+    gaps.registry_gaps(ctx)
+    with connection.writing(ctx.db_path) as db:  # a clause given a stable bit of its own
+        db.execute("INSERT INTO clause_bits(clause_id, bit) VALUES ('a_clause_of_tomorrow', 60)")
+        connection.touch(db, "clause_bits")
+    cover(ctx, second, ["confidentiality"])
+    read_for.clear()
+    _assert_same_gaps(gaps.registry_gaps(ctx), _read_afresh(ctx))
+    assert read_for[0] is None

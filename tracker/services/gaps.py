@@ -14,7 +14,7 @@ from ..domain.gaps import (STATE_CODES, ClauseState, Gap, GapAnalysis, LinkTable
                            clause_state_codes)
 from ..domain.gaps import needs_of as needs_for_link
 from ..domain.models import HOME_COUNTRY, parse_categories
-from ..store import coverage_masks
+from ..store import coverage_masks, migrations
 from ..store import contract_queries as cq
 from ..store import registry_queries as q
 from . import revision_cache
@@ -138,7 +138,9 @@ def _registry_gaps(ctx: Context, as_of: date) -> RegistryGaps:
                                                     tables=LINK_TABLES)
     # keyed by the shape it was computed for too: a link saved meanwhile gives a new shape (and rows)
     coverage = revision_cache.per_revision(ctx, "registry_coverage", lambda: _registry_coverage(ctx, shape.ids, as_of),
-                                           as_of, id(shape), tables=GAP_TABLES)
+                                           as_of, id(shape), tables=GAP_TABLES,
+                                           update=lambda older, was, now: _coverage_updated(ctx, shape.ids, as_of,
+                                                                                            older, was, now))
     walk = revision_cache.per_revision(ctx, "registry_walk", lambda: RequirementWalk(catalogue(), shape), id(shape),
                                        tables=LINK_TABLES)  # the links' requirements: a contract saved leaves them
     facts = shape._replace(**coverage)
@@ -155,6 +157,39 @@ def _registry_links(ctx: Context) -> tuple[LinkTable, np.ndarray]:
 def _registry_coverage(ctx: Context, ids: np.ndarray, as_of: date) -> dict[str, np.ndarray]:
     with ctx.read() as db:
         return _coverage(db, as_of, None, ids)
+
+
+# more links changed than this (an import): every contract is read again, as fast as their contracts alone
+_MOST_LINKS_UPDATED = 5_000
+
+
+def _coverage_updated(ctx: Context, ids: np.ndarray, as_of: date, older: dict[str, np.ndarray],
+                      was: tuple[int, ...], now: tuple[int, ...]) -> dict[str, np.ndarray] | None:
+    """``older`` (the coverage of the same links at revision ``was``) brought up to date by reading the
+    contracts of only the links whose contracts were written since: after one contract saved, ~1 ms
+    instead of reading all 140,000 contracts in force again (~70 ms at 50,000 parties, in every
+    process). None when it cannot be (the clause bits changed, too many links, or changes older than
+    the ones kept): then everything is read again."""
+    contracts = GAP_TABLES.index("contracts")
+    same = [w == n for w, n in zip(was, now, strict=True)]
+    if not (all(same[:len(LINK_TABLES)]) and same[GAP_TABLES.index("clause_bits")]) or len(older["covered"]) != len(ids):
+        return None  # other links (the key's shape may be another at the same address), or other bits
+    if now[contracts] - was[contracts] >= migrations.CONTRACT_CHANGES_KEPT // 2:
+        return None
+    with ctx.read() as db:
+        # every change after ``was``, also one committed after ``now`` was read: those links are read
+        # as they are now, which is never older than ``now``
+        changed = cq.links_with_contract_changes_after(db, was[contracts])
+        if len(changed) > _MOST_LINKS_UPDATED:
+            return None
+        fresh = _coverage(db, as_of, changed, ids) if changed else None
+    updated = {name: column.copy() for name, column in older.items()}
+    if fresh is not None:
+        rows = _rows_of(ids, np.array(changed, np.int64))
+        rows = rows[rows >= 0]  # a link not open (ended) is not in the table
+        for name, column in updated.items():
+            column[rows] = fresh[name][rows]
+    return updated
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from ..store import connection
 from .context import Context
 
 T = TypeVar("T")
+Revision = int | tuple[int, ...]  # of the whole database, or of each table named
 _KEEP = 256  # (database, result, day, key) entries; each holds its latest revision's result only
 _cache: dict[tuple, tuple[int, object]] = {}
 _computing: dict[tuple, threading.Event] = {}  # (entry, revision) being computed by some session now
@@ -19,16 +20,20 @@ _lock = threading.Lock()
 
 
 def per_revision(ctx: Context, name: str, compute: Callable[[], T], *key: Hashable,
-                 tables: tuple[str, ...] | None = None) -> T:
+                 tables: tuple[str, ...] | None = None,
+                 update: Callable[[T, Revision, Revision], T | None] | None = None) -> T:
     """The result for the database's current revision — of ``tables`` when given (those the result
     is read from: a write elsewhere leaves it valid), else of the whole database. A result of an
     older revision is replaced, never kept beside the new one: at 50,000 parties one registry's
-    gaps are tens of MB, and a busy day makes hundreds of revisions."""
+    gaps are tens of MB, and a busy day makes hundreds of revisions. ``update(older result, its
+    revision, the current one)`` brings an older result up to date when it can (else None: then
+    ``compute``)."""
     if ctx.transaction is not None:  # inside an uncommitted change: the revision does not say it yet
         return compute()
     with ctx.read() as db:
         revision = connection.revision(db, tables)
     entry = (str(ctx.db_path), ctx.today, name, key)
+    older: tuple[Revision, T] | None = None  # this entry's result of an earlier revision, if there was one
     while True:
         with _lock:
             found = _cache.get(entry)
@@ -36,6 +41,7 @@ def per_revision(ctx: Context, name: str, compute: Callable[[], T], *key: Hashab
                 return found[1]  # type: ignore[return-value]
             if found is not None:
                 del _cache[entry]  # stale: let it go before computing the new one
+                older = found
             running = _computing.get((entry, revision))
             if running is None:  # this session computes; others asking meanwhile wait for it
                 done = _computing[(entry, revision)] = threading.Event()
@@ -49,7 +55,9 @@ def per_revision(ctx: Context, name: str, compute: Callable[[], T], *key: Hashab
                 return found[1]  # type: ignore[return-value]
         # theirs failed or was replaced already: compute it here (the loop registers us)
     try:
-        result = compute()
+        result = update(older[1], older[0], revision) if update is not None and older is not None else None
+        if result is None:
+            result = compute()
         with _lock:
             if len(_cache) >= _KEEP:
                 _cache.clear()

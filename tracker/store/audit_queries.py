@@ -71,7 +71,7 @@ def reseal(db: Database, hashes: list[tuple[int, str, str]], new_head: str) -> N
 # by an audited change, in its transaction); settings are checked by key (``recorded_settings``)
 NOT_ROW_AUDITED = frozenset({"_sqlite_migrations", "audit_log", "due_items", "clause_bits", "request_link_failures",
                              "sign_in_failures", "settings", "webhook_events", "webhook_deliveries",
-                             "webhook_attempts"})
+                             "webhook_attempts", "contract_changes"})
 # the search index of the parties and its shadow tables: derived from the parties, kept by triggers
 DERIVED_PREFIX = "parties_search"
 # settings the app keeps for itself, outside the trail: the revision counters and the trail's own seal

@@ -121,6 +121,13 @@ def contract_masks_in_force(db: Database, as_of: date, engagement_ids: list[int]
     return _numbers(row[0]), _numbers(row[1]), _numbers(row[2])
 
 
+def links_with_contract_changes_after(db: Database, revision: int) -> list[int]:
+    """The links whose contracts were written (added, changed, removed) at a contracts revision after
+    ``revision`` (store.migrations keeps the last CONTRACT_CHANGES_KEPT revisions of them)."""
+    return [r[0] for r in db.execute("SELECT DISTINCT engagement_id FROM contract_changes WHERE revision > ? "
+                                     "ORDER BY engagement_id", [revision])]
+
+
 def links_with_open_children(db: Database, engagement_ids: list[int] | None = None) -> set[int]:
     """Links whose entrustee re-delegates further (a sub-link not ended)."""
     scope, params = "", []

@@ -668,6 +668,37 @@ def m022_contracts_in_force_index(db: Database) -> None:
                " covered_mask, partial_mask)")
 
 
+@migrations()
+def m023_contract_changes(db: Database) -> None:
+    """Which links' contracts changed at which revision of the contracts (the revision their
+    transaction commits as), kept by triggers for the last ``CONTRACT_CHANGES_KEPT`` revisions: after
+    a contract is saved each process updates the registry's coverage for those links alone instead
+    of reading every contract again (services.gaps)."""
+    for statement in _CONTRACT_CHANGES_DDL:
+        db.execute(statement)
+
+
+CONTRACT_CHANGES_KEPT = 1000
+# the revision the writing transaction commits as: bump_revision adds one to the counter at its end
+_NEXT_CONTRACTS_REVISION = ("(SELECT coalesce((SELECT CAST(value AS INTEGER) FROM settings "
+                            "WHERE key = 'revision:contracts'), 0) + 1)")
+
+
+def _contract_change(row: str) -> str:
+    return (f"INSERT INTO contract_changes(revision, engagement_id) VALUES ({_NEXT_CONTRACTS_REVISION}, {row}.engagement_id);"
+            f" DELETE FROM contract_changes WHERE revision < {_NEXT_CONTRACTS_REVISION} - {CONTRACT_CHANGES_KEPT};")
+
+
+_CONTRACT_CHANGES_DDL = [
+    "CREATE TABLE contract_changes (revision INTEGER NOT NULL, engagement_id INTEGER NOT NULL)",
+    "CREATE INDEX idx_contract_changes_revision ON contract_changes(revision)",
+    f"CREATE TRIGGER contract_changes_insert AFTER INSERT ON contracts BEGIN {_contract_change('new')} END",
+    f"CREATE TRIGGER contract_changes_update AFTER UPDATE ON contracts BEGIN {_contract_change('new')}"
+    f" {_contract_change('old')} END",
+    f"CREATE TRIGGER contract_changes_delete AFTER DELETE ON contracts BEGIN {_contract_change('old')} END",
+]
+
+
 _WEBHOOKS_DDL = [
     """CREATE TABLE webhook_endpoints (
            id INTEGER PRIMARY KEY,
