@@ -109,14 +109,14 @@ def _token(db: Path, username: str = "bench") -> str:
 def _served(db: Path, port: int, workers: int = 0, **env: str):
     """`tracker serve` on ``db`` until the block ends (or the caller kills it: the process is given);
     ``workers``: that many processes behind HAProxy (`make serve`), the proxy on ``port``."""
-    from tests.bench.load import _wait_until_up
+    from tests.bench.load import wait_until_up
 
     server = subprocess.Popen([str(Path(sys.executable).parent / "tracker"), "serve", "--host", "127.0.0.1",
                                "--port", str(port), *(["--workers", str(workers)] if workers else [])], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "TRACKER_DB": str(db), "TRACKER_TODAY": TODAY.isoformat(), **env})
     try:
-        _wait_until_up(port, workers or 1)
+        wait_until_up(port, workers or 1)
         yield server
     finally:
         if server.poll() is None:

@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> None:
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"ws://127.0.0.1:{port}/_stcore/stream"
-        _wait_until_up(port, args.workers or 1)
+        wait_until_up(port, args.workers or 1)
         apps = app_processes(server.pid)
         for _ in range(max(1, args.workers)):  # warm each process: the first run fills the caches
             asyncio.run(measure(url, args.database, 1, 1, args.search, 0))
@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> None:
         server.wait(timeout=30)
 
 
-def _wait_until_up(port: int, processes: int) -> None:
+def wait_until_up(port: int, processes: int) -> None:
     """Until the app (or the proxy and every process behind it) answers."""
     import urllib.request
 

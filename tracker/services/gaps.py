@@ -170,16 +170,15 @@ def _coverage_updated(ctx: Context, ids: np.ndarray, as_of: date, older: dict[st
     instead of reading all 140,000 contracts in force again (~70 ms at 50,000 parties, in every
     process). None when it cannot be (the clause bits changed, too many links, or changes older than
     the ones kept): then everything is read again."""
-    contracts = GAP_TABLES.index("contracts")
-    same = [w == n for w, n in zip(was, now, strict=True)]
-    if not (all(same[:len(LINK_TABLES)]) and same[GAP_TABLES.index("clause_bits")]) or len(older["covered"]) != len(ids):
+    was, now = dict(zip(GAP_TABLES, was, strict=True)), dict(zip(GAP_TABLES, now, strict=True))
+    if any(was[t] != now[t] for t in (*LINK_TABLES, "clause_bits")) or len(older["covered"]) != len(ids):
         return None  # other links (the key's shape may be another at the same address), or other bits
-    if now[contracts] - was[contracts] >= migrations.CONTRACT_CHANGES_KEPT // 2:
+    if now["contracts"] - was["contracts"] >= migrations.CONTRACT_CHANGES_KEPT // 2:
         return None
     with ctx.read() as db:
         # every change after ``was``, also one committed after ``now`` was read: those links are read
         # as they are now, which is never older than ``now``
-        changed = cq.links_with_contract_changes_after(db, was[contracts])
+        changed = cq.links_with_contract_changes_after(db, was["contracts"])
         if len(changed) > _MOST_LINKS_UPDATED:
             return None
         fresh = _coverage(db, as_of, changed, ids) if changed else None
